@@ -1,0 +1,151 @@
+//! Client options shared by every provider, and the rule for base URLs.
+
+use std::time::Duration;
+
+use crate::error::Error;
+
+/// Per-client defaults: timeout 100 s (Saferpay's own recommendation), 2 retries, backoff
+/// doubling from 0.5 s up to 5 s with jitter.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    pub timeout: Duration,
+    pub max_retries: u32,
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            timeout: Duration::from_secs(100),
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Upper bound on retries: Saferpay's RetryIndicator only goes up to 9.
+pub const MAX_RETRIES_LIMIT: u32 = 9;
+
+impl ClientOptions {
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        if self.timeout.is_zero() {
+            return Err(Error::validation("timeout", "must be greater than zero"));
+        }
+        if self.max_retries > MAX_RETRIES_LIMIT {
+            return Err(Error::validation(
+                "max_retries",
+                format!("must be at most {MAX_RETRIES_LIMIT}"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Per-call overrides. A caller-supplied `request_id` lets a call be retried safely across
+/// process restarts (Saferpay replays the first result for a known RequestId).
+#[derive(Clone, Debug, Default)]
+pub struct RequestOptions {
+    pub timeout: Option<Duration>,
+    pub max_retries: Option<u32>,
+    pub request_id: Option<String>,
+}
+
+impl RequestOptions {
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        if let Some(timeout) = self.timeout {
+            if timeout.is_zero() {
+                return Err(Error::validation("timeout", "must be greater than zero"));
+            }
+        }
+        if self.max_retries.is_some_and(|n| n > MAX_RETRIES_LIMIT) {
+            return Err(Error::validation(
+                "max_retries",
+                format!("must be at most {MAX_RETRIES_LIMIT}"),
+            ));
+        }
+        if let Some(request_id) = &self.request_id {
+            crate::validate::id("request_id", request_id, 1, 50)?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses a base URL and enforces HTTPS, except for loopback hosts (the sandbox).
+pub fn check_base_url(raw: &str) -> Result<url::Url, Error> {
+    let mut url = url::Url::parse(raw.trim())
+        .map_err(|e| Error::configuration(format!("base_url {raw:?} is not a valid URL ({e})")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(Error::configuration(format!(
+                "base_url {raw:?} uses plain http; only https is allowed (http only for loopback addresses)"
+            )));
+        }
+        other => {
+            return Err(Error::configuration(format!(
+                "base_url {raw:?} has unsupported scheme {other:?}"
+            )));
+        }
+    }
+    if url.cannot_be_a_base() || url.host_str().is_none() {
+        return Err(Error::configuration(format!("base_url {raw:?} has no host")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::configuration(format!(
+            "base_url {raw:?} must not have a query or fragment"
+        )));
+    }
+    // Normalise: no trailing slash, so paths can be appended with a leading one.
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&path);
+    Ok(url)
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Joins a normalised base URL with a path that starts with `/`.
+pub(crate) fn join(base: &url::Url, path: &str) -> Result<url::Url, Error> {
+    let full = format!("{}{}", base.as_str().trim_end_matches('/'), path);
+    url::Url::parse(&full).map_err(|e| Error::internal(format!("bad request URL: {e}")))
+}
+
+/// Reads an optional environment variable; empty counts as unset.
+pub(crate) fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Reads a required environment variable or fails naming it.
+pub(crate) fn require_env(name: &str) -> Result<String, Error> {
+    env_var(name).ok_or_else(|| Error::configuration(format!("environment variable {name} is not set")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn https_or_loopback_only() {
+        assert!(check_base_url("https://test.example/api/").is_ok());
+        assert_eq!(
+            check_base_url("https://test.example/api/").unwrap().as_str(),
+            "https://test.example/api"
+        );
+        assert!(check_base_url("http://127.0.0.1:8080/api").is_ok());
+        assert!(check_base_url("http://[::1]:8080").is_ok());
+        assert!(check_base_url("http://localhost:1").is_ok());
+        for bad in ["http://example.com/api", "http://10.0.0.1/", "ftp://x/", "nonsense"] {
+            assert_eq!(check_base_url(bad).unwrap_err().kind(), ErrorKind::Configuration, "{bad}");
+        }
+    }
+}

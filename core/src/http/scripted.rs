@@ -1,0 +1,105 @@
+//! A transport that answers from a script and records what it was sent (unit tests only).
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::future::BoxFuture;
+use http::{HeaderMap, HeaderValue};
+
+use super::transport::{FailureStage, HttpRequest, HttpResponse, Transport, TransportFailure};
+
+pub(crate) enum Step {
+    Respond { status: u16, body: String, json: bool },
+    Fail(FailureStage),
+    /// Never answers (until the caller's timeout or cancellation).
+    Hang,
+    /// Answers after a pause.
+    Delay(Duration, Box<Step>),
+}
+
+impl Step {
+    pub(crate) fn json(status: u16, body: &str) -> Step {
+        Step::Respond {
+            status,
+            body: body.to_owned(),
+            json: true,
+        }
+    }
+    pub(crate) fn html(status: u16, body: &str) -> Step {
+        Step::Respond {
+            status,
+            body: body.to_owned(),
+            json: false,
+        }
+    }
+}
+
+#[derive(Clone, Default)]
+pub(crate) struct Scripted {
+    steps: Arc<Mutex<VecDeque<Step>>>,
+    pub(crate) sent: Arc<Mutex<Vec<HttpRequest>>>,
+}
+
+impl Scripted {
+    pub(crate) fn new(steps: Vec<Step>) -> Scripted {
+        Scripted {
+            steps: Arc::new(Mutex::new(steps.into())),
+            sent: Arc::default(),
+        }
+    }
+
+    pub(crate) fn requests(&self) -> Vec<HttpRequest> {
+        self.sent.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+impl Transport for Scripted {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, TransportFailure>> {
+        if let Ok(mut sent) = self.sent.lock() {
+            sent.push(request);
+        }
+        let step = self.steps.lock().ok().and_then(|mut s| s.pop_front());
+        Box::pin(play(step))
+    }
+}
+
+async fn play(step: Option<Step>) -> Result<HttpResponse, TransportFailure> {
+    let mut step = step;
+    loop {
+        match step {
+            None => {
+                return Err(TransportFailure {
+                    stage: FailureStage::NotSent,
+                    timed_out: false,
+                    message: "script exhausted".into(),
+                });
+            }
+            Some(Step::Respond { status, body, json }) => {
+                let mut headers = HeaderMap::new();
+                let ct = if json { "application/json; charset=utf-8" } else { "text/html" };
+                headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(ct));
+                return Ok(HttpResponse {
+                    status,
+                    headers,
+                    body: Bytes::from(body),
+                });
+            }
+            Some(Step::Fail(stage)) => {
+                return Err(TransportFailure {
+                    stage,
+                    timed_out: false,
+                    message: "connection reset by peer".into(),
+                });
+            }
+            Some(Step::Hang) => {
+                std::future::pending::<()>().await;
+            }
+            Some(Step::Delay(pause, next)) => {
+                tokio::time::sleep(pause).await;
+                step = Some(*next);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The transport seam: one small trait, reqwest behind it in production, scripted in tests.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::future::BoxFuture;
+use http::{HeaderMap, Method};
+
+use crate::error::Error;
+
+/// A fully built request, ready to send.
+#[derive(Clone, Debug)]
+pub struct HttpRequest {
+    pub method: Method,
+    pub url: url::Url,
+    pub headers: HeaderMap,
+    pub body: Option<Bytes>,
+    pub timeout: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// Where a transport failure happened, which decides whether a retry can double an effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureStage {
+    /// The connection was never established: the server cannot have seen the request.
+    NotSent,
+    /// The request may have reached the server (reset, EOF, timeout after sending).
+    MaybeSent,
+}
+
+#[derive(Clone, Debug)]
+pub struct TransportFailure {
+    pub stage: FailureStage,
+    pub timed_out: bool,
+    pub message: String,
+}
+
+/// Sends one HTTP request. Implementations must not retry on their own.
+pub trait Transport: Send + Sync + 'static {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, TransportFailure>>;
+}
+
+/// reqwest over rustls (ring, webpki roots: no OpenSSL, and no platform verifier that would
+/// need JNI set-up on Android). The client is rebuilt when the shared runtime is rebuilt
+/// (after fork), because its pool belongs to the runtime that created it.
+pub(crate) struct ReqwestTransport {
+    client: Mutex<(u64, reqwest::Client)>,
+}
+
+impl ReqwestTransport {
+    pub(crate) fn new() -> Result<ReqwestTransport, Error> {
+        let (_, generation) = crate::rt::runtime_with_generation()?;
+        Ok(ReqwestTransport {
+            client: Mutex::new((generation, build_client()?)),
+        })
+    }
+
+    fn client(&self) -> Result<reqwest::Client, Error> {
+        let (_, generation) = crate::rt::runtime_with_generation()?;
+        let mut guard = self
+            .client
+            .lock()
+            .map_err(|_| Error::internal("http client lock poisoned"))?;
+        if guard.0 != generation {
+            *guard = (generation, build_client()?);
+        }
+        Ok(guard.1.clone())
+    }
+}
+
+fn build_client() -> Result<reqwest::Client, Error> {
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::internal(format!("TLS set-up failed: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .user_agent(concat!("paywire/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(50))
+        .tcp_nodelay(true)
+        .build()
+        .map_err(|e| Error::internal(format!("HTTP client set-up failed: {e}")))
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, TransportFailure>> {
+        let client = self.client();
+        Box::pin(async move {
+            let client = client.map_err(|e| TransportFailure {
+                stage: FailureStage::NotSent,
+                timed_out: false,
+                message: e.message().to_owned(),
+            })?;
+            let mut builder = client
+                .request(request.method, request.url)
+                .headers(request.headers)
+                .timeout(request.timeout);
+            if let Some(body) = request.body {
+                builder = builder.body(body);
+            }
+            let response = builder.send().await.map_err(failure)?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(failure)?;
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+}
+
+fn failure(error: reqwest::Error) -> TransportFailure {
+    let stage = if error.is_connect() {
+        FailureStage::NotSent
+    } else {
+        FailureStage::MaybeSent
+    };
+    // reqwest's Display names the URL, which holds no secrets (credentials travel in headers).
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    TransportFailure {
+        stage,
+        timed_out: error.is_timeout(),
+        message,
+    }
+}

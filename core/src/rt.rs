@@ -1,0 +1,130 @@
+//! The one shared tokio runtime, created on first use, rebuilt after `fork()`.
+//!
+//! Every provider call runs here, whichever executor (or none) the caller uses: async callers
+//! await a spawned task, blocking callers block on it. reqwest connection pools are tied to the
+//! runtime that created them, so keeping all I/O on one runtime avoids "dispatch dropped" hangs.
+
+use std::future::Future;
+use std::sync::Mutex;
+
+use tokio::runtime::Runtime;
+
+use crate::error::Error;
+
+struct Shared {
+    pid: u32,
+    generation: u64,
+    runtime: &'static Runtime,
+}
+
+static SHARED: Mutex<Option<Shared>> = Mutex::new(None);
+
+/// The shared runtime and its generation (bumped each time it is rebuilt, e.g. after fork).
+pub fn runtime_with_generation() -> Result<(&'static Runtime, u64), Error> {
+    let mut guard = SHARED
+        .lock()
+        .map_err(|_| Error::internal("paywire runtime lock poisoned"))?;
+    let pid = std::process::id();
+    if let Some(shared) = guard.as_ref() {
+        if shared.pid == pid {
+            return Ok((shared.runtime, shared.generation));
+        }
+    }
+    // First use, or we are a forked child: the parent's worker threads do not exist here.
+    // The old runtime is leaked on purpose; dropping it would wait for threads that are gone.
+    let generation = guard.as_ref().map_or(0, |s| s.generation + 1);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(worker_threads())
+        .thread_name("paywire-rt")
+        .enable_all()
+        .build()
+        .map_err(|e| Error::internal(format!("cannot start the paywire runtime: {e}")))?;
+    let runtime: &'static Runtime = Box::leak(Box::new(runtime));
+    *guard = Some(Shared {
+        pid,
+        generation,
+        runtime,
+    });
+    Ok((runtime, generation))
+}
+
+/// The shared runtime.
+pub fn runtime() -> Result<&'static Runtime, Error> {
+    runtime_with_generation().map(|(rt, _)| rt)
+}
+
+fn worker_threads() -> usize {
+    std::env::var("PAYWIRE_WORKER_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get().clamp(2, 8))
+                .unwrap_or(2)
+        })
+}
+
+/// Awaits a spawned task and aborts it when dropped first (asyncio or coroutine cancel), so
+/// the in-flight HTTP request is abandoned too.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+/// Runs `future` on the shared runtime and awaits it from any executor. Dropping the returned
+/// future aborts the work (and so the in-flight HTTP request).
+pub async fn run<F, T>(future: F) -> Result<T, Error>
+where
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+    T: Send + 'static,
+{
+    let joined = AbortOnDrop(runtime()?.spawn(future)).await;
+    match joined {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => Err(Error::internal(format!(
+            "paywire panicked: {}",
+            panic_message(e.into_panic())
+        ))),
+        Err(_) => Err(Error::internal("paywire task was cancelled")),
+    }
+}
+
+/// Blocks the calling thread until `future` completes on the shared runtime. Refuses (with a
+/// configuration error, never a panic) when called from inside an async runtime.
+pub fn block_on<F, T>(future: F) -> Result<T, Error>
+where
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+    T: Send + 'static,
+{
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Error::configuration(
+            "a blocking paywire call was made from inside an async runtime; use the async client there",
+        ));
+    }
+    let runtime = runtime()?;
+    runtime.block_on(run(future))
+}
+
+pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_owned()
+    }
+}
