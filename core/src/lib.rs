@@ -2,16 +2,32 @@
 //!
 //! Every behaviour (validation, retries, idempotency, token handling, error mapping) lives here
 //! once; the Python, Node and UniFFI bindings only convert types, errors and async.
+//!
+//! - [`saferpay::Client`]: Secure PayGate offers, payment pages, the transaction lifecycle,
+//!   account queries, Fields tokens, transaction reporting.
+//! - [`secuconnect::Client`]: OAuth 2.0 and Smart Transactions.
+//! - [`sekurepay::Client`]: orders.
+//! - [`links`]: provider-neutral payment links over Saferpay offers and Smart Transactions.
+//! - [`blocking`]: the same clients with synchronous methods.
 #![forbid(unsafe_code)]
 
 mod currency_table;
+mod open_enum;
 
+pub mod blocking;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod lenient;
+pub mod links;
 pub mod money;
+pub mod oauth;
 pub mod rt;
+pub mod saferpay;
 pub mod secret;
+pub mod secuconnect;
+pub mod sekurepay;
+pub mod testing;
 pub(crate) mod validate;
 
 pub use config::{ClientOptions, RequestOptions};

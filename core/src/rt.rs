@@ -115,8 +115,9 @@ where
             "a blocking paywire call was made from inside an async runtime; use the async client there",
         ));
     }
-    let runtime = runtime()?;
-    runtime.block_on(run(future))
+    // The public async methods already spawn onto the shared runtime; blocking here only
+    // drives that hand-off.
+    runtime()?.block_on(future)
 }
 
 pub(crate) fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {

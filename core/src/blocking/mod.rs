@@ -1,0 +1,9 @@
+//! Blocking facade: the same clients with synchronous methods, run on the shared runtime.
+//! Calling them from inside an async runtime returns a configuration error instead of
+//! deadlocking or panicking.
+
+mod saferpay;
+mod secuconnect;
+mod sekurepay;
+
+pub use saferpay::SaferpayClient;

@@ -1,0 +1,121 @@
+use crate::error::Error;
+use crate::rt::block_on;
+use crate::saferpay::{
+    Client, CreateOffer, License, Offer, PaymentPageConfiguration, ReportedTransaction, Terminal,
+    TransactionPager, TransactionQuery,
+};
+
+/// Blocking Saferpay client; wraps (and shares its pool with) an async [`Client`].
+#[derive(Clone, Debug)]
+pub struct SaferpayClient {
+    client: Client,
+}
+
+impl SaferpayClient {
+    pub fn new(client: Client) -> SaferpayClient {
+        SaferpayClient { client }
+    }
+
+    pub fn from_env() -> Result<SaferpayClient, Error> {
+        Ok(SaferpayClient::new(Client::from_env()?))
+    }
+
+    /// The async client behind this one.
+    pub fn async_client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn create_offer(&self, request: CreateOffer) -> Result<Offer, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.create_offer(request).await })
+    }
+
+    pub fn get_offer(&self, offer_id: &str, terminal_id: Option<&str>) -> Result<Offer, Error> {
+        let (c, id, t) = (self.client.clone(), offer_id.to_owned(), terminal_id.map(str::to_owned));
+        block_on(async move { c.get_offer(&id, t.as_deref()).await })
+    }
+
+    pub fn delete_offer(&self, offer_id: &str, terminal_id: Option<&str>) -> Result<(), Error> {
+        let (c, id, t) = (self.client.clone(), offer_id.to_owned(), terminal_id.map(str::to_owned));
+        block_on(async move { c.delete_offer(&id, t.as_deref()).await })
+    }
+
+    pub fn license(&self) -> Result<License, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.license().await })
+    }
+
+    pub fn terminals(&self) -> Result<Vec<Terminal>, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.terminals().await })
+    }
+
+    pub fn terminal(&self, terminal_id: &str) -> Result<Terminal, Error> {
+        let (c, t) = (self.client.clone(), terminal_id.to_owned());
+        block_on(async move { c.terminal(&t).await })
+    }
+
+    pub fn payment_page_configurations(&self) -> Result<Vec<PaymentPageConfiguration>, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.payment_page_configurations().await })
+    }
+
+    pub fn create_fields_access_token(
+        &self,
+        description: &str,
+        source_urls: &[String],
+        terminal_id: Option<&str>,
+    ) -> Result<String, Error> {
+        let (c, d, u, t) = (
+            self.client.clone(),
+            description.to_owned(),
+            source_urls.to_vec(),
+            terminal_id.map(str::to_owned),
+        );
+        block_on(async move { c.create_fields_access_token(&d, &u, t.as_deref()).await })
+    }
+
+    pub fn delete_fields_access_token(&self, access_token: &str, terminal_id: Option<&str>) -> Result<(), Error> {
+        let (c, a, t) = (self.client.clone(), access_token.to_owned(), terminal_id.map(str::to_owned));
+        block_on(async move { c.delete_fields_access_token(&a, t.as_deref()).await })
+    }
+
+    /// An iterator over the report, fetching pages serially as it goes.
+    pub fn transactions(&self, query: TransactionQuery) -> Result<TransactionIter, Error> {
+        Ok(TransactionIter {
+            pager: Some(self.client.transactions(query)?),
+        })
+    }
+}
+
+/// Blocking iterator over reported transactions.
+pub struct TransactionIter {
+    pager: Option<TransactionPager>,
+}
+
+impl TransactionIter {
+    pub fn total_transactions(&self) -> Option<u64> {
+        self.pager.as_ref().and_then(TransactionPager::total_transactions)
+    }
+}
+
+impl Iterator for TransactionIter {
+    type Item = Result<ReportedTransaction, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut pager = self.pager.take()?;
+        // The pager moves into the runtime for the call and comes back with the result.
+        let result = block_on(async move {
+            let item = pager.next_transaction().await;
+            Ok((pager, item))
+        });
+        match result {
+            Ok((pager, Ok(Some(item)))) => {
+                self.pager = Some(pager);
+                Some(Ok(item))
+            }
+            Ok((_, Ok(None))) => None,
+            Ok((_, Err(e))) | Err(e) => Some(Err(e)),
+        }
+    }
+}

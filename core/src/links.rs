@@ -1,0 +1,1 @@
+//! Provider-neutral payment links over Saferpay offers and secuconnect Smart Transactions.

@@ -1,0 +1,334 @@
+//! Saferpay: Secure PayGate offers, account queries, Fields tokens and transaction reporting
+//! (Management API), payment pages and the transaction lifecycle (JSON API).
+//!
+//! One [`Client`] speaks both APIs with the same credentials. Management calls carry
+//! `Saferpay-ApiVersion` and `Saferpay-RequestId` headers; JSON API calls carry a body
+//! `RequestHeader`. Either way the request id is created once per logical call and reused on
+//! every retry, which is what lets Saferpay recognise a retry instead of executing twice.
+
+mod account;
+mod error;
+mod fields;
+mod management;
+mod models;
+mod offers;
+mod reporting;
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use base64::Engine as _;
+
+pub use account::{
+    Feature, License, PaymentMethodInfo, PaymentPageConfiguration, Terminal, WalletInfo,
+};
+pub use models::{Address, BillingAddressForm, Order, OrderItem, Payer};
+pub use offers::{CreateOffer, Offer, OfferStatus};
+pub use reporting::{MAX_PAGE_SIZE, ReportDate, ReportPage, ReportedTransaction, TransactionPager, TransactionQuery};
+
+use crate::config::{self, ClientOptions, RequestOptions};
+use crate::error::{Error, Provider};
+use crate::http::{Engine, Transport};
+use crate::secret::Secret;
+use crate::validate;
+
+/// The newest Saferpay spec version this library knows.
+pub const DEFAULT_SPEC_VERSION: &str = "1.53";
+pub const TEST_BASE_URL: &str = "https://test.saferpay.com/api";
+pub const LIVE_BASE_URL: &str = "https://www.saferpay.com/api";
+
+/// Saferpay environment; `base_url` overrides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Test,
+    Live,
+}
+
+impl Environment {
+    pub fn parse(value: &str) -> Result<Environment, Error> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "test" | "sandbox" => Ok(Environment::Test),
+            "live" | "production" | "prod" => Ok(Environment::Live),
+            other => Err(Error::validation(
+                "environment",
+                format!("must be \"test\" or \"live\" (got {other:?})"),
+            )),
+        }
+    }
+
+    fn base_url(&self) -> &'static str {
+        match self {
+            Environment::Test => TEST_BASE_URL,
+            Environment::Live => LIVE_BASE_URL,
+        }
+    }
+}
+
+/// Async Saferpay client. Cheap to clone; clones share one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    options: RequestOptions,
+}
+
+pub(crate) struct Inner {
+    pub(crate) engine: Engine,
+    pub(crate) base_url: url::Url,
+    pub(crate) customer_id: String,
+    pub(crate) terminal_id: Option<String>,
+    pub(crate) spec_version: String,
+    username: String,
+    authorization: Secret,
+    /// The provider forbids parallel report calls: one in flight per client.
+    pub(crate) report_lock: tokio::sync::Mutex<()>,
+}
+
+impl Inner {
+    pub(crate) fn authorization(&self) -> &Secret {
+        &self.authorization
+    }
+}
+
+/// Builds a [`Client`]; every setter validates in `build()`.
+#[derive(Default)]
+pub struct ClientBuilder {
+    customer_id: Option<String>,
+    username: Option<String>,
+    password: Option<Secret>,
+    terminal_id: Option<String>,
+    environment: Option<Environment>,
+    base_url: Option<String>,
+    spec_version: Option<String>,
+    options: ClientOptions,
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl ClientBuilder {
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+    pub fn password(mut self, value: impl Into<Secret>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Default terminal for offers, payment pages and Fields tokens.
+    pub fn terminal_id(mut self, value: impl Into<String>) -> Self {
+        self.terminal_id = Some(value.into());
+        self
+    }
+    pub fn environment(mut self, value: Environment) -> Self {
+        self.environment = Some(value);
+        self
+    }
+    /// Overrides the environment, e.g. the sandbox's `http://127.0.0.1:PORT/api`.
+    pub fn base_url(mut self, value: impl Into<String>) -> Self {
+        self.base_url = Some(value.into());
+        self
+    }
+    pub fn spec_version(mut self, value: impl Into<String>) -> Self {
+        self.spec_version = Some(value.into());
+        self
+    }
+    pub fn options(mut self, options: ClientOptions) -> Self {
+        self.options = options;
+        self
+    }
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = timeout;
+        self
+    }
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.max_retries = max_retries;
+        self
+    }
+    /// Replaces the HTTP transport (tests, or an app's own HTTP stack).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    pub fn build(self) -> Result<Client, Error> {
+        let customer_id = self
+            .customer_id
+            .ok_or_else(|| Error::validation("customer_id", "is required"))?;
+        validate::numeric("customer_id", &customer_id, 1, 8)?;
+        let username = self
+            .username
+            .ok_or_else(|| Error::validation("username", "is required"))?;
+        validate::length("username", &username, 1, 100)?;
+        if username.contains(':') {
+            return Err(Error::validation("username", "must not contain ':'"));
+        }
+        let password = self
+            .password
+            .ok_or_else(|| Error::validation("password", "is required"))?;
+        if password.is_empty() {
+            return Err(Error::validation("password", "must not be empty"));
+        }
+        if let Some(terminal_id) = &self.terminal_id {
+            validate::numeric("terminal_id", terminal_id, 8, 8)?;
+        }
+        let spec_version = self
+            .spec_version
+            .unwrap_or_else(|| DEFAULT_SPEC_VERSION.to_owned());
+        check_spec_version(&spec_version)?;
+        let base_url = match self.base_url {
+            Some(url) => config::check_base_url(&url)?,
+            None => config::check_base_url(
+                self.environment.unwrap_or(Environment::Test).base_url(),
+            )?,
+        };
+        let token = base64::engine::general_purpose::STANDARD
+            .encode(format!("{username}:{}", password.expose()));
+        let engine = Engine::new(Provider::Saferpay, self.options, self.transport)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                engine,
+                base_url,
+                customer_id,
+                terminal_id: self.terminal_id,
+                spec_version,
+                username,
+                authorization: Secret::new(format!("Basic {token}")),
+                report_lock: tokio::sync::Mutex::new(()),
+            }),
+            options: RequestOptions::default(),
+        })
+    }
+}
+
+fn check_spec_version(version: &str) -> Result<(), Error> {
+    let ok = matches!(version.split_once('.'), Some((major, minor))
+        if !major.is_empty() && !minor.is_empty()
+            && major.bytes().all(|b| b.is_ascii_digit())
+            && minor.bytes().all(|b| b.is_ascii_digit()));
+    if !ok {
+        return Err(Error::validation(
+            "spec_version",
+            format!("must look like \"1.53\" (got {version:?})"),
+        ));
+    }
+    Ok(())
+}
+
+/// Numeric comparison of spec versions ("1.9" < "1.48").
+pub(crate) fn version_at_least(version: &str, minimum: &str) -> bool {
+    let parse = |v: &str| -> (u32, u32) {
+        let (a, b) = v.split_once('.').unwrap_or((v, "0"));
+        (a.parse().unwrap_or(0), b.parse().unwrap_or(0))
+    };
+    parse(version) >= parse(minimum)
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Reads `SAFERPAY_CUSTOMER_ID`, `SAFERPAY_TERMINAL_ID`, `SAFERPAY_USERNAME`,
+    /// `SAFERPAY_PASSWORD`, `SAFERPAY_ENVIRONMENT` and `SAFERPAY_BASE_URL`.
+    pub fn from_env() -> Result<Client, Error> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// The builder `from_env` uses, for callers that add options before building.
+    pub fn builder_from_env() -> Result<ClientBuilder, Error> {
+        let mut builder = Client::builder()
+            .customer_id(config::require_env("SAFERPAY_CUSTOMER_ID")?)
+            .username(config::require_env("SAFERPAY_USERNAME")?)
+            .password(config::require_env("SAFERPAY_PASSWORD")?);
+        if let Some(terminal) = config::env_var("SAFERPAY_TERMINAL_ID") {
+            builder = builder.terminal_id(terminal);
+        }
+        if let Some(environment) = config::env_var("SAFERPAY_ENVIRONMENT") {
+            builder = builder.environment(Environment::parse(&environment).map_err(|_| {
+                Error::configuration(format!(
+                    "SAFERPAY_ENVIRONMENT must be \"test\" or \"live\" (got {environment:?})"
+                ))
+            })?);
+        }
+        if let Some(url) = config::env_var("SAFERPAY_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// A view of this client whose calls use `options` (timeout, retries, request id).
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            options,
+        }
+    }
+
+    pub fn customer_id(&self) -> &str {
+        &self.inner.customer_id
+    }
+
+    pub fn terminal_id(&self) -> Option<&str> {
+        self.inner.terminal_id.as_deref()
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    pub fn spec_version(&self) -> &str {
+        &self.inner.spec_version
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
+    pub(crate) fn request_options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    /// Runs an operation on the shared runtime (so I/O never depends on the caller's executor)
+    /// and aborts it if the caller stops waiting.
+    pub(crate) async fn spawn<T, F, Fut>(&self, operation: F) -> Result<T, Error>
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: Future<Output = Result<T, Error>> + Send + 'static,
+        T: Send + 'static,
+    {
+        crate::rt::run(operation(self.clone())).await
+    }
+
+    /// The terminal for a call: the explicit one, else the client's default.
+    pub(crate) fn resolve_terminal(&self, terminal_id: Option<&str>) -> Result<String, Error> {
+        match terminal_id.or(self.inner.terminal_id.as_deref()) {
+            Some(terminal) => {
+                validate::numeric("terminal_id", terminal, 8, 8)?;
+                Ok(terminal.to_owned())
+            }
+            None => Err(Error::validation(
+                "terminal_id",
+                "is required (pass it, or set a default terminal on the client)",
+            )),
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SaferpayClient")
+            .field("customer_id", &self.inner.customer_id)
+            .field("terminal_id", &self.inner.terminal_id)
+            .field("username", &self.inner.username)
+            .field("password", &"***")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("spec_version", &self.inner.spec_version)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests;

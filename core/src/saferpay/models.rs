@@ -1,0 +1,321 @@
+//! Containers shared by offers and payment pages: amounts, payer, addresses, order items.
+//! Each `to_wire` validates against the documented limits and builds the provider's JSON.
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::error::{Error, Provider};
+use crate::money::{Currency, Money};
+use crate::validate;
+
+/// Saferpay amount: `{"Value": "<minor units as string>", "CurrencyCode": "CHF"}`.
+pub(crate) fn amount_to_wire(amount: &Money) -> Value {
+    json!({"Value": amount.minor().to_string(), "CurrencyCode": amount.currency().code()})
+}
+
+/// Refuses zero where Saferpay wants `AmountWithoutZero`.
+pub(crate) fn require_positive(field: &str, amount: &Money) -> Result<(), Error> {
+    if amount.is_zero() {
+        return Err(Error::validation(field, "must be greater than zero"));
+    }
+    Ok(())
+}
+
+/// Reads a JSON API amount (`Value` a string or number of minor units).
+#[derive(Deserialize)]
+pub(crate) struct WireAmount {
+    #[serde(rename = "Value", deserialize_with = "crate::lenient::string_like")]
+    value: String,
+    #[serde(rename = "CurrencyCode")]
+    currency_code: String,
+}
+
+impl WireAmount {
+    pub(crate) fn to_money(&self) -> Result<Money, Error> {
+        let minor: i64 = self.value.trim().parse().map_err(|_| {
+            Error::decode(
+                Provider::Saferpay,
+                format!("amount value {:?} is not an integer of minor units", self.value),
+            )
+        })?;
+        let currency = Currency::from_code(&self.currency_code)
+            .map_err(|e| Error::decode(Provider::Saferpay, e.message().to_owned()))?;
+        Money::new(minor, currency).map_err(|e| Error::decode(Provider::Saferpay, e.message().to_owned()))
+    }
+}
+
+pub(crate) fn opt_money(amount: Option<&WireAmount>) -> Result<Option<Money>, Error> {
+    amount.map(WireAmount::to_money).transpose()
+}
+
+/// Languages Saferpay's pages support.
+const LANGUAGES: &[&str] = &[
+    "bg", "cs", "da", "de", "de-CH", "el", "en", "es", "et", "fi", "fr", "hr", "hu", "is", "it",
+    "ja", "lt", "lv", "nl", "nn", "pl", "pt", "ro", "ru", "sk", "sl", "sv", "tr", "uk", "zh",
+];
+
+const GENDERS: &[&str] = &["MALE", "FEMALE", "DIVERSE", "COMPANY"];
+
+/// A postal address (billing or delivery). Every field is optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Address {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company: Option<String>,
+    pub gender: Option<String>,
+    pub street: Option<String>,
+    pub street2: Option<String>,
+    pub zip: Option<String>,
+    pub city: Option<String>,
+    pub country_code: Option<String>,
+    pub country_subdivision_code: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub vat_number: Option<String>,
+}
+
+impl Address {
+    pub(crate) fn to_wire(&self, prefix: &str) -> Result<Value, Error> {
+        let mut map = Map::new();
+        let f = |name: &str| format!("{prefix}.{name}");
+        for (name, key, value) in [
+            ("first_name", "FirstName", &self.first_name),
+            ("last_name", "LastName", &self.last_name),
+            ("company", "Company", &self.company),
+            ("street", "Street", &self.street),
+            ("street2", "Street2", &self.street2),
+            ("zip", "Zip", &self.zip),
+            ("city", "City", &self.city),
+            ("phone", "Phone", &self.phone),
+        ] {
+            if let Some(value) = value {
+                validate::length(&f(name), value, 1, 100)?;
+                map.insert(key.into(), json!(value));
+            }
+        }
+        if let Some(gender) = &self.gender {
+            validate::one_of(&f("gender"), gender, GENDERS)?;
+            map.insert("Gender".into(), json!(gender));
+        }
+        if let Some(country) = &self.country_code {
+            validate::country_code(&f("country_code"), country)?;
+            map.insert("CountryCode".into(), json!(country));
+        }
+        if let Some(subdivision) = &self.country_subdivision_code {
+            validate::length(&f("country_subdivision_code"), subdivision, 1, 6)?;
+            map.insert("CountrySubdivisionCode".into(), json!(subdivision));
+        }
+        if let Some(email) = &self.email {
+            validate::email(&f("email"), email)?;
+            map.insert("Email".into(), json!(email));
+        }
+        if let Some(dob) = &self.date_of_birth {
+            validate::date(&f("date_of_birth"), dob)?;
+            map.insert("DateOfBirth".into(), json!(dob));
+        }
+        if let Some(vat) = &self.vat_number {
+            validate::length(&f("vat_number"), vat, 1, 25)?;
+            map.insert("VatNumber".into(), json!(vat));
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+/// The payer. Secure PayGate offers accept language, IP addresses and a billing address;
+/// payment pages also take an id and a delivery address.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Payer {
+    pub id: Option<String>,
+    pub language_code: Option<String>,
+    pub ip_address: Option<String>,
+    pub ipv6_address: Option<String>,
+    pub billing_address: Option<Address>,
+    pub delivery_address: Option<Address>,
+}
+
+impl Payer {
+    /// `for_offer` limits the fields to Secure PayGate's `SpgPayer`.
+    pub(crate) fn to_wire(&self, prefix: &str, for_offer: bool) -> Result<Value, Error> {
+        let f = |name: &str| format!("{prefix}.{name}");
+        let mut map = Map::new();
+        if let Some(id) = &self.id {
+            if for_offer {
+                return Err(Error::validation(&f("id"), "is not supported for Secure PayGate offers"));
+            }
+            validate::length(&f("id"), id, 1, 256)?;
+            if let Some(bad) = id.chars().find(|c| {
+                !(c.is_ascii_alphanumeric() || ".:!#$%&'*+-/=?^_`{|}~@".contains(*c))
+            }) {
+                return Err(Error::validation(&f("id"), format!("contains {bad:?}, which a payer id may not")));
+            }
+            map.insert("Id".into(), json!(id));
+        }
+        if let Some(language) = &self.language_code {
+            validate::one_of(&f("language_code"), language, LANGUAGES)?;
+            map.insert("LanguageCode".into(), json!(language));
+        }
+        if let Some(ip) = &self.ip_address {
+            ip.parse::<std::net::Ipv4Addr>()
+                .map_err(|_| Error::validation(&f("ip_address"), "must be an IPv4 address"))?;
+            map.insert("IpAddress".into(), json!(ip));
+        }
+        if let Some(ip) = &self.ipv6_address {
+            ip.parse::<std::net::Ipv6Addr>()
+                .map_err(|_| Error::validation(&f("ipv6_address"), "must be an IPv6 address"))?;
+            map.insert("Ipv6Address".into(), json!(ip));
+        }
+        if let Some(address) = &self.billing_address {
+            map.insert("BillingAddress".into(), address.to_wire(&f("billing_address"))?);
+        }
+        if let Some(address) = &self.delivery_address {
+            if for_offer {
+                return Err(Error::validation(
+                    &f("delivery_address"),
+                    "is not supported for Secure PayGate offers",
+                ));
+            }
+            map.insert("DeliveryAddress".into(), address.to_wire(&f("delivery_address"))?);
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+const ADDRESS_SOURCES: &[&str] = &["NONE", "SAFERPAY", "PREFER_PAYMENTMETHOD"];
+const MANDATORY_FIELDS: &[&str] = &[
+    "CITY", "COMPANY", "VATNUMBER", "COUNTRY", "EMAIL", "FIRSTNAME", "LASTNAME", "PHONE",
+    "SALUTATION", "STATE", "STREET", "ZIP",
+];
+
+/// Whether (and which) address fields the payment page asks the payer for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BillingAddressForm {
+    /// `NONE`, `SAFERPAY` or `PREFER_PAYMENTMETHOD`.
+    pub address_source: String,
+    /// Any of `CITY, COMPANY, VATNUMBER, COUNTRY, EMAIL, FIRSTNAME, LASTNAME, PHONE, SALUTATION,
+    /// STATE, STREET, ZIP`; empty means Saferpay's default set.
+    pub mandatory_fields: Vec<String>,
+}
+
+impl BillingAddressForm {
+    pub(crate) fn to_wire(&self, prefix: &str) -> Result<Value, Error> {
+        validate::one_of(&format!("{prefix}.address_source"), &self.address_source, ADDRESS_SOURCES)?;
+        let mut map = Map::new();
+        map.insert("AddressSource".into(), json!(self.address_source));
+        if !self.mandatory_fields.is_empty() {
+            for (i, field) in self.mandatory_fields.iter().enumerate() {
+                validate::one_of(&format!("{prefix}.mandatory_fields[{i}]"), field, MANDATORY_FIELDS)?;
+            }
+            map.insert("MandatoryFields".into(), json!(self.mandatory_fields));
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+const ITEM_TYPES: &[&str] = &[
+    "DIGITAL", "PHYSICAL", "SERVICE", "GIFTCARD", "DISCOUNT", "SHIPPINGFEE", "SALESTAX", "SURCHARGE",
+];
+
+/// Order details (mandatory for Klarna).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Order {
+    pub items: Vec<OrderItem>,
+}
+
+/// One order line. Money fields go out as minor units.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrderItem {
+    pub item_type: Option<String>,
+    pub id: Option<String>,
+    pub variant_id: Option<String>,
+    pub name: Option<String>,
+    pub category_name: Option<String>,
+    pub description: Option<String>,
+    pub quantity: Option<i64>,
+    pub unit_price: Option<Money>,
+    pub is_pre_order: Option<bool>,
+    /// Hundredths of a percent (7.7 % = 770).
+    pub tax_rate: Option<i64>,
+    pub tax_amount: Option<Money>,
+    pub discount_amount: Option<Money>,
+    pub product_url: Option<String>,
+    pub image_url: Option<String>,
+}
+
+impl Order {
+    pub(crate) fn to_wire(&self, prefix: &str, currency: Currency) -> Result<Value, Error> {
+        if self.items.is_empty() {
+            return Err(Error::validation(&format!("{prefix}.items"), "must list at least one item"));
+        }
+        let items = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| item.to_wire(&format!("{prefix}.items[{i}]"), currency))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(json!({ "Items": items }))
+    }
+}
+
+impl OrderItem {
+    fn to_wire(&self, prefix: &str, currency: Currency) -> Result<Value, Error> {
+        let f = |name: &str| format!("{prefix}.{name}");
+        let mut map = Map::new();
+        if let Some(kind) = &self.item_type {
+            validate::one_of(&f("item_type"), kind, ITEM_TYPES)?;
+            map.insert("Type".into(), json!(kind));
+        }
+        for (name, key, value, max) in [
+            ("id", "Id", &self.id, 100),
+            ("variant_id", "VariantId", &self.variant_id, 100),
+            ("category_name", "CategoryName", &self.category_name, 100),
+            ("name", "Name", &self.name, 200),
+            ("description", "Description", &self.description, 200),
+        ] {
+            if let Some(value) = value {
+                validate::length(&f(name), value, 1, max)?;
+                map.insert(key.into(), json!(value));
+            }
+        }
+        if let Some(quantity) = self.quantity {
+            if quantity < 0 {
+                return Err(Error::validation(&f("quantity"), "must not be negative"));
+            }
+            map.insert("Quantity".into(), json!(quantity));
+        }
+        for (name, key, value) in [
+            ("unit_price", "UnitPrice", &self.unit_price),
+            ("tax_amount", "TaxAmount", &self.tax_amount),
+            ("discount_amount", "DiscountAmount", &self.discount_amount),
+        ] {
+            if let Some(money) = value {
+                if money.currency() != currency {
+                    return Err(Error::validation(
+                        &f(name),
+                        format!("must be in the payment currency {currency}"),
+                    ));
+                }
+                map.insert(key.into(), json!(money.minor().to_string()));
+            }
+        }
+        if let Some(pre_order) = self.is_pre_order {
+            map.insert("IsPreOrder".into(), json!(pre_order));
+        }
+        if let Some(rate) = self.tax_rate {
+            if !(0..=99_999).contains(&rate) {
+                return Err(Error::validation(&f("tax_rate"), "must be 0 to 99999 (hundredths of a percent)"));
+            }
+            map.insert("TaxRate".into(), json!(rate));
+        }
+        for (name, key, value) in [
+            ("product_url", "ProductUrl", &self.product_url),
+            ("image_url", "ImageUrl", &self.image_url),
+        ] {
+            if let Some(url) = value {
+                validate::url(&f(name), url, false, 2000)?;
+                map.insert(key.into(), json!(url));
+            }
+        }
+        Ok(Value::Object(map))
+    }
+}

@@ -1,0 +1,467 @@
+//! Transaction reporting: an auto-paging, strictly serial reader of
+//! `GET /rest/customers/{customerId}/transactions`.
+//!
+//! Provider rules kept here: never two report calls in flight per client, page size at most
+//! 2000 (the server may shrink it; we read the effective size back), EndDate before today
+//! 00:00, PageNumber 1-based in requests although responses echo it 0-based. Amounts arrive
+//! as decimal major units ("5.00"), dates without an offset.
+
+use std::collections::VecDeque;
+
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use futures_core::Stream;
+use http::Method;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::management::{ManagementCall, typed};
+use super::Client;
+use crate::error::{Error, Provider};
+use crate::lenient;
+use crate::money::{self, Currency, Money};
+use crate::validate;
+
+/// Largest page the provider serves.
+pub const MAX_PAGE_SIZE: u32 = 2000;
+
+const STATES: &[&str] = &["SUCCESSFUL", "FAILED", "PENDING"];
+
+/// A reporting boundary: a day (`2026-11-20`) or a minute (`2026-11-20T23:59`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportDate {
+    Day(NaiveDate),
+    Minute(NaiveDateTime),
+}
+
+impl ReportDate {
+    /// Parses `yyyy-MM-dd` or `yyyy-MM-ddTHH:mm` (seconds are refused: the API has none).
+    pub fn parse(field: &str, value: &str) -> Result<ReportDate, Error> {
+        let value = value.trim();
+        if let Ok(day) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+            return Ok(ReportDate::Day(day));
+        }
+        NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+            .map(ReportDate::Minute)
+            .map_err(|_| {
+                Error::validation(
+                    field,
+                    format!("must be YYYY-MM-DD or YYYY-MM-DDTHH:MM (got {value:?})"),
+                )
+            })
+    }
+
+    pub fn as_naive(&self) -> NaiveDateTime {
+        match self {
+            ReportDate::Day(day) => day.and_time(chrono::NaiveTime::MIN),
+            ReportDate::Minute(at) => *at,
+        }
+    }
+
+    pub fn to_wire(&self) -> String {
+        match self {
+            ReportDate::Day(day) => day.format("%Y-%m-%d").to_string(),
+            ReportDate::Minute(at) => at.format("%Y-%m-%dT%H:%M").to_string(),
+        }
+    }
+}
+
+/// What to export.
+#[derive(Clone, Debug)]
+pub struct TransactionQuery {
+    pub start: ReportDate,
+    /// Must be before today 00:00 (UTC); to include yesterday pass yesterday `23:59`.
+    pub end: ReportDate,
+    /// `SUCCESSFUL` (default), `FAILED` or `PENDING`.
+    pub state: String,
+    pub terminal_id: Option<String>,
+    /// 1 to 2000 (default 2000).
+    pub page_size: u32,
+}
+
+impl TransactionQuery {
+    pub fn new(start: ReportDate, end: ReportDate) -> TransactionQuery {
+        TransactionQuery {
+            start,
+            end,
+            state: "SUCCESSFUL".into(),
+            terminal_id: None,
+            page_size: MAX_PAGE_SIZE,
+        }
+    }
+
+    /// Parses both dates from text.
+    pub fn parse(start: &str, end: &str) -> Result<TransactionQuery, Error> {
+        Ok(TransactionQuery::new(
+            ReportDate::parse("start", start)?,
+            ReportDate::parse("end", end)?,
+        ))
+    }
+
+    pub(crate) fn check(&self, today: NaiveDate) -> Result<(), Error> {
+        if self.end.as_naive() >= today.and_time(chrono::NaiveTime::MIN) {
+            return Err(Error::validation(
+                "end",
+                format!(
+                    "must be before today 00:00 ({today}); to include yesterday pass {}T23:59",
+                    today.pred_opt().unwrap_or(today)
+                ),
+            ));
+        }
+        if self.start.as_naive() >= self.end.as_naive() {
+            return Err(Error::validation("start", "must be before end"));
+        }
+        validate::one_of("state", &self.state, STATES)?;
+        if let Some(terminal) = &self.terminal_id {
+            validate::numeric("terminal_id", terminal, 1, 8)?;
+        }
+        if self.page_size == 0 || self.page_size > MAX_PAGE_SIZE {
+            return Err(Error::validation(
+                "page_size",
+                format!("must be 1 to {MAX_PAGE_SIZE} (got {})", self.page_size),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One transaction from the reporting API.
+#[derive(Clone, Debug)]
+pub struct ReportedTransaction {
+    pub id: String,
+    /// `PAYMENT` or `REFUND` (successful transactions only).
+    pub transaction_type: Option<String>,
+    /// `AUTHORIZED`, `CAPTURED`, `CANCELED` for successful transactions; `FAILED` or `PENDING`
+    /// otherwise.
+    pub status: String,
+    pub amount: Option<Money>,
+    pub captured_amount: Option<Money>,
+    pub order_id: Option<String>,
+    /// Authorization, failure or pending-since date, as sent (no offset).
+    pub date: Option<String>,
+    pub customer_id: String,
+    pub terminal_id: String,
+    pub terminal_type: Option<String>,
+    pub application: Option<String>,
+    pub payment_method: Option<String>,
+    pub provider: Option<String>,
+    pub description: Option<String>,
+    pub payer_id: Option<String>,
+    pub is_captured: bool,
+    pub is_refunded: bool,
+    pub is_cancelled: bool,
+    pub declined_by: Option<String>,
+    pub raw: Value,
+}
+
+#[derive(Deserialize)]
+struct WirePage {
+    #[serde(rename = "PageSize", default, deserialize_with = "lenient::opt_i64_like")]
+    page_size: Option<i64>,
+    #[serde(rename = "TotalTransactions", default, deserialize_with = "lenient::opt_i64_like")]
+    total_transactions: Option<i64>,
+    #[serde(rename = "Transactions", default, deserialize_with = "lenient::vec_or_empty")]
+    transactions: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+struct WireReported {
+    #[serde(rename = "TransactionId", deserialize_with = "lenient::string_like")]
+    transaction_id: String,
+    #[serde(rename = "CustomerId", default, deserialize_with = "lenient::opt_string_like")]
+    customer_id: Option<String>,
+    #[serde(rename = "TerminalId", default, deserialize_with = "lenient::opt_string_like")]
+    terminal_id: Option<String>,
+    #[serde(rename = "TerminalType", default)]
+    terminal_type: Option<String>,
+    #[serde(rename = "Application", default)]
+    application: Option<String>,
+    #[serde(rename = "MerchantAmount", default)]
+    merchant_amount: Option<Value>,
+    #[serde(rename = "MerchantCurrency", default)]
+    merchant_currency: Option<String>,
+    #[serde(rename = "PaymentMethod", default)]
+    payment_method: Option<String>,
+    #[serde(rename = "Provider", default)]
+    provider: Option<String>,
+    #[serde(rename = "OrderId", default, deserialize_with = "lenient::opt_string_like")]
+    order_id: Option<String>,
+    #[serde(rename = "PayerId", default)]
+    payer_id: Option<String>,
+    #[serde(rename = "Description", default)]
+    description: Option<String>,
+    #[serde(rename = "AuthorizationDetails", default, deserialize_with = "lenient::opt_object")]
+    authorization: Option<WireAuthorization>,
+    #[serde(rename = "FailedDetails", default, deserialize_with = "lenient::opt_object")]
+    failed: Option<WireFailed>,
+    #[serde(rename = "PendingDetails", default, deserialize_with = "lenient::opt_object")]
+    pending: Option<WirePending>,
+}
+
+#[derive(Deserialize)]
+struct WireAuthorization {
+    #[serde(rename = "AuthorizationDate", default)]
+    authorization_date: Option<String>,
+    #[serde(rename = "Type", default)]
+    transaction_type: Option<String>,
+    #[serde(rename = "State", default)]
+    state: Option<String>,
+    #[serde(rename = "CapturedMerchantAmount", default)]
+    captured_amount: Option<Value>,
+    #[serde(rename = "IsCaptured", default, deserialize_with = "lenient::opt_bool_like")]
+    is_captured: Option<bool>,
+    #[serde(rename = "IsRefunded", default, deserialize_with = "lenient::opt_bool_like")]
+    is_refunded: Option<bool>,
+    #[serde(rename = "IsCancelled", default, deserialize_with = "lenient::opt_bool_like")]
+    is_cancelled: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct WireFailed {
+    #[serde(rename = "FailedDate", default)]
+    failed_date: Option<String>,
+    #[serde(rename = "DeclinedBy", default)]
+    declined_by: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WirePending {
+    #[serde(rename = "PendingSinceDate", default)]
+    pending_since: Option<String>,
+}
+
+/// Reads a reporting amount: a decimal major-unit string with a separate currency, or an
+/// object `{Value, CurrencyCode}` whose value is decimal major units.
+fn reporting_amount(value: Option<&Value>, currency: Option<&str>) -> Result<Option<Money>, Error> {
+    let (text, code) = match value {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) => (s.clone(), currency.map(str::to_owned)),
+        Some(Value::Number(n)) => (n.to_string(), currency.map(str::to_owned)),
+        Some(object @ Value::Object(_)) => (
+            lenient::text(lenient::get_ci(object, "Value")).unwrap_or_default(),
+            lenient::text(lenient::get_ci(object, "CurrencyCode")).or(currency.map(str::to_owned)),
+        ),
+        Some(other) => {
+            return Err(Error::decode(Provider::Saferpay, format!("unexpected amount {other}")));
+        }
+    };
+    let Some(code) = code else { return Ok(None) };
+    let decode = |e: Error| Error::decode(Provider::Saferpay, e.message().to_owned());
+    let currency = Currency::from_code(&code).map_err(decode)?;
+    let minor = money::parse_decimal(&text, currency.exponent(), "amount").map_err(decode)?;
+    Money::new(minor, currency).map(Some).map_err(decode)
+}
+
+impl ReportedTransaction {
+    pub(crate) fn from_wire(raw: Value) -> Result<ReportedTransaction, Error> {
+        let wire: WireReported = typed(&raw)?;
+        let currency = wire.merchant_currency.as_deref();
+        let amount = reporting_amount(wire.merchant_amount.as_ref(), currency)?;
+        let (status, transaction_type, date, captured_amount, flags, declined_by) =
+            if let Some(auth) = &wire.authorization {
+                (
+                    auth.state.clone().unwrap_or_else(|| "AUTHORIZED".into()),
+                    auth.transaction_type.clone(),
+                    auth.authorization_date.clone(),
+                    reporting_amount(auth.captured_amount.as_ref(), currency)?,
+                    (
+                        auth.is_captured.unwrap_or(false),
+                        auth.is_refunded.unwrap_or(false),
+                        auth.is_cancelled.unwrap_or(false),
+                    ),
+                    None,
+                )
+            } else if let Some(failed) = &wire.failed {
+                ("FAILED".into(), None, failed.failed_date.clone(), None, (false, false, false), failed.declined_by.clone())
+            } else if let Some(pending) = &wire.pending {
+                ("PENDING".into(), None, pending.pending_since.clone(), None, (false, false, false), None)
+            } else {
+                ("UNKNOWN".into(), None, None, None, (false, false, false), None)
+            };
+        Ok(ReportedTransaction {
+            id: wire.transaction_id,
+            transaction_type,
+            status,
+            amount,
+            captured_amount,
+            order_id: wire.order_id,
+            date,
+            customer_id: wire.customer_id.unwrap_or_default(),
+            terminal_id: wire.terminal_id.unwrap_or_default(),
+            terminal_type: wire.terminal_type,
+            application: wire.application,
+            payment_method: wire.payment_method,
+            provider: wire.provider,
+            description: wire.description,
+            payer_id: wire.payer_id,
+            is_captured: flags.0,
+            is_refunded: flags.1,
+            is_cancelled: flags.2,
+            declined_by,
+            raw,
+        })
+    }
+}
+
+/// One page of a report.
+#[derive(Clone, Debug)]
+pub struct ReportPage {
+    /// 1-based, as requested.
+    pub page_number: u32,
+    pub page_size: u32,
+    pub total_transactions: u64,
+    pub transactions: Vec<ReportedTransaction>,
+}
+
+/// Walks a report page by page. Serial by construction (`&mut self`), and serial across
+/// pagers of the same client (a per-client lock is held while a page is in flight).
+pub struct TransactionPager {
+    client: Client,
+    query: TransactionQuery,
+    next_page: u32,
+    total: Option<u64>,
+    done: bool,
+    buffer: VecDeque<ReportedTransaction>,
+}
+
+impl TransactionPager {
+    /// Total reported by the provider after the first page.
+    pub fn total_transactions(&self) -> Option<u64> {
+        self.total
+    }
+
+    /// The page the next call will fetch (1-based); store it to resume later.
+    pub fn next_page_number(&self) -> u32 {
+        self.next_page
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done && self.buffer.is_empty()
+    }
+
+    /// Continues an interrupted export at `page` (1-based), with the same query.
+    pub fn resume_at(mut self, page: u32) -> TransactionPager {
+        self.next_page = page.max(1);
+        self
+    }
+
+    /// Fetches the next page; `None` once the report is exhausted.
+    pub async fn next_page(&mut self) -> Result<Option<ReportPage>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        let page_number = self.next_page;
+        let query = self.query.clone();
+        let page = self
+            .client
+            .spawn(move |client| async move { fetch_page(client, query, page_number).await })
+            .await?;
+        self.total = Some(page.total_transactions);
+        self.next_page = page_number + 1;
+        let fetched = page.transactions.len() as u64;
+        let reached_end = u64::from(page_number) * u64::from(page.page_size) >= page.total_transactions;
+        if fetched == 0 || fetched < u64::from(page.page_size) || reached_end {
+            self.done = true;
+        }
+        if fetched == 0 {
+            return Ok(None);
+        }
+        Ok(Some(page))
+    }
+
+    /// The next transaction, fetching pages as needed.
+    pub async fn next_transaction(&mut self) -> Result<Option<ReportedTransaction>, Error> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Ok(Some(item));
+            }
+            match self.next_page().await? {
+                Some(page) => self.buffer.extend(page.transactions),
+                None => return Ok(None),
+            }
+        }
+    }
+
+    /// Up to `max` transactions (fewer at the end; empty when done). Bindings use this to
+    /// cross the language boundary in batches instead of one call per transaction.
+    pub async fn next_batch(&mut self, max: usize) -> Result<Vec<ReportedTransaction>, Error> {
+        if self.buffer.is_empty() {
+            if let Some(page) = self.next_page().await? {
+                self.buffer.extend(page.transactions);
+            }
+        }
+        let take = max.max(1).min(self.buffer.len());
+        Ok(self.buffer.drain(..take).collect())
+    }
+
+    /// The transactions as a stream (fetching each page when the previous one is consumed).
+    pub fn into_stream(self) -> impl Stream<Item = Result<ReportedTransaction, Error>> + Send + 'static {
+        futures_util::stream::unfold(Some(self), |state| async move {
+            let mut pager = state?;
+            match pager.next_transaction().await {
+                Ok(Some(item)) => Some((Ok(item), Some(pager))),
+                Ok(None) => None,
+                Err(e) => Some((Err(e), None)),
+            }
+        })
+    }
+}
+
+async fn fetch_page(client: Client, query: TransactionQuery, page_number: u32) -> Result<ReportPage, Error> {
+    let mut params = vec![
+        ("StartDate", query.start.to_wire()),
+        ("EndDate", query.end.to_wire()),
+        ("TransactionState", query.state.clone()),
+        ("PageSize", query.page_size.to_string()),
+        ("PageNumber", page_number.to_string()),
+    ];
+    if let Some(terminal) = &query.terminal_id {
+        params.push(("TerminalId", terminal.clone()));
+    }
+    let _serial = client.inner().report_lock.lock().await;
+    let raw = client
+        .management(ManagementCall {
+            operation: "saferpay.transactions.report",
+            method: Method::GET,
+            path: "/transactions".into(),
+            query: params,
+            body: None,
+            since: "1.48",
+        })
+        .await?;
+    drop(_serial);
+    let wire: WirePage = typed(&raw)?;
+    let page_size = wire
+        .page_size
+        .filter(|n| *n > 0)
+        .map_or(query.page_size, |n| u32::try_from(n).unwrap_or(query.page_size));
+    let transactions = wire
+        .transactions
+        .into_iter()
+        .map(ReportedTransaction::from_wire)
+        .collect::<Result<Vec<_>, _>>()?;
+    let total = wire
+        .total_transactions
+        .and_then(|n| u64::try_from(n).ok())
+        .unwrap_or(transactions.len() as u64);
+    Ok(ReportPage {
+        page_number,
+        page_size,
+        total_transactions: total,
+        transactions,
+    })
+}
+
+impl Client {
+    /// Exports transactions page by page. Validates the query before anything is sent.
+    pub fn transactions(&self, query: TransactionQuery) -> Result<TransactionPager, Error> {
+        query.check(Utc::now().date_naive())?;
+        Ok(TransactionPager {
+            client: self.clone(),
+            query,
+            next_page: 1,
+            total: None,
+            done: false,
+            buffer: VecDeque::new(),
+        })
+    }
+}

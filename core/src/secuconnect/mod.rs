@@ -1,0 +1,1 @@
+//! secuconnect: Smart Transactions, Payment Transactions, push notifications.
