@@ -18,6 +18,7 @@ pub mod blocking;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod input;
 pub mod lenient;
 pub mod links;
 pub mod money;

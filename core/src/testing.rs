@@ -2,22 +2,26 @@
 
 use crate::error::Error;
 
-/// Panics on purpose when built with the `panic-hook` feature, so each binding can prove that a
-/// Rust panic surfaces as its `InternalError` and the host process keeps working. Without the
-/// feature it returns an internal error instead.
+/// Panics on purpose inside the shared runtime, so each binding can prove that a Rust panic
+/// surfaces as its `InternalError` and the host process keeps working. Harmless to ship: the
+/// panic is caught at the task boundary like any other.
 pub async fn panic_for_test(message: String) -> Result<(), Error> {
     crate::rt::run(async move {
-        #[cfg(feature = "panic-hook")]
-        {
-            #[allow(clippy::panic)]
-            {
-                panic!("{message}");
-            }
+        #[allow(clippy::panic)]
+        if !message.is_empty() {
+            panic!("{message}");
         }
-        #[cfg(not(feature = "panic-hook"))]
-        {
-            Err(Error::internal(format!("panic hook not compiled in: {message}")))
-        }
+        Ok(())
     })
     .await
+}
+
+/// The same hook, panicking on the caller's thread instead of the runtime (what a bug in a
+/// synchronous code path looks like to a binding).
+pub fn panic_for_test_sync(message: &str) -> Result<(), Error> {
+    #[allow(clippy::panic)]
+    if !message.is_empty() {
+        panic!("{message}");
+    }
+    Ok(())
 }

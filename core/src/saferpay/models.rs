@@ -1,7 +1,7 @@
 //! Containers shared by offers and payment pages: amounts, payer, addresses, order items.
 //! Each `to_wire` validates against the documented limits and builds the provider's JSON.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Provider};
@@ -57,7 +57,8 @@ const LANGUAGES: &[&str] = &[
 const GENDERS: &[&str] = &["MALE", "FEMALE", "DIVERSE", "COMPANY"];
 
 /// A postal address (billing or delivery). Every field is optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Address {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -124,7 +125,8 @@ impl Address {
 
 /// The payer. Secure PayGate offers accept language, IP addresses and a billing address;
 /// payment pages also take an id and a delivery address.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Payer {
     pub id: Option<String>,
     pub language_code: Option<String>,
@@ -188,12 +190,14 @@ const MANDATORY_FIELDS: &[&str] = &[
 ];
 
 /// Whether (and which) address fields the payment page asks the payer for.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BillingAddressForm {
     /// `NONE`, `SAFERPAY` or `PREFER_PAYMENTMETHOD`.
     pub address_source: String,
     /// Any of `CITY, COMPANY, VATNUMBER, COUNTRY, EMAIL, FIRSTNAME, LASTNAME, PHONE, SALUTATION,
     /// STATE, STREET, ZIP`; empty means Saferpay's default set.
+    #[serde(default)]
     pub mandatory_fields: Vec<String>,
 }
 
@@ -217,13 +221,15 @@ const ITEM_TYPES: &[&str] = &[
 ];
 
 /// Order details (mandatory for Klarna).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Order {
     pub items: Vec<OrderItem>,
 }
 
 /// One order line. Money fields go out as minor units.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct OrderItem {
     pub item_type: Option<String>,
     pub id: Option<String>,
