@@ -17,7 +17,11 @@ struct ErrorBody {
     error_name: Option<String>,
     #[serde(rename = "ErrorMessage")]
     error_message: Option<String>,
-    #[serde(rename = "ErrorDetail", default, deserialize_with = "crate::lenient::vec_or_empty")]
+    #[serde(
+        rename = "ErrorDetail",
+        default,
+        deserialize_with = "crate::lenient::vec_or_empty"
+    )]
     error_detail: Vec<String>,
     #[serde(rename = "TransactionId")]
     transaction_id: Option<String>,
@@ -127,12 +131,15 @@ pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ::http::HeaderMap;
     use bytes::Bytes;
-    use http::HeaderMap;
 
     fn response(status: u16, body: &str) -> HttpResponse {
         let mut headers = HeaderMap::new();
-        headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+        headers.insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static("application/json"),
+        );
         HttpResponse {
             status,
             headers,
@@ -141,20 +148,58 @@ mod tests {
     }
 
     fn fixture(name: &str) -> String {
-        let path = format!("{}/../../shared/fixtures/saferpay/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../shared/fixtures/saferpay/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
     #[test]
     fn maps_every_error_fixture() {
         let cases = [
-            ("error_response.json", 400, ErrorKind::Api, "VALIDATION_FAILED"),
-            ("error_response_abort_legacy.json", 400, ErrorKind::Api, "VALIDATION_FAILED"),
-            ("error_response_authentication_failed.json", 401, ErrorKind::Authentication, "AUTHENTICATION_FAILED"),
-            ("error_response_permission_denied.json", 403, ErrorKind::Permission, "PERMISSION_DENIED"),
-            ("error_response_transaction_in_wrong_state.json", 402, ErrorKind::Conflict, "TRANSACTION_IN_WRONG_STATE"),
-            ("error_response_transaction_not_found_sandbox.json", 402, ErrorKind::NotFound, "TRANSACTION_NOT_FOUND"),
-            ("error_response_no_contract.json", 402, ErrorKind::Declined, "NO_CONTRACT"),
+            (
+                "error_response.json",
+                400,
+                ErrorKind::Api,
+                "VALIDATION_FAILED",
+            ),
+            (
+                "error_response_abort_legacy.json",
+                400,
+                ErrorKind::Api,
+                "VALIDATION_FAILED",
+            ),
+            (
+                "error_response_authentication_failed.json",
+                401,
+                ErrorKind::Authentication,
+                "AUTHENTICATION_FAILED",
+            ),
+            (
+                "error_response_permission_denied.json",
+                403,
+                ErrorKind::Permission,
+                "PERMISSION_DENIED",
+            ),
+            (
+                "error_response_transaction_in_wrong_state.json",
+                402,
+                ErrorKind::Conflict,
+                "TRANSACTION_IN_WRONG_STATE",
+            ),
+            (
+                "error_response_transaction_not_found_sandbox.json",
+                402,
+                ErrorKind::NotFound,
+                "TRANSACTION_NOT_FOUND",
+            ),
+            (
+                "error_response_no_contract.json",
+                402,
+                ErrorKind::Declined,
+                "NO_CONTRACT",
+            ),
         ];
         for (file, status, kind, code) in cases {
             let err = error_from_response(&response(status, &fixture(file)));
@@ -162,8 +207,13 @@ mod tests {
             assert_eq!(err.code(), Some(code), "{file}");
             assert_eq!(err.http_status(), Some(status));
         }
-        let legacy = error_from_response(&response(400, &fixture("error_response_abort_legacy.json")));
-        assert_eq!(legacy.retryable(), Retryable::No, "ABORT is the old DO_NOT_RETRY");
+        let legacy =
+            error_from_response(&response(400, &fixture("error_response_abort_legacy.json")));
+        assert_eq!(
+            legacy.retryable(),
+            Retryable::No,
+            "ABORT is the old DO_NOT_RETRY"
+        );
     }
 
     #[test]
@@ -190,10 +240,17 @@ mod tests {
     #[test]
     fn non_json_bodies_keep_status_and_snippet() {
         let mut r = response(403, "<html><body>Request blocked by firewall</body></html>");
-        r.headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/html"));
+        r.headers.insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static("text/html"),
+        );
         let err = error_from_response(&r);
         assert_eq!(err.kind(), ErrorKind::Permission);
         assert_eq!(err.http_status(), Some(403));
-        assert!(err.message().contains("Request blocked by firewall"), "{}", err.message());
+        assert!(
+            err.message().contains("Request blocked by firewall"),
+            "{}",
+            err.message()
+        );
     }
 }

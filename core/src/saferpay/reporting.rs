@@ -14,8 +14,8 @@ use http::Method;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::management::{ManagementCall, typed};
 use super::Client;
+use super::management::{ManagementCall, typed};
 use crate::error::{Error, Provider};
 use crate::lenient;
 use crate::money::{self, Currency, Money};
@@ -155,11 +155,23 @@ pub struct ReportedTransaction {
 
 #[derive(Deserialize)]
 struct WirePage {
-    #[serde(rename = "PageSize", default, deserialize_with = "lenient::opt_i64_like")]
+    #[serde(
+        rename = "PageSize",
+        default,
+        deserialize_with = "lenient::opt_i64_like"
+    )]
     page_size: Option<i64>,
-    #[serde(rename = "TotalTransactions", default, deserialize_with = "lenient::opt_i64_like")]
+    #[serde(
+        rename = "TotalTransactions",
+        default,
+        deserialize_with = "lenient::opt_i64_like"
+    )]
     total_transactions: Option<i64>,
-    #[serde(rename = "Transactions", default, deserialize_with = "lenient::vec_or_empty")]
+    #[serde(
+        rename = "Transactions",
+        default,
+        deserialize_with = "lenient::vec_or_empty"
+    )]
     transactions: Vec<Value>,
 }
 
@@ -167,9 +179,17 @@ struct WirePage {
 struct WireReported {
     #[serde(rename = "TransactionId", deserialize_with = "lenient::string_like")]
     transaction_id: String,
-    #[serde(rename = "CustomerId", default, deserialize_with = "lenient::opt_string_like")]
+    #[serde(
+        rename = "CustomerId",
+        default,
+        deserialize_with = "lenient::opt_string_like"
+    )]
     customer_id: Option<String>,
-    #[serde(rename = "TerminalId", default, deserialize_with = "lenient::opt_string_like")]
+    #[serde(
+        rename = "TerminalId",
+        default,
+        deserialize_with = "lenient::opt_string_like"
+    )]
     terminal_id: Option<String>,
     #[serde(rename = "TerminalType", default)]
     terminal_type: Option<String>,
@@ -183,17 +203,33 @@ struct WireReported {
     payment_method: Option<String>,
     #[serde(rename = "Provider", default)]
     provider: Option<String>,
-    #[serde(rename = "OrderId", default, deserialize_with = "lenient::opt_string_like")]
+    #[serde(
+        rename = "OrderId",
+        default,
+        deserialize_with = "lenient::opt_string_like"
+    )]
     order_id: Option<String>,
     #[serde(rename = "PayerId", default)]
     payer_id: Option<String>,
     #[serde(rename = "Description", default)]
     description: Option<String>,
-    #[serde(rename = "AuthorizationDetails", default, deserialize_with = "lenient::opt_object")]
+    #[serde(
+        rename = "AuthorizationDetails",
+        default,
+        deserialize_with = "lenient::opt_object"
+    )]
     authorization: Option<WireAuthorization>,
-    #[serde(rename = "FailedDetails", default, deserialize_with = "lenient::opt_object")]
+    #[serde(
+        rename = "FailedDetails",
+        default,
+        deserialize_with = "lenient::opt_object"
+    )]
     failed: Option<WireFailed>,
-    #[serde(rename = "PendingDetails", default, deserialize_with = "lenient::opt_object")]
+    #[serde(
+        rename = "PendingDetails",
+        default,
+        deserialize_with = "lenient::opt_object"
+    )]
     pending: Option<WirePending>,
 }
 
@@ -207,11 +243,23 @@ struct WireAuthorization {
     state: Option<String>,
     #[serde(rename = "CapturedMerchantAmount", default)]
     captured_amount: Option<Value>,
-    #[serde(rename = "IsCaptured", default, deserialize_with = "lenient::opt_bool_like")]
+    #[serde(
+        rename = "IsCaptured",
+        default,
+        deserialize_with = "lenient::opt_bool_like"
+    )]
     is_captured: Option<bool>,
-    #[serde(rename = "IsRefunded", default, deserialize_with = "lenient::opt_bool_like")]
+    #[serde(
+        rename = "IsRefunded",
+        default,
+        deserialize_with = "lenient::opt_bool_like"
+    )]
     is_refunded: Option<bool>,
-    #[serde(rename = "IsCancelled", default, deserialize_with = "lenient::opt_bool_like")]
+    #[serde(
+        rename = "IsCancelled",
+        default,
+        deserialize_with = "lenient::opt_bool_like"
+    )]
     is_cancelled: Option<bool>,
 }
 
@@ -241,7 +289,10 @@ fn reporting_amount(value: Option<&Value>, currency: Option<&str>) -> Result<Opt
             lenient::text(lenient::get_ci(object, "CurrencyCode")).or(currency.map(str::to_owned)),
         ),
         Some(other) => {
-            return Err(Error::decode(Provider::Saferpay, format!("unexpected amount {other}")));
+            return Err(Error::decode(
+                Provider::Saferpay,
+                format!("unexpected amount {other}"),
+            ));
         }
     };
     let Some(code) = code else { return Ok(None) };
@@ -271,11 +322,32 @@ impl ReportedTransaction {
                     None,
                 )
             } else if let Some(failed) = &wire.failed {
-                ("FAILED".into(), None, failed.failed_date.clone(), None, (false, false, false), failed.declined_by.clone())
+                (
+                    "FAILED".into(),
+                    None,
+                    failed.failed_date.clone(),
+                    None,
+                    (false, false, false),
+                    failed.declined_by.clone(),
+                )
             } else if let Some(pending) = &wire.pending {
-                ("PENDING".into(), None, pending.pending_since.clone(), None, (false, false, false), None)
+                (
+                    "PENDING".into(),
+                    None,
+                    pending.pending_since.clone(),
+                    None,
+                    (false, false, false),
+                    None,
+                )
             } else {
-                ("UNKNOWN".into(), None, None, None, (false, false, false), None)
+                (
+                    "UNKNOWN".into(),
+                    None,
+                    None,
+                    None,
+                    (false, false, false),
+                    None,
+                )
             };
         Ok(ReportedTransaction {
             id: wire.transaction_id,
@@ -323,6 +395,17 @@ pub struct TransactionPager {
     buffer: VecDeque<ReportedTransaction>,
 }
 
+impl std::fmt::Debug for TransactionPager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransactionPager")
+            .field("query", &self.query)
+            .field("next_page", &self.next_page)
+            .field("total", &self.total)
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
 impl TransactionPager {
     /// Total reported by the provider after the first page.
     pub fn total_transactions(&self) -> Option<u64> {
@@ -358,7 +441,8 @@ impl TransactionPager {
         self.total = Some(page.total_transactions);
         self.next_page = page_number + 1;
         let fetched = page.transactions.len() as u64;
-        let reached_end = u64::from(page_number) * u64::from(page.page_size) >= page.total_transactions;
+        let reached_end =
+            u64::from(page_number) * u64::from(page.page_size) >= page.total_transactions;
         if fetched == 0 || fetched < u64::from(page.page_size) || reached_end {
             self.done = true;
         }
@@ -394,7 +478,9 @@ impl TransactionPager {
     }
 
     /// The transactions as a stream (fetching each page when the previous one is consumed).
-    pub fn into_stream(self) -> impl Stream<Item = Result<ReportedTransaction, Error>> + Send + 'static {
+    pub fn into_stream(
+        self,
+    ) -> impl Stream<Item = Result<ReportedTransaction, Error>> + Send + 'static {
         futures_util::stream::unfold(Some(self), |state| async move {
             let mut pager = state?;
             match pager.next_transaction().await {
@@ -406,7 +492,11 @@ impl TransactionPager {
     }
 }
 
-async fn fetch_page(client: Client, query: TransactionQuery, page_number: u32) -> Result<ReportPage, Error> {
+async fn fetch_page(
+    client: Client,
+    query: TransactionQuery,
+    page_number: u32,
+) -> Result<ReportPage, Error> {
     let mut params = vec![
         ("StartDate", query.start.to_wire()),
         ("EndDate", query.end.to_wire()),
@@ -433,7 +523,9 @@ async fn fetch_page(client: Client, query: TransactionQuery, page_number: u32) -
     let page_size = wire
         .page_size
         .filter(|n| *n > 0)
-        .map_or(query.page_size, |n| u32::try_from(n).unwrap_or(query.page_size));
+        .map_or(query.page_size, |n| {
+            u32::try_from(n).unwrap_or(query.page_size)
+        });
     let transactions = wire
         .transactions
         .into_iter()
