@@ -1,7 +1,7 @@
 //! Account queries: license, terminals, payment page configurations.
 
 use http::Method;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::management::{ManagementCall, segment, typed};
@@ -11,7 +11,7 @@ use crate::lenient;
 use crate::validate;
 
 /// The customer's license package and features.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct License {
     pub package_id: String,
     pub package_name: String,
@@ -19,7 +19,7 @@ pub struct License {
     pub raw: Value,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Feature {
     pub id: String,
     pub name: String,
@@ -59,10 +59,11 @@ pub(crate) fn license_from_wire(raw: Value) -> Result<License, Error> {
 }
 
 /// A terminal. The list call fills only id, type and description.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Terminal {
     pub terminal_id: String,
     /// `ECOM`, `SPG`, `MPO` (or a newer value).
+    #[serde(rename = "type")]
     pub terminal_type: String,
     pub description: Option<String>,
     pub payment_methods: Vec<PaymentMethodInfo>,
@@ -70,14 +71,14 @@ pub struct Terminal {
     pub raw: Value,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PaymentMethodInfo {
     pub payment_method: String,
     pub currencies: Vec<String>,
     pub logo_url: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WalletInfo {
     pub wallet_name: String,
     pub logo_url: Option<String>,
@@ -151,7 +152,7 @@ pub(crate) fn terminals_from_wire(raw: Value) -> Result<Vec<Terminal>, Error> {
 }
 
 /// A payment page configuration (`ConfigSet` name).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PaymentPageConfiguration {
     pub name: String,
     pub is_default: bool,

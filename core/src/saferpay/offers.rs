@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use http::Method;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::management::{ManagementCall, segment, typed};
@@ -147,7 +147,7 @@ impl CreateOffer {
 }
 
 /// A Secure PayGate offer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Offer {
     pub offer_id: String,
     pub payment_link: String,

@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use futures_core::Stream;
 use http::Method;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Client;
@@ -125,10 +125,11 @@ impl TransactionQuery {
 }
 
 /// One transaction from the reporting API.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ReportedTransaction {
     pub id: String,
     /// `PAYMENT` or `REFUND` (successful transactions only).
+    #[serde(rename = "type")]
     pub transaction_type: Option<String>,
     /// `AUTHORIZED`, `CAPTURED`, `CANCELED` for successful transactions; `FAILED` or `PENDING`
     /// otherwise.
@@ -375,7 +376,7 @@ impl ReportedTransaction {
 }
 
 /// One page of a report.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ReportPage {
     /// 1-based, as requested.
     pub page_number: u32,

@@ -1,0 +1,296 @@
+//! Runs one shared scenario file against an embedded sandbox (see `tests/scenarios/README.md`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use paywire::saferpay;
+use paywire::{Error, Money};
+use paywire_sandbox::{Sandbox, credentials};
+use serde_json::{Value, json};
+
+use crate::values::{lookup, matches, substitute};
+
+/// The sandbox's pre-configured clients, one per provider.
+pub struct Clients {
+    pub saferpay: saferpay::Client,
+}
+
+impl Clients {
+    pub fn for_sandbox(sandbox: &Sandbox) -> Result<Clients, Error> {
+        let saferpay = saferpay::Client::builder()
+            .customer_id(credentials::SAFERPAY_CUSTOMER_ID)
+            .username(credentials::SAFERPAY_USERNAME)
+            .password(credentials::SAFERPAY_PASSWORD)
+            .terminal_id(credentials::SAFERPAY_TERMINAL_ID)
+            .base_url(sandbox.saferpay_base_url())
+            .max_retries(2)
+            .build()?;
+        Ok(Clients { saferpay })
+    }
+}
+
+/// Runs every step of `scenario`; the error names the step and what differed.
+pub async fn run(sandbox: &Sandbox, clients: &Clients, scenario: &Value) -> Result<(), String> {
+    sandbox.reset();
+    let steps = scenario["steps"].as_array().ok_or("scenario has no steps")?;
+    let mut saved: HashMap<String, Value> = HashMap::new();
+    for (index, step) in steps.iter().enumerate() {
+        let label = step
+            .get("call")
+            .or_else(|| step.get("sandbox"))
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        run_step(sandbox, clients, step, &mut saved)
+            .await
+            .map_err(|e| format!("step {} ({label}): {e}", index + 1))?;
+    }
+    Ok(())
+}
+
+async fn run_step(
+    sandbox: &Sandbox,
+    clients: &Clients,
+    step: &Value,
+    saved: &mut HashMap<String, Value>,
+) -> Result<(), String> {
+    let args = substitute(step.get("args").unwrap_or(&json!({})), saved, sandbox.url())?;
+    let outcome = if let Some(action) = step.get("sandbox").and_then(Value::as_str) {
+        sandbox_action(sandbox, action, &args).map(Outcome::Value)
+    } else {
+        let client = step["client"].as_str().ok_or("step has neither client nor sandbox")?;
+        let call = step["call"].as_str().ok_or("step has no call")?;
+        let collect = step.get("expect_count").is_some() || step.get("expect_unique").is_some();
+        Ok(dispatch(clients, client, call, &args, collect).await?)
+    };
+    let outcome = outcome?;
+    match (step.get("expect_error"), outcome) {
+        (Some(want), Outcome::Error(error)) => check_error(want, &error)?,
+        (Some(want), Outcome::Value(v)) => return Err(format!("expected error {want}, got {v}")),
+        (Some(want), Outcome::Items(n, _)) => return Err(format!("expected error {want}, got {n} items")),
+        (None, Outcome::Error(error)) => return Err(format!("unexpected error: {error}")),
+        (None, Outcome::Value(result)) => {
+            if let Some(want) = step.get("expect") {
+                matches(want, &result, "result")?;
+            }
+            if let Some(names) = step.get("save").and_then(Value::as_object) {
+                for (name, path) in names {
+                    let path = path.as_str().ok_or("save paths are strings")?;
+                    let value = lookup(&result, path).ok_or_else(|| format!("result has no {path}"))?;
+                    saved.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        (None, Outcome::Items(count, ids)) => {
+            if let Some(want) = step.get("expect_count").and_then(Value::as_u64) {
+                if want != count {
+                    return Err(format!("expected {want} items, got {count}"));
+                }
+            }
+            if step.get("expect_unique").and_then(Value::as_bool) == Some(true) {
+                let mut sorted = ids.clone();
+                sorted.sort();
+                sorted.dedup();
+                if sorted.len() != ids.len() {
+                    return Err(format!("{} duplicate ids", ids.len() - sorted.len()));
+                }
+            }
+        }
+    }
+    if let Some(want) = step.get("expect_stats") {
+        matches(want, &sandbox.stats(), "stats")?;
+    }
+    Ok(())
+}
+
+enum Outcome {
+    Value(Value),
+    Error(Error),
+    /// An iterator call: how many items, and their ids.
+    Items(u64, Vec<String>),
+}
+
+fn check_error(want: &Value, error: &Error) -> Result<(), String> {
+    let actual = json!({
+        "kind": error.kind().as_str(),
+        "code": error.code(),
+        "field": error.field(),
+        "provider": error.provider().map(|p| p.as_str()),
+        "http_status": error.http_status(),
+        "outcome_unknown": error.outcome_unknown(),
+    });
+    matches(want, &actual, "error").map_err(|e| format!("{e} (error was: {error})"))
+}
+
+fn sandbox_action(sandbox: &Sandbox, action: &str, args: &Value) -> Result<Value, String> {
+    let text = |key: &str| args.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let outcome = || args.get("outcome").and_then(Value::as_str).unwrap_or("success").to_owned();
+    let result = match action {
+        "pay_offer" => sandbox.pay_offer(&text("offer_id"), &outcome()),
+        "pay_payment_page" => sandbox.pay_payment_page(&text("token"), &outcome()),
+        "complete_smart_transaction" => sandbox.complete_smart_transaction(&text("id"), &outcome()),
+        "inject_fault" => sandbox
+            .inject_fault(
+                &text("route"),
+                &text("mode"),
+                args.get("count").and_then(Value::as_u64).unwrap_or(1) as u32,
+            )
+            .map(|()| Value::Null),
+        "advance_clock" => {
+            sandbox.advance_clock(args.get("seconds").and_then(Value::as_i64).unwrap_or(0));
+            Ok(Value::Null)
+        }
+        "expire_tokens" => {
+            sandbox.expire_tokens();
+            Ok(Value::Null)
+        }
+        "reset" => {
+            sandbox.reset();
+            Ok(Value::Null)
+        }
+        other => return Err(format!("unknown sandbox action {other:?}")),
+    };
+    result.map_err(|e| e.to_string())
+}
+
+fn to_value<T: serde::Serialize>(result: Result<T, Error>) -> Outcome {
+    match result {
+        Ok(v) => match serde_json::to_value(v) {
+            Ok(value) => Outcome::Value(value),
+            Err(e) => Outcome::Error(Error::internal(e.to_string())),
+        },
+        Err(e) => Outcome::Error(e),
+    }
+}
+
+fn str_arg(args: &Value, key: &str) -> Result<String, String> {
+    args.get(key)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("argument {key:?} missing or not a string"))
+}
+
+fn opt_str(args: &Value, key: &str) -> Option<String> {
+    args.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Money from `{"minor": …, "currency": …}`.
+pub fn money_arg(args: &Value, key: &str) -> Result<Money, Error> {
+    let value = args.get(key).cloned().unwrap_or(Value::Null);
+    paywire::input::from_json(key, value)
+}
+
+async fn dispatch(clients: &Clients, client: &str, call: &str, args: &Value, collect: bool) -> Result<Outcome, String> {
+    match client {
+        "saferpay" => dispatch_saferpay(&clients.saferpay, call, args, collect).await,
+        other => Err(format!("unknown client {other:?}")),
+    }
+}
+
+async fn dispatch_saferpay(c: &saferpay::Client, call: &str, args: &Value, collect: bool) -> Result<Outcome, String> {
+    let terminal = opt_str(args, "terminal_id");
+    Ok(match call {
+        "create_offer" => to_value(create_offer(c, args).await),
+        "get_offer" => to_value(c.get_offer(&str_arg(args, "offer_id")?, terminal.as_deref()).await),
+        "delete_offer" => to_value(c.delete_offer(&str_arg(args, "offer_id")?, terminal.as_deref()).await),
+        "license" => to_value(c.license().await),
+        "terminals" => to_value(c.terminals().await),
+        "terminal" => to_value(c.terminal(&str_arg(args, "terminal_id")?).await),
+        "payment_page_configurations" => to_value(c.payment_page_configurations().await),
+        "create_fields_access_token" => {
+            let urls: Vec<String> = args
+                .get("source_urls")
+                .and_then(Value::as_array)
+                .map(|v| v.iter().filter_map(|u| u.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default();
+            to_value(
+                c.create_fields_access_token(&str_arg(args, "description")?, &urls, terminal.as_deref())
+                    .await,
+            )
+        }
+        "delete_fields_access_token" => to_value(
+            c.delete_fields_access_token(&str_arg(args, "access_token")?, terminal.as_deref())
+                .await,
+        ),
+        "transactions" => {
+            let query = (|| {
+                let mut query = saferpay::TransactionQuery::parse(
+                    args.get("start").and_then(Value::as_str).unwrap_or_default(),
+                    args.get("end").and_then(Value::as_str).unwrap_or_default(),
+                )?;
+                if let Some(state) = opt_str(args, "state") {
+                    query.state = state;
+                }
+                if let Some(size) = args.get("page_size").and_then(Value::as_u64) {
+                    query.page_size = u32::try_from(size).unwrap_or(u32::MAX);
+                }
+                query.terminal_id = terminal.clone();
+                c.transactions(query)
+            })();
+            match query {
+                Err(e) => Outcome::Error(e),
+                Ok(mut pager) if collect => {
+                    let mut ids = Vec::new();
+                    loop {
+                        match pager.next_batch(500).await {
+                            Ok(batch) if batch.is_empty() => break,
+                            Ok(batch) => ids.extend(batch.into_iter().map(|t| t.id)),
+                            Err(e) => return Ok(Outcome::Error(e)),
+                        }
+                    }
+                    Outcome::Items(ids.len() as u64, ids)
+                }
+                Ok(mut pager) => to_value(pager.next_page().await),
+            }
+        }
+        other => return Err(format!("the Rust runner does not know saferpay.{other}")),
+    })
+}
+
+async fn create_offer(c: &saferpay::Client, args: &Value) -> Result<saferpay::Offer, Error> {
+    let expires = args.get("expires_at").and_then(Value::as_str).unwrap_or_default();
+    let expires_at = chrono::DateTime::parse_from_rfc3339(expires)
+        .map_err(|e| Error::validation("expires_at", e.to_string()))?;
+    let mut request = saferpay::CreateOffer::new(
+        money_arg(args, "amount")?,
+        args.get("order_id").and_then(Value::as_str).unwrap_or_default(),
+        args.get("description").and_then(Value::as_str).unwrap_or_default(),
+        expires_at,
+    );
+    request.pre_auth = args.get("pre_auth").and_then(Value::as_bool).unwrap_or(false);
+    request.register_alias = args.get("register_alias").and_then(Value::as_bool).unwrap_or(false);
+    request.config_set = opt_str(args, "config_set");
+    request.condition = opt_str(args, "condition");
+    request.terminal_id = opt_str(args, "terminal_id");
+    request.max_payment_attempts = args
+        .get("max_payment_attempts")
+        .and_then(Value::as_u64)
+        .map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+    for (key, slot) in [("payer", 0), ("billing_address_form", 1), ("order", 2)] {
+        if let Some(value) = args.get(key).filter(|v| !v.is_null()) {
+            match slot {
+                0 => request.payer = Some(paywire::input::from_json(key, value.clone())?),
+                1 => request.billing_address_form = Some(paywire::input::from_json(key, value.clone())?),
+                _ => request.order = Some(paywire::input::from_json(key, value.clone())?),
+            }
+        }
+    }
+    c.create_offer(request).await
+}
+
+/// Loads every scenario file of a directory, sorted by name.
+pub fn load_all(dir: &Path) -> Vec<(String, Value)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = std::fs::read_to_string(&p).unwrap_or_default();
+            let value = serde_json::from_str(&text).unwrap_or_else(|e| json!({"parse_error": e.to_string()}));
+            (name, value)
+        })
+        .collect()
+}
