@@ -1,0 +1,657 @@
+//! TransactionReporting GetTransactions: seeded, deterministic, paged, serial per customer.
+//!
+//! Seeded rows are computed on the fly from (seed, day, index): every seeded day has
+//! `reporting_per_day` transactions at strictly increasing times; the state and terminal of
+//! index `j` come from a fixed 100-entry pattern, so counts and the k-th matching row of any
+//! filter are plain arithmetic. Transactions made in the sandbox are merged in by time. The
+//! order (time, then id) is total, so each transaction appears on exactly one page.
+
+use super::{Mgmt, SpError, State, TxKind, TxStatus};
+use crate::clock::{self, day_of, from_millis};
+use crate::currency::{self, Currency};
+use crate::ids::{det_alnum, hash3, mix};
+use crate::reply::{ApiRequest, Reply};
+use crate::state::{App, lock};
+use crate::stats::inc;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+
+const DAY_MS: i64 = 86_400_000;
+const L: usize = 100;
+const TERMINAL_IDS: [&str; 2] = ["17757531", "17757532"];
+const STATES: [&str; 3] = ["SUCCESSFUL", "FAILED", "PENDING"];
+
+/// Holds the per-customer "report in flight" slot.
+pub struct ReportGuard {
+    app: Arc<App>,
+    key: String,
+}
+
+impl Drop for ReportGuard {
+    fn drop(&mut self) {
+        lock(&self.app.report_busy).remove(&self.key);
+    }
+}
+
+/// Take the customer's reporting slot or answer 429.
+pub fn acquire(app: &Arc<App>, req: &ApiRequest) -> Result<ReportGuard, Reply> {
+    let key = req.param(0).to_string();
+    let mut busy = lock(&app.report_busy);
+    if !busy.insert(key.clone()) {
+        inc(&app.stats.effects.reports_refused);
+        return Err(SpError::new(429, "RETRY_LATER", "TOO_MANY_REQUESTS", "Too many requests")
+            .detail("Parallel transaction reporting requests are not allowed; wait for the running request to finish")
+            .reply(None)
+            .with_header("retry-after", "1".into()));
+    }
+    Ok(ReportGuard {
+        app: Arc::clone(app),
+        key,
+    })
+}
+
+struct Pattern {
+    state: [u8; L],
+    term: [u8; L],
+}
+
+fn pattern(seed: u64) -> Pattern {
+    let mut p = Pattern {
+        state: [0; L],
+        term: [0; L],
+    };
+    for k in 0..L {
+        let h = mix(seed ^ 0x7265_706f_7274 ^ k as u64);
+        p.state[k] = match h % 100 {
+            0..=84 => 0,
+            85..=94 => 1,
+            _ => 2,
+        };
+        p.term[k] = u8::from((h >> 16) % 5 == 4);
+    }
+    p
+}
+
+struct Index {
+    positions: Vec<u64>,
+    prefix: [u64; L + 1],
+}
+
+impl Index {
+    fn new(p: &Pattern, state: u8, term: Option<u8>) -> Index {
+        let mut positions = Vec::new();
+        let mut prefix = [0u64; L + 1];
+        for k in 0..L {
+            let m = p.state[k] == state && term.is_none_or(|t| p.term[k] == t);
+            prefix[k + 1] = prefix[k] + u64::from(m);
+            if m {
+                positions.push(k as u64);
+            }
+        }
+        Index { positions, prefix }
+    }
+
+    /// Matching indices in [0, n).
+    fn before(&self, n: u64) -> u64 {
+        (n / L as u64) * self.prefix[L] + self.prefix[(n % L as u64) as usize]
+    }
+
+    /// Index of the r-th (0-based) match.
+    fn kth(&self, r: u64) -> u64 {
+        let per = self.positions.len() as u64;
+        (r / per) * L as u64 + self.positions[(r % per) as usize]
+    }
+}
+
+struct Seeded {
+    seed: u64,
+    per_day: u64,
+    step: i64,
+    first_day: i64,
+    last_day: i64,
+}
+
+impl Seeded {
+    fn time(&self, d: i64, j: u64) -> i64 {
+        d * DAY_MS + j as i64 * self.step + (hash3(self.seed, d, j) % self.step as u64) as i64
+    }
+
+    /// First index in day d whose time is ≥ t.
+    fn first_at(&self, d: i64, t: i64) -> u64 {
+        let start = d * DAY_MS;
+        if t <= start {
+            return 0;
+        }
+        let j0 = ((t - start) / self.step) as u64;
+        if j0 >= self.per_day {
+            return self.per_day;
+        }
+        if self.time(d, j0) >= t {
+            j0
+        } else {
+            (j0 + 1).min(self.per_day)
+        }
+    }
+
+    fn has(&self, d: i64) -> bool {
+        self.per_day > 0 && d >= self.first_day && d <= self.last_day
+    }
+}
+
+fn parse_date(s: &str) -> Option<(i64, bool)> {
+    if s.len() == 10 {
+        let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+        Some((d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis(), false))
+    } else if s.len() == 16 {
+        let dt = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
+        Some((dt.and_utc().timestamp_millis(), true))
+    } else {
+        None
+    }
+}
+
+struct RealRow {
+    time: i64,
+    id: String,
+    row: Value,
+}
+
+fn real_rows(st: &State, state: u8, term: Option<&str>, from: i64, to: i64) -> Vec<RealRow> {
+    let mut out = Vec::new();
+    let in_window = |t: i64| t >= from && t < to;
+    let term_ok = |t: &str| term.is_none_or(|x| x == t);
+    if state == 0 {
+        for tx in st.txs.values() {
+            let t = tx.created.timestamp_millis();
+            if !in_window(t) || !term_ok(&tx.terminal_id) {
+                continue;
+            }
+            let refunded = tx.refunds.iter().any(|r| {
+                st.txs
+                    .get(r)
+                    .is_some_and(|x| x.status != TxStatus::Canceled)
+            });
+            let mut details = Map::new();
+            details.insert(
+                "AuthorizationDate".into(),
+                clock::fmt_report(tx.created).into(),
+            );
+            details.insert(
+                "LastActionDate".into(),
+                clock::fmt_report(tx.last_action).into(),
+            );
+            details.insert(
+                "Type".into(),
+                (if tx.kind == TxKind::Payment {
+                    "PAYMENT"
+                } else {
+                    "REFUND"
+                })
+                .into(),
+            );
+            details.insert("State".into(), tx.status.name().into());
+            details.insert(
+                "CapturedMerchantAmount".into(),
+                currency::major(tx.captured_amount, tx.currency).into(),
+            );
+            details.insert("HasCVC".into(), true.into());
+            details.insert("HasLiabilityShift".into(), true.into());
+            details.insert("ProcessingAuthCode".into(), tx.approval.clone().into());
+            details.insert(
+                "AuthorizedBy".into(),
+                crate::credentials::SAFERPAY_USERNAME.into(),
+            );
+            details.insert("HasCurrencyConversion".into(), false.into());
+            details.insert("PayerCurrency".into(), tx.currency.code.into());
+            details.insert(
+                "PayerAmount".into(),
+                currency::major(tx.amount, tx.currency).into(),
+            );
+            details.insert(
+                "IsCaptured".into(),
+                (tx.status == TxStatus::Captured).into(),
+            );
+            details.insert("HasPartialCaptures".into(), (!tx.parts.is_empty()).into());
+            details.insert("IsRefunded".into(), refunded.into());
+            details.insert(
+                "IsCancelled".into(),
+                (tx.status == TxStatus::Canceled).into(),
+            );
+            details.insert("IsOmniChannel".into(), false.into());
+            if let Some(c) = tx.capture_date {
+                details.insert("CaptureDate".into(), clock::fmt_report(c).into());
+                details.insert(
+                    "CapturedBy".into(),
+                    crate::credentials::SAFERPAY_USERNAME.into(),
+                );
+            }
+            if let Some(c) = tx.cancel_date {
+                details.insert("CancellationDate".into(), clock::fmt_report(c).into());
+                details.insert(
+                    "CancelledBy".into(),
+                    crate::credentials::SAFERPAY_USERNAME.into(),
+                );
+            }
+            details.insert("MaskedCardNumber".into(), tx.masked.clone().into());
+            details.insert("ExpiryMonth".into(), 9.into());
+            details.insert("ExpiryYear".into(), 2030.into());
+            details.insert("HolderName".into(), "Max Mustermann".into());
+            let row = base_row(
+                tx.amount,
+                tx.currency,
+                &tx.terminal_id,
+                tx.application,
+                &tx.id,
+                tx.order_id.as_deref(),
+                tx.brand,
+                tx.description.as_deref(),
+                "AuthorizationDetails",
+                Value::Object(details),
+            );
+            out.push(RealRow {
+                time: t,
+                id: tx.id.clone(),
+                row,
+            });
+        }
+    } else if state == 1 {
+        for f in &st.failed {
+            let t = f.date.timestamp_millis();
+            if !in_window(t) || !term_ok(&f.terminal_id) {
+                continue;
+            }
+            let row = base_row(
+                f.amount,
+                f.currency,
+                &f.terminal_id,
+                "Saferpay Payment Page",
+                &f.id,
+                f.order_id.as_deref(),
+                "VISA",
+                Some(&f.description),
+                "FailedDetails",
+                json!({
+                    "FailedDate": clock::fmt_report(f.date),
+                    "DeclinedBy": "ACQUIRER",
+                    "SaferpayErrorCode": "TRANSACTION_DECLINED",
+                    "SaferpayErrorText": "Transaction declined by the sandbox acquirer",
+                    "MaskedPaymentMethod": "912345xxxxxx0001",
+                }),
+            );
+            out.push(RealRow {
+                time: t,
+                id: f.id.clone(),
+                row,
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn base_row(
+    minor: i64,
+    cur: Currency,
+    terminal: &str,
+    application: &str,
+    id: &str,
+    order_id: Option<&str>,
+    method: &str,
+    description: Option<&str>,
+    details_key: &str,
+    details: Value,
+) -> Value {
+    let mut m = Map::new();
+    m.insert("MerchantAmount".into(), currency::major(minor, cur).into());
+    m.insert("MerchantCurrency".into(), cur.code.into());
+    m.insert("CustomerId".into(), 123456.into());
+    m.insert(
+        "TerminalId".into(),
+        terminal.parse::<i64>().unwrap_or(0).into(),
+    );
+    m.insert(
+        "TerminalType".into(),
+        (if terminal == TERMINAL_IDS[1] {
+            "SPG"
+        } else {
+            "ECOM"
+        })
+        .into(),
+    );
+    m.insert("Application".into(), application.into());
+    m.insert("TransactionId".into(), id.into());
+    if let Some(o) = order_id {
+        m.insert("OrderId".into(), o.into());
+    }
+    let provider = match method {
+        "PAYPAL" => "PayPal",
+        "TWINT" => "TWINT",
+        _ => "Saferpay Test Acquirer",
+    };
+    m.insert("Provider".into(), provider.into());
+    m.insert("PaymentMethod".into(), method.into());
+    m.insert("IpAddress".into(), "127.0.0.1".into());
+    if let Some(d) = description {
+        m.insert("Description".into(), d.into());
+    }
+    m.insert(details_key.into(), details);
+    Value::Object(m)
+}
+
+fn seeded_row(seed: u64, d: i64, j: u64, state: u8, term: u8, t: i64) -> Value {
+    let h = hash3(seed, d, j);
+    let h2 = mix(h ^ 0x00c0_ffee);
+    let cur = match h % 100 {
+        0..=59 => "CHF",
+        60..=84 => "EUR",
+        85..=97 => "USD",
+        _ => "JPY",
+    };
+    let cur = currency::find(cur).unwrap_or(Currency {
+        code: "CHF",
+        exponent: 2,
+    });
+    let minor = if cur.exponent == 0 {
+        100 + (h2 % 20_000) as i64
+    } else {
+        100 + (h2 % 49_900) as i64
+    };
+    let methods = ["VISA", "MASTERCARD", "TWINT", "PAYPAL", "MAESTRO"];
+    let method = methods[((h >> 20) % methods.len() as u64) as usize];
+    let apps = [
+        "Saferpay Payment Page",
+        "Json Api",
+        "Saferpay Payment Page",
+        "Saferpay Backoffice",
+    ];
+    let application = apps[((h >> 28) % apps.len() as u64) as usize];
+    let id = det_alnum(h ^ 0x5a5a_5a5a, 28);
+    let order_id = format!("ORD-{}-{:06}", d, j);
+    let date = from_millis(t);
+    let description = format!("Seeded order {order_id}");
+    let (key, details) = match state {
+        0 => {
+            let refund = (h >> 36) % 20 == 0;
+            let st = match (h >> 40) % 10 {
+                0..=6 => "CAPTURED",
+                7..=8 => "AUTHORIZED",
+                _ => "CANCELED",
+            };
+            let captured = st == "CAPTURED";
+            let last = from_millis(t + if captured { 3_600_000 } else { 0 });
+            let mut m = Map::new();
+            m.insert("AuthorizationDate".into(), clock::fmt_report(date).into());
+            m.insert("LastActionDate".into(), clock::fmt_report(last).into());
+            m.insert(
+                "Type".into(),
+                (if refund { "REFUND" } else { "PAYMENT" }).into(),
+            );
+            m.insert("State".into(), st.into());
+            m.insert(
+                "CapturedMerchantAmount".into(),
+                currency::major(if captured { minor } else { 0 }, cur).into(),
+            );
+            m.insert(
+                "HasCVC".into(),
+                (method != "PAYPAL" && method != "TWINT").into(),
+            );
+            m.insert("HasLiabilityShift".into(), ((h >> 44) % 3 != 0).into());
+            m.insert(
+                "ProcessingAuthCode".into(),
+                format!("{:06}", (h >> 8) % 1_000_000).into(),
+            );
+            m.insert(
+                "AuthorizedBy".into(),
+                crate::credentials::SAFERPAY_USERNAME.into(),
+            );
+            m.insert("HasCurrencyConversion".into(), false.into());
+            m.insert("PayerCurrency".into(), cur.code.into());
+            m.insert("PayerAmount".into(), currency::major(minor, cur).into());
+            m.insert("IsCaptured".into(), captured.into());
+            m.insert("HasPartialCaptures".into(), false.into());
+            m.insert(
+                "IsRefunded".into(),
+                (!refund && captured && (h >> 48) % 25 == 0).into(),
+            );
+            m.insert("IsCancelled".into(), (st == "CANCELED").into());
+            m.insert("IsOmniChannel".into(), false.into());
+            if captured {
+                m.insert("CaptureDate".into(), clock::fmt_report(last).into());
+                m.insert(
+                    "CapturedBy".into(),
+                    crate::credentials::SAFERPAY_USERNAME.into(),
+                );
+            }
+            if method != "PAYPAL" && method != "TWINT" {
+                m.insert(
+                    "MaskedCardNumber".into(),
+                    format!("912345xxxxxx{:04}", (h >> 12) % 10_000).into(),
+                );
+                m.insert("ExpiryMonth".into(), (1 + (h >> 52) % 12).into());
+                m.insert("ExpiryYear".into(), (2027 + (h >> 56) % 5).into());
+                m.insert("HolderName".into(), "Max Mustermann".into());
+            }
+            ("AuthorizationDetails", Value::Object(m))
+        }
+        1 => {
+            let by = ["ACQUIRER", "THREEDS", "RISK", "SAFERPAY"];
+            (
+                "FailedDetails",
+                json!({
+                    "FailedDate": clock::fmt_report(date),
+                    "DeclinedBy": by[((h >> 36) % by.len() as u64) as usize],
+                    "SaferpayErrorCode": "TRANSACTION_DECLINED",
+                    "SaferpayErrorText": "Transaction declined",
+                    "MaskedPaymentMethod": format!("912345xxxxxx{:04}", (h >> 12) % 10_000),
+                }),
+            )
+        }
+        _ => (
+            "PendingDetails",
+            json!({"PendingSinceDate": clock::fmt_report(date)}),
+        ),
+    };
+    base_row(
+        minor,
+        cur,
+        TERMINAL_IDS[usize::from(term)],
+        application,
+        &id,
+        Some(&order_id),
+        method,
+        Some(&description),
+        key,
+        details,
+    )
+}
+
+fn bad(detail: String) -> Reply {
+    SpError::validation(vec![detail]).reply(None)
+}
+
+/// GET /rest/customers/{cid}/transactions.
+pub fn report(app: &Arc<App>, ctx: &Mgmt) -> Reply {
+    let q = ctx.req.query_pairs();
+    let get = |name: &str| {
+        q.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let Some(start_s) = get("StartDate").filter(|s| !s.is_empty()) else {
+        return bad("StartDate: The StartDate field is required.".into());
+    };
+    let Some(end_s) = get("EndDate").filter(|s| !s.is_empty()) else {
+        return bad("EndDate: The EndDate field is required.".into());
+    };
+    let Some((start, _)) = parse_date(&start_s) else {
+        return bad(format!(
+            "StartDate: {start_s:?} is not in the format yyyy-MM-dd or yyyy-MM-ddTHH:mm"
+        ));
+    };
+    let Some((end_at, end_has_time)) = parse_date(&end_s) else {
+        return bad(format!(
+            "EndDate: {end_s:?} is not in the format yyyy-MM-dd or yyyy-MM-ddTHH:mm"
+        ));
+    };
+    let today = day_of(ctx.now) * DAY_MS;
+    if end_at >= today {
+        return bad(format!(
+            "EndDate: must be earlier than today 00:00 ({}); to include yesterday pass yesterday 23:59",
+            clock::fmt_report(from_millis(today))
+        ));
+    }
+    if start > end_at {
+        return bad("StartDate: must not be after EndDate".into());
+    }
+    // EndDate is inclusive of its unit: the whole day, or the whole minute.
+    let end = end_at + if end_has_time { 60_000 } else { DAY_MS };
+    let state = match get("TransactionState").filter(|s| !s.is_empty()) {
+        None => 0u8,
+        Some(s) => match STATES.iter().position(|x| x.eq_ignore_ascii_case(&s)) {
+            Some(i) => i as u8,
+            None => {
+                return bad("TransactionState: must be one of SUCCESSFUL, FAILED, PENDING".into());
+            }
+        },
+    };
+    let terminal = match get("TerminalId").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match s.parse::<u64>() {
+            Ok(n) => Some(n.to_string()),
+            Err(_) => return bad("TerminalId: must be an integer".into()),
+        },
+    };
+    let page_size = match get("PageSize").filter(|s| !s.is_empty()) {
+        None => 1000u64,
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if n >= 1 => (n as u64).min(2000),
+            _ => return bad("PageSize: must be an integer from 1 to 2000".into()),
+        },
+    };
+    let page_number = match get("PageNumber").filter(|s| !s.is_empty()) {
+        None => 1u64,
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) => n.max(1) as u64,
+            Err(_) => return bad("PageNumber: must be an integer".into()),
+        },
+    };
+
+    let config = app.config().clone();
+    let per_day = u64::from(config.reporting_per_day).min(1_000_000);
+    let seeded = Seeded {
+        seed: app.options.seed,
+        per_day,
+        step: if per_day == 0 {
+            1
+        } else {
+            (DAY_MS / per_day as i64).max(1)
+        },
+        first_day: app.anchor_day - i64::from(config.reporting_days),
+        last_day: app.anchor_day - 1,
+    };
+    let pat = pattern(app.options.seed);
+    let term_idx = match terminal.as_deref() {
+        None => None,
+        Some(t) => TERMINAL_IDS.iter().position(|x| *x == t).map(|i| i as u8),
+    };
+    let unknown_terminal = terminal.is_some() && term_idx.is_none();
+    let index = Index::new(&pat, state, term_idx);
+
+    let reals = {
+        let st = lock(&app.saferpay);
+        real_rows(&st, state, terminal.as_deref(), start, end)
+    };
+
+    let first_day = day_of(from_millis(start));
+    let last_day = day_of(from_millis(end - 1));
+    struct DayBlock {
+        day: i64,
+        a: u64,
+        seeded: u64,
+        reals: Vec<(u64, usize)>,
+    }
+    let mut blocks = Vec::new();
+    let mut total = 0u64;
+    let mut ri = 0usize;
+    for d in first_day..=last_day {
+        let (mut a, mut seeded_count) = (0, 0);
+        if seeded.has(d) && !unknown_terminal && !index.positions.is_empty() {
+            let from = start.max(d * DAY_MS);
+            let to = end.min((d + 1) * DAY_MS);
+            let ja = seeded.first_at(d, from);
+            let jb = seeded.first_at(d, to);
+            a = index.before(ja);
+            seeded_count = index.before(jb).saturating_sub(a);
+        }
+        let mut day_reals = Vec::new();
+        while ri < reals.len() && reals[ri].time < (d + 1) * DAY_MS {
+            let rank = if seeded_count > 0 {
+                let j = seeded.first_at(d, reals[ri].time);
+                index.before(j).saturating_sub(a).min(seeded_count)
+            } else {
+                0
+            };
+            day_reals.push((rank, ri));
+            ri += 1;
+        }
+        let count = seeded_count + day_reals.len() as u64;
+        if count > 0 {
+            total += count;
+            blocks.push(DayBlock {
+                day: d,
+                a,
+                seeded: seeded_count,
+                reals: day_reals,
+            });
+        }
+    }
+
+    let mut rows = Vec::new();
+    let mut skip = (page_number - 1).saturating_mul(page_size);
+    for b in &blocks {
+        if rows.len() as u64 >= page_size {
+            break;
+        }
+        let count = b.seeded + b.reals.len() as u64;
+        if skip >= count {
+            skip -= count;
+            continue;
+        }
+        let mut pos = skip;
+        skip = 0;
+        let ins = |i: usize| b.reals[i].0 + i as u64;
+        let mut r = (0..b.reals.len()).filter(|&i| ins(i) < pos).count();
+        let mut s = pos - r as u64;
+        while pos < count && (rows.len() as u64) < page_size {
+            if r < b.reals.len() && ins(r) == pos {
+                rows.push(reals[b.reals[r].1].row.clone());
+                r += 1;
+            } else {
+                let j = index.kth(b.a + s);
+                let k = (j % L as u64) as usize;
+                rows.push(seeded_row(
+                    app.options.seed,
+                    b.day,
+                    j,
+                    pat.state[k],
+                    pat.term[k],
+                    seeded.time(b.day, j),
+                ));
+                s += 1;
+            }
+            pos += 1;
+        }
+    }
+    inc(&app.stats.effects.reports);
+    Reply::json(
+        200,
+        &json!({
+            "PageNumber": page_number - 1,
+            "PageSize": page_size,
+            "TotalTransactions": total,
+            "Transactions": rows,
+        }),
+    )
+}
