@@ -173,10 +173,16 @@ fn opt_str(args: &Value, key: &str) -> Option<String> {
     args.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-/// Money from `{"minor": …, "currency": …}`.
+/// Money from `{"minor": …, "currency": …}`, built like every binding builds it (so an
+/// unknown currency names `currency`, a negative amount names `amount`).
 pub fn money_arg(args: &Value, key: &str) -> Result<Money, Error> {
     let value = args.get(key).cloned().unwrap_or(Value::Null);
-    paywire::input::from_json(key, value)
+    let minor = value
+        .get("minor")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| Error::validation(key, "must be {minor, currency}"))?;
+    let currency = value.get("currency").and_then(Value::as_str).unwrap_or_default();
+    Money::from_minor(minor, currency)
 }
 
 async fn dispatch(clients: &Clients, client: &str, call: &str, args: &Value, collect: bool) -> Result<Outcome, String> {

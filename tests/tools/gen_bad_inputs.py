@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Generates tests/scenarios/bad_input_*.json: invalid inputs across the public API.
+
+Each entry is one call that must fail with a `validation` error naming `field`, before
+anything is sent: every file ends by checking that the sandbox received zero requests.
+Run it after editing the tables below; the generated files are committed.
+"""
+import json
+import pathlib
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "scenarios"
+
+CHF = {"minor": 404, "currency": "CHF"}
+OFFER = {"amount": CHF, "order_id": "${unique}", "description": "ok", "expires_at": "${now+2h}"}
+
+
+def offer(field, **overrides):
+    args = dict(OFFER)
+    for key, value in overrides.items():
+        if value is DROP:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return ("saferpay", "create_offer", args, field)
+
+
+def payer(field, **payer_fields):
+    return offer(field, payer=payer_fields)
+
+
+def address(field, **address_fields):
+    return payer("payer.billing_address." + field, billing_address=address_fields)
+
+
+def item(field, **item_fields):
+    return offer("order.items[0]." + field, order={"items": [item_fields]})
+
+
+DROP = object()
+
+SAFERPAY_MANAGEMENT = [
+    # description
+    offer("description", description="x" * 101),
+    offer("description", description=""),
+    offer("description", description="bell\u0007"),
+    # order id: Id[1..80], A-Za-z0-9.:-_
+    offer("order_id", order_id=""),
+    offer("order_id", order_id="o" * 81),
+    offer("order_id", order_id="has space"),
+    offer("order_id", order_id="a/b"),
+    offer("order_id", order_id="grüezi"),
+    offer("order_id", order_id="#4711"),
+    # expiry window: 1 h to 180 days ahead
+    offer("expires_at", expires_at="${now+30m}"),
+    offer("expires_at", expires_at="${now+59m}"),
+    offer("expires_at", expires_at="${now+181d}"),
+    offer("expires_at", expires_at="${now-1h}"),
+    offer("expires_at", expires_at="not a date"),
+    offer("expires_at", expires_at="2026-13-01T00:00:00+01:00"),
+    # MaxPaymentAttempts ∈ {0,1,3,5,10}
+    offer("max_payment_attempts", max_payment_attempts=2),
+    offer("max_payment_attempts", max_payment_attempts=4),
+    offer("max_payment_attempts", max_payment_attempts=6),
+    offer("max_payment_attempts", max_payment_attempts=11),
+    offer("max_payment_attempts", max_payment_attempts=100),
+    # amounts and currencies
+    offer("amount", amount={"minor": 0, "currency": "CHF"}),
+    offer("amount", amount={"minor": -5, "currency": "CHF"}),
+    offer("currency", amount={"minor": 404, "currency": "XYZ"}),
+    offer("currency", amount={"minor": 404, "currency": "CHFF"}),
+    offer("currency", amount={"minor": 404, "currency": ""}),
+    offer("currency", amount={"minor": 404, "currency": "XAU"}),
+    # config set, condition
+    offer("config_set", config_set="c" * 21),
+    offer("config_set", config_set="bad set"),
+    offer("condition", condition="SOMETIMES"),
+    offer("condition", condition="none"),
+    # payer
+    payer("payer.language_code", language_code="xx"),
+    payer("payer.language_code", language_code="english"),
+    payer("payer.language_code", language_code="DE"),
+    payer("payer.ip_address", ip_address="999.1.1.1"),
+    payer("payer.ip_address", ip_address="::1"),
+    payer("payer.ipv6_address", ipv6_address="1.2.3.4"),
+    payer("payer.ipv6_address", ipv6_address="zz::"),
+    payer("payer.id", id="payer-1"),
+    payer("payer.delivery_address", delivery_address={"city": "Bern"}),
+    payer("payer", nickname="Max"),
+    address("email", email="nope"),
+    address("email", email="a@"),
+    address("email", email="@b.ch"),
+    address("email", email="a b@c.ch"),
+    address("country_code", country_code="CHE"),
+    address("country_code", country_code="ch"),
+    address("country_code", country_code="1A"),
+    address("gender", gender="M"),
+    address("first_name", first_name="f" * 101),
+    address("first_name", first_name=""),
+    address("city", city="c" * 101),
+    address("date_of_birth", date_of_birth="1990-02-30"),
+    address("date_of_birth", date_of_birth="30.01.1990"),
+    address("vat_number", vat_number="v" * 26),
+    address("country_subdivision_code", country_subdivision_code="CH-ZHXX"),
+    # billing address form
+    offer("billing_address_form.address_source", billing_address_form={"address_source": "SOMETIMES"}),
+    offer("billing_address_form.mandatory_fields[0]",
+          billing_address_form={"address_source": "SAFERPAY", "mandatory_fields": ["NAME"]}),
+    # order items
+    offer("order.items", order={"items": []}),
+    item("item_type", item_type="FOOD"),
+    item("name", name="n" * 201),
+    item("tax_rate", tax_rate=100000),
+    item("tax_rate", tax_rate=-1),
+    item("quantity", quantity=-1),
+    item("product_url", product_url="ftp://shop.example/p"),
+    item("image_url", image_url="not a url"),
+    item("unit_price", unit_price={"minor": 100, "currency": "EUR"}),
+    # terminals
+    offer("terminal_id", terminal_id="1234"),
+    offer("terminal_id", terminal_id="abcdefgh"),
+    ("saferpay", "get_offer", {"offer_id": ""}, "offer_id"),
+    ("saferpay", "get_offer", {"offer_id": "x", "terminal_id": "12"}, "terminal_id"),
+    ("saferpay", "delete_offer", {"offer_id": ""}, "offer_id"),
+    ("saferpay", "terminal", {"terminal_id": "abc"}, "terminal_id"),
+    ("saferpay", "terminal", {"terminal_id": "123456789"}, "terminal_id"),
+    # Fields access tokens
+    ("saferpay", "create_fields_access_token", {"description": "", "source_urls": ["https://shop.example/"]}, "description"),
+    ("saferpay", "create_fields_access_token", {"description": "d" * 129, "source_urls": ["https://shop.example/"]}, "description"),
+    ("saferpay", "create_fields_access_token", {"description": "shop", "source_urls": []}, "source_urls"),
+    ("saferpay", "create_fields_access_token", {"description": "shop", "source_urls": ["http://shop.example/"]}, "source_urls[0]"),
+    ("saferpay", "create_fields_access_token", {"description": "shop", "source_urls": ["not a url"]}, "source_urls[0]"),
+    ("saferpay", "create_fields_access_token", {"description": "shop", "source_urls": ["https://a.example/", "ftp://b.example/"]}, "source_urls[1]"),
+    ("saferpay", "delete_fields_access_token", {"access_token": ""}, "access_token"),
+    # reporting: end before today, start before end, formats, page size, state, terminal
+    ("saferpay", "transactions", {"start": "${days_ago:3}", "end": "${days_ago:0}"}, "end"),
+    ("saferpay", "transactions", {"start": "${days_ago:3}", "end": "${days_ago:-1}"}, "end"),
+    ("saferpay", "transactions", {"start": "${days_ago:2}", "end": "${days_ago:3}"}, "start"),
+    ("saferpay", "transactions", {"start": "${days_ago:2}", "end": "${days_ago:2}"}, "start"),
+    ("saferpay", "transactions", {"start": "2026/01/01", "end": "${yesterday}"}, "start"),
+    ("saferpay", "transactions", {"start": "${days_ago:3}", "end": "2026-01-01T10:00:00"}, "end"),
+    ("saferpay", "transactions", {"start": "${days_ago:3}", "end": "${yesterday}", "page_size": 0}, "page_size"),
+    ("saferpay", "transactions", {"start": "${days_ago:3}", "end": "${yesterday}", "page_size": 2001}, "page_size"),
+    ("saferpay", "transactions", {"start": "${days_ago:3}", "end": "${yesterday}", "state": "DONE"}, "state"),
+    ("saferpay", "transactions", {"start": "${days_ago:3}", "end": "${yesterday}", "terminal_id": "x1"}, "terminal_id"),
+]
+
+CORPORA = {
+    "bad_input_saferpay_management.json": (
+        "saferpay management bad input",
+        SAFERPAY_MANAGEMENT,
+    ),
+}
+
+
+def write(name, title, entries):
+    steps = []
+    for client, call, args, field in entries:
+        steps.append({"client": client, "call": call, "args": args,
+                      "expect_error": {"kind": "validation", "field": field}})
+    steps[-1]["expect_stats"] = {"requests": 0}
+    scenario = {
+        "name": title,
+        "description": "Generated by tests/tools/gen_bad_inputs.py: each call fails with a validation "
+                       "error naming the field, and the sandbox receives nothing.",
+        "steps": steps,
+    }
+    (OUT / name).write_text(json.dumps(scenario, indent=1, ensure_ascii=False) + "\n")
+    return len(steps)
+
+
+if __name__ == "__main__":
+    total = 0
+    for name, (title, entries) in CORPORA.items():
+        total += write(name, title, entries)
+    print(f"{total} invalid inputs in {len(CORPORA)} files")
