@@ -7,3 +7,4 @@ mod secuconnect;
 mod sekurepay;
 
 pub use saferpay::SaferpayClient;
+pub use sekurepay::SekurePayClient;
