@@ -26,6 +26,11 @@ pub fn hex(len: usize) -> String {
     pick(HEX, len)
 }
 
+/// Random lowercase letters.
+pub fn letters(len: usize) -> String {
+    pick(b"abcdefghijklmnopqrstuvwxyz", len)
+}
+
 /// Random lowercase alphanumerics.
 pub fn lower(len: usize) -> String {
     pick(LOWER, len)
