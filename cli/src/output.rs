@@ -1,0 +1,280 @@
+//! Turning core results into JSON documents, export rows and text.
+
+use paywire::Money;
+use paywire::saferpay::{License, Offer, ReportedTransaction, Terminal};
+use serde_json::{Value, json};
+
+use crate::exit::{CliError, CliResult};
+
+pub fn money(m: &Money) -> Value {
+    json!({
+        "minor": m.minor(),
+        "currency": m.currency().code(),
+        "decimal": m.to_decimal_string(),
+    })
+}
+
+fn opt_money(m: Option<&Money>) -> Value {
+    m.map_or(Value::Null, money)
+}
+
+pub fn offer(o: &Offer) -> Value {
+    json!({
+        "offer_id": o.offer_id,
+        "payment_link": o.payment_link,
+        "status": o.status.as_str(),
+        "amount": opt_money(o.amount.as_ref()),
+        "order_id": o.order_id,
+        "description": o.description,
+        "created_at": o.created_at,
+        "expires_at": o.expires_at,
+        "transaction_id": o.transaction_id,
+        "terminal_id": o.terminal_id,
+    })
+}
+
+pub fn offer_text(o: &Offer) -> String {
+    let mut lines = vec![
+        format!("offer id:       {}", o.offer_id),
+        format!("status:         {}", o.status),
+        format!("payment link:   {}", o.payment_link),
+    ];
+    if let Some(amount) = &o.amount {
+        lines.push(format!("amount:         {amount}"));
+    }
+    if let Some(order_id) = &o.order_id {
+        lines.push(format!("order id:       {order_id}"));
+    }
+    if let Some(description) = &o.description {
+        lines.push(format!("description:    {description}"));
+    }
+    if let Some(created) = &o.created_at {
+        lines.push(format!("created at:     {created}"));
+    }
+    if let Some(expires) = &o.expires_at {
+        lines.push(format!("expires at:     {expires}"));
+    }
+    if let Some(transaction) = &o.transaction_id {
+        lines.push(format!("transaction id: {transaction}"));
+    }
+    lines.push(format!("terminal id:    {}", o.terminal_id));
+    lines.join("\n")
+}
+
+pub fn terminal(t: &Terminal) -> Value {
+    json!({
+        "terminal_id": t.terminal_id,
+        "type": t.terminal_type,
+        "description": t.description,
+        "payment_methods": t.payment_methods.iter().map(|m| json!({
+            "payment_method": m.payment_method,
+            "currencies": m.currencies,
+            "logo_url": m.logo_url,
+        })).collect::<Vec<_>>(),
+        "wallets": t.wallets.iter().map(|w| json!({
+            "wallet_name": w.wallet_name,
+            "logo_url": w.logo_url,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+pub fn terminals_text(terminals: &[Terminal]) -> String {
+    let mut out = format!("{:<10} {:<6} DESCRIPTION", "TERMINAL", "TYPE");
+    for t in terminals {
+        out.push_str(&format!(
+            "\n{:<10} {:<6} {}",
+            t.terminal_id,
+            t.terminal_type,
+            t.description.as_deref().unwrap_or("")
+        ));
+    }
+    out
+}
+
+pub fn terminal_text(t: &Terminal) -> String {
+    let mut out = format!(
+        "terminal id:  {}\ntype:         {}\ndescription:  {}",
+        t.terminal_id,
+        t.terminal_type,
+        t.description.as_deref().unwrap_or("")
+    );
+    if !t.payment_methods.is_empty() {
+        out.push_str("\npayment methods:");
+        for m in &t.payment_methods {
+            out.push_str(&format!(
+                "\n  {:<12} {}",
+                m.payment_method,
+                m.currencies.join(", ")
+            ));
+        }
+    }
+    if !t.wallets.is_empty() {
+        out.push_str("\nwallets:");
+        for w in &t.wallets {
+            out.push_str(&format!("\n  {}", w.wallet_name));
+        }
+    }
+    out
+}
+
+pub fn license(l: &License) -> Value {
+    json!({
+        "package_id": l.package_id,
+        "package_name": l.package_name,
+        "features": l.features.iter().map(|f| json!({"id": f.id, "name": f.name})).collect::<Vec<_>>(),
+    })
+}
+
+pub fn license_text(l: &License) -> String {
+    let mut out = format!("package: {} ({})\nfeatures:", l.package_name, l.package_id);
+    for f in &l.features {
+        out.push_str(&format!("\n  {:<24} {}", f.id, f.name));
+    }
+    out
+}
+
+/// One exported transaction: the normalised fields plus the provider's record, so a snapshot
+/// keeps everything the provider sent.
+pub fn transaction(t: &ReportedTransaction) -> Value {
+    json!({
+        "id": t.id,
+        "type": t.transaction_type,
+        "status": t.status,
+        "amount": opt_money(t.amount.as_ref()),
+        "captured_amount": opt_money(t.captured_amount.as_ref()),
+        "order_id": t.order_id,
+        "date": t.date,
+        "customer_id": t.customer_id,
+        "terminal_id": t.terminal_id,
+        "terminal_type": t.terminal_type,
+        "application": t.application,
+        "payment_method": t.payment_method,
+        "provider": t.provider,
+        "description": t.description,
+        "payer_id": t.payer_id,
+        "is_captured": t.is_captured,
+        "is_refunded": t.is_refunded,
+        "is_cancelled": t.is_cancelled,
+        "declined_by": t.declined_by,
+        "raw": t.raw,
+    })
+}
+
+pub const CSV_HEADER: &[&str] = &[
+    "id",
+    "type",
+    "status",
+    "amount",
+    "currency",
+    "amount_minor",
+    "captured_amount",
+    "order_id",
+    "date",
+    "customer_id",
+    "terminal_id",
+    "terminal_type",
+    "application",
+    "payment_method",
+    "provider",
+    "description",
+    "payer_id",
+    "is_captured",
+    "is_refunded",
+    "is_cancelled",
+    "declined_by",
+];
+
+/// RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled.
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
+}
+
+pub fn csv_line(fields: &[String]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+pub fn csv_header() -> String {
+    csv_line(
+        &CSV_HEADER
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>(),
+    )
+}
+
+pub fn transaction_csv(t: &ReportedTransaction) -> String {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let b = |v: bool| if v { "true" } else { "false" }.to_owned();
+    csv_line(&[
+        t.id.clone(),
+        s(&t.transaction_type),
+        t.status.clone(),
+        t.amount
+            .as_ref()
+            .map(Money::to_decimal_string)
+            .unwrap_or_default(),
+        t.amount
+            .as_ref()
+            .map(|m| m.currency().code().to_owned())
+            .unwrap_or_default(),
+        t.amount
+            .as_ref()
+            .map(|m| m.minor().to_string())
+            .unwrap_or_default(),
+        t.captured_amount
+            .as_ref()
+            .map(Money::to_decimal_string)
+            .unwrap_or_default(),
+        s(&t.order_id),
+        s(&t.date),
+        t.customer_id.clone(),
+        t.terminal_id.clone(),
+        s(&t.terminal_type),
+        s(&t.application),
+        s(&t.payment_method),
+        s(&t.provider),
+        s(&t.description),
+        s(&t.payer_id),
+        b(t.is_captured),
+        b(t.is_refunded),
+        b(t.is_cancelled),
+        s(&t.declined_by),
+    ])
+}
+
+/// Prints a JSON document on stdout.
+pub fn print_json(value: &Value) -> CliResult<()> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::Internal(format!("cannot serialise output: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_line(&["a".into(), "b c".into()]), "a,b c\r\n");
+    }
+
+    #[test]
+    fn header_and_row_have_the_same_width() {
+        assert_eq!(csv_header().matches(',').count(), CSV_HEADER.len() - 1);
+    }
+}
