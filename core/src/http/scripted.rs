@@ -36,9 +36,13 @@ impl Step {
     }
 }
 
+/// Picks the answer from the request itself (URL path, headers) instead of the queue.
+pub(crate) type Handler = Arc<dyn Fn(&HttpRequest) -> Step + Send + Sync>;
+
 #[derive(Clone, Default)]
 pub(crate) struct Scripted {
     steps: Arc<Mutex<VecDeque<Step>>>,
+    handler: Option<Handler>,
     pub(crate) sent: Arc<Mutex<Vec<HttpRequest>>>,
 }
 
@@ -46,7 +50,17 @@ impl Scripted {
     pub(crate) fn new(steps: Vec<Step>) -> Scripted {
         Scripted {
             steps: Arc::new(Mutex::new(steps.into())),
+            handler: None,
             sent: Arc::default(),
+        }
+    }
+
+    /// Answers every request from `handler` (e.g. by URL path), so concurrent callers need no
+    /// particular order.
+    pub(crate) fn routed(handler: impl Fn(&HttpRequest) -> Step + Send + Sync + 'static) -> Scripted {
+        Scripted {
+            handler: Some(Arc::new(handler)),
+            ..Scripted::default()
         }
     }
 
@@ -57,10 +71,12 @@ impl Scripted {
 
 impl Transport for Scripted {
     fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, TransportFailure>> {
+        let routed = self.handler.as_ref().map(|handler| handler(&request));
         if let Ok(mut sent) = self.sent.lock() {
             sent.push(request);
         }
         let step = self.steps.lock().ok().and_then(|mut s| s.pop_front());
+        let step = routed.or(step);
         Box::pin(play(step))
     }
 }

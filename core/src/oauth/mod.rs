@@ -1,1 +1,26 @@
 //! OAuth 2.0 for secuconnect: grants, a single-flight token manager, token stores.
+//!
+//! Provider-neutral where it can be: grants are posted as JSON to a token URL, errors are the
+//! RFC 6749 `{error, error_description}` shape, and tokens are cached per environment and
+//! client id. Supported grants: `client_credentials`, `refresh_token` and secuconnect's
+//! device flow (`grant_type=device` with `uuid`, then polling with `code`).
+//!
+//! Tokens are [`Secret`](crate::Secret)s: they never appear in Debug output, errors or logs.
+
+mod endpoint;
+mod error;
+mod manager;
+mod store;
+
+pub use endpoint::DeviceAuthorization;
+pub use error::{
+    AUTHORIZATION_PENDING, EXPIRED_TOKEN, INVALID_GRANT, SLOW_DOWN, kind_for_oauth_error,
+};
+pub use manager::{AuthMode, DEFAULT_REFRESH_MARGIN, TokenInfo, TokenManager};
+pub use store::{FileTokenStore, MemoryTokenStore, StoredToken, TokenStore};
+
+pub(crate) use endpoint::{Credentials, TokenEndpoint};
+pub(crate) use error::{oauth_error_from_body, parse_oauth_body};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,336 @@
+//! Payment Transactions (`/api/v2/Payment/Transactions`, ids `PCI_...`): the payments
+//! behind Smart Transactions. Read them, check their status, and cancel or refund them
+//! (fully, or partly with `reduce_amount_by`).
+
+use http::Method;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::error::with_hint;
+use super::{ApiCall, Client, segment};
+use crate::error::{Error, Provider};
+use crate::http::Safety;
+use crate::lenient;
+use crate::money::{Currency, Money};
+use crate::validate;
+
+/// A Payment Transaction.
+///
+/// `status_simple` (from `details`): 1 accepted, 2 authorised, 3 denied, 4 issue, 5 void,
+/// 6 issue resolved, 7 refund, 9 paid, 10 pending, 11/12 subscription approved/declined,
+/// 13 on hold, 14 waiting for shipment, 15/16 container authorised/denied.
+#[derive(Clone, Debug)]
+pub struct PaymentTransaction {
+    pub id: String,
+    pub trans_id: Option<String>,
+    pub transaction_hash: Option<String>,
+    /// The provider's detailed status code, as text.
+    pub status: Option<String>,
+    pub status_text: Option<String>,
+    pub status_simple: Option<i64>,
+    pub status_simple_text: Option<String>,
+    pub amount: Option<Money>,
+    pub created: Option<String>,
+    pub updated: Option<String>,
+    pub order_id: Option<String>,
+    pub raw: Value,
+}
+
+/// The answer of `checkStatus`.
+#[derive(Clone, Debug)]
+pub struct PaymentStatus {
+    pub status: Option<String>,
+    pub status_text: Option<String>,
+    pub status_simple: Option<i64>,
+    pub status_simple_text: Option<String>,
+    /// The effective amount after refunds (zero when fully cancelled).
+    pub amount: Option<Money>,
+    pub raw: Value,
+}
+
+/// Cancel or refund. Without `reduce_amount_by` the whole payment is cancelled (before the
+/// money moved) or refunded (after).
+#[derive(Clone, Debug, Default)]
+pub struct CancelPayment {
+    /// Partial refund; in the transaction's currency, at most what is left of it.
+    pub reduce_amount_by: Option<Money>,
+    /// Up to 100 characters.
+    pub reason: Option<String>,
+}
+
+impl CancelPayment {
+    pub fn full() -> CancelPayment {
+        CancelPayment::default()
+    }
+
+    pub fn partial(amount: Money) -> CancelPayment {
+        CancelPayment {
+            reduce_amount_by: Some(amount),
+            reason: None,
+        }
+    }
+
+    pub(crate) fn to_wire(&self) -> Result<Value, Error> {
+        let mut body = Map::new();
+        if let Some(amount) = &self.reduce_amount_by {
+            if amount.is_zero() {
+                return Err(Error::validation(
+                    "reduce_amount_by",
+                    "must be greater than zero (omit it to cancel the whole payment)",
+                ));
+            }
+            body.insert("reduce_amount_by".into(), json!(amount.minor()));
+        }
+        if let Some(reason) = &self.reason {
+            validate::length("reason", reason, 1, 100)?;
+            body.insert("reason".into(), json!(reason));
+        }
+        Ok(Value::Object(body))
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct WireDetails {
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    status_text: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64_like")]
+    status_simple: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    status_simple_text: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64_like")]
+    amount: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct WirePayment {
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    trans_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    transaction_hash: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    status_text: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64_like")]
+    status_simple: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    status_simple_text: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64_like")]
+    amount: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    currency: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    created: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    updated: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    order_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_object")]
+    details: Option<WireDetails>,
+}
+
+fn decode<T: serde::de::DeserializeOwned>(raw: &Value, what: &str) -> Result<T, Error> {
+    T::deserialize(raw).map_err(|e| {
+        Error::decode(
+            Provider::Secuconnect,
+            format!("unexpected {what} shape: {e}"),
+        )
+        .with_raw(crate::error::scrub_body(raw.to_string().as_bytes()))
+    })
+}
+
+fn money(minor: Option<i64>, currency: Option<&str>) -> Option<Money> {
+    let currency = Currency::from_code(currency?).ok()?;
+    Money::new(minor?, currency).ok()
+}
+
+impl PaymentTransaction {
+    pub fn from_wire(raw: Value, known_id: Option<&str>) -> Result<PaymentTransaction, Error> {
+        let wire: WirePayment = decode(&raw, "Payment Transaction")?;
+        let id = wire
+            .id
+            .filter(|id| !id.is_empty())
+            .or_else(|| known_id.map(str::to_owned))
+            .ok_or_else(|| {
+                Error::decode(Provider::Secuconnect, "Payment Transaction without an id")
+            })?;
+        let details = wire.details.unwrap_or_default();
+        let amount = money(wire.amount.or(details.amount), wire.currency.as_deref());
+        Ok(PaymentTransaction {
+            id,
+            trans_id: wire.trans_id,
+            transaction_hash: wire.transaction_hash,
+            status: wire.status.or(details.status),
+            status_text: wire.status_text.or(details.status_text),
+            status_simple: wire.status_simple.or(details.status_simple),
+            status_simple_text: wire.status_simple_text.or(details.status_simple_text),
+            amount,
+            created: wire.created,
+            updated: wire.updated,
+            order_id: wire.order_id,
+            raw,
+        })
+    }
+}
+
+impl PaymentStatus {
+    pub fn from_wire(raw: Value) -> Result<PaymentStatus, Error> {
+        let wire: WirePayment = decode(&raw, "payment status")?;
+        let details = wire.details.unwrap_or_default();
+        Ok(PaymentStatus {
+            status: wire.status.or(details.status),
+            status_text: wire.status_text.or(details.status_text),
+            status_simple: wire.status_simple.or(details.status_simple),
+            status_simple_text: wire.status_simple_text.or(details.status_simple_text),
+            amount: money(wire.amount.or(details.amount), wire.currency.as_deref()),
+            raw,
+        })
+    }
+}
+
+/// Cancel answers an array of transactions; accept a single object or a `data` list too.
+fn transactions_from_cancel(raw: Value, id: &str) -> Result<Vec<PaymentTransaction>, Error> {
+    let items = match raw {
+        Value::Array(items) => items,
+        Value::Object(mut map) => match map.remove("data").or_else(|| map.remove("result")) {
+            Some(Value::Array(items)) => items,
+            Some(_) | None if map.is_empty() => Vec::new(),
+            _ => vec![Value::Object(map)],
+        },
+        Value::Null => Vec::new(),
+        other => {
+            return Err(Error::decode(
+                Provider::Secuconnect,
+                format!("unexpected cancel answer: {other}"),
+            ));
+        }
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| PaymentTransaction::from_wire(item, (i == 0).then_some(id)))
+        .collect()
+}
+
+fn check_id(id: &str) -> Result<(), Error> {
+    validate::id("id", id, 1, 64)
+}
+
+impl Client {
+    /// Reads a Payment Transaction (`PCI_...`).
+    pub async fn get_payment_transaction(&self, id: &str) -> Result<PaymentTransaction, Error> {
+        check_id(id)?;
+        let id = id.to_owned();
+        self.spawn(move |client| async move { client.read_payment_transaction(&id).await })
+            .await
+    }
+
+    pub(crate) async fn read_payment_transaction(
+        &self,
+        id: &str,
+    ) -> Result<PaymentTransaction, Error> {
+        let raw = self
+            .api(ApiCall {
+                operation: "secuconnect.payment_transactions.get",
+                method: Method::GET,
+                path: format!("/Payment/Transactions/{}", segment(id)),
+                query: Vec::new(),
+                body: None,
+                safety: Safety::Read,
+            })
+            .await?;
+        PaymentTransaction::from_wire(raw, Some(id))
+    }
+
+    /// Status and effective amount (after refunds) of a Payment Transaction.
+    pub async fn check_payment_status(&self, id: &str) -> Result<PaymentStatus, Error> {
+        check_id(id)?;
+        let id = id.to_owned();
+        self.spawn(move |client| async move {
+            let raw = client
+                .api(ApiCall {
+                    operation: "secuconnect.payment_transactions.check_status",
+                    method: Method::GET,
+                    path: format!("/Payment/Transactions/{}/checkStatus", segment(&id)),
+                    query: Vec::new(),
+                    body: None,
+                    safety: Safety::Read,
+                })
+                .await?;
+            PaymentStatus::from_wire(raw)
+        })
+        .await
+    }
+
+    /// Cancels or refunds a Payment Transaction, fully or by `reduce_amount_by`. Returns the
+    /// affected transactions (a refund after payment creates linked refund transactions).
+    ///
+    /// A partial refund first reads the transaction to check the currency and that the
+    /// amount is not more than the payment. Never retried once it may have been sent: a
+    /// repeated partial refund would refund twice.
+    pub async fn cancel_payment_transaction(
+        &self,
+        id: &str,
+        request: CancelPayment,
+    ) -> Result<Vec<PaymentTransaction>, Error> {
+        check_id(id)?;
+        let body = request.to_wire()?;
+        let id = id.to_owned();
+        self.spawn(move |client| async move {
+            if let Some(reduce) = request.reduce_amount_by {
+                let current = client.read_payment_transaction(&id).await?;
+                if let Some(amount) = current.amount {
+                    if amount.currency() != reduce.currency() {
+                        return Err(Error::validation(
+                            "reduce_amount_by",
+                            format!(
+                                "is in {} but the payment is in {}",
+                                reduce.currency(),
+                                amount.currency()
+                            ),
+                        ));
+                    }
+                    if reduce.minor() > amount.minor() {
+                        return Err(Error::validation(
+                            "reduce_amount_by",
+                            format!(
+                                "{} is more than the payment's {}",
+                                reduce.to_decimal_string(),
+                                amount.to_decimal_string()
+                            ),
+                        ));
+                    }
+                }
+            }
+            let raw = client
+                .api(ApiCall {
+                    operation: "secuconnect.payment_transactions.cancel",
+                    method: Method::POST,
+                    path: format!("/Payment/Transactions/{}/cancel", segment(&id)),
+                    query: Vec::new(),
+                    body: Some(body),
+                    safety: Safety::Unkeyed,
+                })
+                .await
+                .map_err(|e| {
+                    if e.outcome_unknown() {
+                        with_hint(
+                            e,
+                            &format!(
+                                "the cancellation or refund may have been applied; check it \
+                                 with check_payment_status({id:?}) before repeating it"
+                            ),
+                        )
+                    } else {
+                        e
+                    }
+                })?;
+            transactions_from_cancel(raw, &id)
+        })
+        .await
+    }
+}
