@@ -1,0 +1,72 @@
+//! One declaration per provider generates both Python classes: the sync client (calls block
+//! with the GIL released) and the async client (calls return coroutines). Both wrap the same
+//! cheap-to-clone core client, so `client.async_client()` shares its connection pool.
+
+/// Generates `#[pymethods]` for a sync and an async class over the same core client.
+///
+/// Each method's body is a block evaluated with the arguments (and `py`) in scope and the
+/// client clone bound to the given name; it converts the inputs and returns
+/// `PyResult<impl Future<Output = Result<T, paywire::Error>> + Send + 'static>`.
+macro_rules! dual_client {
+    (
+        sync $sync:ident;
+        async $asyn:ident;
+        common { $($common:tt)* }
+        sync_extra { $($sync_extra:tt)* }
+        async_extra { $($async_extra:tt)* }
+        methods {
+            $(
+                $(#[$meta:meta])*
+                fn $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $out:ty
+                    [ $($sig:tt)* ]
+                    |$py:ident, $c:ident| $body:block
+            )*
+        }
+    ) => {
+        #[pyo3::pymethods]
+        impl $sync {
+            $($common)*
+            $($sync_extra)*
+            $(
+                $(#[$meta])*
+                #[pyo3(signature = ($($sig)*))]
+                fn $name(&self, $py: pyo3::Python<'_>, $($arg: $ty),*) -> pyo3::PyResult<$out> {
+                    let $c = self.inner.clone();
+                    let future = crate::bridge::guard(|| $body)?;
+                    crate::bridge::block($py, future)
+                }
+            )*
+        }
+
+        #[pyo3::pymethods]
+        impl $asyn {
+            $($common)*
+            $($async_extra)*
+            $(
+                $(#[$meta])*
+                #[pyo3(signature = ($($sig)*))]
+                fn $name<'py>(&self, $py: pyo3::Python<'py>, $($arg: $ty),*) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
+                    let $c = self.inner.clone();
+                    let future = crate::bridge::guard(|| $body)?;
+                    crate::bridge::awaitable::<$out, _>($py, future)
+                }
+            )*
+        }
+    };
+}
+
+pub(crate) use dual_client;
+
+/// Per-call options shared by every client's `with_options`.
+pub fn request_options(
+    timeout: Option<f64>,
+    max_retries: Option<u32>,
+    request_id: Option<String>,
+) -> pyo3::PyResult<paywire::RequestOptions> {
+    Ok(paywire::RequestOptions {
+        timeout: crate::convert::seconds("timeout", timeout)?,
+        max_retries,
+        request_id,
+        ..Default::default()
+    })
+}

@@ -1,0 +1,617 @@
+//! `SaferpayClient` / `AsyncSaferpayClient` and the Saferpay result classes.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use pyo3::IntoPyObjectExt;
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+
+use paywire::saferpay as core;
+
+use crate::client::{dual_client, request_options};
+use crate::convert::{self, container, timestamp};
+use crate::money::{self, Money};
+use crate::record::record;
+use crate::{bridge, errors};
+
+record! {
+    /// A Secure PayGate offer (a single-use payment link).
+    pub struct Offer("Offer") wraps core::Offer;
+    fields {
+        offer_id: String = |v| v.offer_id.clone();
+        payment_link: String = |v| v.payment_link.clone();
+        /// `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer provider value).
+        status: String = |v| v.status.as_str().to_owned();
+        amount: Option<Money> = |v| v.amount.map(Money);
+        order_id: Option<String> = |v| v.order_id.clone();
+        description: Option<String> = |v| v.description.clone();
+        /// ISO 8601, as sent by Saferpay.
+        created_at: Option<String> = |v| v.created_at.clone();
+        /// ISO 8601, as sent by Saferpay.
+        expires_at: Option<String> = |v| v.expires_at.clone();
+        /// Set once the offer is paid.
+        transaction_id: Option<String> = |v| v.transaction_id.clone();
+        terminal_id: String = |v| v.terminal_id.clone();
+    }
+    raw = |v| &v.raw;
+    repr [offer_id, status, amount, order_id, transaction_id];
+}
+
+record! {
+    /// One licensed feature.
+    pub struct Feature("Feature") wraps core::Feature;
+    fields {
+        id: String = |v| v.id.clone();
+        name: String = |v| v.name.clone();
+    }
+    repr [id, name];
+}
+
+record! {
+    /// The customer's license package and its features.
+    pub struct License("License") wraps core::License;
+    fields {
+        package_id: String = |v| v.package_id.clone();
+        package_name: String = |v| v.package_name.clone();
+        features: Vec<Feature> = |v| v.features.iter().cloned().map(Feature).collect();
+    }
+    raw = |v| &v.raw;
+    repr [package_id, package_name];
+}
+
+record! {
+    /// A payment method a terminal accepts.
+    pub struct PaymentMethodInfo("PaymentMethodInfo") wraps core::PaymentMethodInfo;
+    fields {
+        payment_method: String = |v| v.payment_method.clone();
+        currencies: Vec<String> = |v| v.currencies.clone();
+        logo_url: Option<String> = |v| v.logo_url.clone();
+    }
+    repr [payment_method, currencies];
+}
+
+record! {
+    /// A wallet a terminal accepts.
+    pub struct WalletInfo("WalletInfo") wraps core::WalletInfo;
+    fields {
+        wallet_name: String = |v| v.wallet_name.clone();
+        logo_url: Option<String> = |v| v.logo_url.clone();
+    }
+    repr [wallet_name];
+}
+
+record! {
+    /// A terminal. `terminals()` fills only id, type and description.
+    pub struct Terminal("Terminal") wraps core::Terminal;
+    fields {
+        terminal_id: String = |v| v.terminal_id.clone();
+        /// `ECOM`, `SPG`, `MPO` (or a newer value).
+        r#type: String = |v| v.terminal_type.clone();
+        description: Option<String> = |v| v.description.clone();
+        payment_methods: Vec<PaymentMethodInfo> = |v| v.payment_methods.iter().cloned().map(PaymentMethodInfo).collect();
+        wallets: Vec<WalletInfo> = |v| v.wallets.iter().cloned().map(WalletInfo).collect();
+    }
+    raw = |v| &v.raw;
+    repr [terminal_id, r#type, description];
+}
+
+record! {
+    /// A payment page configuration (a valid `config_set` name).
+    pub struct PaymentPageConfiguration("PaymentPageConfiguration") wraps core::PaymentPageConfiguration;
+    fields {
+        name: String = |v| v.name.clone();
+        is_default: bool = |v| v.is_default;
+        description: Option<String> = |v| v.description.clone();
+    }
+    repr [name, is_default];
+}
+
+record! {
+    /// One transaction from the reporting API.
+    pub struct ReportedTransaction("ReportedTransaction") wraps core::ReportedTransaction;
+    fields {
+        id: String = |v| v.id.clone();
+        /// `PAYMENT` or `REFUND`.
+        r#type: Option<String> = |v| v.transaction_type.clone();
+        /// `AUTHORIZED`, `CAPTURED`, `CANCELED`, `FAILED`, `PENDING` (or a newer value).
+        status: String = |v| v.status.clone();
+        amount: Option<Money> = |v| v.amount.map(Money);
+        captured_amount: Option<Money> = |v| v.captured_amount.map(Money);
+        order_id: Option<String> = |v| v.order_id.clone();
+        /// Authorization, failure or pending-since date as sent (no offset).
+        date: Option<String> = |v| v.date.clone();
+        customer_id: String = |v| v.customer_id.clone();
+        terminal_id: String = |v| v.terminal_id.clone();
+        terminal_type: Option<String> = |v| v.terminal_type.clone();
+        application: Option<String> = |v| v.application.clone();
+        payment_method: Option<String> = |v| v.payment_method.clone();
+        provider: Option<String> = |v| v.provider.clone();
+        description: Option<String> = |v| v.description.clone();
+        payer_id: Option<String> = |v| v.payer_id.clone();
+        is_captured: bool = |v| v.is_captured;
+        is_refunded: bool = |v| v.is_refunded;
+        is_cancelled: bool = |v| v.is_cancelled;
+        declined_by: Option<String> = |v| v.declined_by.clone();
+    }
+    raw = |v| &v.raw;
+    repr [id, r#type, status, amount, order_id, date];
+}
+
+/// Saferpay client with blocking methods (the GIL is released while a call is in flight).
+#[pyclass(frozen, module = "paywire._native", name = "SaferpayClient")]
+pub struct SaferpayClient {
+    inner: core::Client,
+}
+
+/// Saferpay client whose methods return coroutines.
+#[pyclass(frozen, module = "paywire._native", name = "AsyncSaferpayClient")]
+pub struct AsyncSaferpayClient {
+    inner: core::Client,
+}
+
+impl SaferpayClient {
+    pub fn wrap(inner: core::Client) -> Self {
+        SaferpayClient { inner }
+    }
+}
+
+impl AsyncSaferpayClient {
+    pub fn wrap(inner: core::Client) -> Self {
+        AsyncSaferpayClient { inner }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    customer_id: String,
+    username: String,
+    password: String,
+    terminal_id: Option<String>,
+    environment: &str,
+    spec_version: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    max_retries: Option<u32>,
+) -> PyResult<core::Client> {
+    let environment = core::Environment::parse(environment).map_err(errors::to_py)?;
+    let mut builder = core::Client::builder()
+        .customer_id(customer_id)
+        .username(username)
+        .password(password)
+        .environment(environment);
+    if let Some(terminal_id) = terminal_id {
+        builder = builder.terminal_id(terminal_id);
+    }
+    if let Some(spec_version) = spec_version {
+        builder = builder.spec_version(spec_version);
+    }
+    if let Some(base_url) = base_url {
+        builder = builder.base_url(base_url);
+    }
+    builder = apply_options(builder, timeout, max_retries)?;
+    builder.build().map_err(errors::to_py)
+}
+
+fn apply_options(
+    mut builder: core::ClientBuilder,
+    timeout: Option<f64>,
+    max_retries: Option<u32>,
+) -> PyResult<core::ClientBuilder> {
+    if let Some(timeout) = convert::seconds("timeout", timeout)? {
+        builder = builder.timeout(timeout);
+    }
+    if let Some(max_retries) = max_retries {
+        builder = builder.max_retries(max_retries);
+    }
+    Ok(builder)
+}
+
+fn from_env(timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<core::Client> {
+    let builder = core::Client::builder_from_env().map_err(errors::to_py)?;
+    apply_options(builder, timeout, max_retries)?
+        .build()
+        .map_err(errors::to_py)
+}
+
+fn client_repr(class: &str, client: &core::Client) -> String {
+    format!(
+        "{class}(customer_id={}, terminal_id={}, base_url={}, spec_version={})",
+        convert::repr_str(client.customer_id()),
+        convert::repr_opt(client.terminal_id()),
+        convert::repr_str(client.base_url()),
+        convert::repr_str(client.spec_version()),
+    )
+}
+
+fn transaction_query(
+    start: &Bound<'_, PyAny>,
+    end: &Bound<'_, PyAny>,
+    state: String,
+    terminal_id: Option<String>,
+    page_size: u32,
+) -> PyResult<core::TransactionQuery> {
+    let start = convert::report_date_text("start", start)?;
+    let end = convert::report_date_text("end", end)?;
+    let mut query = core::TransactionQuery::parse(&start, &end).map_err(errors::to_py)?;
+    query.state = state;
+    query.terminal_id = terminal_id;
+    query.page_size = page_size;
+    Ok(query)
+}
+
+/// How many reported transactions cross the boundary per call.
+const BATCH: usize = 500;
+
+struct PagerState {
+    pager: core::TransactionPager,
+    buffer: VecDeque<core::ReportedTransaction>,
+    exhausted: bool,
+    total: Option<u64>,
+    next_page: u32,
+}
+
+type SharedPager = Arc<tokio::sync::Mutex<PagerState>>;
+
+fn shared_pager(pager: core::TransactionPager) -> SharedPager {
+    let next_page = pager.next_page_number();
+    Arc::new(tokio::sync::Mutex::new(PagerState {
+        pager,
+        buffer: VecDeque::new(),
+        exhausted: false,
+        total: None,
+        next_page,
+    }))
+}
+
+/// The next transaction, fetching a batch when the buffer is empty. Holding the lock across
+/// the fetch keeps paging serial; a cancelled fetch leaves the pager where it was.
+async fn next_transaction(state: SharedPager) -> Result<Option<core::ReportedTransaction>, paywire::Error> {
+    let mut guard = state.lock().await;
+    let st = &mut *guard;
+    if st.buffer.is_empty() && !st.exhausted {
+        let batch = st.pager.next_batch(BATCH).await?;
+        st.total = st.pager.total_transactions();
+        st.next_page = st.pager.next_page_number();
+        if batch.is_empty() {
+            st.exhausted = true;
+        }
+        st.buffer.extend(batch);
+    }
+    Ok(st.buffer.pop_front())
+}
+
+/// Items already fetched are handed out without entering the runtime.
+fn buffered(state: &SharedPager) -> Option<Option<core::ReportedTransaction>> {
+    let mut guard = state.try_lock().ok()?;
+    match guard.buffer.pop_front() {
+        Some(item) => Some(Some(item)),
+        None if guard.exhausted => Some(None),
+        None => None,
+    }
+}
+
+fn pager_info(state: &SharedPager) -> (Option<u64>, u32) {
+    match state.try_lock() {
+        Ok(guard) => (guard.total, guard.next_page),
+        Err(_) => (None, 0),
+    }
+}
+
+/// Iterator over reported transactions; fetches pages serially as it goes.
+#[pyclass(frozen, module = "paywire._native", name = "TransactionIterator")]
+pub struct TransactionIterator {
+    state: SharedPager,
+}
+
+#[pymethods]
+impl TransactionIterator {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<ReportedTransaction>> {
+        if let Some(item) = bridge::guard(|| Ok(buffered(&self.state)))? {
+            return Ok(item.map(ReportedTransaction));
+        }
+        let state = self.state.clone();
+        let item = bridge::block(py, next_transaction(state))?;
+        Ok(item.map(ReportedTransaction))
+    }
+
+    /// Total reported by the provider (known after the first page).
+    #[getter]
+    fn total_transactions(&self) -> Option<u64> {
+        pager_info(&self.state).0
+    }
+
+    /// The page the next fetch will request (1-based); use it to resume an export.
+    #[getter]
+    fn next_page_number(&self) -> u32 {
+        pager_info(&self.state).1
+    }
+}
+
+/// Async iterator over reported transactions; fetches pages serially as it goes.
+#[pyclass(frozen, module = "paywire._native", name = "AsyncTransactionIterator")]
+pub struct AsyncTransactionIterator {
+    state: SharedPager,
+}
+
+fn stop_async() -> PyErr {
+    pyo3::exceptions::PyStopAsyncIteration::new_err(())
+}
+
+#[pymethods]
+impl AsyncTransactionIterator {
+    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match bridge::guard(|| Ok(buffered(&self.state)))? {
+            Some(Some(item)) => bridge::ready(py, ReportedTransaction(item).into_py_any(py)?),
+            Some(None) => bridge::raising(py, stop_async()),
+            None => bridge::awaitable_with(py, next_transaction(self.state.clone()), |py, item| {
+                match item {
+                    Some(item) => ReportedTransaction(item).into_py_any(py),
+                    None => Err(stop_async()),
+                }
+            }),
+        }
+    }
+
+    /// Total reported by the provider (known after the first page).
+    #[getter]
+    fn total_transactions(&self) -> Option<u64> {
+        pager_info(&self.state).0
+    }
+
+    /// The page the next fetch will request (1-based); use it to resume an export.
+    #[getter]
+    fn next_page_number(&self) -> u32 {
+        pager_info(&self.state).1
+    }
+}
+
+dual_client! {
+    sync SaferpayClient;
+    async AsyncSaferpayClient;
+    common {
+        #[new]
+        #[pyo3(signature = (customer_id, username, password, terminal_id=None, environment="test", spec_version=None, *, base_url=None, timeout=None, max_retries=None))]
+        #[allow(clippy::too_many_arguments)]
+        fn new(
+            customer_id: String,
+            username: String,
+            password: String,
+            terminal_id: Option<String>,
+            environment: &str,
+            spec_version: Option<String>,
+            base_url: Option<String>,
+            timeout: Option<f64>,
+            max_retries: Option<u32>,
+        ) -> PyResult<Self> {
+            bridge::guard(|| {
+                build(customer_id, username, password, terminal_id, environment, spec_version, base_url, timeout, max_retries)
+                    .map(|inner| Self { inner })
+            })
+        }
+
+        /// Reads `SAFERPAY_CUSTOMER_ID`, `SAFERPAY_TERMINAL_ID`, `SAFERPAY_USERNAME`,
+        /// `SAFERPAY_PASSWORD`, `SAFERPAY_ENVIRONMENT` and `SAFERPAY_BASE_URL`.
+        #[classmethod]
+        #[pyo3(signature = (*, timeout=None, max_retries=None))]
+        fn from_env(_cls: &Bound<'_, PyType>, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<Self> {
+            bridge::guard(|| from_env(timeout, max_retries).map(|inner| Self { inner }))
+        }
+
+        /// A view of this client whose calls use these options (same connection pool).
+        #[pyo3(signature = (*, timeout=None, max_retries=None, request_id=None))]
+        fn with_options(&self, timeout: Option<f64>, max_retries: Option<u32>, request_id: Option<String>) -> PyResult<Self> {
+            bridge::guard(|| {
+                let options = request_options(timeout, max_retries, request_id)?;
+                Ok(Self { inner: self.inner.with_options(options) })
+            })
+        }
+
+        #[getter]
+        fn customer_id(&self) -> &str {
+            self.inner.customer_id()
+        }
+
+        #[getter]
+        fn terminal_id(&self) -> Option<&str> {
+            self.inner.terminal_id()
+        }
+
+        #[getter]
+        fn base_url(&self) -> &str {
+            self.inner.base_url()
+        }
+
+        #[getter]
+        fn spec_version(&self) -> &str {
+            self.inner.spec_version()
+        }
+
+        fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+            Ok(client_repr(&slf.get_type().name()?.to_string(), &slf.get().inner))
+        }
+    }
+    sync_extra {
+        /// The async client sharing this client's connection pool and settings.
+        fn async_client(&self) -> AsyncSaferpayClient {
+            AsyncSaferpayClient::wrap(self.inner.clone())
+        }
+
+        /// Iterates the transaction report, fetching pages serially.
+        #[pyo3(signature = (start, end, state="SUCCESSFUL".to_owned(), terminal_id=None, page_size=2000))]
+        fn transactions(
+            &self,
+            start: &Bound<'_, PyAny>,
+            end: &Bound<'_, PyAny>,
+            state: String,
+            terminal_id: Option<String>,
+            page_size: u32,
+        ) -> PyResult<TransactionIterator> {
+            bridge::guard(|| {
+                let query = transaction_query(start, end, state, terminal_id, page_size)?;
+                let pager = self.inner.transactions(query).map_err(errors::to_py)?;
+                Ok(TransactionIterator { state: shared_pager(pager) })
+            })
+        }
+    }
+    async_extra {
+        /// The sync client sharing this client's connection pool and settings.
+        fn sync_client(&self) -> SaferpayClient {
+            SaferpayClient::wrap(self.inner.clone())
+        }
+
+        /// Iterates the transaction report (``async for``), fetching pages serially.
+        #[pyo3(signature = (start, end, state="SUCCESSFUL".to_owned(), terminal_id=None, page_size=2000))]
+        fn transactions(
+            &self,
+            start: &Bound<'_, PyAny>,
+            end: &Bound<'_, PyAny>,
+            state: String,
+            terminal_id: Option<String>,
+            page_size: u32,
+        ) -> PyResult<AsyncTransactionIterator> {
+            bridge::guard(|| {
+                let query = transaction_query(start, end, state, terminal_id, page_size)?;
+                let pager = self.inner.transactions(query).map_err(errors::to_py)?;
+                Ok(AsyncTransactionIterator { state: shared_pager(pager) })
+            })
+        }
+    }
+    methods {
+        /// Creates a Secure PayGate offer and returns it with its payment link.
+        fn create_offer(
+            amount: &Bound<'_, PyAny>,
+            order_id: String,
+            description: String,
+            expires_at: &Bound<'_, PyAny>,
+            payer: Option<&Bound<'_, PyAny>>,
+            pre_auth: bool,
+            config_set: Option<String>,
+            max_payment_attempts: Option<u32>,
+            register_alias: bool,
+            billing_address_form: Option<&Bound<'_, PyAny>>,
+            order: Option<&Bound<'_, PyAny>>,
+            condition: Option<String>,
+            terminal_id: Option<String>,
+        ) -> Offer
+        [amount, order_id, description, expires_at, payer=None, pre_auth=false, config_set=None, max_payment_attempts=None, register_alias=false, billing_address_form=None, order=None, condition=None, terminal_id=None]
+        |_py, client| {
+            let mut request = core::CreateOffer::new(
+                money::extract("amount", amount)?,
+                order_id,
+                description,
+                timestamp("expires_at", expires_at)?,
+            );
+            request.payer = container("payer", payer)?;
+            request.pre_auth = pre_auth;
+            request.config_set = config_set;
+            request.max_payment_attempts = max_payment_attempts;
+            request.register_alias = register_alias;
+            request.billing_address_form = container("billing_address_form", billing_address_form)?;
+            request.order = container("order", order)?;
+            request.condition = condition;
+            request.terminal_id = terminal_id;
+            Ok(async move { client.create_offer(request).await.map(Offer) })
+        }
+
+        /// Reads an offer (status, and the transaction id once paid).
+        fn get_offer(offer_id: String, terminal_id: Option<String>) -> Offer
+        [offer_id, terminal_id=None]
+        |_py, client| {
+            Ok(async move { client.get_offer(&offer_id, terminal_id.as_deref()).await.map(Offer) })
+        }
+
+        /// Deletes (disables) an offer before it is paid.
+        fn delete_offer(offer_id: String, terminal_id: Option<String>) -> ()
+        [offer_id, terminal_id=None]
+        |_py, client| {
+            Ok(async move { client.delete_offer(&offer_id, terminal_id.as_deref()).await })
+        }
+
+        /// The license package and its features.
+        fn license() -> License
+        []
+        |_py, client| {
+            Ok(async move { client.license().await.map(License) })
+        }
+
+        /// The deprecated `/license-configuration` endpoint (same answer as `license()`).
+        fn license_configuration() -> License
+        []
+        |_py, client| {
+            Ok(async move { client.license_configuration().await.map(License) })
+        }
+
+        /// All terminals of the customer (id, type, description).
+        fn terminals() -> Vec<Terminal>
+        []
+        |_py, client| {
+            Ok(async move { client.terminals().await.map(|ts| ts.into_iter().map(Terminal).collect()) })
+        }
+
+        /// One terminal with its payment methods and wallets.
+        fn terminal(terminal_id: String) -> Terminal
+        [terminal_id]
+        |_py, client| {
+            Ok(async move { client.terminal(&terminal_id).await.map(Terminal) })
+        }
+
+        /// The payment page configurations (valid `config_set` names).
+        fn payment_page_configurations() -> Vec<PaymentPageConfiguration>
+        []
+        |_py, client| {
+            Ok(async move {
+                client
+                    .payment_page_configurations()
+                    .await
+                    .map(|cs| cs.into_iter().map(PaymentPageConfiguration).collect())
+            })
+        }
+
+        /// Creates an access token for Saferpay Fields on the given shop pages (https only).
+        fn create_fields_access_token(description: String, source_urls: Vec<String>, terminal_id: Option<String>) -> String
+        [description, source_urls, terminal_id=None]
+        |_py, client| {
+            Ok(async move {
+                client
+                    .create_fields_access_token(&description, &source_urls, terminal_id.as_deref())
+                    .await
+            })
+        }
+
+        /// Deletes a Fields access token.
+        fn delete_fields_access_token(access_token: String, terminal_id: Option<String>) -> ()
+        [access_token, terminal_id=None]
+        |_py, client| {
+            Ok(async move {
+                client
+                    .delete_fields_access_token(&access_token, terminal_id.as_deref())
+                    .await
+            })
+        }
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<SaferpayClient>()?;
+    m.add_class::<AsyncSaferpayClient>()?;
+    m.add_class::<Offer>()?;
+    m.add_class::<License>()?;
+    m.add_class::<Feature>()?;
+    m.add_class::<Terminal>()?;
+    m.add_class::<PaymentMethodInfo>()?;
+    m.add_class::<WalletInfo>()?;
+    m.add_class::<PaymentPageConfiguration>()?;
+    m.add_class::<ReportedTransaction>()?;
+    m.add_class::<TransactionIterator>()?;
+    m.add_class::<AsyncTransactionIterator>()?;
+    Ok(())
+}
