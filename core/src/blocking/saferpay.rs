@@ -5,6 +5,12 @@ use crate::saferpay::{
     TransactionPager, TransactionQuery,
 };
 
+use crate::money::Money;
+use crate::saferpay::{
+    Cancellation, Capture, CaptureStatus, InitializePaymentPage, MultipartCapture, Payment,
+    PaymentPageSession, Refund, RefundStatus,
+};
+
 /// Blocking Saferpay client; wraps (and shares its pool with) an async [`Client`].
 #[derive(Clone, Debug)]
 pub struct SaferpayClient {
@@ -85,6 +91,72 @@ impl SaferpayClient {
         Ok(TransactionIter {
             pager: Some(self.client.transactions(query)?),
         })
+    }
+}
+
+/// JSON API: payment pages and the transaction lifecycle (see the async [`Client`] methods
+/// of the same names for the semantics).
+impl SaferpayClient {
+    pub fn initialize_payment_page(
+        &self,
+        request: InitializePaymentPage,
+    ) -> Result<PaymentPageSession, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.initialize_payment_page(request).await })
+    }
+
+    pub fn assert_payment_page(&self, token: &str) -> Result<Payment, Error> {
+        let (c, t) = (self.client.clone(), token.to_owned());
+        block_on(async move { c.assert_payment_page(&t).await })
+    }
+
+    /// Asserts once per token and repeats the answer; safe for both the return and the notify
+    /// handler.
+    pub fn payment_outcome(&self, token: &str) -> Result<Payment, Error> {
+        let (c, t) = (self.client.clone(), token.to_owned());
+        block_on(async move { c.payment_outcome(&t).await })
+    }
+
+    pub fn capture(&self, transaction_id: &str, amount: Option<Money>) -> Result<Capture, Error> {
+        let (c, id) = (self.client.clone(), transaction_id.to_owned());
+        block_on(async move { c.capture(&id, amount).await })
+    }
+
+    pub fn multipart_capture(&self, request: MultipartCapture) -> Result<Capture, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.multipart_capture(request).await })
+    }
+
+    pub fn multipart_finalize(&self, transaction_id: &str) -> Result<(), Error> {
+        let (c, id) = (self.client.clone(), transaction_id.to_owned());
+        block_on(async move { c.multipart_finalize(&id).await })
+    }
+
+    pub fn cancel(&self, transaction_id: &str) -> Result<Cancellation, Error> {
+        let (c, id) = (self.client.clone(), transaction_id.to_owned());
+        block_on(async move { c.cancel(&id).await })
+    }
+
+    /// Creates a REFUND transaction. **It moves no money until you [`capture`](Self::capture)
+    /// it** with the refund's own `transaction.id`.
+    pub fn refund(&self, request: Refund) -> Result<Payment, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.refund(request).await })
+    }
+
+    pub fn inquire(&self, transaction_id: &str) -> Result<Payment, Error> {
+        let (c, id) = (self.client.clone(), transaction_id.to_owned());
+        block_on(async move { c.inquire(&id).await })
+    }
+
+    pub fn assert_capture(&self, capture_id: &str) -> Result<CaptureStatus, Error> {
+        let (c, id) = (self.client.clone(), capture_id.to_owned());
+        block_on(async move { c.assert_capture(&id).await })
+    }
+
+    pub fn assert_refund(&self, transaction_id: &str) -> Result<RefundStatus, Error> {
+        let (c, id) = (self.client.clone(), transaction_id.to_owned());
+        block_on(async move { c.assert_refund(&id).await })
     }
 }
 

@@ -69,7 +69,18 @@ pub(crate) fn kind_for_error_name(name: &str, status: u16) -> ErrorKind {
         | "PAYMENTMEANS_NOT_SUPPORTED"
         | "UPDATE_CARD_INFORMATION"
         | "ALIAS_INVALID" => ErrorKind::Declined,
+        // No acquiring contract for this brand and currency: the payer must pay another way.
+        "NO_CONTRACT" => ErrorKind::Declined,
         "TOO_MANY_REQUESTS" => ErrorKind::RateLimited,
+        // Caller bugs (capture above the authorization, wrong currency) and provider or
+        // acquirer trouble: never a decline, whatever the status says.
+        "VALIDATION_FAILED"
+        | "AMOUNT_INVALID"
+        | "CURRENCY_INVALID"
+        | "COMMUNICATION_FAILED"
+        | "COMMUNICATION_TIMEOUT"
+        | "INTERNAL_ERROR"
+        | "UNEXPECTED_ERROR_BY_ACQUIRER" => ErrorKind::Api,
         // VALIDATION_FAILED, AMOUNT_INVALID, CURRENCY_INVALID, NO_CONTRACT, COMMUNICATION_*,
         // INTERNAL_ERROR, UNEXPECTED_ERROR_BY_ACQUIRER and names added later.
         _ => match http::kind_for_status(status) {
@@ -235,6 +246,94 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::Api);
         assert_eq!(err.code(), Some("SOMETHING_NEW"));
         assert_eq!(err.retryable(), Retryable::Yes);
+    }
+
+    /// Every `ErrorName` of the reference (§3.3) maps to the same kind whatever the status.
+    #[test]
+    fn every_documented_error_name_has_a_kind() {
+        use ErrorKind::*;
+        let table = [
+            ("ACTION_NOT_SUPPORTED", Conflict),
+            ("ALIAS_INVALID", Declined),
+            ("AMOUNT_INVALID", Api),
+            ("AUTHENTICATION_FAILED", Authentication),
+            ("BLOCKED_BY_RISK_MANAGEMENT", Declined),
+            ("CARD_CHECK_FAILED", Declined),
+            ("CARD_CVC_INVALID", Declined),
+            ("CARD_CVC_REQUIRED", Declined),
+            ("COMMUNICATION_FAILED", Api),
+            ("COMMUNICATION_TIMEOUT", Api),
+            ("CONDITION_NOT_SATISFIED", Declined),
+            ("CURRENCY_INVALID", Api),
+            ("GENERAL_DECLINED", Declined),
+            ("INTERNAL_ERROR", Api),
+            ("NO_CONTRACT", Declined),
+            ("NO_CREDITS_AVAILABLE", Declined),
+            ("PAYER_AUTHENTICATION_REQUIRED", Declined),
+            ("PAYMENTMEANS_INVALID", Declined),
+            ("PAYMENTMEANS_NOT_SUPPORTED", Declined),
+            ("PERMISSION_DENIED", Permission),
+            ("3DS_AUTHENTICATION_FAILED", Declined),
+            ("TOKEN_EXPIRED", Conflict),
+            ("TOKEN_INVALID", NotFound),
+            ("TRANSACTION_ABORTED", Declined),
+            ("TRANSACTION_ALREADY_CAPTURED", Conflict),
+            ("TRANSACTION_DECLINED", Declined),
+            ("TRANSACTION_IN_WRONG_STATE", Conflict),
+            ("TRANSACTION_NOT_FOUND", NotFound),
+            ("TRANSACTION_NOT_STARTED", Conflict),
+            ("UNEXPECTED_ERROR_BY_ACQUIRER", Api),
+            ("UPDATE_CARD_INFORMATION", Declined),
+            ("VALIDATION_FAILED", Api),
+        ];
+        for (name, kind) in table {
+            for status in [400, 402, 403, 500] {
+                let body = format!(
+                    r#"{{"Behavior":"DO_NOT_RETRY","ErrorName":"{name}","ErrorMessage":"m"}}"#
+                );
+                let err = error_from_response(&response(status, &body));
+                assert_eq!(err.kind(), kind, "{name} at {status}");
+                assert_eq!(err.code(), Some(name));
+            }
+        }
+        // A name added after this release falls back to the status.
+        for (status, kind) in [
+            (402, Declined),
+            (400, Api),
+            (401, Authentication),
+            (404, NotFound),
+        ] {
+            let err = error_from_response(&response(
+                status,
+                r#"{"Behavior":"DO_NOT_RETRY","ErrorName":"BRAND_NEW_NAME","ErrorMessage":"m"}"#,
+            ));
+            assert_eq!(err.kind(), kind, "{status}");
+            assert_eq!(err.code(), Some("BRAND_NEW_NAME"));
+        }
+    }
+
+    #[test]
+    fn behavior_decides_retryable() {
+        for (behavior, status, retryable) in [
+            ("RETRY", 402, Retryable::Yes),
+            ("RETRY_LATER", 402, Retryable::Later),
+            ("DO_NOT_RETRY", 500, Retryable::No),
+            ("ABORT", 500, Retryable::No),
+            ("OTHER_MEANS", 402, Retryable::No),
+            ("SOMETHING_NEW", 500, Retryable::Yes),
+            ("SOMETHING_NEW", 402, Retryable::No),
+        ] {
+            let body = format!(
+                r#"{{"Behavior":"{behavior}","ErrorName":"GENERAL_DECLINED","ErrorMessage":"m"}}"#
+            );
+            let err = error_from_response(&response(status, &body));
+            assert_eq!(err.retryable(), retryable, "{behavior} at {status}");
+        }
+        let no_behavior = error_from_response(&response(
+            503,
+            r#"{"ErrorName":"INTERNAL_ERROR","ErrorMessage":"m"}"#,
+        ));
+        assert_eq!(no_behavior.retryable(), Retryable::Yes);
     }
 
     #[test]

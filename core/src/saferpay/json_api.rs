@@ -220,67 +220,21 @@ fn json_headers(authorization: &str) -> Result<HeaderMap, Error> {
     Ok(headers)
 }
 
-/// `TransactionReference` with exactly one of its alternatives.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TransactionReference {
-    /// `AlphaNumeric[1..64]`.
-    TransactionId(String),
-    /// The merchant's `Id[1..80]`.
-    OrderId(String),
+/// `TransactionReference` by transaction id (`AlphaNumeric[1..64]`). The spec also allows an
+/// `OrderId` reference; paywire always uses the unambiguous transaction id.
+pub(crate) fn transaction_reference(field: &str, transaction_id: &str) -> Result<Value, Error> {
+    validate::alphanumeric(field, transaction_id, 1, 64)?;
+    Ok(json!({ "TransactionId": transaction_id }))
 }
 
-impl TransactionReference {
-    pub(crate) fn to_wire(&self, field: &str) -> Result<Value, Error> {
-        Ok(match self {
-            TransactionReference::TransactionId(id) => {
-                validate::alphanumeric(field, id, 1, 64)?;
-                json!({ "TransactionId": id })
-            }
-            TransactionReference::OrderId(id) => {
-                validate::id(field, id, 1, 80)?;
-                json!({ "OrderId": id })
-            }
-        })
-    }
-}
-
-/// `CaptureReference` with exactly one of its alternatives.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CaptureReference {
-    /// The preferred reference: the `CaptureId` a capture returned (`Id[1..64]`).
-    CaptureId(String),
-    /// Only for captures made without a CaptureId (old spec versions).
-    TransactionId(String),
-    OrderId(String),
-    /// The `OrderPartId` of a multipart capture.
-    OrderPartId(String),
-}
-
-impl CaptureReference {
-    pub(crate) fn to_wire(&self, field: &str) -> Result<Value, Error> {
-        Ok(match self {
-            CaptureReference::CaptureId(id) => {
-                validate::id(field, id, 1, 64)?;
-                json!({ "CaptureId": id })
-            }
-            CaptureReference::TransactionId(id) => {
-                validate::alphanumeric(field, id, 1, 64)?;
-                json!({ "TransactionId": id })
-            }
-            CaptureReference::OrderId(id) => {
-                validate::id(field, id, 1, 80)?;
-                json!({ "OrderId": id })
-            }
-            CaptureReference::OrderPartId(id) => {
-                validate::id(field, id, 1, 80)?;
-                json!({ "OrderPartId": id })
-            }
-        })
-    }
+/// `CaptureReference` by capture id (`Id[1..64]`), the reference Saferpay prefers.
+pub(crate) fn capture_reference(field: &str, capture_id: &str) -> Result<Value, Error> {
+    validate::id(field, capture_id, 1, 64)?;
+    Ok(json!({ "CaptureId": capture_id }))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::Arc;
 
     use super::*;
@@ -296,9 +250,20 @@ mod tests {
             .password("secret-pass")
             .terminal_id("17654321")
             .base_url("http://127.0.0.1:9/api")
+            .options(fast())
             .transport(Arc::new(script.clone()))
             .build()
             .unwrap()
+    }
+
+    /// Client calls run on the shared runtime, whose clock a test cannot pause: keep the
+    /// backoff tiny instead.
+    pub(crate) fn fast() -> crate::config::ClientOptions {
+        crate::config::ClientOptions {
+            initial_backoff: std::time::Duration::from_millis(1),
+            max_backoff: std::time::Duration::from_millis(4),
+            ..crate::config::ClientOptions::default()
+        }
     }
 
     fn bodies(script: &Scripted) -> Vec<Value> {
@@ -332,7 +297,7 @@ mod tests {
 
     const RETRY: &str = r#"{"ResponseHeader":{"SpecVersion":"1.53","RequestId":"x"},"Behavior":"RETRY","ErrorName":"INTERNAL_ERROR","ErrorMessage":"try again"}"#;
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn same_request_id_and_counting_retry_indicator() {
         let script = Scripted::new(vec![
             Step::Fail(FailureStage::MaybeSent),
@@ -372,7 +337,7 @@ mod tests {
         }
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn never_retries_do_not_retry_other_means_or_retry_later() {
         for (behavior, retryable) in [
             ("DO_NOT_RETRY", Retryable::No),
@@ -383,10 +348,8 @@ mod tests {
             let body = format!(
                 r#"{{"Behavior":"{behavior}","ErrorName":"TRANSACTION_DECLINED","ErrorMessage":"no"}}"#
             );
-            let script = Scripted::new(vec![
-                Step::json(402, &body),
-                Step::json(200, r#"{"Ok":1}"#),
-            ]);
+            let script =
+                Scripted::new(vec![Step::json(402, &body), Step::json(200, r#"{"Ok":1}"#)]);
             let err = echo(&client(&script)).await.unwrap_err();
             assert_eq!(script.requests().len(), 1, "{behavior}");
             assert_eq!(err.kind(), ErrorKind::Declined, "{behavior}");
@@ -396,7 +359,7 @@ mod tests {
         }
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn decode_error_after_200_is_retried_under_the_same_request_id() {
         let script = Scripted::new(vec![
             Step::json(200, "{not json"),
@@ -414,7 +377,7 @@ mod tests {
         assert_eq!(bodies[2]["RequestHeader"]["RetryIndicator"], 2);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn gives_up_with_outcome_unknown_and_the_request_id() {
         let script = Scripted::new(vec![
             Step::json(200, "garbage"),
@@ -431,7 +394,7 @@ mod tests {
         );
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn caller_supplied_request_id_is_used_on_every_attempt() {
         let script = Scripted::new(vec![
             Step::html(503, "<html>busy</html>"),
@@ -454,7 +417,7 @@ mod tests {
         assert_eq!(script.requests().len(), 2, "nothing sent for a bad id");
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn max_retries_nine_reaches_retry_indicator_nine() {
         let mut steps: Vec<Step> = (0..9).map(|_| Step::html(503, "busy")).collect();
         steps.push(Step::json(200, r#"{"Ok":1}"#));
@@ -472,7 +435,7 @@ mod tests {
         assert!(request_header("1.53", "1", "r", 10, None).is_err());
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn response_header_is_optional_and_checked_leniently() {
         let script = Scripted::new(vec![Step::json(
             200,
@@ -483,7 +446,7 @@ mod tests {
         assert_eq!(echo(&client(&script)).await.unwrap(), json!(3));
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn firewall_403_keeps_status_and_snippet() {
         let script = Scripted::new(vec![Step::html(
             403,
@@ -496,7 +459,7 @@ mod tests {
         assert_eq!(script.requests().len(), 1);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn client_info_goes_into_every_header() {
         let script = Scripted::new(vec![Step::json(200, r#"{"Ok":1}"#)]);
         let client = Client::builder()
@@ -504,6 +467,7 @@ mod tests {
             .username("u")
             .password("p")
             .base_url("http://127.0.0.1:9/api")
+            .options(fast())
             .client_info(ClientInfo {
                 shop_info: Some("My Shop".into()),
                 os_info: Some("Linux".into()),

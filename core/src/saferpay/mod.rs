@@ -9,10 +9,16 @@
 mod account;
 mod error;
 mod fields;
+mod json_api;
 mod management;
 mod models;
+mod notifications;
 mod offers;
+mod payment_page;
 mod reporting;
+mod transaction;
+#[cfg(test)]
+mod contract_tests;
 
 use std::fmt;
 use std::future::Future;
@@ -24,6 +30,20 @@ pub use account::{
     Feature, License, PaymentMethodInfo, PaymentPageConfiguration, Terminal, WalletInfo,
 };
 pub use models::{Address, BillingAddressForm, Order, OrderItem, Payer};
+pub use json_api::ClientInfo;
+pub use notifications::{
+    MERCHANT_REF_PARAM, PAYMENT_PAGE_TOKEN_PLACEHOLDER, TOKEN_PARAM, merchant_ref_from_url,
+    notify_url, spg_notify_url_template, token_from_url,
+};
+pub use payment_page::{
+    DeliveryAddressForm, InitializePaymentPage, PaymentPageSession, RegisterAlias,
+};
+pub use transaction::{
+    BankAccount, Cancellation, Capture, CaptureStatus, Card, Liability, LiableEntity,
+    MultipartCapture, MultipartCaptureType, PayPalAccount, Payment, PaymentMeans, PaymentMethod,
+    Refund, RefundStatus, RegistrationResult, ThreeDs, Transaction, TransactionStatus,
+    TransactionType, Wallet,
+};
 pub use offers::{CreateOffer, Offer, OfferStatus};
 pub use reporting::{MAX_PAGE_SIZE, ReportDate, ReportPage, ReportedTransaction, TransactionPager, TransactionQuery};
 
@@ -82,6 +102,8 @@ pub(crate) struct Inner {
     authorization: Secret,
     /// The provider forbids parallel report calls: one in flight per client.
     pub(crate) report_lock: tokio::sync::Mutex<()>,
+    /// JSON API state: ClientInfo, the payment outcome cache, multipart capture locks.
+    pub(crate) json_api: json_api::JsonApiState,
 }
 
 impl Inner {
@@ -102,6 +124,7 @@ pub struct ClientBuilder {
     spec_version: Option<String>,
     options: ClientOptions,
     transport: Option<Arc<dyn Transport>>,
+    client_info: Option<ClientInfo>,
 }
 
 impl ClientBuilder {
@@ -145,6 +168,11 @@ impl ClientBuilder {
     }
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = max_retries;
+        self
+    }
+    /// `ClientInfo` (shop and OS description) for every JSON API `RequestHeader`.
+    pub fn client_info(mut self, value: ClientInfo) -> Self {
+        self.client_info = Some(value);
         self
     }
     /// Replaces the HTTP transport (tests, or an app's own HTTP stack).
@@ -197,6 +225,7 @@ impl ClientBuilder {
                 username,
                 authorization: Secret::new(format!("Basic {token}")),
                 report_lock: tokio::sync::Mutex::new(()),
+                json_api: json_api::JsonApiState::new(self.client_info.as_ref())?,
             }),
             options: RequestOptions::default(),
         })
