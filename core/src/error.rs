@@ -102,6 +102,12 @@ impl Provider {
     }
 }
 
+impl serde::Serialize for Provider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -152,7 +158,10 @@ impl Error {
 
     /// Bad input for `field`; raised before anything is sent.
     pub fn validation(field: &str, message: impl Into<String>) -> Error {
-        let mut error = Error::new(ErrorKind::Validation, format!("{field}: {}", message.into()));
+        let mut error = Error::new(
+            ErrorKind::Validation,
+            format!("{field}: {}", message.into()),
+        );
         error.inner.field = Some(field.to_owned());
         error
     }
@@ -271,7 +280,9 @@ impl fmt::Display for Error {
             write!(f, " [{}]", self.inner.details.join("; "))?;
         }
         if self.inner.outcome_unknown {
-            f.write_str(" — the provider may have executed the request; check before repeating it")?;
+            f.write_str(
+                " — the provider may have executed the request; check before repeating it",
+            )?;
         }
         if let Some(request_id) = &self.inner.request_id {
             write!(f, " (request id {request_id})")?;
@@ -340,7 +351,12 @@ pub(crate) fn scrub_body(body: &[u8]) -> String {
         .filter_map(|key| lower.find(key))
         .min()
         .unwrap_or(text.len());
-    let kept: String = text.get(..cut).unwrap_or("").chars().take(RAW_LIMIT).collect();
+    let kept: String = text
+        .get(..cut)
+        .unwrap_or("")
+        .chars()
+        .take(RAW_LIMIT)
+        .collect();
     if cut < text.len() {
         format!("{kept}…[redacted]")
     } else {
@@ -386,7 +402,10 @@ mod tests {
     fn scrubs_credentials_from_bodies() {
         let body = br#"{"access_token":"tok-123","nested":{"refresh_token":"r-9"},"ok":1}"#;
         let scrubbed = scrub_body(body);
-        assert!(!scrubbed.contains("tok-123") && !scrubbed.contains("r-9"), "{scrubbed}");
+        assert!(
+            !scrubbed.contains("tok-123") && !scrubbed.contains("r-9"),
+            "{scrubbed}"
+        );
         assert!(scrubbed.contains("\"ok\":1"));
         let html = b"<html>oops access_token=abc</html>";
         let scrubbed = scrub_body(html);
