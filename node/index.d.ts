@@ -1,0 +1,256 @@
+// Public types of `paywire`. Data and option types are generated from the Rust side by
+// `napi build` (native.d.ts); this file is the thin hand-written layer napi cannot express:
+// `{ signal?: AbortSignal }` on every call, the error classes, async iterators, and the
+// wrapper classes that carry them.
+
+import type * as N from './native'
+
+export type {
+  Address,
+  BillingAddressForm,
+  ClientEnvOptions,
+  CreateOfferOptions,
+  FaultOptions,
+  Feature,
+  License,
+  Offer,
+  Order,
+  OrderItem,
+  Payer,
+  PaymentMethodInfo,
+  PaymentPageConfiguration,
+  ReportedTransaction,
+  RequestOverrides,
+  SaferpayClientOptions,
+  SandboxClientOptions,
+  SandboxStartOptions,
+  Terminal,
+  TerminalOptions,
+  TransactionsOptions,
+  WalletInfo,
+} from './native'
+
+/** Every method takes a trailing options object; `signal` aborts the in-flight request. */
+export interface CallOptions {
+  /** Aborting rejects the call with an `AbortError` and cancels the request in Rust. */
+  signal?: AbortSignal
+}
+
+/** An amount: integer minor units (a safe integer) and an ISO 4217 code. */
+export type Money = N.Money
+export declare const Money: {
+  /** `Money.parse('4.04', 'CHF')` → `{ minor: 404, currency: 'CHF' }`. */
+  parse(amount: string, currency: string): Money
+  /** Validates minor units and currency; returns the normalised amount. */
+  fromMinor(minor: number, currency: string): Money
+  /** `Money.format({ minor: 404, currency: 'CHF' })` → `'4.04 CHF'`. */
+  format(money: Money): string
+}
+
+/** The paywire core version of the loaded native module. */
+export declare const version: string
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+export type ErrorKind =
+  | 'validation'
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'conflict'
+  | 'declined'
+  | 'rate_limited'
+  | 'api'
+  | 'transport'
+  | 'decode'
+  | 'configuration'
+  | 'internal'
+
+export declare const ERROR_KINDS: readonly ErrorKind[]
+
+/** Base class of every error paywire raises (except `AbortError`). */
+export declare class PaywireError extends Error {
+  constructor(message: string, fields?: Partial<PaywireErrorFields>)
+  readonly kind: ErrorKind
+  /** `PAYWIRE_<KIND>`, e.g. `PAYWIRE_VALIDATION`, `PAYWIRE_NOT_FOUND`. */
+  readonly code: string
+  /** `saferpay`, `secuconnect`, `sekurepay`, or null for local errors. */
+  readonly provider: 'saferpay' | 'secuconnect' | 'sekurepay' | null
+  readonly httpStatus: number | null
+  /** The provider's error code (Saferpay `ErrorName`, secuconnect `error`, …). */
+  readonly providerCode: string | null
+  /** The provider's (or paywire's) message without the context `message` adds. */
+  readonly providerMessage: string | null
+  readonly details: string[]
+  readonly requestId: string | null
+  /** Whether repeating can help: `no`, `yes`, or `later` (after something changes). */
+  readonly retryable: 'no' | 'yes' | 'later'
+  /** True when the provider may have executed the request although no answer arrived. */
+  readonly outcomeUnknown: boolean
+  /** For validation errors: the input field, in API.md's snake_case (`expires_at`, `payer.billing_address.email`). */
+  readonly field: string | null
+  /** The provider's response body (secrets scrubbed). */
+  readonly raw: string | null
+}
+
+export interface PaywireErrorFields {
+  kind: ErrorKind
+  provider: 'saferpay' | 'secuconnect' | 'sekurepay' | null
+  httpStatus: number | null
+  providerCode: string | null
+  providerMessage: string | null
+  details: string[]
+  requestId: string | null
+  retryable: 'no' | 'yes' | 'later'
+  outcomeUnknown: boolean
+  field: string | null
+  raw: string | null
+  cause: unknown
+}
+
+/** Bad input; nothing was sent. */
+export declare class ValidationError extends PaywireError {}
+export declare class AuthenticationError extends PaywireError {}
+export declare class PermissionDeniedError extends PaywireError {}
+export declare class NotFoundError extends PaywireError {}
+/** Wrong state for the operation (already captured, duplicate id …). */
+export declare class ConflictError extends PaywireError {}
+/** A payment business failure (declined, aborted by the payer, 3-D Secure failed …). */
+export declare class DeclinedError extends PaywireError {}
+export declare class RateLimitedError extends PaywireError {}
+/** Any other provider error. */
+export declare class ApiError extends PaywireError {}
+/** Connect, reset or timeout; see `outcomeUnknown`. */
+export declare class TransportError extends PaywireError {}
+/** The provider answered something paywire could not read. */
+export declare class DecodeError extends PaywireError {}
+export declare class ConfigurationError extends PaywireError {}
+/** A bug in paywire (including a Rust panic); the process keeps working. */
+export declare class InternalError extends PaywireError {}
+
+/** Rejection of a call whose `signal` was aborted. */
+export declare class AbortError extends Error {
+  constructor(message?: string, options?: { cause?: unknown })
+  readonly name: 'AbortError'
+  readonly code: 'ABORT_ERR'
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paging
+
+/** Async iterator over a report; fetches serially, in batches, as you consume it. */
+export declare class TransactionIterator implements AsyncIterableIterator<N.ReportedTransaction> {
+  private constructor()
+  /** Total reported by the provider (known after the first page). */
+  readonly totalTransactions: number | null
+  /** The page the next fetch starts at; pass it as `resumeAtPage` to continue later. */
+  readonly nextPageNumber: number
+  next(): Promise<IteratorResult<N.ReportedTransaction, undefined>>
+  return(value?: unknown): Promise<IteratorResult<N.ReportedTransaction, undefined>>
+  throw(error?: unknown): Promise<IteratorResult<N.ReportedTransaction, undefined>>
+  [Symbol.asyncIterator](): TransactionIterator
+  /** Collects at most `limit` transactions. */
+  toArray(options: { limit: number }): Promise<N.ReportedTransaction[]>
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients
+
+/** Saferpay: Secure PayGate offers, account queries, Fields tokens, transaction reporting. */
+export declare class SaferpayClient {
+  constructor(options: N.SaferpayClientOptions)
+  /** Reads SAFERPAY_CUSTOMER_ID, SAFERPAY_TERMINAL_ID, SAFERPAY_USERNAME, SAFERPAY_PASSWORD, SAFERPAY_ENVIRONMENT, SAFERPAY_BASE_URL. */
+  static fromEnv(options?: N.ClientEnvOptions): SaferpayClient
+  readonly customerId: string
+  readonly terminalId: string | null
+  readonly baseUrl: string
+  readonly specVersion: string
+
+  /** Creates a Secure PayGate offer (a payment link). */
+  createOffer(
+    amount: Money,
+    orderId: string,
+    description: string,
+    expiresAt: string | Date,
+    options?: N.CreateOfferOptions & CallOptions,
+  ): Promise<N.Offer>
+  getOffer(offerId: string, options?: N.TerminalOptions & CallOptions): Promise<N.Offer>
+  deleteOffer(offerId: string, options?: N.TerminalOptions & CallOptions): Promise<void>
+  license(options?: N.RequestOverrides & CallOptions): Promise<N.License>
+  /** The deprecated `/license-configuration` endpoint (same answer as `license()`). */
+  licenseConfiguration(options?: N.RequestOverrides & CallOptions): Promise<N.License>
+  terminals(options?: N.RequestOverrides & CallOptions): Promise<N.Terminal[]>
+  terminal(terminalId: string, options?: N.RequestOverrides & CallOptions): Promise<N.Terminal>
+  paymentPageConfigurations(options?: N.RequestOverrides & CallOptions): Promise<N.PaymentPageConfiguration[]>
+  createFieldsAccessToken(
+    description: string,
+    sourceUrls: string[],
+    options?: N.TerminalOptions & CallOptions,
+  ): Promise<string>
+  deleteFieldsAccessToken(accessToken: string, options?: N.TerminalOptions & CallOptions): Promise<void>
+  /** The transaction report (`for await`); `start`/`end` are `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`. */
+  transactions(start: string, end: string, options?: N.TransactionsOptions & CallOptions): TransactionIterator
+
+  toJSON(): { customerId: string; terminalId: string | null; baseUrl: string; specVersion: string }
+  toString(): string
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sandbox
+
+/** The embedded sandbox of all three providers on 127.0.0.1, for your own tests. */
+export declare class Sandbox {
+  private constructor()
+  static start(options?: N.SandboxStartOptions): Promise<Sandbox>
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string
+  readonly saferpayBaseUrl: string
+  readonly secuconnectBaseUrl: string
+  readonly sekurepayBaseUrl: string
+  readonly closed: boolean
+  close(): Promise<void>
+  [Symbol.asyncDispose](): Promise<void>
+  saferpayClient(options?: N.SandboxClientOptions): SaferpayClient
+  payOffer(offerId: string, outcome?: 'success' | 'decline' | 'abort'): Promise<unknown>
+  payPaymentPage(token: string, outcome?: 'success' | 'decline' | 'abort'): Promise<unknown>
+  completeSmartTransaction(id: string, outcome?: 'success' | 'failure'): Promise<unknown>
+  approveDevice(userCode: string): Promise<void>
+  injectFault(route: string, mode: FaultMode, countOrOptions?: number | N.FaultOptions): void
+  clearFaults(): void
+  advanceClock(seconds: number): void
+  expireTokens(): void
+  /** Counters with snake_case keys (`max_in_flight`, `effects.offers_created`, …). */
+  stats(): SandboxStats
+  notifications(): unknown
+  reset(): void
+  toJSON(): { url: string; closed: boolean }
+}
+
+export type FaultMode =
+  | 'delay'
+  | 'error_500'
+  | 'error_503_html'
+  | 'error_429'
+  | 'non_json'
+  | 'malformed_json'
+  | 'drop_before_commit'
+  | 'drop_after_commit'
+  | 'expired_token'
+
+export interface SandboxStats {
+  requests: number
+  in_flight: number
+  max_in_flight: number
+  effects: Record<string, number>
+  duplicates: Record<string, number>
+  [key: string]: unknown
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test hooks
+
+/** Test hook: panics inside the Rust core's runtime; rejects with `InternalError`. */
+export declare function _panicForTest(message?: string): Promise<void>
+/** Test hook: panics inside the Rust core on the calling thread; throws `InternalError`. */
+export declare function _panicForTestSync(message?: string): void

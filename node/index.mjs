@@ -1,0 +1,29 @@
+// ESM entry point: the same objects as the CommonJS entry (one native module per process).
+import paywire from './index.js'
+
+export const {
+  version,
+  Money,
+  SaferpayClient,
+  Sandbox,
+  TransactionIterator,
+  AbortError,
+  PaywireError,
+  ValidationError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  DeclinedError,
+  RateLimitedError,
+  ApiError,
+  TransportError,
+  DecodeError,
+  ConfigurationError,
+  InternalError,
+  ERROR_KINDS,
+  _panicForTest,
+  _panicForTestSync,
+} = paywire
+
+export default paywire

@@ -1,0 +1,33 @@
+//! Node.js binding of paywire (napi-rs 3).
+//!
+//! Rules of this crate: it only converts types, errors and async. Every call goes to a public
+//! async method of the `paywire` core, which spawns the work onto the core's shared runtime
+//! (`paywire::rt`); napi's own runtime merely awaits it, so the event loop is never blocked.
+//! Each async method takes a [`CancelToken`] (the JS layer creates one per call and fires it
+//! from an `AbortSignal`): cancelling drops the core future, which aborts the in-flight request.
+//!
+//! Errors cross the boundary as a napi error whose reason carries the paywire error's fields as
+//! JSON (see [`errors`]); the hand-written JS layer (`index.js`) turns them into the exported
+//! error classes (`ValidationError`, `NotFoundError`, … with `err.code = "PAYWIRE_<KIND>"`).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+mod cancel;
+mod convert;
+mod errors;
+mod money;
+mod saferpay;
+mod sandbox;
+mod testing;
+
+pub use cancel::CancelToken;
+pub use money::Money;
+pub use saferpay::SaferpayClient;
+pub use sandbox::Sandbox;
+
+use napi_derive::napi;
+
+/// The version of the paywire core this module was built from.
+#[napi]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

@@ -1,0 +1,699 @@
+//! `SaferpayClient`: the core's `paywire::saferpay::Client` with JS types.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use napi::Either;
+use napi_derive::napi;
+use paywire::saferpay as core;
+use serde_json::Value;
+
+use crate::cancel::{CancelToken, guarded};
+use crate::convert;
+use crate::errors::{self, Result};
+use crate::money::Money;
+
+/// Constructor options of `SaferpayClient` (every field may also come from `fromEnv()`).
+#[napi(object)]
+#[derive(Default)]
+pub struct SaferpayClientOptions {
+    pub customer_id: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// Default terminal for offers, payment pages and Fields tokens.
+    pub terminal_id: Option<String>,
+    /// `"test"` (default) or `"live"`.
+    pub environment: Option<String>,
+    /// Overrides `environment`, e.g. a sandbox URL `http://127.0.0.1:PORT/api`.
+    pub base_url: Option<String>,
+    /// Saferpay spec version (default: the newest this library knows).
+    pub spec_version: Option<String>,
+    /// Per-attempt timeout in milliseconds (default 100 000).
+    pub timeout_ms: Option<f64>,
+    /// Retries after the first attempt (default 2, at most 9).
+    pub max_retries: Option<f64>,
+}
+
+/// Options `fromEnv()` adds to what the environment gives.
+#[napi(object)]
+#[derive(Default)]
+pub struct ClientEnvOptions {
+    pub timeout_ms: Option<f64>,
+    pub max_retries: Option<f64>,
+}
+
+/// Per-call overrides accepted by every method's options object.
+#[napi(object)]
+#[derive(Default)]
+pub struct RequestOverrides {
+    /// Your own request id (1 to 50 characters), reused on every retry.
+    pub request_id: Option<String>,
+    pub timeout_ms: Option<f64>,
+    pub max_retries: Option<f64>,
+}
+
+/// The optional arguments of `createOffer`. Nested objects take camelCase (or snake_case) keys.
+#[napi(object)]
+#[derive(Default)]
+pub struct CreateOfferOptions {
+    #[napi(ts_type = "Payer")]
+    pub payer: Option<Value>,
+    pub pre_auth: Option<bool>,
+    pub config_set: Option<String>,
+    /// 0 (unlimited), 1, 3, 5 or 10.
+    pub max_payment_attempts: Option<f64>,
+    pub register_alias: Option<bool>,
+    #[napi(ts_type = "BillingAddressForm")]
+    pub billing_address_form: Option<Value>,
+    #[napi(ts_type = "Order")]
+    pub order: Option<Value>,
+    /// `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or
+    /// `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
+    pub condition: Option<String>,
+    pub terminal_id: Option<String>,
+    pub request_id: Option<String>,
+    pub timeout_ms: Option<f64>,
+    pub max_retries: Option<f64>,
+}
+
+/// Options of calls that only take a terminal (and the per-call overrides).
+#[napi(object)]
+#[derive(Default)]
+pub struct TerminalOptions {
+    pub terminal_id: Option<String>,
+    pub request_id: Option<String>,
+    pub timeout_ms: Option<f64>,
+    pub max_retries: Option<f64>,
+}
+
+/// Options of `transactions`.
+#[napi(object)]
+#[derive(Default)]
+pub struct TransactionsOptions {
+    /// `SUCCESSFUL` (default), `FAILED` or `PENDING`.
+    pub state: Option<String>,
+    pub terminal_id: Option<String>,
+    /// 1 to 2000 (default 2000).
+    pub page_size: Option<f64>,
+    /// Continue an interrupted export at this page (1-based; see `nextPageNumber`).
+    pub resume_at_page: Option<f64>,
+    /// Transactions fetched per crossing into Rust (default 500).
+    pub batch_size: Option<f64>,
+    pub timeout_ms: Option<f64>,
+    pub max_retries: Option<f64>,
+}
+
+/// The payer of an offer or payment page (every field optional).
+#[napi(object)]
+#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `convert::input`)
+pub struct Payer {
+    /// Payment pages only.
+    pub id: Option<String>,
+    pub language_code: Option<String>,
+    pub ip_address: Option<String>,
+    pub ipv6_address: Option<String>,
+    pub billing_address: Option<Address>,
+    /// Payment pages only.
+    pub delivery_address: Option<Address>,
+}
+
+/// A postal address (every field optional).
+#[napi(object)]
+#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `convert::input`)
+pub struct Address {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company: Option<String>,
+    /// `MALE`, `FEMALE`, `DIVERSE` or `COMPANY`.
+    pub gender: Option<String>,
+    pub street: Option<String>,
+    pub street2: Option<String>,
+    pub zip: Option<String>,
+    pub city: Option<String>,
+    pub country_code: Option<String>,
+    pub country_subdivision_code: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: Option<String>,
+    pub vat_number: Option<String>,
+}
+
+/// Which address fields the payment page asks for.
+#[napi(object)]
+#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `convert::input`)
+pub struct BillingAddressForm {
+    /// `NONE`, `SAFERPAY` or `PREFER_PAYMENTMETHOD`.
+    pub address_source: String,
+    /// Any of `CITY, COMPANY, VATNUMBER, COUNTRY, EMAIL, FIRSTNAME, LASTNAME, PHONE, SALUTATION,
+    /// STATE, STREET, ZIP`.
+    pub mandatory_fields: Option<Vec<String>>,
+}
+
+/// Order details (mandatory for Klarna).
+#[napi(object)]
+#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `convert::input`)
+pub struct Order {
+    pub items: Vec<OrderItem>,
+}
+
+/// One order line; money fields in the payment currency.
+#[napi(object)]
+#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `convert::input`)
+pub struct OrderItem {
+    /// `DIGITAL`, `PHYSICAL`, `SERVICE`, `GIFTCARD`, `DISCOUNT`, `SHIPPINGFEE`, `SALESTAX`,
+    /// `SURCHARGE`.
+    pub item_type: Option<String>,
+    pub id: Option<String>,
+    pub variant_id: Option<String>,
+    pub name: Option<String>,
+    pub category_name: Option<String>,
+    pub description: Option<String>,
+    pub quantity: Option<f64>,
+    pub unit_price: Option<Money>,
+    pub is_pre_order: Option<bool>,
+    /// Hundredths of a percent (7.7 % = 770).
+    pub tax_rate: Option<f64>,
+    pub tax_amount: Option<Money>,
+    pub discount_amount: Option<Money>,
+    pub product_url: Option<String>,
+    pub image_url: Option<String>,
+}
+
+/// A Secure PayGate offer.
+#[napi(object)]
+pub struct Offer {
+    pub offer_id: String,
+    pub payment_link: String,
+    /// `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer value).
+    pub status: String,
+    pub amount: Option<Money>,
+    pub order_id: Option<String>,
+    pub description: Option<String>,
+    pub created_at: Option<String>,
+    pub expires_at: Option<String>,
+    /// Set once the offer is paid.
+    pub transaction_id: Option<String>,
+    pub terminal_id: String,
+    /// The provider's full answer.
+    pub raw: Value,
+}
+
+impl From<core::Offer> for Offer {
+    fn from(o: core::Offer) -> Offer {
+        Offer {
+            status: o.status.as_str().to_owned(),
+            amount: Money::from_core_opt(o.amount.as_ref()),
+            offer_id: o.offer_id,
+            payment_link: o.payment_link,
+            order_id: o.order_id,
+            description: o.description,
+            created_at: o.created_at,
+            expires_at: o.expires_at,
+            transaction_id: o.transaction_id,
+            terminal_id: o.terminal_id,
+            raw: o.raw,
+        }
+    }
+}
+
+/// The license package and its features.
+#[napi(object)]
+pub struct License {
+    pub package_id: String,
+    pub package_name: String,
+    pub features: Vec<Feature>,
+    pub raw: Value,
+}
+
+#[napi(object)]
+pub struct Feature {
+    pub id: String,
+    pub name: String,
+}
+
+impl From<core::License> for License {
+    fn from(l: core::License) -> License {
+        License {
+            package_id: l.package_id,
+            package_name: l.package_name,
+            features: l
+                .features
+                .into_iter()
+                .map(|f| Feature { id: f.id, name: f.name })
+                .collect(),
+            raw: l.raw,
+        }
+    }
+}
+
+/// A terminal; the list call fills only id, type and description.
+#[napi(object)]
+pub struct Terminal {
+    pub terminal_id: String,
+    /// `ECOM`, `SPG`, `MPO` (or a newer value).
+    #[napi(js_name = "type")]
+    pub terminal_type: String,
+    pub description: Option<String>,
+    pub payment_methods: Vec<PaymentMethodInfo>,
+    pub wallets: Vec<WalletInfo>,
+    pub raw: Value,
+}
+
+#[napi(object)]
+pub struct PaymentMethodInfo {
+    pub payment_method: String,
+    pub currencies: Vec<String>,
+    pub logo_url: Option<String>,
+}
+
+#[napi(object)]
+pub struct WalletInfo {
+    pub wallet_name: String,
+    pub logo_url: Option<String>,
+}
+
+impl From<core::Terminal> for Terminal {
+    fn from(t: core::Terminal) -> Terminal {
+        Terminal {
+            terminal_id: t.terminal_id,
+            terminal_type: t.terminal_type,
+            description: t.description,
+            payment_methods: t
+                .payment_methods
+                .into_iter()
+                .map(|m| PaymentMethodInfo {
+                    payment_method: m.payment_method,
+                    currencies: m.currencies,
+                    logo_url: m.logo_url,
+                })
+                .collect(),
+            wallets: t
+                .wallets
+                .into_iter()
+                .map(|w| WalletInfo {
+                    wallet_name: w.wallet_name,
+                    logo_url: w.logo_url,
+                })
+                .collect(),
+            raw: t.raw,
+        }
+    }
+}
+
+/// A payment page configuration (a valid `configSet` name).
+#[napi(object)]
+pub struct PaymentPageConfiguration {
+    pub name: String,
+    pub is_default: bool,
+    pub description: Option<String>,
+}
+
+/// One transaction of the reporting API.
+#[napi(object)]
+pub struct ReportedTransaction {
+    pub id: String,
+    /// `PAYMENT` or `REFUND` (successful transactions only).
+    #[napi(js_name = "type")]
+    pub transaction_type: Option<String>,
+    /// `AUTHORIZED`, `CAPTURED`, `CANCELED`, `FAILED`, `PENDING` …
+    pub status: String,
+    pub amount: Option<Money>,
+    pub captured_amount: Option<Money>,
+    pub order_id: Option<String>,
+    pub date: Option<String>,
+    pub customer_id: String,
+    pub terminal_id: String,
+    pub terminal_type: Option<String>,
+    pub application: Option<String>,
+    pub payment_method: Option<String>,
+    pub provider: Option<String>,
+    pub description: Option<String>,
+    pub payer_id: Option<String>,
+    pub is_captured: bool,
+    pub is_refunded: bool,
+    pub is_cancelled: bool,
+    pub declined_by: Option<String>,
+    pub raw: Value,
+}
+
+impl From<core::ReportedTransaction> for ReportedTransaction {
+    fn from(t: core::ReportedTransaction) -> ReportedTransaction {
+        ReportedTransaction {
+            amount: Money::from_core_opt(t.amount.as_ref()),
+            captured_amount: Money::from_core_opt(t.captured_amount.as_ref()),
+            id: t.id,
+            transaction_type: t.transaction_type,
+            status: t.status,
+            order_id: t.order_id,
+            date: t.date,
+            customer_id: t.customer_id,
+            terminal_id: t.terminal_id,
+            terminal_type: t.terminal_type,
+            application: t.application,
+            payment_method: t.payment_method,
+            provider: t.provider,
+            description: t.description,
+            payer_id: t.payer_id,
+            is_captured: t.is_captured,
+            is_refunded: t.is_refunded,
+            is_cancelled: t.is_cancelled,
+            declined_by: t.declined_by,
+            raw: t.raw,
+        }
+    }
+}
+
+/// One batch of a report.
+#[napi(object)]
+pub struct TransactionBatch {
+    pub items: Vec<ReportedTransaction>,
+    /// Known after the first page.
+    pub total_transactions: Option<f64>,
+    /// The page the next batch fetches (store it to resume later).
+    pub next_page_number: u32,
+    pub done: bool,
+}
+
+/// Async Saferpay client (native part; use the `SaferpayClient` exported by `paywire`).
+#[napi]
+pub struct SaferpayClient {
+    pub(crate) inner: core::Client,
+}
+
+fn with_overrides(client: &core::Client, options: Option<paywire::RequestOptions>) -> core::Client {
+    match options {
+        Some(options) => client.with_options(options),
+        None => client.clone(),
+    }
+}
+
+impl SaferpayClient {
+    pub(crate) fn from_builder(builder: core::ClientBuilder, timeout_ms: Option<f64>, max_retries: Option<f64>) -> Result<SaferpayClient> {
+        let mut builder = builder;
+        if let Some(ms) = timeout_ms {
+            builder = builder.timeout(convert::millis("timeout_ms", ms)?);
+        }
+        if let Some(n) = max_retries {
+            builder = builder.max_retries(convert::uint("max_retries", n)?);
+        }
+        Ok(SaferpayClient { inner: builder.build()? })
+    }
+
+    fn build(options: SaferpayClientOptions) -> Result<SaferpayClient> {
+        let mut builder = core::Client::builder();
+        if let Some(v) = options.customer_id {
+            builder = builder.customer_id(v);
+        }
+        if let Some(v) = options.username {
+            builder = builder.username(v);
+        }
+        if let Some(v) = options.password {
+            builder = builder.password(v);
+        }
+        if let Some(v) = options.terminal_id {
+            builder = builder.terminal_id(v);
+        }
+        if let Some(v) = options.environment {
+            builder = builder.environment(core::Environment::parse(&v)?);
+        }
+        if let Some(v) = options.base_url {
+            builder = builder.base_url(v);
+        }
+        if let Some(v) = options.spec_version {
+            builder = builder.spec_version(v);
+        }
+        SaferpayClient::from_builder(builder, options.timeout_ms, options.max_retries)
+    }
+}
+
+#[napi]
+impl SaferpayClient {
+    #[napi(constructor)]
+    pub fn new(options: Option<SaferpayClientOptions>) -> napi::Result<SaferpayClient> {
+        errors::napi_result(SaferpayClient::build(options.unwrap_or_default()))
+    }
+
+    /// Reads `SAFERPAY_CUSTOMER_ID`, `SAFERPAY_TERMINAL_ID`, `SAFERPAY_USERNAME`,
+    /// `SAFERPAY_PASSWORD`, `SAFERPAY_ENVIRONMENT`, `SAFERPAY_BASE_URL`.
+    #[napi(factory)]
+    pub fn from_env(options: Option<ClientEnvOptions>) -> napi::Result<SaferpayClient> {
+        let options = options.unwrap_or_default();
+        errors::napi_result(
+            core::Client::builder_from_env()
+                .and_then(|b| SaferpayClient::from_builder(b, options.timeout_ms, options.max_retries)),
+        )
+    }
+
+    #[napi(getter)]
+    pub fn customer_id(&self) -> String {
+        self.inner.customer_id().to_owned()
+    }
+
+    #[napi(getter)]
+    pub fn terminal_id(&self) -> Option<String> {
+        self.inner.terminal_id().map(str::to_owned)
+    }
+
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_owned()
+    }
+
+    #[napi(getter)]
+    pub fn spec_version(&self) -> String {
+        self.inner.spec_version().to_owned()
+    }
+
+    /// The client as the core prints it (secrets redacted).
+    #[napi]
+    pub fn describe(&self) -> String {
+        format!("{:?}", self.inner)
+    }
+
+    #[napi]
+    pub async fn create_offer(
+        &self,
+        amount: Money,
+        order_id: String,
+        description: String,
+        #[napi(ts_arg_type = "string | Date")] expires_at: Either<String, DateTime<Utc>>,
+        options: Option<CreateOfferOptions>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Offer> {
+        let prepared = (|| -> Result<(core::Client, core::CreateOffer)> {
+            let o = options.unwrap_or_default();
+            let mut request = core::CreateOffer::new(
+                amount.to_core("amount")?,
+                order_id,
+                description,
+                convert::timestamp("expires_at", expires_at)?,
+            );
+            request.payer = convert::input("payer", o.payer)?;
+            request.pre_auth = o.pre_auth.unwrap_or(false);
+            request.config_set = o.config_set;
+            request.max_payment_attempts = o
+                .max_payment_attempts
+                .map(|n| convert::uint("max_payment_attempts", n))
+                .transpose()?;
+            request.register_alias = o.register_alias.unwrap_or(false);
+            request.billing_address_form = convert::input("billing_address_form", o.billing_address_form)?;
+            request.order = convert::input("order", o.order)?;
+            request.condition = o.condition;
+            request.terminal_id = o.terminal_id;
+            let overrides = convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?;
+            Ok((with_overrides(&self.inner, overrides), request))
+        })();
+        guarded(cancel, async move {
+            let (client, request) = prepared?;
+            client.create_offer(request).await.map(Offer::from)
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn get_offer(&self, offer_id: String, options: Option<TerminalOptions>, cancel: &CancelToken) -> napi::Result<Offer> {
+        let o = options.unwrap_or_default();
+        guarded(cancel, async move {
+            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            client.get_offer(&offer_id, o.terminal_id.as_deref()).await.map(Offer::from)
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn delete_offer(&self, offer_id: String, options: Option<TerminalOptions>, cancel: &CancelToken) -> napi::Result<()> {
+        let o = options.unwrap_or_default();
+        guarded(cancel, async move {
+            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            client.delete_offer(&offer_id, o.terminal_id.as_deref()).await
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn license(&self, options: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<License> {
+        let o = options.unwrap_or_default();
+        guarded(cancel, async move {
+            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            client.license().await.map(License::from)
+        })
+        .await
+    }
+
+    /// The deprecated `/license-configuration` endpoint (same answer as `license()`).
+    #[napi]
+    pub async fn license_configuration(&self, options: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<License> {
+        let o = options.unwrap_or_default();
+        guarded(cancel, async move {
+            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            client.license_configuration().await.map(License::from)
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn terminals(&self, options: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Vec<Terminal>> {
+        let o = options.unwrap_or_default();
+        guarded(cancel, async move {
+            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            Ok(client.terminals().await?.into_iter().map(Terminal::from).collect())
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn terminal(&self, terminal_id: String, options: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Terminal> {
+        let o = options.unwrap_or_default();
+        guarded(cancel, async move {
+            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            client.terminal(&terminal_id).await.map(Terminal::from)
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn payment_page_configurations(
+        &self,
+        options: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Vec<PaymentPageConfiguration>> {
+        let o = options.unwrap_or_default();
+        guarded(cancel, async move {
+            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            Ok(client
+                .payment_page_configurations()
+                .await?
+                .into_iter()
+                .map(|c| PaymentPageConfiguration {
+                    name: c.name,
+                    is_default: c.is_default,
+                    description: c.description,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn create_fields_access_token(
+        &self,
+        description: String,
+        source_urls: Vec<String>,
+        options: Option<TerminalOptions>,
+        cancel: &CancelToken,
+    ) -> napi::Result<String> {
+        let o = options.unwrap_or_default();
+        guarded(cancel, async move {
+            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            client
+                .create_fields_access_token(&description, &source_urls, o.terminal_id.as_deref())
+                .await
+        })
+        .await
+    }
+
+    #[napi]
+    pub async fn delete_fields_access_token(
+        &self,
+        access_token: String,
+        options: Option<TerminalOptions>,
+        cancel: &CancelToken,
+    ) -> napi::Result<()> {
+        let o = options.unwrap_or_default();
+        guarded(cancel, async move {
+            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            client
+                .delete_fields_access_token(&access_token, o.terminal_id.as_deref())
+                .await
+        })
+        .await
+    }
+
+    /// Starts a report export (validated now, before anything is sent); the JS layer turns the
+    /// pager into an async iterator.
+    #[napi]
+    pub fn transactions(
+        &self,
+        start: String,
+        end: String,
+        options: Option<TransactionsOptions>,
+    ) -> napi::Result<TransactionPager> {
+        errors::napi_result((|| {
+            let o = options.unwrap_or_default();
+            let mut query = core::TransactionQuery::parse(&start, &end)?;
+            if let Some(state) = o.state {
+                query.state = state;
+            }
+            query.terminal_id = o.terminal_id;
+            if let Some(size) = o.page_size {
+                query.page_size = convert::uint("page_size", size)?;
+            }
+            let client = with_overrides(&self.inner, convert::request_options(None, o.timeout_ms, o.max_retries)?);
+            let mut pager = client.transactions(query)?;
+            if let Some(page) = o.resume_at_page {
+                pager = pager.resume_at(convert::uint("resume_at_page", page)?);
+            }
+            let batch_size = match o.batch_size {
+                Some(n) => convert::uint("batch_size", n)?.max(1),
+                None => 500,
+            };
+            Ok(TransactionPager {
+                pager: Arc::new(tokio::sync::Mutex::new(pager)),
+                batch_size,
+            })
+        })())
+    }
+}
+
+/// A running report export (native part of the async iterator `transactions()` returns).
+#[napi]
+pub struct TransactionPager {
+    pager: Arc<tokio::sync::Mutex<core::TransactionPager>>,
+    batch_size: u32,
+}
+
+#[napi]
+impl TransactionPager {
+    #[napi(getter)]
+    pub fn batch_size(&self) -> u32 {
+        self.batch_size
+    }
+
+    /// The next transactions (at most `max`; empty once the report is exhausted).
+    #[napi]
+    pub async fn next_batch(&self, max: u32, cancel: &CancelToken) -> napi::Result<TransactionBatch> {
+        let pager = Arc::clone(&self.pager);
+        guarded(cancel, async move {
+            let mut pager = pager.lock().await;
+            let items = pager.next_batch(max.max(1) as usize).await?;
+            Ok(TransactionBatch {
+                items: items.into_iter().map(ReportedTransaction::from).collect(),
+                total_transactions: pager.total_transactions().map(|n| n as f64),
+                next_page_number: pager.next_page_number(),
+                done: pager.is_done(),
+            })
+        })
+        .await
+    }
+}
