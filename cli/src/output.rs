@@ -2,6 +2,7 @@
 
 use paywire::Money;
 use paywire::saferpay::{License, Offer, ReportedTransaction, Terminal};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::exit::{CliError, CliResult};
@@ -133,31 +134,74 @@ pub fn license_text(l: &License) -> String {
     out
 }
 
-/// One exported transaction: the normalised fields plus the provider's record, so a snapshot
-/// keeps everything the provider sent.
-pub fn transaction(t: &ReportedTransaction) -> Value {
-    json!({
-        "id": t.id,
-        "type": t.transaction_type,
-        "status": t.status,
-        "amount": opt_money(t.amount.as_ref()),
-        "captured_amount": opt_money(t.captured_amount.as_ref()),
-        "order_id": t.order_id,
-        "date": t.date,
-        "customer_id": t.customer_id,
-        "terminal_id": t.terminal_id,
-        "terminal_type": t.terminal_type,
-        "application": t.application,
-        "payment_method": t.payment_method,
-        "provider": t.provider,
-        "description": t.description,
-        "payer_id": t.payer_id,
-        "is_captured": t.is_captured,
-        "is_refunded": t.is_refunded,
-        "is_cancelled": t.is_cancelled,
-        "declined_by": t.declined_by,
-        "raw": t.raw,
-    })
+/// An amount in JSON output: integer minor units, the currency, and the decimal text.
+#[derive(Serialize)]
+pub struct MoneyOut {
+    pub minor: i64,
+    pub currency: String,
+    pub decimal: String,
+}
+
+impl From<&Money> for MoneyOut {
+    fn from(m: &Money) -> Self {
+        MoneyOut {
+            minor: m.minor(),
+            currency: m.currency().code().to_owned(),
+            decimal: m.to_decimal_string(),
+        }
+    }
+}
+
+/// One exported transaction: the normalised fields (in this order, id first) plus the
+/// provider's record, so a snapshot keeps everything the provider sent.
+#[derive(Serialize)]
+pub struct TransactionOut<'a> {
+    pub id: &'a str,
+    #[serde(rename = "type")]
+    pub transaction_type: Option<&'a str>,
+    pub status: &'a str,
+    pub amount: Option<MoneyOut>,
+    pub captured_amount: Option<MoneyOut>,
+    pub order_id: Option<&'a str>,
+    pub date: Option<&'a str>,
+    pub customer_id: &'a str,
+    pub terminal_id: &'a str,
+    pub terminal_type: Option<&'a str>,
+    pub application: Option<&'a str>,
+    pub payment_method: Option<&'a str>,
+    pub provider: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub payer_id: Option<&'a str>,
+    pub is_captured: bool,
+    pub is_refunded: bool,
+    pub is_cancelled: bool,
+    pub declined_by: Option<&'a str>,
+    pub raw: &'a Value,
+}
+
+pub fn transaction(t: &ReportedTransaction) -> TransactionOut<'_> {
+    TransactionOut {
+        id: &t.id,
+        transaction_type: t.transaction_type.as_deref(),
+        status: &t.status,
+        amount: t.amount.as_ref().map(MoneyOut::from),
+        captured_amount: t.captured_amount.as_ref().map(MoneyOut::from),
+        order_id: t.order_id.as_deref(),
+        date: t.date.as_deref(),
+        customer_id: &t.customer_id,
+        terminal_id: &t.terminal_id,
+        terminal_type: t.terminal_type.as_deref(),
+        application: t.application.as_deref(),
+        payment_method: t.payment_method.as_deref(),
+        provider: t.provider.as_deref(),
+        description: t.description.as_deref(),
+        payer_id: t.payer_id.as_deref(),
+        is_captured: t.is_captured,
+        is_refunded: t.is_refunded,
+        is_cancelled: t.is_cancelled,
+        declined_by: t.declined_by.as_deref(),
+        raw: &t.raw,
+    }
 }
 
 pub const CSV_HEADER: &[&str] = &[
