@@ -71,6 +71,12 @@ impl fmt::Display for Currency {
     }
 }
 
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
 impl FromStr for Currency {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

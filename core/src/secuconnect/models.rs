@@ -318,7 +318,7 @@ impl ReturnUrls {
 }
 
 /// A reference to a Payment Transaction (`PCI_...`) created by a Smart Transaction.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct PaymentTransactionRef {
     #[serde(default, deserialize_with = "lenient::opt_string_like")]
     pub id: Option<String>,
@@ -332,7 +332,7 @@ pub struct PaymentTransactionRef {
 }
 
 /// A payment container (`PCT_...`): bank account, card, wallet.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ContainerRef {
     #[serde(default, deserialize_with = "lenient::opt_string_like")]
     pub id: Option<String>,
@@ -346,7 +346,7 @@ pub struct ContainerRef {
 }
 
 /// Bank transfer data for prepayment and invoice; must be shown to the payer.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 pub struct PaymentInstructions {
     #[serde(default, deserialize_with = "lenient::opt_string_like")]
     pub owner: Option<String>,

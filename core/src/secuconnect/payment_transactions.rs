@@ -19,7 +19,7 @@ use crate::validate;
 /// `status_simple` (from `details`): 1 accepted, 2 authorised, 3 denied, 4 issue, 5 void,
 /// 6 issue resolved, 7 refund, 9 paid, 10 pending, 11/12 subscription approved/declined,
 /// 13 on hold, 14 waiting for shipment, 15/16 container authorised/denied.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct PaymentTransaction {
     pub id: String,
     pub trans_id: Option<String>,
@@ -37,7 +37,7 @@ pub struct PaymentTransaction {
 }
 
 /// The answer of `checkStatus`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct PaymentStatus {
     pub status: Option<String>,
     pub status_text: Option<String>,

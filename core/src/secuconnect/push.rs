@@ -20,7 +20,7 @@ const MAX_PUSH_BYTES: usize = 64 * 1024;
 pub const PAYMENT_TRANSACTIONS: &str = "payment.transactions";
 
 /// One object a push refers to.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct PushObject {
     /// Object type, e.g. `payment.transactions`, or legacy `payment.secupaydebits`.
     pub object: String,
@@ -28,7 +28,7 @@ pub struct PushObject {
 }
 
 /// A parsed push. Holds ids only: fetch the objects to learn what happened.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct PushNotification {
     /// `evt_...`; deliveries are repeated until acknowledged, so deduplicate on it.
     pub id: String,

@@ -453,7 +453,7 @@ fn check_method(field: &str, method: &str, allowed: &[&str]) -> Result<(), Error
 }
 
 /// A Smart Transaction as the API returns it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct SmartTransaction {
     /// `STX_...`
     pub id: String,
@@ -977,7 +977,7 @@ impl SmartTransactionQuery {
 }
 
 /// One page of a listing.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct SmartTransactionPage {
     /// Zero-based position of the first item.
     pub offset: u64,

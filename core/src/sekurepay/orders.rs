@@ -56,7 +56,7 @@ impl Tax {
 }
 
 /// The totals the client computes for an order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct OrderTotals {
     /// Σ item amount × quantity.
     pub sub_total: Money,
@@ -171,6 +171,58 @@ impl CreateOrder {
     pub fn with_expected_total(mut self, amount: Money) -> Self {
         self.expected_total = Some(amount);
         self
+    }
+
+    /// Builds an order from API.md's plain arguments, as every binding receives them:
+    /// `items` is a list of `{"description", "amount_cents", "quantity" (default 1)}` (unit
+    /// amounts in minor units of `currency`), `taxes` a list of `{"description",
+    /// "amount_cents"}`. Field names in errors follow the same shape (`items[0].amount_cents`).
+    pub fn from_args(
+        order_id: &str,
+        currency: &str,
+        items: Value,
+        taxes: Value,
+        shipping_amount_cents: i64,
+    ) -> Result<CreateOrder, Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct PlainItem {
+            description: String,
+            amount_cents: i64,
+            #[serde(default = "one")]
+            quantity: i64,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct PlainTax {
+            description: String,
+            amount_cents: i64,
+        }
+        fn one() -> i64 {
+            1
+        }
+        let currency = Currency::from_code(currency)?;
+        let items: Vec<PlainItem> = crate::input::from_json("items", items)?;
+        let taxes: Vec<PlainTax> = match taxes {
+            Value::Null => Vec::new(),
+            other => crate::input::from_json("taxes", other)?,
+        };
+        let money = |field: String, minor: i64| {
+            Money::new(minor, currency).map_err(|_| {
+                Error::validation(&field, format!("must not be negative (got {minor})"))
+            })
+        };
+        let mut order = CreateOrder::new(order_id, currency)
+            .with_shipping_amount_cents(shipping_amount_cents)?;
+        for (i, item) in items.into_iter().enumerate() {
+            let amount = money(format!("items[{i}].amount_cents"), item.amount_cents)?;
+            order = order.with_item(item.description, amount, item.quantity);
+        }
+        for (i, tax) in taxes.into_iter().enumerate() {
+            let amount = money(format!("taxes[{i}].amount_cents"), tax.amount_cents)?;
+            order = order.with_tax(tax.description, amount);
+        }
+        Ok(order)
     }
 
     /// Reads a body in SekurePay's documented wire shape (e.g. one an existing integration
@@ -455,7 +507,7 @@ fn wire_minor(value: Option<&Value>, field: &str) -> Result<Option<i64>, Error> 
 /// An order as SekurePay answers it. SekurePay documents no response schema, so every typed
 /// field is optional and read leniently (amounts as numbers or digit strings, the object bare
 /// or wrapped in `{"order": …}`); `raw` keeps the full answer.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Order {
     /// The merchant order id the order was created or fetched under (the key for
     /// `get_order`). If the answer carries its own `id`, that stays in `raw`.
