@@ -179,7 +179,7 @@ fn lazy_coroutine(py: Python<'_>, future: BoxedFuture) -> PyResult<Bound<'_, PyA
 }
 
 /// Starts the pending work on first call and returns the asyncio future to await.
-#[pyclass(frozen, module = "paywire._native")]
+#[pyclass(frozen, module = "paywire._native", name = "_Start")]
 pub struct Start {
     future: Mutex<Option<BoxedFuture>>,
 }

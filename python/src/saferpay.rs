@@ -446,17 +446,17 @@ dual_client! {
         }
 
         /// Iterates the transaction report, fetching pages serially.
-        #[pyo3(signature = (start, end, state="SUCCESSFUL".to_owned(), terminal_id=None, page_size=2000))]
+        #[pyo3(signature = (start, end, state="SUCCESSFUL", terminal_id=None, page_size=2000))]
         fn transactions(
             &self,
             start: &Bound<'_, PyAny>,
             end: &Bound<'_, PyAny>,
-            state: String,
+            state: &str,
             terminal_id: Option<String>,
             page_size: u32,
         ) -> PyResult<TransactionIterator> {
             bridge::guard(|| {
-                let query = transaction_query(start, end, state, terminal_id, page_size)?;
+                let query = transaction_query(start, end, state.to_owned(), terminal_id, page_size)?;
                 let pager = self.inner.transactions(query).map_err(errors::to_py)?;
                 Ok(TransactionIterator { state: shared_pager(pager) })
             })
@@ -469,17 +469,17 @@ dual_client! {
         }
 
         /// Iterates the transaction report (``async for``), fetching pages serially.
-        #[pyo3(signature = (start, end, state="SUCCESSFUL".to_owned(), terminal_id=None, page_size=2000))]
+        #[pyo3(signature = (start, end, state="SUCCESSFUL", terminal_id=None, page_size=2000))]
         fn transactions(
             &self,
             start: &Bound<'_, PyAny>,
             end: &Bound<'_, PyAny>,
-            state: String,
+            state: &str,
             terminal_id: Option<String>,
             page_size: u32,
         ) -> PyResult<AsyncTransactionIterator> {
             bridge::guard(|| {
-                let query = transaction_query(start, end, state, terminal_id, page_size)?;
+                let query = transaction_query(start, end, state.to_owned(), terminal_id, page_size)?;
                 let pager = self.inner.transactions(query).map_err(errors::to_py)?;
                 Ok(AsyncTransactionIterator { state: shared_pager(pager) })
             })

@@ -1,0 +1,80 @@
+"""Typed shapes of the dict inputs (``payer``, ``order``, ``billing_address_form`` …).
+
+Plain dicts with these keys are accepted wherever the clients take a nested container; the
+core checks every field and names the exact path on error (``payer.billing_address.email``).
+Amounts inside them are :class:`paywire.Money`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, List, TypedDict
+
+if TYPE_CHECKING:
+    from ._native import Money
+
+__all__ = ["AddressDict", "PayerDict", "BillingAddressFormDict", "OrderItemDict", "OrderDict"]
+
+
+class AddressDict(TypedDict, total=False):
+    """A postal address (billing or delivery); every key is optional."""
+
+    first_name: str
+    last_name: str
+    company: str
+    gender: str
+    street: str
+    street2: str
+    zip: str
+    city: str
+    country_code: str
+    country_subdivision_code: str
+    email: str
+    phone: str
+    date_of_birth: str
+    vat_number: str
+
+
+class PayerDict(TypedDict, total=False):
+    """The payer. Secure PayGate offers accept language, IP addresses and a billing address."""
+
+    id: str
+    language_code: str
+    ip_address: str
+    ipv6_address: str
+    billing_address: AddressDict
+    delivery_address: AddressDict
+
+
+class _BillingAddressFormRequired(TypedDict):
+    address_source: str
+
+
+class BillingAddressFormDict(_BillingAddressFormRequired, total=False):
+    """Which address fields the payment page asks for (``address_source`` is required)."""
+
+    mandatory_fields: List[str]
+
+
+class OrderItemDict(TypedDict, total=False):
+    """One order line (mandatory for Klarna)."""
+
+    item_type: str
+    id: str
+    variant_id: str
+    name: str
+    category_name: str
+    description: str
+    quantity: int
+    unit_price: "Money"
+    is_pre_order: bool
+    tax_rate: int
+    tax_amount: "Money"
+    discount_amount: "Money"
+    product_url: str
+    image_url: str
+
+
+class OrderDict(TypedDict):
+    """Order details."""
+
+    items: List[OrderItemDict]
