@@ -5,9 +5,14 @@
 //! once per logical call (or taken from `RequestOptions::request_id`, so a caller can repeat a
 //! call after a restart) and stays the same on every attempt, while `RetryIndicator` counts the
 //! attempts 0, 1, 2 … (at most 9). That pair is how Saferpay tells a retry from a new request.
+//! When the caller repeats a call with its own request id (say after an outcome-unknown
+//! error), the count continues where the previous call stopped (per client, in memory).
 //! Every JSON API call is retried like a keyed call: transport errors, timeouts, 5xx,
 //! `Behavior: RETRY`, and unreadable 200 bodies (the provider replays the first result for a
 //! known RequestId); never `DO_NOT_RETRY`/`ABORT`, `OTHER_MEANS` or `RETRY_LATER`.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use ::http::{HeaderMap, HeaderValue, Method};
 use bytes::Bytes;
@@ -24,6 +29,9 @@ use crate::validate;
 
 /// Saferpay accepts RetryIndicator 0..=9, which is also why `max_retries` is capped at 9.
 pub(crate) const MAX_RETRY_INDICATOR: u32 = 9;
+
+/// How many caller-supplied request ids remember their last RetryIndicator.
+const RETRY_COUNTER_CAPACITY: usize = 10_000;
 
 /// Optional shop and system description sent in every `RequestHeader.ClientInfo`
 /// (Saferpay support sees it; each value ISO-8859-15, 1 to 100 characters).
@@ -57,6 +65,10 @@ pub(crate) struct JsonApiState {
     pub(crate) outcomes: OutcomeCache,
     /// Saferpay forbids parallel MultipartCapture calls on one transaction.
     pub(crate) multipart: MultipartLocks,
+    /// Next RetryIndicator per caller-supplied RequestId, so a caller repeating a call with
+    /// the same id (after an outcome-unknown error) continues the count instead of sending
+    /// 0 again, which Saferpay would not recognise as a retry.
+    retry_counters: Mutex<HashMap<String, u32>>,
 }
 
 impl JsonApiState {
@@ -69,7 +81,30 @@ impl JsonApiState {
             client_info,
             outcomes: OutcomeCache::new(super::notifications::OUTCOME_CACHE_CAPACITY),
             multipart: MultipartLocks::default(),
+            retry_counters: Mutex::new(HashMap::new()),
         })
+    }
+
+    fn next_indicator(&self, request_id: &str) -> u32 {
+        let counters = self
+            .retry_counters
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        counters.get(request_id).copied().unwrap_or(0)
+    }
+
+    /// Records an attempt as it is sent (not after the call), so a cancelled call still counts.
+    fn record_sent(&self, request_id: &str, indicator: u32) {
+        let mut counters = self
+            .retry_counters
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if counters.len() >= RETRY_COUNTER_CAPACITY && !counters.contains_key(request_id) {
+            // Crude bound: forgetting old ids only means an id reused much later starts at 0.
+            counters.clear();
+        }
+        let next = counters.entry(request_id.to_owned()).or_insert(0);
+        *next = (*next).max(indicator + 1);
     }
 }
 
@@ -139,15 +174,33 @@ impl Client {
         decode: impl Fn(Value) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let inner = self.inner();
-        let options = self.request_options();
-        let request_id = match &options.request_id {
-            Some(id) => id.clone(),
-            None => http::new_request_id(),
+        let state = &inner.json_api;
+        let supplied = self.request_options().request_id.is_some();
+        let (request_id, first) = match &self.request_options().request_id {
+            Some(id) => {
+                validate::id("request_id", id, 1, 50)?;
+                (id.clone(), state.next_indicator(id))
+            }
+            None => (http::new_request_id(), 0),
         };
-        validate::id("request_id", &request_id, 1, 50)?;
+        if first > MAX_RETRY_INDICATOR {
+            return Err(Error::validation(
+                "request_id",
+                format!(
+                    "{request_id:?} was already sent with RetryIndicator {MAX_RETRY_INDICATOR}, the most \
+                     Saferpay accepts; check the outcome (inquire) instead of repeating the call"
+                ),
+            ));
+        }
+        // Never let the engine go past RetryIndicator 9, whatever max_retries says.
+        let mut options = self.request_options().clone();
+        let max_retries = options
+            .max_retries
+            .unwrap_or(inner.engine.options().max_retries);
+        options.max_retries = Some(max_retries.min(MAX_RETRY_INDICATOR - first));
         let url = config::join(&inner.base_url, call.path)?;
         let headers = json_headers(inner.authorization().expose())?;
-        let client_info = inner.json_api.client_info.as_ref();
+        let client_info = state.client_info.as_ref();
         inner
             .engine
             .send(
@@ -155,20 +208,22 @@ impl Client {
                     operation: call.operation,
                     safety: call.safety,
                     request_id: &request_id,
-                    options,
+                    options: &options,
                 },
                 |attempt, timeout| {
+                    let indicator = first + attempt;
+                    let header = request_header(
+                        &inner.spec_version,
+                        &inner.customer_id,
+                        &request_id,
+                        indicator,
+                        client_info,
+                    )?;
+                    if supplied {
+                        state.record_sent(&request_id, indicator);
+                    }
                     let mut body = Map::with_capacity(call.body.len() + 1);
-                    body.insert(
-                        "RequestHeader".into(),
-                        request_header(
-                            &inner.spec_version,
-                            &inner.customer_id,
-                            &request_id,
-                            attempt,
-                            client_info,
-                        )?,
-                    );
+                    body.insert("RequestHeader".into(), header);
                     for (key, value) in &call.body {
                         body.insert(key.clone(), value.clone());
                     }
@@ -415,6 +470,49 @@ pub(crate) mod tests {
         let err = echo(&bad).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Validation);
         assert_eq!(script.requests().len(), 2, "nothing sent for a bad id");
+    }
+
+    #[tokio::test]
+    async fn repeating_a_call_with_the_same_request_id_continues_the_count() {
+        let mut steps: Vec<Step> = (0..3).map(|_| Step::html(503, "busy")).collect();
+        steps.push(Step::json(200, r#"{"Ok":1}"#));
+        for _ in 0..7 {
+            steps.push(Step::html(503, "busy"));
+        }
+        let script = Scripted::new(steps);
+        let base = client(&script);
+        let same = base.with_options(RequestOptions {
+            request_id: Some("order-42-capture".into()),
+            ..RequestOptions::default()
+        });
+        // Attempts 0, 1, 2 fail; the caller repeats the call with the same id.
+        assert!(echo(&same).await.is_err());
+        assert_eq!(echo(&same).await.unwrap(), json!(1));
+        // Another view with the same id (e.g. a new with_options) shares the counter.
+        let again = base.with_options(RequestOptions {
+            request_id: Some("order-42-capture".into()),
+            max_retries: Some(9),
+            ..RequestOptions::default()
+        });
+        assert!(echo(&again).await.is_err());
+        let indicators: Vec<u64> = bodies(&script)
+            .iter()
+            .map(|b| b["RequestHeader"]["RetryIndicator"].as_u64().unwrap())
+            .collect();
+        // The third call sends 4..=9 only: the engine stops at Saferpay's maximum even with
+        // max_retries 9.
+        assert_eq!(indicators, (0..=9).collect::<Vec<u64>>());
+        let err = echo(&again).await.unwrap_err();
+        assert_eq!(err.field(), Some("request_id"));
+        assert_eq!(
+            script.requests().len(),
+            10,
+            "nothing sent past RetryIndicator 9"
+        );
+        // Fresh ids are independent and start at 0.
+        let script = Scripted::new(vec![Step::json(200, r#"{"Ok":1}"#)]);
+        echo(&client(&script)).await.unwrap();
+        assert_eq!(bodies(&script)[0]["RequestHeader"]["RetryIndicator"], 0);
     }
 
     #[tokio::test]
