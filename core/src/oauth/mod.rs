@@ -20,6 +20,10 @@ pub use manager::{AuthMode, DEFAULT_REFRESH_MARGIN, TokenInfo, TokenManager};
 pub use store::{FileTokenStore, MemoryTokenStore, StoredToken, TokenStore};
 
 pub(crate) use endpoint::{Credentials, TokenEndpoint};
+#[cfg(test)]
+pub(crate) use endpoint::{Grant, parse_device_code, parse_token};
+#[cfg(test)]
+pub(crate) use error::oauth_error;
 pub(crate) use error::{oauth_error_from_body, parse_oauth_body};
 
 #[cfg(test)]
