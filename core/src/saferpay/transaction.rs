@@ -1235,13 +1235,22 @@ mod tests {
         )]);
         let err = client(&script).inquire("abc").await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::NotFound);
+        let page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
         let script = Scripted::new(vec![
-            Step::html(500, "x"),
-            Step::html(500, "x"),
-            Step::html(500, "x"),
+            Step::html(502, page),
+            Step::html(502, page),
+            Step::html(502, page),
         ]);
         let err = client(&script).inquire("abc").await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Api);
+        assert_eq!(err.http_status(), Some(502));
+        assert_eq!(err.code(), Some("HTTP_502"));
+        assert!(
+            err.message().contains("502 Bad Gateway"),
+            "{}",
+            err.message()
+        );
+        assert_eq!(script.requests().len(), 3, "5xx is retried");
         assert!(!err.outcome_unknown());
         let script = Scripted::new(vec![
             Step::html(500, "x"),
