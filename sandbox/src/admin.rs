@@ -142,10 +142,10 @@ pub fn handle(
                 other => vec![other],
             };
             for s in specs {
-                if let Some(mode) = s.get("mode").and_then(Value::as_str) {
-                    if let Err(e) = mode.parse::<crate::faults::FaultMode>() {
-                        return err(e);
-                    }
+                if let Some(mode) = s.get("mode").and_then(Value::as_str)
+                    && let Err(e) = mode.parse::<crate::faults::FaultMode>()
+                {
+                    return err(e);
                 }
                 let spec: FaultSpec = match serde_json::from_value(s) {
                     Ok(f) => f,

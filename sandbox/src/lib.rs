@@ -79,7 +79,7 @@ impl Default for SandboxOptions {
             reporting_per_day: 1000,
             reporting_days: 30,
             token_lifetime_secs: 1200,
-            seed: 0x5eed_0f_5a_fe_0a_7e,
+            seed: 0x005e_ed0f_5afe_0a7e,
         }
     }
 }

@@ -333,7 +333,7 @@ pub fn resolve(method: &Method, path: &str) -> Resolved {
         return Resolved::Route(route, params);
     }
     for other in [Method::GET, Method::POST, Method::PUT, Method::DELETE] {
-        if &other != method && match_route(&other, &segs).is_some() {
+        if other != method && match_route(&other, &segs).is_some() {
             return Resolved::MethodNotAllowed;
         }
     }

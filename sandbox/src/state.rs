@@ -131,7 +131,7 @@ impl SandboxConfig {
         .into_iter()
         .flatten()
         {
-            if !u.is_empty() && !(u.starts_with("http://") || u.starts_with("https://")) {
+            if !(u.is_empty() || u.starts_with("http://") || u.starts_with("https://")) {
                 return Err(SandboxError::Invalid(format!("not an http(s) URL: {u}")));
             }
         }

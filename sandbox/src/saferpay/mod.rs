@@ -378,9 +378,12 @@ pub struct Stored {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/// A Saferpay error answer under construction.
+/// A Saferpay error answer under construction (boxed: it travels in `Result`s).
 #[derive(Debug, Clone)]
-pub struct SpError {
+pub struct SpError(Box<SpErrorInner>);
+
+#[derive(Debug, Clone)]
+struct SpErrorInner {
     status: u16,
     behavior: &'static str,
     name: &'static str,
@@ -398,7 +401,7 @@ impl SpError {
         name: &'static str,
         message: impl Into<String>,
     ) -> SpError {
-        SpError {
+        SpError(Box::new(SpErrorInner {
             status,
             behavior,
             name,
@@ -406,20 +409,19 @@ impl SpError {
             details: Vec::new(),
             transaction_id: None,
             order_id: None,
-        }
+        }))
     }
 
     /// 400 VALIDATION_FAILED with details.
     pub fn validation(details: Vec<String>) -> SpError {
-        SpError {
-            details,
-            ..SpError::new(
-                400,
-                "DO_NOT_RETRY",
-                "VALIDATION_FAILED",
-                "Request validation failed",
-            )
-        }
+        let mut e = SpError::new(
+            400,
+            "DO_NOT_RETRY",
+            "VALIDATION_FAILED",
+            "Request validation failed",
+        );
+        e.0.details = details;
+        e
     }
 
     /// 401 AUTHENTICATION_FAILED.
@@ -450,41 +452,42 @@ impl SpError {
 
     /// Add a detail line.
     pub fn detail(mut self, d: impl Into<String>) -> SpError {
-        self.details.push(d.into());
+        self.0.details.push(d.into());
         self
     }
 
     /// Set TransactionId.
     pub fn tx(mut self, id: &str) -> SpError {
-        self.transaction_id = Some(id.to_string());
+        self.0.transaction_id = Some(id.to_string());
         self
     }
 
     /// Set OrderId.
     pub fn order(mut self, id: Option<&str>) -> SpError {
-        self.order_id = id.map(str::to_string);
+        self.0.order_id = id.map(str::to_string);
         self
     }
 
     /// Render (with the ResponseHeader for JSON API calls).
     pub fn reply(self, rh: Option<&Value>) -> Reply {
+        let e = *self.0;
         let mut m = Map::new();
         if let Some(rh) = rh {
             m.insert("ResponseHeader".into(), rh.clone());
         }
-        m.insert("Behavior".into(), self.behavior.into());
-        m.insert("ErrorName".into(), self.name.into());
-        m.insert("ErrorMessage".into(), self.message.into());
-        if !self.details.is_empty() {
-            m.insert("ErrorDetail".into(), json!(self.details));
+        m.insert("Behavior".into(), e.behavior.into());
+        m.insert("ErrorName".into(), e.name.into());
+        m.insert("ErrorMessage".into(), e.message.into());
+        if !e.details.is_empty() {
+            m.insert("ErrorDetail".into(), json!(e.details));
         }
-        if let Some(t) = self.transaction_id {
+        if let Some(t) = e.transaction_id {
             m.insert("TransactionId".into(), t.into());
         }
-        if let Some(o) = self.order_id {
+        if let Some(o) = e.order_id {
             m.insert("OrderId".into(), o.into());
         }
-        Reply::json(self.status, &Value::Object(m))
+        Reply::json(e.status, &Value::Object(m))
     }
 }
 
@@ -778,9 +781,7 @@ impl V {
         required: bool,
         allow_zero: bool,
     ) -> Option<(i64, Currency)> {
-        let Some(obj) = self.obj(parent, path, key, required) else {
-            return None;
-        };
+        let obj = self.obj(parent, path, key, required)?;
         let p = join(path, key);
         let before = self.errs.len();
         let value = match obj.get("Value") {

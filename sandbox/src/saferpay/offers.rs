@@ -44,14 +44,14 @@ pub fn validate_payer(v: &mut V, body: &Value, key: &str) {
             // Valid but unsupported codes fall back to the default language, as documented.
         }
     }
-    if let Some(ip) = v.string(&payer, key, "IpAddress", false, Rule::Utf8(7, 15)) {
-        if ip.parse::<std::net::Ipv4Addr>().is_err() {
-            v.invalid(
-                key,
-                "IpAddress",
-                "must be an IPv4 address in dotted notation",
-            );
-        }
+    if let Some(ip) = v.string(&payer, key, "IpAddress", false, Rule::Utf8(7, 15))
+        && ip.parse::<std::net::Ipv4Addr>().is_err()
+    {
+        v.invalid(
+            key,
+            "IpAddress",
+            "must be an IPv4 address in dotted notation",
+        );
     }
     for addr_key in ["BillingAddress", "DeliveryAddress"] {
         let Some(addr) = v.obj(&payer, key, addr_key, false) else {
@@ -86,16 +86,16 @@ pub fn validate_payer(v: &mut V, body: &Value, key: &str) {
             false,
             Rule::Enum(&["MALE", "FEMALE", "DIVERSE", "COMPANY"]),
         );
-        if let Some(c) = v.string(&addr, &p, "CountryCode", false, Rule::Utf8(2, 2)) {
-            if !c.chars().all(|ch| ch.is_ascii_uppercase()) {
-                v.invalid(&p, "CountryCode", "must be an ISO 3166-1 alpha-2 code");
-            }
+        if let Some(c) = v.string(&addr, &p, "CountryCode", false, Rule::Utf8(2, 2))
+            && !c.chars().all(|ch| ch.is_ascii_uppercase())
+        {
+            v.invalid(&p, "CountryCode", "must be an ISO 3166-1 alpha-2 code");
         }
         v.string(&addr, &p, "CountrySubdivisionCode", false, Rule::Utf8(1, 6));
-        if let Some(d) = v.string(&addr, &p, "DateOfBirth", false, Rule::Utf8(10, 10)) {
-            if NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
-                v.invalid(&p, "DateOfBirth", "must be YYYY-MM-DD");
-            }
+        if let Some(d) = v.string(&addr, &p, "DateOfBirth", false, Rule::Utf8(10, 10))
+            && NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err()
+        {
+            v.invalid(&p, "DateOfBirth", "must be YYYY-MM-DD");
         }
         v.string(&addr, &p, "VatNumber", false, Rule::Utf8(1, 25));
     }
@@ -333,14 +333,14 @@ pub fn create(app: &Arc<App>, ctx: &Mgmt) -> Reply {
                     for f in ["UnitPrice", "DiscountAmount", "TaxAmount"] {
                         v.string(item, &p, f, false, Rule::Numeric(1, 18));
                     }
-                    if let Some(r) = v.integer(item, &p, "TaxRate", false) {
-                        if !(0..=99999).contains(&r) {
-                            v.invalid(
-                                &p,
-                                "TaxRate",
-                                "must be 0 to 99999 (hundredths of a percent)",
-                            );
-                        }
+                    if let Some(r) = v.integer(item, &p, "TaxRate", false)
+                        && !(0..=99999).contains(&r)
+                    {
+                        v.invalid(
+                            &p,
+                            "TaxRate",
+                            "must be 0 to 99999 (hundredths of a percent)",
+                        );
                     }
                     for f in ["ProductUrl", "ImageUrl"] {
                         v.string(item, &p, f, false, Rule::Url(2000));

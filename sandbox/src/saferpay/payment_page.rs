@@ -132,10 +132,9 @@ pub fn initialize(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
             "MerchantEmails",
             false,
             Rule::Utf8(3, 254),
-        ) {
-            if emails.len() > 10 {
-                v.invalid("Notification", "MerchantEmails", "at most 10 addresses");
-            }
+        ) && emails.len() > 10
+        {
+            v.invalid("Notification", "MerchantEmails", "at most 10 addresses");
         }
         v.string(&n, "Notification", "PayerEmail", false, Rule::Utf8(3, 254));
     }
@@ -179,10 +178,10 @@ pub fn initialize(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
         if g == Some("MANUAL") && id.is_none() {
             v.missing("RegisterAlias", "Id");
         }
-        if let Some(l) = v.integer(&ra, "RegisterAlias", "Lifetime", false) {
-            if !(1..=1600).contains(&l) {
-                v.invalid("RegisterAlias", "Lifetime", "must be 1 to 1600 days");
-            }
+        if let Some(l) = v.integer(&ra, "RegisterAlias", "Lifetime", false)
+            && !(1..=1600).contains(&l)
+        {
+            v.invalid("RegisterAlias", "Lifetime", "must be 1 to 1600 days");
         }
     }
     if !v.ok() {

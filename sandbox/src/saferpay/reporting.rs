@@ -373,7 +373,7 @@ fn seeded_row(seed: u64, d: i64, j: u64, state: u8, term: u8, t: i64) -> Value {
     let description = format!("Seeded order {order_id}");
     let (key, details) = match state {
         0 => {
-            let refund = (h >> 36) % 20 == 0;
+            let refund = (h >> 36).is_multiple_of(20);
             let st = match (h >> 40) % 10 {
                 0..=6 => "CAPTURED",
                 7..=8 => "AUTHORIZED",
@@ -397,7 +397,10 @@ fn seeded_row(seed: u64, d: i64, j: u64, state: u8, term: u8, t: i64) -> Value {
                 "HasCVC".into(),
                 (method != "PAYPAL" && method != "TWINT").into(),
             );
-            m.insert("HasLiabilityShift".into(), ((h >> 44) % 3 != 0).into());
+            m.insert(
+                "HasLiabilityShift".into(),
+                (!(h >> 44).is_multiple_of(3)).into(),
+            );
             m.insert(
                 "ProcessingAuthCode".into(),
                 format!("{:06}", (h >> 8) % 1_000_000).into(),
@@ -413,7 +416,7 @@ fn seeded_row(seed: u64, d: i64, j: u64, state: u8, term: u8, t: i64) -> Value {
             m.insert("HasPartialCaptures".into(), false.into());
             m.insert(
                 "IsRefunded".into(),
-                (!refund && captured && (h >> 48) % 25 == 0).into(),
+                (!refund && captured && (h >> 48).is_multiple_of(25)).into(),
             );
             m.insert("IsCancelled".into(), (st == "CANCELED").into());
             m.insert("IsOmniChannel".into(), false.into());

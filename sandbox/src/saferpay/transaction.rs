@@ -489,10 +489,10 @@ fn inquire(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
     let tx = st.txs.get(&id).ok_or_else(SpError::not_found)?;
     inc(&app.stats.effects.inquiries);
     let mut out = json!({"Transaction": tx_json(tx), "PaymentMeans": payment_means_json(tx)});
-    if tx.kind == TxKind::Payment {
-        if let Value::Object(m) = &mut out {
-            m.insert("Liability".into(), liability_json());
-        }
+    if tx.kind == TxKind::Payment
+        && let Value::Object(m) = &mut out
+    {
+        m.insert("Liability".into(), liability_json());
     }
     Ok(out)
 }

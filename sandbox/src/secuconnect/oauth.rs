@@ -84,11 +84,11 @@ fn issue(app: &App, st: &mut super::State, with_refresh: Option<String>) -> (Str
     );
     if let Some(rt) = with_refresh {
         let session = st.refresh.entry(rt).or_default();
-        if let Some(old) = session.current_access.replace(token.clone()) {
-            if let Some(t) = st.tokens.get_mut(&old) {
-                // Only one access token is valid per device session.
-                t.revoked = true;
-            }
+        if let Some(old) = session.current_access.replace(token.clone())
+            && let Some(t) = st.tokens.get_mut(&old)
+        {
+            // Only one access token is valid per device session.
+            t.revoked = true;
         }
     }
     inc(&app.stats.effects.tokens_issued);

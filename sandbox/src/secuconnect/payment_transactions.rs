@@ -207,12 +207,12 @@ fn cancel(app: &Arc<App>, req: &ApiRequest) -> Reply {
     let mut url = None;
     if let Some(parent) = &parent {
         out.push(ptx_json(parent));
-        if let Some(stx_id) = &parent.stx_id {
-            if let Some(stx) = st.stx.get_mut(stx_id) {
-                url = stx.str_at("application_context.return_urls.url_push");
-                if parent.remaining == 0 {
-                    stx.set_status("cancelled", now);
-                }
+        if let Some(stx_id) = &parent.stx_id
+            && let Some(stx) = st.stx.get_mut(stx_id)
+        {
+            url = stx.str_at("application_context.return_urls.url_push");
+            if parent.remaining == 0 {
+                stx.set_status("cancelled", now);
             }
         }
     }

@@ -182,12 +182,12 @@ fn check_basket(
         match basket.get("products") {
             Some(Value::Array(products)) => {
                 let total = basket_total(products, errs);
-                if let Some(s) = sum {
-                    if s != total {
-                        errs.push(format!(
-                            "basket_info.sum: {s} does not match the basket total {total}"
-                        ));
-                    }
+                if let Some(s) = sum
+                    && s != total
+                {
+                    errs.push(format!(
+                        "basket_info.sum: {s} does not match the basket total {total}"
+                    ));
                 }
             }
             None => {}
@@ -261,21 +261,21 @@ fn create(app: &Arc<App>, req: &ApiRequest) -> Reply {
     let basket_info = check_basket(&m, "EUR", &mut errs);
     check_urls(&m, &mut errs);
     for key in ["merchantRef", "transactionRef"] {
-        if let Some(v) = m.get(key) {
-            if !v.is_string() {
-                errs.push(format!("{key}: must be a string"));
-            }
+        if let Some(v) = m.get(key)
+            && !v.is_string()
+        {
+            errs.push(format!("{key}: must be a string"));
         }
     }
-    if let Some(ac) = m.get("payment_context").and_then(|p| p.get("auto_capture")) {
-        if !ac.is_boolean() {
-            errs.push("payment_context.auto_capture: must be a boolean".into());
-        }
+    if let Some(ac) = m.get("payment_context").and_then(|p| p.get("auto_capture"))
+        && !ac.is_boolean()
+    {
+        errs.push("payment_context.auto_capture: must be a boolean".into());
     }
-    if let Some(c) = m.get("customer") {
-        if !c.is_object() {
-            errs.push("customer: must be an object".into());
-        }
+    if let Some(c) = m.get("customer")
+        && !c.is_object()
+    {
+        errs.push("customer: must be an object".into());
     }
     if !errs.is_empty() {
         return bad_request(&errs.join("; "));

@@ -85,15 +85,13 @@ fn lines(
                 .unwrap_or(0);
                 let mut line = json!({"description": desc, "amount_cents": amount});
                 let mut qty = 1i64;
-                if with_quantity {
-                    if let Some(q) = o.get("quantity") {
-                        match cents(Some(q), &format!("{p}.quantity"), true, errs) {
-                            Some(n) if n >= 1 => qty = n,
-                            Some(_) => errs.push(format!("{p}.quantity: must be at least 1")),
-                            None => {}
-                        }
-                        line["quantity"] = qty.into();
+                if with_quantity && let Some(q) = o.get("quantity") {
+                    match cents(Some(q), &format!("{p}.quantity"), true, errs) {
+                        Some(n) if n >= 1 => qty = n,
+                        Some(_) => errs.push(format!("{p}.quantity: must be at least 1")),
+                        None => {}
                     }
+                    line["quantity"] = qty.into();
                 }
                 total = total.saturating_add(amount.saturating_mul(qty));
                 out.push(line);
