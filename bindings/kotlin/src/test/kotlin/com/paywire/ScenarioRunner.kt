@@ -1,0 +1,331 @@
+package com.paywire
+
+import kotlinx.coroutines.flow.toList
+import kotlinx.coroutines.runBlocking
+import org.json.JSONArray
+import org.json.JSONObject
+import java.time.LocalDate
+import java.time.OffsetDateTime
+import java.time.ZoneOffset
+import java.time.format.DateTimeFormatter
+import java.time.temporal.ChronoUnit
+import kotlin.reflect.KClass
+import kotlin.reflect.full.memberProperties
+import kotlin.reflect.full.primaryConstructor
+import kotlin.reflect.jvm.jvmErasure
+
+/**
+ * Runs one shared scenario (tests/scenarios/README.md) against the embedded sandbox, unchanged.
+ * Calls go through an explicit dispatch table from API.md's snake_case names to the generated
+ * Kotlin methods, so a renamed method fails to compile here; an unknown call fails the scenario.
+ */
+class ScenarioRunner(private val sandbox: Sandbox) {
+    private val saved = mutableMapOf<String, Any?>()
+    private val saferpay: SaferpayClient by lazy { sandbox.saferpayClient() }
+
+    fun run(scenario: JSONObject) = runBlocking {
+        sandbox.reset()
+        val steps = scenario.getJSONArray("steps")
+        for (i in 0 until steps.length()) {
+            val step = steps.getJSONObject(i)
+            try {
+                runStep(step)
+            } catch (e: AssertionError) {
+                throw AssertionError("step ${i + 1} ${describe(step)}: ${e.message}", e)
+            }
+        }
+    }
+
+    private fun describe(step: JSONObject): String =
+        if (step.has("sandbox")) "sandbox.${step.getString("sandbox")}"
+        else "${step.getString("client")}.${step.getString("call")}"
+
+    private suspend fun runStep(step: JSONObject) {
+        val args = Args(substitute(step.optJSONObject("args") ?: JSONObject()) as Map<*, *>)
+        if (step.has("sandbox")) {
+            sandboxAction(step.getString("sandbox"), args)
+            args.checkAllUsed()
+        } else {
+            val client = step.getString("client")
+            val call = step.getString("call")
+            val table = when (client) {
+                "saferpay" -> saferpayCalls
+                else -> fail("unknown client '$client' (the Kotlin runner knows: saferpay)")
+            }
+            val action = table[call] ?: fail("the Kotlin runner has no call '$client.$call'")
+            var result: Any? = null
+            var error: PaywireException? = null
+            try {
+                result = action(args)
+                if (step.has("expect_count") || step.has("expect_unique")) {
+                    result = (result as TransactionPager).asFlow(700).toList()
+                }
+            } catch (e: PaywireException) {
+                error = e
+            }
+            args.checkAllUsed()
+            if (step.has("expect_error")) {
+                if (error == null) fail("expected error ${step.get("expect_error")}, got result $result")
+                checkError(step.getJSONObject("expect_error"), error)
+            } else if (error != null) {
+                fail("unexpected error: $error")
+            }
+            if (step.has("expect")) match(step.get("expect"), result, "result")
+            if (step.has("expect_count")) {
+                val items = result as List<*>
+                assertEq(step.getInt("expect_count").toLong(), items.size.toLong(), "count")
+            }
+            if (step.optBoolean("expect_unique", false)) {
+                val ids = (result as List<*>).map { property(it, "id") }
+                assertEq(ids.size.toLong(), ids.toSet().size.toLong(), "unique ids")
+            }
+            step.optJSONObject("save")?.let { save ->
+                for (name in save.keySet()) saved[name] = path(result, save.getString(name))
+            }
+        }
+        step.optJSONObject("expect_stats")?.let { match(it, JSONObject(sandbox.stats()), "stats") }
+    }
+
+    // ---- dispatch tables -------------------------------------------------------------------
+
+    private val saferpayCalls: Map<String, suspend (Args) -> Any?> = mapOf(
+        "create_offer" to { a ->
+            saferpay.createOffer(
+                amount = a.money("amount"),
+                orderId = a.str("order_id"),
+                description = a.str("description"),
+                expiresAt = a.str("expires_at"),
+                payer = a.record("payer", Payer::class),
+                preAuth = a.bool("pre_auth", false),
+                configSet = a.optStr("config_set"),
+                maxPaymentAttempts = a.optInt("max_payment_attempts"),
+                registerAlias = a.bool("register_alias", false),
+                billingAddressForm = a.record("billing_address_form", BillingAddressForm::class),
+                order = a.record("order", Order::class),
+                condition = a.optStr("condition"),
+                terminalId = a.optStr("terminal_id"),
+            )
+        },
+        "get_offer" to { a -> saferpay.getOffer(a.str("offer_id"), a.optStr("terminal_id")) },
+        "delete_offer" to { a -> saferpay.deleteOffer(a.str("offer_id"), a.optStr("terminal_id")) },
+        "license" to { _ -> saferpay.license() },
+        "terminals" to { _ -> saferpay.terminals() },
+        "terminal" to { a -> saferpay.terminal(a.str("terminal_id")) },
+        "payment_page_configurations" to { _ -> saferpay.paymentPageConfigurations() },
+        "create_fields_access_token" to { a ->
+            saferpay.createFieldsAccessToken(a.str("description"), a.strList("source_urls"), a.optStr("terminal_id"))
+        },
+        "delete_fields_access_token" to { a ->
+            saferpay.deleteFieldsAccessToken(a.str("access_token"), a.optStr("terminal_id"))
+        },
+        "transactions" to { a ->
+            saferpay.transactions(
+                start = a.str("start"),
+                end = a.str("end"),
+                state = a.optStr("state") ?: "SUCCESSFUL",
+                terminalId = a.optStr("terminal_id"),
+                pageSize = a.optInt("page_size") ?: 2000,
+            )
+        },
+    )
+
+    private fun sandboxAction(name: String, a: Args) {
+        when (name) {
+            "pay_offer" -> sandbox.payOffer(a.str("offer_id"), a.optStr("outcome") ?: "success")
+            "pay_payment_page" -> sandbox.payPaymentPage(a.str("token"), a.optStr("outcome") ?: "success")
+            "complete_smart_transaction" ->
+                sandbox.completeSmartTransaction(a.str("id"), a.optStr("outcome") ?: "success")
+            "inject_fault" -> sandbox.injectFault(
+                a.str("route"), a.str("mode"), a.optInt("count") ?: 1, a.optLong("delay_ms"),
+            )
+            "advance_clock" -> sandbox.advanceClock(a.long("seconds"))
+            "expire_tokens" -> sandbox.expireTokens()
+            "reset" -> sandbox.reset()
+            else -> fail("the Kotlin runner has no sandbox action '$name'")
+        }
+    }
+
+    // ---- values ----------------------------------------------------------------------------
+
+    private val placeholder = Regex("""\$\{([^}]+)}""")
+
+    private fun substitute(value: Any?): Any? = when (value) {
+        is JSONObject -> value.keySet().associateWith { substitute(value.get(it)) }
+        is JSONArray -> (0 until value.length()).map { substitute(value.get(it)) }
+        JSONObject.NULL -> null
+        is String -> {
+            val whole = placeholder.matchEntire(value)
+            if (whole != null) resolve(whole.groupValues[1])
+            else placeholder.replace(value) { resolve(it.groupValues[1]).toString() }
+        }
+        else -> value
+    }
+
+    private fun resolve(name: String): Any? {
+        val relative = Regex("""now([+-])(\d+)([mhd])""").matchEntire(name)
+        return when {
+            name == "unique" -> "kt-" + java.util.UUID.randomUUID().toString().replace("-", "").take(20)
+            name == "sandbox_url" -> sandbox.url()
+            name == "yesterday" -> LocalDate.now(ZoneOffset.UTC).minusDays(1).toString()
+            name.startsWith("days_ago:") ->
+                LocalDate.now(ZoneOffset.UTC).minusDays(name.removePrefix("days_ago:").toLong()).toString()
+            relative != null -> {
+                val (sign, amount, unit) = relative.destructured
+                val n = amount.toLong() * (if (sign == "-") -1 else 1)
+                val chrono = when (unit) { "m" -> ChronoUnit.MINUTES; "h" -> ChronoUnit.HOURS; else -> ChronoUnit.DAYS }
+                OffsetDateTime.now(ZoneOffset.UTC).plus(n, chrono).truncatedTo(ChronoUnit.SECONDS)
+                    .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+            }
+            saved.containsKey(name) -> saved[name]
+            else -> fail("unknown placeholder \${$name}")
+        }
+    }
+
+    // ---- matching --------------------------------------------------------------------------
+
+    private fun checkError(expected: JSONObject, error: PaywireException) {
+        val info = error.info()
+        for (key in expected.keySet()) {
+            val actual: Any? = when (key) {
+                "kind" -> info.kind
+                "code" -> info.code
+                "field" -> info.field
+                "provider" -> info.provider
+                "http_status" -> info.httpStatus
+                "retryable" -> info.retryable.name.lowercase()
+                "outcome_unknown" -> info.outcomeUnknown
+                else -> fail("unknown expect_error key '$key'")
+            }
+            match(expected.get(key), actual, "error.$key")
+        }
+        // The variant and the kind field agree.
+        assertEq(kindOf(error), info.kind, "error variant")
+    }
+
+    private fun match(expected: Any?, actual: Any?, where: String) {
+        when (expected) {
+            null, JSONObject.NULL -> if (actual != null) fail("$where: expected null, got $actual")
+            is JSONObject -> {
+                if (actual == null) fail("$where: expected $expected, got null")
+                for (key in expected.keySet()) match(expected.get(key), property(actual, key), "$where.$key")
+            }
+            is JSONArray -> {
+                val list = actual as? List<*> ?: fail("$where: expected a list, got $actual")
+                assertEq(expected.length().toLong(), list.size.toLong(), "$where length")
+                for (i in 0 until expected.length()) match(expected.get(i), list[i], "$where[$i]")
+            }
+            is Number -> {
+                if (actual !is Number) fail("$where: expected $expected, got $actual")
+                if (expected.toDouble() != actual.toDouble()) fail("$where: expected $expected, got $actual")
+            }
+            is String -> {
+                val text = when (actual) { is Enum<*> -> actual.name.lowercase(); else -> actual }
+                if (text != expected) fail("$where: expected '$expected', got '$actual'")
+            }
+            is Boolean -> if (actual != expected) fail("$where: expected $expected, got $actual")
+            else -> fail("$where: cannot match $expected")
+        }
+    }
+
+    private fun path(value: Any?, dotted: String): Any? =
+        if (dotted == ".") value else dotted.split('.').fold(value) { v, key -> property(v, key) }
+
+    private fun property(value: Any?, key: String): Any? {
+        if (value == null) fail("no '$key' on null")
+        if (value is JSONObject) return if (value.has(key)) value.get(key).takeIf { it != JSONObject.NULL } else fail("stats have no '$key'")
+        if (value is Map<*, *>) return value[key]
+        val name = camel(key)
+        val prop = value::class.memberProperties.firstOrNull { it.name == name }
+            ?: fail("${value::class.simpleName} has no property '$name' (for '$key')")
+        return prop.getter.call(value)
+    }
+}
+
+fun camel(snake: String): String =
+    snake.split('_').mapIndexed { i, part -> if (i == 0) part else part.replaceFirstChar { it.uppercase() } }.joinToString("")
+
+fun kindOf(e: PaywireException): String = when (e) {
+    is PaywireException.Validation -> "validation"
+    is PaywireException.Authentication -> "authentication"
+    is PaywireException.Permission -> "permission"
+    is PaywireException.NotFound -> "not_found"
+    is PaywireException.Conflict -> "conflict"
+    is PaywireException.Declined -> "declined"
+    is PaywireException.RateLimited -> "rate_limited"
+    is PaywireException.Api -> "api"
+    is PaywireException.Transport -> "transport"
+    is PaywireException.Decode -> "decode"
+    is PaywireException.Configuration -> "configuration"
+    is PaywireException.Internal -> "internal"
+}
+
+fun fail(message: String): Nothing = throw AssertionError(message)
+
+fun assertEq(expected: Any?, actual: Any?, what: String) {
+    if (expected != actual) fail("$what: expected $expected, got $actual")
+}
+
+/** A step's arguments; every argument must be consumed, so a typo in a scenario fails. */
+class Args(private val map: Map<*, *>) {
+    private val used = mutableSetOf<String>()
+
+    private fun raw(name: String): Any? {
+        used += name
+        return map[name]
+    }
+
+    fun checkAllUsed() {
+        val unused = map.keys.map { it.toString() } - used
+        if (unused.isNotEmpty()) fail("arguments not understood by the Kotlin runner: $unused")
+    }
+
+    fun str(name: String): String = raw(name) as? String ?: fail("argument '$name' must be a string")
+    fun optStr(name: String): String? = raw(name)?.let { it as? String ?: fail("argument '$name' must be a string") }
+    fun long(name: String): Long = (raw(name) as? Number ?: fail("argument '$name' must be a number")).toLong()
+    fun optLong(name: String): Long? = raw(name)?.let { (it as? Number ?: fail("'$name' must be a number")).toLong() }
+    fun optInt(name: String): Int? = optLong(name)?.toInt()
+    fun bool(name: String, default: Boolean): Boolean = raw(name)?.let { it as? Boolean ?: fail("'$name' must be a boolean") } ?: default
+    fun strList(name: String): List<String> = (raw(name) as? List<*> ?: fail("'$name' must be a list")).map { it as String }
+    fun money(name: String): Money = toMoney(raw(name) ?: fail("argument '$name' is required"))
+    fun <T : Any> record(name: String, type: KClass<T>): T? = raw(name)?.let { build(type, it, name) }
+
+    companion object {
+        fun toMoney(value: Any): Money {
+            val m = value as? Map<*, *> ?: fail("money must be {minor, currency}, got $value")
+            return Money(minor = (m["minor"] as Number).toLong(), currency = m["currency"] as String)
+        }
+
+        /**
+         * Builds a generated record from snake_case JSON: constructor parameters by their
+         * camelCase names, recursing into nested records and lists; unknown keys fail.
+         */
+        fun <T : Any> build(type: KClass<T>, value: Any, where: String): T {
+            if (type == Money::class) @Suppress("UNCHECKED_CAST") return toMoney(value) as T
+            val fields = value as? Map<*, *> ?: fail("$where must be an object")
+            val ctor = type.primaryConstructor ?: fail("${type.simpleName} has no constructor")
+            val byName = ctor.parameters.associateBy { it.name }
+            for (key in fields.keys) if (camel(key.toString()) !in byName) fail("$where.$key is not a field of ${type.simpleName}")
+            val args = ctor.parameters.mapNotNull { p ->
+                val key = fields.keys.firstOrNull { camel(it.toString()) == p.name }?.toString() ?: return@mapNotNull null
+                p to convert(p.type.jvmErasure, p.type.arguments.firstOrNull()?.type?.jvmErasure, fields[key], "$where.$key")
+            }.toMap()
+            return ctor.callBy(args)
+        }
+
+        private fun convert(type: KClass<*>, element: KClass<*>?, value: Any?, where: String): Any? = when {
+            value == null -> null
+            type == String::class -> value as String
+            type == Long::class -> (value as Number).toLong()
+            type == Int::class -> (value as Number).toInt()
+            type == Boolean::class -> value as Boolean
+            type == List::class -> (value as List<*>).mapIndexed { i, v -> convert(element!!, null, v, "$where[$i]") }
+            type.isData -> build(type, value, where)
+            else -> fail("$where: cannot build a ${type.simpleName}")
+        }
+    }
+}
+
+/** The sandbox's license answer: a package id and name (whatever package it emulates). */
+fun assertLicensed(license: License) {
+    if (license.packageId.isEmpty() || license.packageName.isEmpty()) fail("empty license: $license")
+}

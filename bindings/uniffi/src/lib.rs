@@ -1,0 +1,21 @@
+//! paywire-ffi: the UniFFI face of paywire for Kotlin and Swift.
+//!
+//! This crate only converts: records mirror the core's inputs and results, objects wrap the
+//! core's clients, errors become one enum with fields, and async methods await the core's
+//! public async methods (which run on paywire's shared runtime and abort their request when
+//! dropped). No provider behaviour lives here.
+#![forbid(unsafe_code)]
+// The UniFFI error enum crosses the FFI by value with all its fields; boxing it is not an option.
+#![allow(clippy::result_large_err)]
+
+uniffi::setup_scaffolding!("paywire");
+
+mod convert;
+pub mod error;
+pub mod money;
+pub mod saferpay;
+pub mod sandbox;
+pub mod testing;
+
+pub use error::{PaywireError, Retryable};
+pub use money::Money;

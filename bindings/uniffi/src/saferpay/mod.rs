@@ -1,0 +1,700 @@
+//! `SaferpayClient` (async: Kotlin `suspend`, Swift `async`), `BlockingSaferpayClient` (for Java
+//! callers) and the reporting `TransactionPager`.
+//!
+//! Every async method awaits the core's public async method, which runs on paywire's one shared
+//! runtime and aborts its request when the caller stops waiting (a cancelled coroutine or Swift
+//! task frees the UniFFI future, which drops the core's future).
+
+pub mod records;
+
+use std::sync::Arc;
+
+use paywire::saferpay as core;
+
+use crate::convert;
+use crate::error::{Result, guard, guard_async};
+use crate::money::Money;
+use records::{
+    BillingAddressForm, License, Offer, Order, Payer, PaymentPageConfiguration, ReportPage,
+    ReportedTransaction, Terminal,
+};
+
+/// Everything `createOffer` takes, checked and converted; the rules themselves are the core's.
+#[allow(clippy::too_many_arguments)]
+fn create_offer_request(
+    amount: Money,
+    order_id: String,
+    description: String,
+    expires_at: String,
+    payer: Option<Payer>,
+    pre_auth: bool,
+    config_set: Option<String>,
+    max_payment_attempts: Option<i32>,
+    register_alias: bool,
+    billing_address_form: Option<BillingAddressForm>,
+    order: Option<Order>,
+    condition: Option<String>,
+    terminal_id: Option<String>,
+) -> Result<core::CreateOffer> {
+    let mut request = core::CreateOffer::new(
+        amount.to_core()?,
+        order_id,
+        description,
+        convert::timestamp("expires_at", &expires_at)?,
+    );
+    request.payer = payer.map(Into::into);
+    request.pre_auth = pre_auth;
+    request.config_set = config_set;
+    request.max_payment_attempts =
+        convert::opt_count("max_payment_attempts", max_payment_attempts)?;
+    request.register_alias = register_alias;
+    request.billing_address_form = billing_address_form.map(Into::into);
+    request.order = order.map(|o| o.into_core("order")).transpose()?;
+    request.condition = condition;
+    request.terminal_id = terminal_id;
+    Ok(request)
+}
+
+fn transaction_query(
+    start: &str,
+    end: &str,
+    state: String,
+    terminal_id: Option<String>,
+    page_size: i32,
+) -> Result<core::TransactionQuery> {
+    let mut query = core::TransactionQuery::new(
+        core::ReportDate::parse("start", start)?,
+        core::ReportDate::parse("end", end)?,
+    );
+    query.state = state;
+    query.terminal_id = terminal_id;
+    query.page_size = convert::count("page_size", page_size)?;
+    Ok(query)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_client(
+    customer_id: String,
+    username: String,
+    password: String,
+    terminal_id: Option<String>,
+    environment: Option<String>,
+    spec_version: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    max_retries: Option<i32>,
+) -> Result<core::Client> {
+    let mut builder = core::Client::builder()
+        .customer_id(customer_id)
+        .username(username)
+        .password(password)
+        .options(convert::client_options(timeout, max_retries)?);
+    if let Some(terminal_id) = terminal_id {
+        builder = builder.terminal_id(terminal_id);
+    }
+    if let Some(environment) = environment {
+        builder = builder.environment(core::Environment::parse(&environment)?);
+    }
+    if let Some(spec_version) = spec_version {
+        builder = builder.spec_version(spec_version);
+    }
+    if let Some(base_url) = base_url {
+        builder = builder.base_url(base_url);
+    }
+    Ok(builder.build()?)
+}
+
+/// Saferpay: Secure PayGate offers, account queries, Fields tokens, transaction reporting.
+/// `toString()` never shows the password.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct SaferpayClient {
+    pub(crate) client: core::Client,
+}
+
+impl std::fmt::Debug for SaferpayClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.client.fmt(f)
+    }
+}
+
+impl SaferpayClient {
+    pub(crate) fn wrap(client: core::Client) -> Arc<SaferpayClient> {
+        Arc::new(SaferpayClient { client })
+    }
+}
+
+#[uniffi::export]
+impl SaferpayClient {
+    /// `environment` is `"test"` (default) or `"live"`; `base_url` overrides it. `timeout` in
+    /// seconds (default 100), `max_retries` default 2.
+    #[uniffi::constructor(default(
+        terminal_id = None,
+        environment = None,
+        spec_version = None,
+        base_url = None,
+        timeout = None,
+        max_retries = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        customer_id: String,
+        username: String,
+        password: String,
+        terminal_id: Option<String>,
+        environment: Option<String>,
+        spec_version: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        max_retries: Option<i32>,
+    ) -> Result<Arc<Self>> {
+        guard(|| {
+            Ok(SaferpayClient::wrap(build_client(
+                customer_id,
+                username,
+                password,
+                terminal_id,
+                environment,
+                spec_version,
+                base_url,
+                timeout,
+                max_retries,
+            )?))
+        })
+    }
+
+    /// Reads `SAFERPAY_CUSTOMER_ID`, `SAFERPAY_TERMINAL_ID`, `SAFERPAY_USERNAME`,
+    /// `SAFERPAY_PASSWORD`, `SAFERPAY_ENVIRONMENT`, `SAFERPAY_BASE_URL`.
+    #[uniffi::constructor]
+    pub fn from_env() -> Result<Arc<Self>> {
+        guard(|| Ok(SaferpayClient::wrap(core::Client::from_env()?)))
+    }
+
+    /// A view of this client (same connection pool) whose calls use these overrides.
+    #[uniffi::method(default(timeout = None, max_retries = None, request_id = None))]
+    pub fn with_options(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<i32>,
+        request_id: Option<String>,
+    ) -> Result<Arc<SaferpayClient>> {
+        guard(|| {
+            let options = convert::request_options(timeout, max_retries, request_id)?;
+            Ok(SaferpayClient::wrap(self.client.with_options(options)))
+        })
+    }
+
+    /// The same client with blocking methods (for Java callers), sharing this connection pool.
+    pub fn blocking(&self) -> Arc<BlockingSaferpayClient> {
+        Arc::new(BlockingSaferpayClient {
+            client: paywire::blocking::SaferpayClient::new(self.client.clone()),
+        })
+    }
+
+    pub fn customer_id(&self) -> String {
+        self.client.customer_id().to_owned()
+    }
+
+    pub fn terminal_id(&self) -> Option<String> {
+        self.client.terminal_id().map(str::to_owned)
+    }
+
+    pub fn base_url(&self) -> String {
+        self.client.base_url().to_owned()
+    }
+
+    pub fn spec_version(&self) -> String {
+        self.client.spec_version().to_owned()
+    }
+
+    /// Creates a Secure PayGate offer. `expires_at` is RFC 3339 (1 hour to 180 days ahead).
+    #[uniffi::method(default(
+        payer = None,
+        pre_auth = false,
+        config_set = None,
+        max_payment_attempts = None,
+        register_alias = false,
+        billing_address_form = None,
+        order = None,
+        condition = None,
+        terminal_id = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_offer(
+        &self,
+        amount: Money,
+        order_id: String,
+        description: String,
+        expires_at: String,
+        payer: Option<Payer>,
+        pre_auth: bool,
+        config_set: Option<String>,
+        max_payment_attempts: Option<i32>,
+        register_alias: bool,
+        billing_address_form: Option<BillingAddressForm>,
+        order: Option<Order>,
+        condition: Option<String>,
+        terminal_id: Option<String>,
+    ) -> Result<Offer> {
+        guard_async(async move {
+            let request = create_offer_request(
+                amount,
+                order_id,
+                description,
+                expires_at,
+                payer,
+                pre_auth,
+                config_set,
+                max_payment_attempts,
+                register_alias,
+                billing_address_form,
+                order,
+                condition,
+                terminal_id,
+            )?;
+            Ok(self.client.create_offer(request).await?.into())
+        })
+        .await
+    }
+
+    /// Reads an offer (status, and the transaction id once paid).
+    #[uniffi::method(default(terminal_id = None))]
+    pub async fn get_offer(&self, offer_id: String, terminal_id: Option<String>) -> Result<Offer> {
+        guard_async(async move {
+            Ok(self
+                .client
+                .get_offer(&offer_id, terminal_id.as_deref())
+                .await?
+                .into())
+        })
+        .await
+    }
+
+    /// Deletes (disables) an offer before it is paid.
+    #[uniffi::method(default(terminal_id = None))]
+    pub async fn delete_offer(&self, offer_id: String, terminal_id: Option<String>) -> Result<()> {
+        guard_async(async move {
+            Ok(self
+                .client
+                .delete_offer(&offer_id, terminal_id.as_deref())
+                .await?)
+        })
+        .await
+    }
+
+    /// The license package and its features.
+    pub async fn license(&self) -> Result<License> {
+        guard_async(async move { Ok(self.client.license().await?.into()) }).await
+    }
+
+    /// All terminals of the customer (id, type, description).
+    pub async fn terminals(&self) -> Result<Vec<Terminal>> {
+        guard_async(async move {
+            Ok(self
+                .client
+                .terminals()
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+        .await
+    }
+
+    /// One terminal with its payment methods and wallets.
+    pub async fn terminal(&self, terminal_id: String) -> Result<Terminal> {
+        guard_async(async move { Ok(self.client.terminal(&terminal_id).await?.into()) }).await
+    }
+
+    /// The payment page configurations (valid `config_set` names).
+    pub async fn payment_page_configurations(&self) -> Result<Vec<PaymentPageConfiguration>> {
+        guard_async(async move {
+            Ok(self
+                .client
+                .payment_page_configurations()
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+        .await
+    }
+
+    /// An access token for Saferpay Fields on the given shop pages (https only).
+    #[uniffi::method(default(terminal_id = None))]
+    pub async fn create_fields_access_token(
+        &self,
+        description: String,
+        source_urls: Vec<String>,
+        terminal_id: Option<String>,
+    ) -> Result<String> {
+        guard_async(async move {
+            Ok(self
+                .client
+                .create_fields_access_token(&description, &source_urls, terminal_id.as_deref())
+                .await?)
+        })
+        .await
+    }
+
+    /// Deletes a Fields access token.
+    #[uniffi::method(default(terminal_id = None))]
+    pub async fn delete_fields_access_token(
+        &self,
+        access_token: String,
+        terminal_id: Option<String>,
+    ) -> Result<()> {
+        guard_async(async move {
+            Ok(self
+                .client
+                .delete_fields_access_token(&access_token, terminal_id.as_deref())
+                .await?)
+        })
+        .await
+    }
+
+    /// Exports transactions (`start`/`end` as `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`; `end` before
+    /// today). The query is validated here; pages are fetched serially by the pager.
+    #[uniffi::method(default(state = "SUCCESSFUL", terminal_id = None, page_size = 2000))]
+    pub fn transactions(
+        &self,
+        start: String,
+        end: String,
+        state: String,
+        terminal_id: Option<String>,
+        page_size: i32,
+    ) -> Result<Arc<TransactionPager>> {
+        guard(|| {
+            let query = transaction_query(&start, &end, state, terminal_id, page_size)?;
+            Ok(TransactionPager::wrap(self.client.transactions(query)?))
+        })
+    }
+}
+
+/// Walks a report page by page, serially. `nextBatch` until it returns an empty list (the
+/// Kotlin extension `asFlow()` does that for you).
+#[derive(uniffi::Object)]
+pub struct TransactionPager {
+    pager: Arc<tokio::sync::Mutex<Option<core::TransactionPager>>>,
+}
+
+impl TransactionPager {
+    fn wrap(pager: core::TransactionPager) -> Arc<TransactionPager> {
+        Arc::new(TransactionPager {
+            pager: Arc::new(tokio::sync::Mutex::new(Some(pager))),
+        })
+    }
+
+    fn gone() -> paywire::Error {
+        paywire::Error::internal("the transaction pager was lost by a panic")
+    }
+
+    async fn batch(
+        pager: Arc<tokio::sync::Mutex<Option<core::TransactionPager>>>,
+        max: u32,
+    ) -> paywire::Result<Vec<ReportedTransaction>> {
+        let mut guard = pager.lock().await;
+        let pager = guard.as_mut().ok_or_else(TransactionPager::gone)?;
+        let max = usize::try_from(max).unwrap_or(usize::MAX);
+        Ok(pager
+            .next_batch(max)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}
+
+#[uniffi::export]
+impl TransactionPager {
+    /// Up to `max` transactions (fewer at the end; an empty list once the report is done).
+    #[uniffi::method(default(max = 500))]
+    pub async fn next_batch(&self, max: i32) -> Result<Vec<ReportedTransaction>> {
+        let pager = self.pager.clone();
+        guard_async(async move {
+            Ok(TransactionPager::batch(pager, convert::count("max", max)?).await?)
+        })
+        .await
+    }
+
+    /// `nextBatch` for blocking callers (Java); refuses to run inside an async runtime.
+    #[uniffi::method(default(max = 500))]
+    pub fn next_batch_blocking(&self, max: i32) -> Result<Vec<ReportedTransaction>> {
+        let pager = self.pager.clone();
+        guard(|| {
+            let max = convert::count("max", max)?;
+            Ok(paywire::rt::block_on(TransactionPager::batch(pager, max))?)
+        })
+    }
+
+    /// The next whole page; `null` once the report is exhausted.
+    pub async fn next_page(&self) -> Result<Option<ReportPage>> {
+        let pager = self.pager.clone();
+        guard_async(async move {
+            let mut guard = pager.lock().await;
+            let pager = guard.as_mut().ok_or_else(TransactionPager::gone)?;
+            Ok(pager.next_page().await?.map(Into::into))
+        })
+        .await
+    }
+
+    /// Total reported by the provider, known after the first page.
+    pub fn total_transactions(&self) -> Option<i64> {
+        self.pager
+            .try_lock()
+            .ok()
+            .and_then(|g| {
+                g.as_ref()
+                    .and_then(core::TransactionPager::total_transactions)
+            })
+            .and_then(|n| i64::try_from(n).ok())
+    }
+
+    /// The page the next call fetches (1-based); store it to resume an export later.
+    pub fn next_page_number(&self) -> Option<i32> {
+        self.pager
+            .try_lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(core::TransactionPager::next_page_number))
+            .and_then(|n| i32::try_from(n).ok())
+    }
+
+    /// True once every page was fetched and handed out.
+    pub fn is_done(&self) -> bool {
+        self.pager
+            .try_lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(core::TransactionPager::is_done))
+            .unwrap_or(false)
+    }
+
+    /// Continues an interrupted export at `page` (1-based) with the same query.
+    pub fn resume_at(&self, page: i32) -> Result<()> {
+        guard(|| {
+            let page = convert::count("page", page)?;
+            let mut slot = self.pager.try_lock().map_err(|_| {
+                crate::error::PaywireError::from(paywire::Error::new(
+                    paywire::ErrorKind::Conflict,
+                    "the pager is fetching a page; resume_at must be called between calls",
+                ))
+            })?;
+            let pager = slot.take().ok_or_else(TransactionPager::gone)?;
+            *slot = Some(pager.resume_at(page));
+            Ok(())
+        })
+    }
+}
+
+/// Saferpay with blocking methods, for Java callers and plain threads. Same names as
+/// `SaferpayClient`; each call blocks the calling thread (never call it from a coroutine).
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct BlockingSaferpayClient {
+    client: paywire::blocking::SaferpayClient,
+}
+
+impl std::fmt::Debug for BlockingSaferpayClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.client.async_client().fmt(f)
+    }
+}
+
+#[uniffi::export]
+impl BlockingSaferpayClient {
+    /// Same arguments as `SaferpayClient`.
+    #[uniffi::constructor(default(
+        terminal_id = None,
+        environment = None,
+        spec_version = None,
+        base_url = None,
+        timeout = None,
+        max_retries = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        customer_id: String,
+        username: String,
+        password: String,
+        terminal_id: Option<String>,
+        environment: Option<String>,
+        spec_version: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        max_retries: Option<i32>,
+    ) -> Result<Arc<Self>> {
+        guard(|| {
+            let client = build_client(
+                customer_id,
+                username,
+                password,
+                terminal_id,
+                environment,
+                spec_version,
+                base_url,
+                timeout,
+                max_retries,
+            )?;
+            Ok(Arc::new(BlockingSaferpayClient {
+                client: paywire::blocking::SaferpayClient::new(client),
+            }))
+        })
+    }
+
+    #[uniffi::constructor]
+    pub fn from_env() -> Result<Arc<Self>> {
+        guard(|| {
+            Ok(Arc::new(BlockingSaferpayClient {
+                client: paywire::blocking::SaferpayClient::from_env()?,
+            }))
+        })
+    }
+
+    /// The async client sharing this one's connection pool.
+    pub fn async_client(&self) -> Arc<SaferpayClient> {
+        SaferpayClient::wrap(self.client.async_client().clone())
+    }
+
+    #[uniffi::method(default(
+        payer = None,
+        pre_auth = false,
+        config_set = None,
+        max_payment_attempts = None,
+        register_alias = false,
+        billing_address_form = None,
+        order = None,
+        condition = None,
+        terminal_id = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_offer(
+        &self,
+        amount: Money,
+        order_id: String,
+        description: String,
+        expires_at: String,
+        payer: Option<Payer>,
+        pre_auth: bool,
+        config_set: Option<String>,
+        max_payment_attempts: Option<i32>,
+        register_alias: bool,
+        billing_address_form: Option<BillingAddressForm>,
+        order: Option<Order>,
+        condition: Option<String>,
+        terminal_id: Option<String>,
+    ) -> Result<Offer> {
+        guard(|| {
+            let request = create_offer_request(
+                amount,
+                order_id,
+                description,
+                expires_at,
+                payer,
+                pre_auth,
+                config_set,
+                max_payment_attempts,
+                register_alias,
+                billing_address_form,
+                order,
+                condition,
+                terminal_id,
+            )?;
+            Ok(self.client.create_offer(request)?.into())
+        })
+    }
+
+    #[uniffi::method(default(terminal_id = None))]
+    pub fn get_offer(&self, offer_id: String, terminal_id: Option<String>) -> Result<Offer> {
+        guard(|| {
+            Ok(self
+                .client
+                .get_offer(&offer_id, terminal_id.as_deref())?
+                .into())
+        })
+    }
+
+    #[uniffi::method(default(terminal_id = None))]
+    pub fn delete_offer(&self, offer_id: String, terminal_id: Option<String>) -> Result<()> {
+        guard(|| {
+            Ok(self
+                .client
+                .delete_offer(&offer_id, terminal_id.as_deref())?)
+        })
+    }
+
+    pub fn license(&self) -> Result<License> {
+        guard(|| Ok(self.client.license()?.into()))
+    }
+
+    pub fn terminals(&self) -> Result<Vec<Terminal>> {
+        guard(|| {
+            Ok(self
+                .client
+                .terminals()?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+    }
+
+    pub fn terminal(&self, terminal_id: String) -> Result<Terminal> {
+        guard(|| Ok(self.client.terminal(&terminal_id)?.into()))
+    }
+
+    pub fn payment_page_configurations(&self) -> Result<Vec<PaymentPageConfiguration>> {
+        guard(|| {
+            Ok(self
+                .client
+                .payment_page_configurations()?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+    }
+
+    #[uniffi::method(default(terminal_id = None))]
+    pub fn create_fields_access_token(
+        &self,
+        description: String,
+        source_urls: Vec<String>,
+        terminal_id: Option<String>,
+    ) -> Result<String> {
+        guard(|| {
+            Ok(self.client.create_fields_access_token(
+                &description,
+                &source_urls,
+                terminal_id.as_deref(),
+            )?)
+        })
+    }
+
+    #[uniffi::method(default(terminal_id = None))]
+    pub fn delete_fields_access_token(
+        &self,
+        access_token: String,
+        terminal_id: Option<String>,
+    ) -> Result<()> {
+        guard(|| {
+            Ok(self
+                .client
+                .delete_fields_access_token(&access_token, terminal_id.as_deref())?)
+        })
+    }
+
+    /// The report pager; use its `nextBatchBlocking` (or the Kotlin `asSequence()`).
+    #[uniffi::method(default(state = "SUCCESSFUL", terminal_id = None, page_size = 2000))]
+    pub fn transactions(
+        &self,
+        start: String,
+        end: String,
+        state: String,
+        terminal_id: Option<String>,
+        page_size: i32,
+    ) -> Result<Arc<TransactionPager>> {
+        guard(|| {
+            let query = transaction_query(&start, &end, state, terminal_id, page_size)?;
+            Ok(TransactionPager::wrap(
+                self.client.async_client().transactions(query)?,
+            ))
+        })
+    }
+}
