@@ -188,7 +188,7 @@ pub fn create(app: &Arc<App>, req: &ApiRequest) -> Reply {
     }
     let mut st = lock(&app.sekure);
     if st.orders.contains_key(&id) {
-        inc(&app.stats.duplicates.orders);
+        // Refused, so nothing was created twice: not a duplicate order.
         return error(
             409,
             "conflict",
