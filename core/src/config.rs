@@ -50,6 +50,10 @@ pub struct RequestOptions {
     pub timeout: Option<Duration>,
     pub max_retries: Option<u32>,
     pub request_id: Option<String>,
+    /// With a caller-supplied Saferpay `request_id` repeated after a restart: the first
+    /// RetryIndicator to send (one more than the last one used). Within one process the
+    /// client counts on by itself.
+    pub retry_indicator: Option<u32>,
 }
 
 impl RequestOptions {
@@ -67,6 +71,20 @@ impl RequestOptions {
         }
         if let Some(request_id) = &self.request_id {
             crate::validate::id("request_id", request_id, 1, 50)?;
+        }
+        if let Some(indicator) = self.retry_indicator {
+            if self.request_id.is_none() {
+                return Err(Error::validation(
+                    "retry_indicator",
+                    "only makes sense with the request_id of the call being repeated",
+                ));
+            }
+            if indicator > MAX_RETRIES_LIMIT {
+                return Err(Error::validation(
+                    "retry_indicator",
+                    format!("must be at most {MAX_RETRIES_LIMIT}"),
+                ));
+            }
         }
         Ok(())
     }

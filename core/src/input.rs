@@ -34,7 +34,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.field(), Some("payer.billing_address.email"));
         let err = from_json::<Payer>("payer", serde_json::json!({"nickname": "x"})).unwrap_err();
-        assert_eq!(err.field(), Some("payer"));
+        assert_eq!(err.field(), Some("payer.nickname"));
         assert!(err.message().contains("nickname"), "{}", err.message());
         let payer: Payer =
             from_json("payer", serde_json::json!({"language_code": "de"})).unwrap();

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use paywire::saferpay;
-use paywire::{Error, Money};
+use paywire::links::CreatePaymentLink;
+use paywire::{Error, Money, saferpay, secuconnect, sekurepay};
 use paywire_sandbox::{Sandbox, credentials};
 use serde_json::{Value, json};
 
@@ -13,6 +13,8 @@ use crate::values::{lookup, matches, substitute};
 /// The sandbox's pre-configured clients, one per provider.
 pub struct Clients {
     pub saferpay: saferpay::Client,
+    pub secuconnect: secuconnect::Client,
+    pub sekurepay: sekurepay::Client,
 }
 
 impl Clients {
@@ -25,15 +27,61 @@ impl Clients {
             .base_url(sandbox.saferpay_base_url())
             .max_retries(2)
             .build()?;
-        Ok(Clients { saferpay })
+        let secuconnect = secuconnect::Client::builder()
+            .client_id(credentials::SECUCONNECT_CLIENT_ID)
+            .client_secret(credentials::SECUCONNECT_CLIENT_SECRET)
+            .contract_id(credentials::SECUCONNECT_CONTRACT_ID)
+            .base_url(sandbox.secuconnect_base_url())
+            .max_retries(2)
+            .build()?;
+        let sekurepay = sekurepay::Client::builder()
+            .api_key(credentials::SEKUREPAY_API_KEY)
+            .base_url(sandbox.sekurepay_base_url())
+            .max_retries(2)
+            .build()?;
+        Ok(Clients {
+            saferpay,
+            secuconnect,
+            sekurepay,
+        })
     }
 }
 
 /// Runs every step of `scenario`; the error names the step and what differed.
 pub async fn run(sandbox: &Sandbox, clients: &Clients, scenario: &Value) -> Result<(), String> {
+    // A matrix runs the scenario once per value: {"provider": ["saferpay", "secuconnect"]}.
+    let matrix: Vec<(String, Value)> = scenario
+        .get("matrix")
+        .and_then(Value::as_object)
+        .and_then(|m| m.iter().next())
+        .map(|(name, values)| {
+            values
+                .as_array()
+                .map(|v| v.iter().map(|x| (name.clone(), x.clone())).collect())
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    if matrix.is_empty() {
+        return run_once(sandbox, clients, scenario, HashMap::new()).await;
+    }
+    for (name, value) in matrix {
+        let label = value.as_str().unwrap_or_default().to_owned();
+        let saved = HashMap::from([(name.clone(), value)]);
+        run_once(sandbox, clients, scenario, saved)
+            .await
+            .map_err(|e| format!("[{name}={label}] {e}"))?;
+    }
+    Ok(())
+}
+
+async fn run_once(
+    sandbox: &Sandbox,
+    clients: &Clients,
+    scenario: &Value,
+    mut saved: HashMap<String, Value>,
+) -> Result<(), String> {
     sandbox.reset();
     let steps = scenario["steps"].as_array().ok_or("scenario has no steps")?;
-    let mut saved: HashMap<String, Value> = HashMap::new();
     for (index, step) in steps.iter().enumerate() {
         let label = step
             .get("call")
@@ -57,7 +105,8 @@ async fn run_step(
     let outcome = if let Some(action) = step.get("sandbox").and_then(Value::as_str) {
         sandbox_action(sandbox, action, &args).map(Outcome::Value)
     } else {
-        let client = step["client"].as_str().ok_or("step has neither client nor sandbox")?;
+        let client = substitute(&step["client"], saved, sandbox.url())?;
+        let client = client.as_str().ok_or("step has neither client nor sandbox")?;
         let call = step["call"].as_str().ok_or("step has no call")?;
         let collect = step.get("expect_count").is_some() || step.get("expect_unique").is_some();
         Ok(dispatch(clients, client, call, &args, collect).await?)
@@ -66,11 +115,11 @@ async fn run_step(
     match (step.get("expect_error"), outcome) {
         (Some(want), Outcome::Error(error)) => check_error(want, &error)?,
         (Some(want), Outcome::Value(v)) => return Err(format!("expected error {want}, got {v}")),
-        (Some(want), Outcome::Items(n, _)) => return Err(format!("expected error {want}, got {n} items")),
+        (Some(want), Outcome::Items(n, _, _)) => return Err(format!("expected error {want}, got {n} items")),
         (None, Outcome::Error(error)) => return Err(format!("unexpected error: {error}")),
         (None, Outcome::Value(result)) => {
             if let Some(want) = step.get("expect") {
-                matches(want, &result, "result")?;
+                matches(&substitute(want, saved, sandbox.url())?, &result, "result")?;
             }
             if let Some(names) = step.get("save").and_then(Value::as_object) {
                 for (name, path) in names {
@@ -80,8 +129,15 @@ async fn run_step(
                 }
             }
         }
-        (None, Outcome::Items(count, ids)) => {
-            if let Some(want) = step.get("expect_count").and_then(Value::as_u64) {
+        (None, Outcome::Items(count, ids, total)) => {
+            let want = match step.get("expect_count") {
+                Some(Value::String(s)) if s == "total" => {
+                    Some(total.ok_or("the provider reported no total")?)
+                }
+                Some(other) => other.as_u64(),
+                None => None,
+            };
+            if let Some(want) = want {
                 if want != count {
                     return Err(format!("expected {want} items, got {count}"));
                 }
@@ -105,8 +161,8 @@ async fn run_step(
 enum Outcome {
     Value(Value),
     Error(Error),
-    /// An iterator call: how many items, and their ids.
-    Items(u64, Vec<String>),
+    /// An iterator call: how many items, their ids, and the provider's reported total.
+    Items(u64, Vec<String>, Option<u64>),
 }
 
 fn check_error(want: &Value, error: &Error) -> Result<(), String> {
@@ -128,6 +184,12 @@ fn sandbox_action(sandbox: &Sandbox, action: &str, args: &Value) -> Result<Value
         "pay_offer" => sandbox.pay_offer(&text("offer_id"), &outcome()),
         "pay_payment_page" => sandbox.pay_payment_page(&text("token"), &outcome()),
         "complete_smart_transaction" => sandbox.complete_smart_transaction(&text("id"), &outcome()),
+        // A payment link is paid on its provider's payer page.
+        "pay_payment_link" => match text("provider").as_str() {
+            "saferpay" => sandbox.pay_offer(&text("id"), &outcome()),
+            "secuconnect" => sandbox.complete_smart_transaction(&text("id"), &outcome()),
+            other => return Err(format!("no payment links on {other:?}")),
+        },
         "inject_fault" => sandbox
             .inject_fault(
                 &text("route"),
@@ -187,7 +249,19 @@ pub fn money_arg(args: &Value, key: &str) -> Result<Money, Error> {
 
 async fn dispatch(clients: &Clients, client: &str, call: &str, args: &Value, collect: bool) -> Result<Outcome, String> {
     match client {
-        "saferpay" => dispatch_saferpay(&clients.saferpay, call, args, collect).await,
+        "saferpay" => match call {
+            "create_payment_link" | "get_payment_link" | "cancel_payment_link" => {
+                Ok(dispatch_links(&clients.saferpay, call, args).await)
+            }
+            _ => dispatch_saferpay(&clients.saferpay, call, args, collect).await,
+        },
+        "secuconnect" => match call {
+            "create_payment_link" | "get_payment_link" | "cancel_payment_link" => {
+                Ok(dispatch_links(&clients.secuconnect, call, args).await)
+            }
+            _ => dispatch_secuconnect(&clients.secuconnect, call, args, collect).await,
+        },
+        "sekurepay" => dispatch_sekurepay(&clients.sekurepay, call, args).await,
         other => Err(format!("unknown client {other:?}")),
     }
 }
@@ -243,7 +317,7 @@ async fn dispatch_saferpay(c: &saferpay::Client, call: &str, args: &Value, colle
                             Err(e) => return Ok(Outcome::Error(e)),
                         }
                     }
-                    Outcome::Items(ids.len() as u64, ids)
+                    Outcome::Items(ids.len() as u64, ids, pager.total_transactions())
                 }
                 Ok(mut pager) => to_value(pager.next_page().await),
             }
@@ -281,6 +355,193 @@ async fn create_offer(c: &saferpay::Client, args: &Value) -> Result<saferpay::Of
         }
     }
     c.create_offer(request).await
+}
+
+/// The three payment-link methods, which both link providers share.
+trait LinkProvider {
+    async fn create(&self, request: CreatePaymentLink) -> Result<paywire::links::PaymentLink, Error>;
+    async fn get(&self, id: &str) -> Result<paywire::links::PaymentLink, Error>;
+    async fn cancel(&self, id: &str) -> Result<paywire::links::PaymentLink, Error>;
+}
+
+impl LinkProvider for saferpay::Client {
+    async fn create(&self, r: CreatePaymentLink) -> Result<paywire::links::PaymentLink, Error> {
+        self.create_payment_link(r).await
+    }
+    async fn get(&self, id: &str) -> Result<paywire::links::PaymentLink, Error> {
+        self.get_payment_link(id).await
+    }
+    async fn cancel(&self, id: &str) -> Result<paywire::links::PaymentLink, Error> {
+        self.cancel_payment_link(id).await
+    }
+}
+
+impl LinkProvider for secuconnect::Client {
+    async fn create(&self, r: CreatePaymentLink) -> Result<paywire::links::PaymentLink, Error> {
+        self.create_payment_link(r).await
+    }
+    async fn get(&self, id: &str) -> Result<paywire::links::PaymentLink, Error> {
+        self.get_payment_link(id).await
+    }
+    async fn cancel(&self, id: &str) -> Result<paywire::links::PaymentLink, Error> {
+        self.cancel_payment_link(id).await
+    }
+}
+
+async fn dispatch_links(c: &impl LinkProvider, call: &str, args: &Value) -> Outcome {
+    let id = opt_str(args, "id").unwrap_or_default();
+    match call {
+        "create_payment_link" => {
+            let request = (|| {
+                let mut request = CreatePaymentLink::new(
+                    money_arg(args, "amount")?,
+                    opt_str(args, "order_id").unwrap_or_default(),
+                    opt_str(args, "description").unwrap_or_default(),
+                );
+                if let Some(at) = opt_str(args, "expires_at") {
+                    request.expires_at = Some(
+                        chrono::DateTime::parse_from_rfc3339(&at)
+                            .map_err(|e| Error::validation("expires_at", e.to_string()))?,
+                    );
+                }
+                Ok::<_, Error>(request)
+            })();
+            match request {
+                Ok(request) => to_value(c.create(request).await),
+                Err(e) => Outcome::Error(e),
+            }
+        }
+        "get_payment_link" => to_value(c.get(&id).await),
+        _ => to_value(c.cancel(&id).await),
+    }
+}
+
+fn json_arg<T: serde::de::DeserializeOwned>(args: &Value, key: &str) -> Result<Option<T>, Error> {
+    match args.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => paywire::input::from_json(key, value.clone()).map(Some),
+    }
+}
+
+fn smart_transaction_request(args: &Value) -> Result<secuconnect::CreateSmartTransaction, Error> {
+    let mut request = secuconnect::CreateSmartTransaction::new(money_arg(args, "amount")?);
+    if let Some(intent) = opt_str(args, "intent") {
+        request.intent = intent;
+    }
+    request.contract_id = opt_str(args, "contract_id");
+    request.customer = json_arg(args, "customer")?;
+    request.basket = json_arg(args, "basket")?;
+    request.checkout_template = opt_str(args, "checkout_template");
+    request.language = opt_str(args, "language");
+    request.return_urls = json_arg(args, "return_urls")?;
+    request.auto_capture = args.get("auto_capture").and_then(Value::as_bool);
+    request.merchant_ref = opt_str(args, "merchant_ref");
+    request.transaction_ref = opt_str(args, "transaction_ref");
+    request.is_demo = args.get("is_demo").and_then(Value::as_bool).unwrap_or(false);
+    Ok(request)
+}
+
+async fn dispatch_secuconnect(
+    c: &secuconnect::Client,
+    call: &str,
+    args: &Value,
+    collect: bool,
+) -> Result<Outcome, String> {
+    let id = opt_str(args, "id").unwrap_or_default();
+    Ok(match call {
+        "create_smart_transaction" => match smart_transaction_request(args) {
+            Ok(request) => to_value(c.create_smart_transaction(request).await),
+            Err(e) => Outcome::Error(e),
+        },
+        "get_smart_transaction" => to_value(c.get_smart_transaction(&id).await),
+        "update_smart_transaction" => {
+            let request = (|| {
+                let mut update = secuconnect::UpdateSmartTransaction::new();
+                if args.get("amount").is_some() {
+                    update.amount = Some(money_arg(args, "amount")?);
+                }
+                update.basket = json_arg(args, "basket")?;
+                update.customer = json_arg(args, "customer")?;
+                update.merchant_ref = opt_str(args, "merchant_ref");
+                update.transaction_ref = opt_str(args, "transaction_ref");
+                Ok::<_, Error>(update)
+            })();
+            match request {
+                Ok(update) => to_value(c.update_smart_transaction(&id, update).await),
+                Err(e) => Outcome::Error(e),
+            }
+        }
+        "prepare_smart_transaction" => {
+            let mut prepare = secuconnect::PrepareSmartTransaction::new();
+            prepare.container_id = opt_str(args, "container_id");
+            let method = opt_str(args, "payment_method").unwrap_or_default();
+            to_value(c.prepare_smart_transaction(&id, &method, prepare).await)
+        }
+        "start_smart_transaction" => {
+            to_value(c.start_smart_transaction(&id, opt_str(args, "payment_method").as_deref()).await)
+        }
+        "cancel_smart_transaction" => to_value(c.cancel_smart_transaction(&id).await),
+        "abort_smart_transaction" => to_value(c.abort_smart_transaction(&id).await),
+        "get_payment_transaction" => to_value(c.get_payment_transaction(&id).await),
+        "cancel_payment_transaction" => {
+            let request = match args.get("reduce_amount_by") {
+                Some(v) if !v.is_null() => match money_arg(args, "reduce_amount_by") {
+                    Ok(amount) => secuconnect::CancelPayment::partial(amount),
+                    Err(e) => return Ok(Outcome::Error(e)),
+                },
+                _ => secuconnect::CancelPayment::full(),
+            };
+            to_value(c.cancel_payment_transaction(&id, request).await)
+        }
+        "parse_push" => {
+            let body = args.get("body").map(Value::to_string).unwrap_or_default();
+            to_value(secuconnect::parse_push(body.as_bytes()))
+        }
+        "smart_transactions" => {
+            let mut query = secuconnect::SmartTransactionQuery::new();
+            query.query = opt_str(args, "query");
+            query.sort = opt_str(args, "sort");
+            if let Some(size) = args.get("page_size").and_then(Value::as_u64) {
+                query.page_size = u32::try_from(size).unwrap_or(u32::MAX);
+            }
+            match c.smart_transactions(query) {
+                Err(e) => Outcome::Error(e),
+                Ok(mut pager) if collect => {
+                    let mut ids = Vec::new();
+                    loop {
+                        match pager.next_batch(200).await {
+                            Ok(batch) if batch.is_empty() => break,
+                            Ok(batch) => ids.extend(batch.into_iter().map(|t| t.id)),
+                            Err(e) => return Ok(Outcome::Error(e)),
+                        }
+                    }
+                    Outcome::Items(ids.len() as u64, ids, pager.total())
+                }
+                Ok(mut pager) => to_value(pager.next_page().await),
+            }
+        }
+        other => return Err(format!("the Rust runner does not know secuconnect.{other}")),
+    })
+}
+
+async fn dispatch_sekurepay(c: &sekurepay::Client, call: &str, args: &Value) -> Result<Outcome, String> {
+    Ok(match call {
+        "create_order" => {
+            let request = sekurepay::CreateOrder::from_args(
+                &opt_str(args, "order_id").unwrap_or_default(),
+                &opt_str(args, "currency").unwrap_or_default(),
+                args.get("items").cloned().unwrap_or(Value::Null),
+                args.get("taxes").cloned().unwrap_or(Value::Null),
+                args.get("shipping_amount_cents").and_then(Value::as_i64).unwrap_or(0),
+            );
+            match request {
+                Ok(request) => to_value(c.create_order(request).await),
+                Err(e) => Outcome::Error(e),
+            }
+        }
+        "get_order" => to_value(c.get_order(&opt_str(args, "order_id").unwrap_or_default()).await),
+        other => return Err(format!("the Rust runner does not know sekurepay.{other}")),
+    })
 }
 
 /// Loads every scenario file of a directory, sorted by name.

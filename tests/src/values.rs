@@ -121,5 +121,8 @@ pub fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     if path == "." {
         return Some(value);
     }
-    path.split('.').try_fold(value, |v, key| v.get(key))
+    path.split('.').try_fold(value, |v, key| match (v, key.parse::<usize>()) {
+        (Value::Array(items), Ok(index)) => items.get(index),
+        _ => v.get(key),
+    })
 }

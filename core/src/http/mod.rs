@@ -189,8 +189,10 @@ fn finalize(error: Error, safety: Safety, request_id: &str, provider: Provider) 
     let may_have_executed = match error.kind() {
         ErrorKind::Transport => error.outcome_unknown(),
         ErrorKind::Decode => true,
-        ErrorKind::Api => error.http_status().is_some_and(|s| s >= 500),
-        _ => false,
+        ErrorKind::Api => error.http_status().is_some_and(|s| s >= 500) || error.outcome_unknown(),
+        // A provider mapping may know better (Saferpay COMMUNICATION_TIMEOUT: an authorization
+        // may exist at the acquirer).
+        _ => error.outcome_unknown(),
     };
     let error = if error.provider().is_none() {
         error.with_provider(provider)

@@ -126,12 +126,15 @@ pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
         .error_message
         .clone()
         .unwrap_or_else(|| name.replace('_', " ").to_lowercase());
+    // The acquirer may have authorised although Saferpay timed out waiting for it.
+    let outcome_unknown = name == "COMMUNICATION_TIMEOUT";
     let mut error = Error::new(kind_for_error_name(&name, status), message)
         .with_provider(Provider::Saferpay)
         .with_http_status(status)
         .with_code(name)
         .with_details(details)
         .with_retryable(retryable_for_behavior(body.behavior.as_deref(), status))
+        .with_outcome_unknown(outcome_unknown)
         .with_raw(crate::error::scrub_body(&response.body));
     if let Some(request_id) = body.response_header.and_then(|h| h.request_id) {
         error = error.with_request_id(request_id);

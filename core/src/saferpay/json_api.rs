@@ -179,7 +179,9 @@ impl Client {
         let (request_id, first) = match &self.request_options().request_id {
             Some(id) => {
                 validate::id("request_id", id, 1, 50)?;
-                (id.clone(), state.next_indicator(id))
+                let remembered = state.next_indicator(id);
+                let resumed = self.request_options().retry_indicator.unwrap_or(0);
+                (id.clone(), remembered.max(resumed))
             }
             None => (http::new_request_id(), 0),
         };
