@@ -7,4 +7,5 @@ mod secuconnect;
 mod sekurepay;
 
 pub use saferpay::SaferpayClient;
+pub use secuconnect::{SecuconnectClient, SmartTransactionIter};
 pub use sekurepay::SekurePayClient;

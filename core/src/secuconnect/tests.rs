@@ -957,3 +957,49 @@ async fn device_session_drives_the_client() {
     let last = script.requests().pop().unwrap();
     assert_eq!(bearer(&last), "c0p22mjoea0vktmfe09r9h1b40");
 }
+
+#[test]
+fn blocking_twin_runs_on_the_shared_runtime() {
+    let fake = fake(|request, _| {
+        if request.url.path() == "/api/v2/Smart/Transactions"
+            && request.method == ::http::Method::GET
+        {
+            list_answer(request, 3)
+        } else {
+            Step::json(200, &fixture("smart_transaction_create.response.json"))
+        }
+    });
+    // Not inline: every call hops onto the shared runtime, as in production.
+    let client = Client::builder()
+        .client_id("client-1")
+        .client_secret(SECRET)
+        .base_url("https://connect.test")
+        .transport(Arc::new(fake.script.clone()))
+        .build()
+        .unwrap();
+    let blocking = crate::blocking::SecuconnectClient::new(client);
+    let created = blocking.create_smart_transaction(create_request()).unwrap();
+    assert_eq!(created.status, SmartTransactionStatus::Created);
+    let ids: Vec<String> = blocking
+        .smart_transactions(SmartTransactionQuery::default())
+        .unwrap()
+        .map(|item| item.unwrap().id)
+        .collect();
+    assert_eq!(ids, ["STX_0", "STX_1", "STX_2"]);
+    assert_eq!(fake.tokens(), 1);
+    assert!(!format!("{blocking:?}").contains(SECRET));
+    let push = crate::blocking::SecuconnectClient::parse_push(
+        fixture("push_notification_payment_transactions.json").as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(push.object_ids.len(), 1);
+}
+
+#[tokio::test]
+async fn blocking_twin_refuses_inside_an_async_runtime() {
+    let script = Scripted::new(vec![]);
+    let blocking = crate::blocking::SecuconnectClient::new(client(&script));
+    let error = blocking.get_smart_transaction("STX_1").unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Configuration);
+    assert!(script.requests().is_empty());
+}
