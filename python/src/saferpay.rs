@@ -13,7 +13,8 @@ use crate::client::{dual_client, request_options};
 use crate::convert::{self, container, timestamp};
 use crate::money::{self, Money};
 use crate::record::record;
-use crate::{bridge, errors};
+use crate::bridge::{self, Nothing};
+use crate::errors;
 
 record! {
     /// A Secure PayGate offer (a single-use payment link).
@@ -530,10 +531,10 @@ dual_client! {
         }
 
         /// Deletes (disables) an offer before it is paid.
-        fn delete_offer(offer_id: String, terminal_id: Option<String>) -> ()
+        fn delete_offer(offer_id: String, terminal_id: Option<String>) -> Nothing
         [offer_id, terminal_id=None]
         |_py, client| {
-            Ok(async move { client.delete_offer(&offer_id, terminal_id.as_deref()).await })
+            Ok(async move { client.delete_offer(&offer_id, terminal_id.as_deref()).await.map(|()| Nothing) })
         }
 
         /// The license package and its features.
@@ -588,13 +589,14 @@ dual_client! {
         }
 
         /// Deletes a Fields access token.
-        fn delete_fields_access_token(access_token: String, terminal_id: Option<String>) -> ()
+        fn delete_fields_access_token(access_token: String, terminal_id: Option<String>) -> Nothing
         [access_token, terminal_id=None]
         |_py, client| {
             Ok(async move {
                 client
                     .delete_fields_access_token(&access_token, terminal_id.as_deref())
                     .await
+                    .map(|()| Nothing)
             })
         }
     }
