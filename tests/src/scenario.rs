@@ -81,7 +81,9 @@ async fn run_once(
     mut saved: HashMap<String, Value>,
 ) -> Result<(), String> {
     sandbox.reset();
-    let steps = scenario["steps"].as_array().ok_or("scenario has no steps")?;
+    let steps = scenario["steps"]
+        .as_array()
+        .ok_or("scenario has no steps")?;
     for (index, step) in steps.iter().enumerate() {
         let label = step
             .get("call")
@@ -106,7 +108,9 @@ async fn run_step(
         sandbox_action(sandbox, action, &args).map(Outcome::Value)
     } else {
         let client = substitute(&step["client"], saved, sandbox.url())?;
-        let client = client.as_str().ok_or("step has neither client nor sandbox")?;
+        let client = client
+            .as_str()
+            .ok_or("step has neither client nor sandbox")?;
         let call = step["call"].as_str().ok_or("step has no call")?;
         let collect = step.get("expect_count").is_some() || step.get("expect_unique").is_some();
         Ok(dispatch(clients, client, call, &args, collect).await?)
@@ -115,7 +119,9 @@ async fn run_step(
     match (step.get("expect_error"), outcome) {
         (Some(want), Outcome::Error(error)) => check_error(want, &error)?,
         (Some(want), Outcome::Value(v)) => return Err(format!("expected error {want}, got {v}")),
-        (Some(want), Outcome::Items(n, _, _)) => return Err(format!("expected error {want}, got {n} items")),
+        (Some(want), Outcome::Items(n, _, _)) => {
+            return Err(format!("expected error {want}, got {n} items"));
+        }
         (None, Outcome::Error(error)) => return Err(format!("unexpected error: {error}")),
         (None, Outcome::Value(result)) => {
             if let Some(want) = step.get("expect") {
@@ -124,7 +130,8 @@ async fn run_step(
             if let Some(names) = step.get("save").and_then(Value::as_object) {
                 for (name, path) in names {
                     let path = path.as_str().ok_or("save paths are strings")?;
-                    let value = lookup(&result, path).ok_or_else(|| format!("result has no {path}"))?;
+                    let value =
+                        lookup(&result, path).ok_or_else(|| format!("result has no {path}"))?;
                     saved.insert(name.clone(), value.clone());
                 }
             }
@@ -178,8 +185,18 @@ fn check_error(want: &Value, error: &Error) -> Result<(), String> {
 }
 
 fn sandbox_action(sandbox: &Sandbox, action: &str, args: &Value) -> Result<Value, String> {
-    let text = |key: &str| args.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
-    let outcome = || args.get("outcome").and_then(Value::as_str).unwrap_or("success").to_owned();
+    let text = |key: &str| {
+        args.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let outcome = || {
+        args.get("outcome")
+            .and_then(Value::as_str)
+            .unwrap_or("success")
+            .to_owned()
+    };
     let result = match action {
         "pay_offer" => sandbox.pay_offer(&text("offer_id"), &outcome()),
         "pay_payment_page" => sandbox.pay_payment_page(&text("token"), &outcome()),
@@ -243,11 +260,20 @@ pub fn money_arg(args: &Value, key: &str) -> Result<Money, Error> {
         .get("minor")
         .and_then(Value::as_i64)
         .ok_or_else(|| Error::validation(key, "must be {minor, currency}"))?;
-    let currency = value.get("currency").and_then(Value::as_str).unwrap_or_default();
+    let currency = value
+        .get("currency")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     Money::from_minor(minor, currency)
 }
 
-async fn dispatch(clients: &Clients, client: &str, call: &str, args: &Value, collect: bool) -> Result<Outcome, String> {
+async fn dispatch(
+    clients: &Clients,
+    client: &str,
+    call: &str,
+    args: &Value,
+    collect: bool,
+) -> Result<Outcome, String> {
     match client {
         "saferpay" => match call {
             "create_payment_link" | "get_payment_link" | "cancel_payment_link" => {
@@ -266,12 +292,23 @@ async fn dispatch(clients: &Clients, client: &str, call: &str, args: &Value, col
     }
 }
 
-async fn dispatch_saferpay(c: &saferpay::Client, call: &str, args: &Value, collect: bool) -> Result<Outcome, String> {
+async fn dispatch_saferpay(
+    c: &saferpay::Client,
+    call: &str,
+    args: &Value,
+    collect: bool,
+) -> Result<Outcome, String> {
     let terminal = opt_str(args, "terminal_id");
     Ok(match call {
         "create_offer" => to_value(create_offer(c, args).await),
-        "get_offer" => to_value(c.get_offer(&str_arg(args, "offer_id")?, terminal.as_deref()).await),
-        "delete_offer" => to_value(c.delete_offer(&str_arg(args, "offer_id")?, terminal.as_deref()).await),
+        "get_offer" => to_value(
+            c.get_offer(&str_arg(args, "offer_id")?, terminal.as_deref())
+                .await,
+        ),
+        "delete_offer" => to_value(
+            c.delete_offer(&str_arg(args, "offer_id")?, terminal.as_deref())
+                .await,
+        ),
         "license" => to_value(c.license().await),
         "terminals" => to_value(c.terminals().await),
         "terminal" => to_value(c.terminal(&str_arg(args, "terminal_id")?).await),
@@ -280,11 +317,19 @@ async fn dispatch_saferpay(c: &saferpay::Client, call: &str, args: &Value, colle
             let urls: Vec<String> = args
                 .get("source_urls")
                 .and_then(Value::as_array)
-                .map(|v| v.iter().filter_map(|u| u.as_str().map(str::to_owned)).collect())
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|u| u.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default();
             to_value(
-                c.create_fields_access_token(&str_arg(args, "description")?, &urls, terminal.as_deref())
-                    .await,
+                c.create_fields_access_token(
+                    &str_arg(args, "description")?,
+                    &urls,
+                    terminal.as_deref(),
+                )
+                .await,
             )
         }
         "delete_fields_access_token" => to_value(
@@ -294,7 +339,9 @@ async fn dispatch_saferpay(c: &saferpay::Client, call: &str, args: &Value, colle
         "transactions" => {
             let query = (|| {
                 let mut query = saferpay::TransactionQuery::parse(
-                    args.get("start").and_then(Value::as_str).unwrap_or_default(),
+                    args.get("start")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default(),
                     args.get("end").and_then(Value::as_str).unwrap_or_default(),
                 )?;
                 if let Some(state) = opt_str(args, "state") {
@@ -322,22 +369,95 @@ async fn dispatch_saferpay(c: &saferpay::Client, call: &str, args: &Value, colle
                 Ok(mut pager) => to_value(pager.next_page().await),
             }
         }
+        "initialize_payment_page" => match payment_page_request(args) {
+            Ok(request) => to_value(c.initialize_payment_page(request).await),
+            Err(e) => Outcome::Error(e),
+        },
+        "assert_payment_page" => to_value(c.assert_payment_page(&str_arg(args, "token")?).await),
+        "payment_outcome" => to_value(c.payment_outcome(&str_arg(args, "token")?).await),
+        "capture" => {
+            let amount = match args.get("amount") {
+                Some(v) if !v.is_null() => match money_arg(args, "amount") {
+                    Ok(m) => Some(m),
+                    Err(e) => return Ok(Outcome::Error(e)),
+                },
+                _ => None,
+            };
+            to_value(c.capture(&str_arg(args, "transaction_id")?, amount).await)
+        }
+        "cancel" => to_value(c.cancel(&str_arg(args, "transaction_id")?).await),
+        "inquire" => to_value(c.inquire(&str_arg(args, "transaction_id")?).await),
+        "refund" => {
+            let request = (|| {
+                let mut refund = saferpay::Refund::new(
+                    opt_str(args, "capture_id").unwrap_or_default(),
+                    money_arg(args, "amount")?,
+                );
+                refund.order_id = opt_str(args, "order_id");
+                refund.description = opt_str(args, "description");
+                Ok::<_, Error>(refund)
+            })();
+            match request {
+                Ok(refund) => to_value(c.refund(refund).await),
+                Err(e) => Outcome::Error(e),
+            }
+        }
+        "assert_capture" => to_value(c.assert_capture(&str_arg(args, "capture_id")?).await),
+        "assert_refund" => to_value(c.assert_refund(&str_arg(args, "transaction_id")?).await),
         other => return Err(format!("the Rust runner does not know saferpay.{other}")),
     })
 }
 
+fn payment_page_request(args: &Value) -> Result<saferpay::InitializePaymentPage, Error> {
+    let mut request = saferpay::InitializePaymentPage::new(
+        money_arg(args, "amount")?,
+        opt_str(args, "order_id").unwrap_or_default(),
+        opt_str(args, "description").unwrap_or_default(),
+        opt_str(args, "return_url").unwrap_or_default(),
+    );
+    request.success_notify_url = opt_str(args, "success_notify_url");
+    request.fail_notify_url = opt_str(args, "fail_notify_url");
+    request.payer = json_arg(args, "payer")?;
+    request.pre_auth = args
+        .get("pre_auth")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    request.terminal_id = opt_str(args, "terminal_id");
+    if let Some(methods) = args.get("payment_methods").and_then(Value::as_array) {
+        request.payment_methods = methods
+            .iter()
+            .filter_map(Value::as_str)
+            .map(saferpay::PaymentMethod::from)
+            .collect();
+    }
+    Ok(request)
+}
+
 async fn create_offer(c: &saferpay::Client, args: &Value) -> Result<saferpay::Offer, Error> {
-    let expires = args.get("expires_at").and_then(Value::as_str).unwrap_or_default();
+    let expires = args
+        .get("expires_at")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let expires_at = chrono::DateTime::parse_from_rfc3339(expires)
         .map_err(|e| Error::validation("expires_at", e.to_string()))?;
     let mut request = saferpay::CreateOffer::new(
         money_arg(args, "amount")?,
-        args.get("order_id").and_then(Value::as_str).unwrap_or_default(),
-        args.get("description").and_then(Value::as_str).unwrap_or_default(),
+        args.get("order_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+        args.get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
         expires_at,
     );
-    request.pre_auth = args.get("pre_auth").and_then(Value::as_bool).unwrap_or(false);
-    request.register_alias = args.get("register_alias").and_then(Value::as_bool).unwrap_or(false);
+    request.pre_auth = args
+        .get("pre_auth")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    request.register_alias = args
+        .get("register_alias")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     request.config_set = opt_str(args, "config_set");
     request.condition = opt_str(args, "condition");
     request.terminal_id = opt_str(args, "terminal_id");
@@ -349,7 +469,10 @@ async fn create_offer(c: &saferpay::Client, args: &Value) -> Result<saferpay::Of
         if let Some(value) = args.get(key).filter(|v| !v.is_null()) {
             match slot {
                 0 => request.payer = Some(paywire::input::from_json(key, value.clone())?),
-                1 => request.billing_address_form = Some(paywire::input::from_json(key, value.clone())?),
+                1 => {
+                    request.billing_address_form =
+                        Some(paywire::input::from_json(key, value.clone())?)
+                }
                 _ => request.order = Some(paywire::input::from_json(key, value.clone())?),
             }
         }
@@ -359,7 +482,10 @@ async fn create_offer(c: &saferpay::Client, args: &Value) -> Result<saferpay::Of
 
 /// The three payment-link methods, which both link providers share.
 trait LinkProvider {
-    async fn create(&self, request: CreatePaymentLink) -> Result<paywire::links::PaymentLink, Error>;
+    async fn create(
+        &self,
+        request: CreatePaymentLink,
+    ) -> Result<paywire::links::PaymentLink, Error>;
     async fn get(&self, id: &str) -> Result<paywire::links::PaymentLink, Error>;
     async fn cancel(&self, id: &str) -> Result<paywire::links::PaymentLink, Error>;
 }
@@ -437,7 +563,10 @@ fn smart_transaction_request(args: &Value) -> Result<secuconnect::CreateSmartTra
     request.auto_capture = args.get("auto_capture").and_then(Value::as_bool);
     request.merchant_ref = opt_str(args, "merchant_ref");
     request.transaction_ref = opt_str(args, "transaction_ref");
-    request.is_demo = args.get("is_demo").and_then(Value::as_bool).unwrap_or(false);
+    request.is_demo = args
+        .get("is_demo")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     Ok(request)
 }
 
@@ -477,9 +606,10 @@ async fn dispatch_secuconnect(
             let method = opt_str(args, "payment_method").unwrap_or_default();
             to_value(c.prepare_smart_transaction(&id, &method, prepare).await)
         }
-        "start_smart_transaction" => {
-            to_value(c.start_smart_transaction(&id, opt_str(args, "payment_method").as_deref()).await)
-        }
+        "start_smart_transaction" => to_value(
+            c.start_smart_transaction(&id, opt_str(args, "payment_method").as_deref())
+                .await,
+        ),
         "cancel_smart_transaction" => to_value(c.cancel_smart_transaction(&id).await),
         "abort_smart_transaction" => to_value(c.abort_smart_transaction(&id).await),
         "get_payment_transaction" => to_value(c.get_payment_transaction(&id).await),
@@ -524,7 +654,11 @@ async fn dispatch_secuconnect(
     })
 }
 
-async fn dispatch_sekurepay(c: &sekurepay::Client, call: &str, args: &Value) -> Result<Outcome, String> {
+async fn dispatch_sekurepay(
+    c: &sekurepay::Client,
+    call: &str,
+    args: &Value,
+) -> Result<Outcome, String> {
     Ok(match call {
         "create_order" => {
             let request = sekurepay::CreateOrder::from_args(
@@ -532,14 +666,19 @@ async fn dispatch_sekurepay(c: &sekurepay::Client, call: &str, args: &Value) -> 
                 &opt_str(args, "currency").unwrap_or_default(),
                 args.get("items").cloned().unwrap_or(Value::Null),
                 args.get("taxes").cloned().unwrap_or(Value::Null),
-                args.get("shipping_amount_cents").and_then(Value::as_i64).unwrap_or(0),
+                args.get("shipping_amount_cents")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0),
             );
             match request {
                 Ok(request) => to_value(c.create_order(request).await),
                 Err(e) => Outcome::Error(e),
             }
         }
-        "get_order" => to_value(c.get_order(&opt_str(args, "order_id").unwrap_or_default()).await),
+        "get_order" => to_value(
+            c.get_order(&opt_str(args, "order_id").unwrap_or_default())
+                .await,
+        ),
         other => return Err(format!("the Rust runner does not know sekurepay.{other}")),
     })
 }
@@ -554,9 +693,13 @@ pub fn load_all(dir: &Path) -> Vec<(String, Value)> {
     files
         .into_iter()
         .map(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let text = std::fs::read_to_string(&p).unwrap_or_default();
-            let value = serde_json::from_str(&text).unwrap_or_else(|e| json!({"parse_error": e.to_string()}));
+            let value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| json!({"parse_error": e.to_string()}));
             (name, value)
         })
         .collect()

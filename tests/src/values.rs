@@ -6,7 +6,11 @@ use chrono::{Duration, Utc};
 use serde_json::Value;
 
 /// Replaces `${name}` placeholders in every string of `value`.
-pub fn substitute(value: &Value, saved: &HashMap<String, Value>, sandbox_url: &str) -> Result<Value, String> {
+pub fn substitute(
+    value: &Value,
+    saved: &HashMap<String, Value>,
+    sandbox_url: &str,
+) -> Result<Value, String> {
     Ok(match value {
         Value::String(text) => substitute_str(text, saved, sandbox_url)?,
         Value::Array(items) => Value::Array(
@@ -24,7 +28,11 @@ pub fn substitute(value: &Value, saved: &HashMap<String, Value>, sandbox_url: &s
     })
 }
 
-fn substitute_str(text: &str, saved: &HashMap<String, Value>, sandbox_url: &str) -> Result<Value, String> {
+fn substitute_str(
+    text: &str,
+    saved: &HashMap<String, Value>,
+    sandbox_url: &str,
+) -> Result<Value, String> {
     // A string that is exactly one placeholder keeps the saved value's type.
     if let Some(name) = text.strip_prefix("${").and_then(|t| t.strip_suffix('}')) {
         if !name.contains("${") {
@@ -36,7 +44,9 @@ fn substitute_str(text: &str, saved: &HashMap<String, Value>, sandbox_url: &str)
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let end = after.find('}').ok_or_else(|| format!("unclosed placeholder in {text:?}"))?;
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("unclosed placeholder in {text:?}"))?;
         match resolve(&after[..end], saved, sandbox_url)? {
             Value::String(s) => out.push_str(&s),
             other => out.push_str(&other.to_string()),
@@ -49,7 +59,10 @@ fn substitute_str(text: &str, saved: &HashMap<String, Value>, sandbox_url: &str)
 
 fn resolve(name: &str, saved: &HashMap<String, Value>, sandbox_url: &str) -> Result<Value, String> {
     if name == "unique" {
-        return Ok(Value::String(format!("sc-{}", &uuid::Uuid::new_v4().simple().to_string()[..20])));
+        return Ok(Value::String(format!(
+            "sc-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..20]
+        )));
     }
     if name == "sandbox_url" {
         return Ok(Value::String(sandbox_url.to_owned()));
@@ -62,14 +75,25 @@ fn resolve(name: &str, saved: &HashMap<String, Value>, sandbox_url: &str) -> Res
         return Ok(Value::String(days_ago(n)));
     }
     if let Some(offset) = name.strip_prefix("now") {
-        let delta = if offset.is_empty() { Duration::zero() } else { parse_offset(offset)? };
-        return Ok(Value::String((Utc::now() + delta).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)));
+        let delta = if offset.is_empty() {
+            Duration::zero()
+        } else {
+            parse_offset(offset)?
+        };
+        return Ok(Value::String(
+            (Utc::now() + delta).to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        ));
     }
-    saved.get(name).cloned().ok_or_else(|| format!("nothing saved as {name:?}"))
+    saved
+        .get(name)
+        .cloned()
+        .ok_or_else(|| format!("nothing saved as {name:?}"))
 }
 
 fn days_ago(n: i64) -> String {
-    (Utc::now().date_naive() - Duration::days(n)).format("%Y-%m-%d").to_string()
+    (Utc::now().date_naive() - Duration::days(n))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 fn parse_offset(offset: &str) -> Result<Duration, String> {
@@ -79,7 +103,9 @@ fn parse_offset(offset: &str) -> Result<Duration, String> {
         _ => return Err(format!("bad time offset {offset:?}")),
     };
     let (digits, unit) = body.split_at(body.len().saturating_sub(1));
-    let n: i64 = digits.parse().map_err(|_| format!("bad time offset {offset:?}"))?;
+    let n: i64 = digits
+        .parse()
+        .map_err(|_| format!("bad time offset {offset:?}"))?;
     let d = match unit {
         "m" => Duration::minutes(n),
         "h" => Duration::hours(n),
@@ -103,7 +129,11 @@ pub fn matches(expected: &Value, actual: &Value, path: &str) -> Result<(), Strin
         }
         (Value::Array(want), Value::Array(have)) => {
             if want.len() != have.len() {
-                return Err(format!("{path}: expected {} items, got {}", want.len(), have.len()));
+                return Err(format!(
+                    "{path}: expected {} items, got {}",
+                    want.len(),
+                    have.len()
+                ));
             }
             for (i, (w, h)) in want.iter().zip(have).enumerate() {
                 matches(w, h, &format!("{path}[{i}]"))?;
@@ -121,8 +151,9 @@ pub fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     if path == "." {
         return Some(value);
     }
-    path.split('.').try_fold(value, |v, key| match (v, key.parse::<usize>()) {
-        (Value::Array(items), Ok(index)) => items.get(index),
-        _ => v.get(key),
-    })
+    path.split('.')
+        .try_fold(value, |v, key| match (v, key.parse::<usize>()) {
+            (Value::Array(items), Ok(index)) => items.get(index),
+            _ => v.get(key),
+        })
 }

@@ -17,5 +17,11 @@ async fn every_shared_scenario_passes() {
             println!("scenario {name}: ok");
         }
     }
-    assert!(failures.is_empty(), "{} of {} scenarios failed:\n{}", failures.len(), all.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios failed:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
 }
