@@ -29,17 +29,11 @@ pub(crate) fn safe_integer(field: &str, value: f64) -> Result<i64> {
 }
 
 impl Money {
-    /// Converts to the core's `Money`; errors name `field` (e.g. `amount`).
+    /// Converts to the core's `Money`; a non-integer `minor` names `field` (e.g. `amount`), the
+    /// core names `amount` (negative) or `currency` (unknown code).
     pub(crate) fn to_core(&self, field: &str) -> Result<paywire::Money> {
         let minor = safe_integer(field, self.minor)?;
-        paywire::Money::from_minor(minor, &self.currency).map_err(|e| {
-            if e.field() == Some(field) {
-                e
-            } else {
-                let message = e.message().to_owned();
-                paywire::Error::validation(field, message)
-            }
-        })
+        paywire::Money::from_minor(minor, &self.currency)
     }
 
     pub(crate) fn from_core(money: &paywire::Money) -> Money {

@@ -1,0 +1,188 @@
+// Runs every shared scenario (tests/scenarios/*.json) unchanged against the embedded sandbox.
+// Names are converted from API.md's snake_case to camelCase; a call this runner does not know
+// fails the scenario (never skipped).
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
+
+import { Sandbox, PaywireError, TransactionIterator } from 'paywire'
+
+const dir = process.env.PAYWIRE_SCENARIOS
+assert.ok(dir, 'PAYWIRE_SCENARIOS must point at tests/scenarios')
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+
+/** Positional (required) parameters per method, in API.md order; the rest go in the options. */
+const SIGNATURES = {
+  saferpay: {
+    create_offer: ['amount', 'order_id', 'description', 'expires_at'],
+    get_offer: ['offer_id'],
+    delete_offer: ['offer_id'],
+    license: [],
+    license_configuration: [],
+    terminals: [],
+    terminal: ['terminal_id'],
+    payment_page_configurations: [],
+    create_fields_access_token: ['description', 'source_urls'],
+    delete_fields_access_token: ['access_token'],
+    transactions: ['start', 'end'],
+  },
+}
+
+const SANDBOX_ACTIONS = {
+  pay_offer: (s, a) => s.payOffer(a.offer_id, a.outcome),
+  pay_payment_page: (s, a) => s.payPaymentPage(a.token, a.outcome),
+  complete_smart_transaction: (s, a) => s.completeSmartTransaction(a.id, a.outcome),
+  inject_fault: (s, a) => s.injectFault(a.route, a.mode, a.count ?? 1),
+  advance_clock: (s, a) => s.advanceClock(a.seconds),
+  expire_tokens: (s) => s.expireTokens(),
+  reset: (s) => s.reset(),
+}
+
+const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+
+function camelKeys(value) {
+  if (Array.isArray(value)) return value.map(camelKeys)
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), camelKeys(v)]))
+  }
+  return value
+}
+
+let sandbox
+before(async () => {
+  sandbox = await Sandbox.start()
+})
+after(async () => {
+  await sandbox?.close()
+})
+
+const pad = (n) => String(n).padStart(2, '0')
+const isoDate = (d) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+const DAY = 86400e3
+const UNITS = { m: 60e3, h: 3600e3, d: DAY }
+
+function builtin(name, saved) {
+  if (name === 'unique') return `n-${randomUUID().slice(0, 18)}`
+  if (name === 'yesterday') return isoDate(new Date(Date.now() - DAY))
+  if (name === 'sandbox_url') return sandbox.url
+  let m = /^now([+-])(\d+)([mhd])$/.exec(name)
+  if (m) {
+    const delta = Number(m[2]) * UNITS[m[3]] * (m[1] === '-' ? -1 : 1)
+    return new Date(Date.now() + delta).toISOString().replace(/\.\d+Z$/, 'Z')
+  }
+  m = /^days_ago:(\d+)$/.exec(name)
+  if (m) return isoDate(new Date(Date.now() - Number(m[1]) * DAY))
+  if (Object.hasOwn(saved, name)) return saved[name]
+  throw new Error(`unknown placeholder \${${name}}`)
+}
+
+function substitute(value, saved) {
+  if (typeof value === 'string') {
+    const whole = /^\$\{([^}]+)\}$/.exec(value)
+    if (whole) return builtin(whole[1], saved)
+    return value.replace(/\$\{([^}]+)\}/g, (_, name) => String(builtin(name, saved)))
+  }
+  if (Array.isArray(value)) return value.map((v) => substitute(v, saved))
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, saved)]))
+  }
+  return value
+}
+
+function pick(result, path) {
+  if (path === '.') return result
+  return path.split('.').reduce((obj, key) => (obj == null ? undefined : obj[camel(key)]), result)
+}
+
+/** Subset match: every expected key present and equal (null = absent or null). */
+function matches(actual, expected, where, convertKeys) {
+  if (expected === null) {
+    assert.ok(actual === null || actual === undefined, `${where}: expected null/absent, got ${JSON.stringify(actual)}`)
+    return
+  }
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${where}: expected a list, got ${JSON.stringify(actual)}`)
+    assert.equal(actual.length, expected.length, `${where}: list length`)
+    expected.forEach((e, i) => matches(actual[i], e, `${where}[${i}]`, convertKeys))
+    return
+  }
+  if (typeof expected === 'object') {
+    assert.ok(actual !== null && typeof actual === 'object', `${where}: expected an object, got ${JSON.stringify(actual)}`)
+    for (const [key, value] of Object.entries(expected)) {
+      const name = convertKeys ? camel(key) : key
+      matches(actual[name], value, `${where}.${name}`, convertKeys)
+    }
+    return
+  }
+  assert.deepEqual(actual, expected, `${where}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`)
+}
+
+async function clientCall(clients, step, saved) {
+  const signature = SIGNATURES[step.client]?.[step.call]
+  if (!signature) throw new Error(`runner does not know ${step.client}.${step.call}`)
+  const client = clients[step.client]
+  const method = camel(step.call)
+  assert.equal(typeof client[method], 'function', `${step.client} client has no ${method}()`)
+  const args = substitute(step.args ?? {}, saved)
+  const positional = signature.map((name) => camelKeys(args[name]))
+  const options = {}
+  for (const [name, value] of Object.entries(args)) {
+    if (!signature.includes(name)) options[camel(name)] = camelKeys(value)
+  }
+  const result = client[method](...positional, options)
+  if (result instanceof TransactionIterator) {
+    const items = []
+    for await (const item of result) items.push(item)
+    items.total = result.totalTransactions
+    return items
+  }
+  return await result
+}
+
+for (const file of files) {
+  const scenario = JSON.parse(readFileSync(join(dir, file), 'utf8'))
+  test(`scenario ${file}: ${scenario.name}`, async () => {
+    sandbox.reset()
+    const clients = { saferpay: sandbox.saferpayClient() }
+    const saved = {}
+    for (const [index, step] of scenario.steps.entries()) {
+      const where = `${file} step ${index + 1} (${step.call ?? step.sandbox})`
+      let result
+      if (step.sandbox) {
+        const action = SANDBOX_ACTIONS[step.sandbox]
+        if (!action) throw new Error(`${where}: runner does not know sandbox.${step.sandbox}`)
+        result = await action(sandbox, substitute(step.args ?? {}, saved))
+      } else if (step.expect_error) {
+        let error
+        try {
+          await clientCall(clients, step, saved)
+        } catch (e) {
+          error = e
+        }
+        assert.ok(error instanceof PaywireError, `${where}: expected a ${step.expect_error.kind} error, got ${error ?? 'success'}`)
+        assert.equal(error.kind, step.expect_error.kind, `${where}: kind (${error.message})`)
+        assert.equal(error.code, `PAYWIRE_${step.expect_error.kind.toUpperCase()}`, `${where}: code`)
+        if ('code' in step.expect_error) assert.equal(error.providerCode, step.expect_error.code, `${where}: providerCode`)
+        if ('field' in step.expect_error) assert.equal(error.field, step.expect_error.field, `${where}: field (${error.message})`)
+      } else {
+        result = await clientCall(clients, step, saved)
+      }
+      if ('expect_count' in step) {
+        const expected = step.expect_count === 'total' ? result.total : step.expect_count
+        assert.equal(typeof expected, 'number', `${where}: no total reported`)
+        assert.equal(result.length, expected, `${where}: count`)
+        if (step.expect_unique) {
+          assert.equal(new Set(result.map((t) => t.id)).size, result.length, `${where}: ids repeat`)
+        }
+      }
+      if (step.expect) matches(result, substitute(step.expect, saved), where, true)
+      if (step.expect_stats) matches(sandbox.stats(), step.expect_stats, `${where} stats`, false)
+      for (const [name, path] of Object.entries(step.save ?? {})) {
+        saved[name] = pick(result, path)
+        assert.notEqual(saved[name], undefined, `${where}: nothing to save at ${path}`)
+      }
+    }
+  })
+}

@@ -1,0 +1,119 @@
+// Type-level test: every public method with its types (checked by `tsc --noEmit`, not run).
+import {
+  Sandbox,
+  SaferpayClient,
+  Money,
+  TransactionIterator,
+  PaywireError,
+  ValidationError,
+  NotFoundError,
+  AbortError,
+  InternalError,
+  _panicForTest,
+  _panicForTestSync,
+  version,
+  type Offer,
+  type License,
+  type Terminal,
+  type PaymentPageConfiguration,
+  type ReportedTransaction,
+  type CallOptions,
+  type ErrorKind,
+  type SandboxStats,
+} from 'paywire'
+
+export async function everyMethod(): Promise<void> {
+  const sandbox: Sandbox = await Sandbox.start({ port: 0 })
+  const client: SaferpayClient = sandbox.saferpayClient({ timeoutMs: 5000, maxRetries: 1 })
+  const explicit = new SaferpayClient({ customerId: '1', username: 'u', password: 'p', terminalId: '12345678', environment: 'test' })
+  const fromEnv: SaferpayClient = SaferpayClient.fromEnv({ maxRetries: 0 })
+  const signal: AbortSignal = new AbortController().signal
+  const opts: CallOptions = { signal }
+
+  const amount: Money = Money.parse('4.04', 'CHF')
+  const minor: number = amount.minor
+  const text: string = Money.format(Money.fromMinor(minor, amount.currency))
+
+  const offer: Offer = await client.createOffer(amount, 'o-1', 'Invoice', new Date(), {
+    payer: { languageCode: 'de', billingAddress: { firstName: 'Ada' } },
+    preAuth: false,
+    configSet: 'default',
+    maxPaymentAttempts: 3,
+    registerAlias: false,
+    billingAddressForm: { addressSource: 'SAFERPAY', mandatoryFields: ['CITY'] },
+    order: { items: [{ name: 'Book', quantity: 1, unitPrice: { minor: 404, currency: 'CHF' } }] },
+    condition: 'NONE',
+    terminalId: '17757531',
+    requestId: 'r-1',
+    signal,
+  })
+  const offerId: string = offer.offerId
+  const status: string = (await client.getOffer(offerId, { terminalId: '17757531', ...opts })).status
+  await client.deleteOffer(offerId, opts)
+  const license: License = await client.license(opts)
+  const legacy: License = await client.licenseConfiguration()
+  const terminals: Terminal[] = await client.terminals()
+  const terminal: Terminal = await client.terminal('17757531', { signal })
+  const kind: string = terminal.type
+  const configurations: PaymentPageConfiguration[] = await client.paymentPageConfigurations()
+  const token: string = await client.createFieldsAccessToken('Fields', ['https://shop.example/'], { terminalId: '17757531' })
+  await client.deleteFieldsAccessToken(token, opts)
+  const iterator: TransactionIterator = client.transactions('2026-01-01', '2026-01-02T23:59', {
+    state: 'SUCCESSFUL',
+    pageSize: 500,
+    batchSize: 100,
+    resumeAtPage: 1,
+    signal,
+  })
+  for await (const tx of iterator) {
+    const t: ReportedTransaction = tx
+    const m: number | undefined = t.amount?.minor
+  }
+  const total: number | null = iterator.totalTransactions
+  const some: ReportedTransaction[] = await client.transactions('2026-01-01', '2026-01-02').toArray({ limit: 10 })
+
+  await sandbox.payOffer(offerId, 'success')
+  await sandbox.payPaymentPage('token', 'decline')
+  await sandbox.completeSmartTransaction('id', 'failure')
+  sandbox.injectFault('saferpay.*', 'delay', { count: 2, delayMs: 100 })
+  sandbox.injectFault('*', 'error_500', 1)
+  sandbox.advanceClock(3600)
+  sandbox.expireTokens()
+  const stats: SandboxStats = sandbox.stats()
+  const inFlight: number = stats.max_in_flight
+  sandbox.reset()
+  const url: string = sandbox.url
+  await sandbox.close()
+
+  try {
+    await _panicForTest('x')
+    _panicForTestSync('y')
+  } catch (e) {
+    if (e instanceof PaywireError) {
+      const k: ErrorKind = e.kind
+      const c: string = e.code
+      const h: number | null = e.httpStatus
+      const p: string | null = e.providerCode
+      const f: string | null = e.field
+      const r: 'no' | 'yes' | 'later' = e.retryable
+      const u: boolean = e.outcomeUnknown
+      const d: string[] = e.details
+      const id: string | null = e.requestId
+    }
+    if (e instanceof ValidationError || e instanceof NotFoundError || e instanceof InternalError) throw e
+    if (e instanceof AbortError) {
+      const n: 'AbortError' = e.name
+    }
+  }
+  const v: string = version
+  void [explicit, fromEnv, status, license, legacy, terminals, kind, configurations, total, some, inFlight, url, text, v]
+}
+
+// @ts-expect-error amounts are { minor, currency }
+await sandboxClient().createOffer(404, 'o', 'd', new Date())
+// @ts-expect-error no such method
+sandboxClient().capture2('x')
+
+function sandboxClient(): SaferpayClient {
+  return new SaferpayClient({ customerId: '1', username: 'u', password: 'p' })
+}
