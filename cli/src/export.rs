@@ -296,6 +296,38 @@ fn sync_parent(path: &Path) {
     }
 }
 
+/// Empties the partial file (keeping a CSV header) and writes the first checkpoint.
+fn start_over(
+    partial: &mut File,
+    partial_path: &Path,
+    checkpoint_path: &Path,
+    key: QueryKey,
+    format: Format,
+) -> CliResult<Checkpoint> {
+    let io =
+        |e: std::io::Error| CliError::io(format!("cannot write {}", partial_path.display()), &e);
+    partial.set_len(0).map_err(io)?;
+    partial.seek(SeekFrom::Start(0)).map_err(io)?;
+    let header = match format {
+        Format::Csv => output::csv_header().into_bytes(),
+        Format::Jsonl => Vec::new(),
+    };
+    partial.write_all(&header).map_err(io)?;
+    partial.sync_data().map_err(io)?;
+    let checkpoint = Checkpoint {
+        version: CHECKPOINT_VERSION,
+        query: key,
+        next_page: 1,
+        bytes_written: header.len() as u64,
+        transactions_written: 0,
+        pages_written: 0,
+        total_transactions: None,
+        complete: false,
+    };
+    write_checkpoint(checkpoint_path, &checkpoint)?;
+    Ok(checkpoint)
+}
+
 /// Exports to `out` through `out.partial`, checkpointing every page; resumes an interrupted
 /// export of the same query.
 pub fn export_to_file(
@@ -307,7 +339,7 @@ pub fn export_to_file(
 ) -> CliResult<ExportSummary> {
     let key = QueryKey::new(&query, format);
     // Validate (and so fail with exit 2) before any file is touched.
-    let pager = client.transactions(query)?;
+    let pager = client.transactions(query.clone())?;
     let partial_path = sibling(out, ".partial");
     let checkpoint_path = sibling(out, ".checkpoint.json");
     let io = |what: &Path| {
@@ -390,30 +422,13 @@ pub fn export_to_file(
             summary.resumed_from_page = Some(c.next_page);
             c
         }
-        None => {
-            partial.set_len(0).map_err(io(&partial_path))?;
-            partial
-                .seek(SeekFrom::Start(0))
-                .map_err(io(&partial_path))?;
-            let header = match format {
-                Format::Csv => output::csv_header().into_bytes(),
-                Format::Jsonl => Vec::new(),
-            };
-            partial.write_all(&header).map_err(io(&partial_path))?;
-            partial.sync_data().map_err(io(&partial_path))?;
-            let c = Checkpoint {
-                version: CHECKPOINT_VERSION,
-                query: key,
-                next_page: 1,
-                bytes_written: header.len() as u64,
-                transactions_written: 0,
-                pages_written: 0,
-                total_transactions: None,
-                complete: false,
-            };
-            write_checkpoint(&checkpoint_path, &c)?;
-            c
-        }
+        None => start_over(
+            &mut partial,
+            &partial_path,
+            &checkpoint_path,
+            key.clone(),
+            format,
+        )?,
     };
     partial
         .seek(SeekFrom::Start(checkpoint.bytes_written))
@@ -436,6 +451,31 @@ pub fn export_to_file(
         };
         pager = next;
         summary.requests += 1;
+        // Paging by number is only sound while the report stays the same. If the provider now
+        // counts a different total than when the checkpoint was written, pages have shifted:
+        // continuing could skip or repeat transactions, so start again from page 1.
+        let resumed_first = summary.requests == 1 && summary.resumed_from_page.is_some();
+        if resumed_first && let Some(expected) = checkpoint.total_transactions {
+            let now = page
+                .as_ref()
+                .map_or(checkpoint.transactions_written, |p| p.total_transactions);
+            if now != expected {
+                eprintln!(
+                    "warning: the report changed since the checkpoint ({expected} transactions then, {now} now); starting over"
+                );
+                checkpoint = start_over(
+                    &mut partial,
+                    &partial_path,
+                    &checkpoint_path,
+                    key.clone(),
+                    format,
+                )?;
+                summary.resumed_from_page = None;
+                pager = client.transactions(query.clone())?;
+                progress.start_at(0);
+                continue;
+            }
+        }
         match page {
             None => checkpoint.complete = true,
             Some(page) => {

@@ -191,6 +191,41 @@ fn csv_export_stopped_twice_resumes_with_one_header_and_no_duplicates() {
 }
 
 #[test]
+fn export_starts_over_when_the_report_changed_under_its_checkpoint() {
+    let sandbox = sandbox(300, 2);
+    let home = TempDir::new("changed");
+    let (start, end) = (days_ago(2), format!("{}T23:59", days_ago(1)));
+    let mut args = export_args("report.jsonl", &start, &end);
+    args.extend(["--stop-after-pages".to_owned(), "2".to_owned()]);
+    let output = run(paywire_for(&sandbox, home.path()).args(&args));
+    assert_eq!(code(&output), 75, "{}", stderr(&output));
+
+    // Page boundaries move when the provider's data changes.
+    sandbox
+        .set_config(paywire_sandbox::SandboxConfig {
+            reporting_per_day: Some(250),
+            ..Default::default()
+        })
+        .unwrap();
+    let output =
+        run(paywire_for(&sandbox, home.path()).args(export_args("report.jsonl", &start, &end)));
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("starting over"),
+        "{}",
+        stderr(&output)
+    );
+    let summary = json(&stdout(&output));
+    assert!(summary["resumed_from_page"].is_null());
+    let ids = jsonl_ids(&home.path().join("report.jsonl"));
+    assert_eq!(
+        ids.len() as u64,
+        summary["total_transactions"].as_u64().unwrap()
+    );
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
+}
+
+#[test]
 fn export_to_stdout_streams_jsonl() {
     let sandbox = sandbox(200, 2);
     let home = TempDir::new("stdout");
@@ -663,4 +698,47 @@ fn demo_completes_offline_in_under_a_minute() {
         );
     }
     assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+// ---------------------------------------------------------------------------------------------
+// `paywire sandbox` serves until stopped.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn sandbox_command_serves_and_prints_ready_to_use_settings() {
+    use std::io::BufRead as _;
+    let home = TempDir::new("serve");
+    let mut child = paywire(home.path())
+        .args([
+            "--json",
+            "sandbox",
+            "--port",
+            "0",
+            "--reporting-per-day",
+            "5",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let banner = json(&line);
+    assert!(
+        banner["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+    let mut command = paywire(home.path());
+    for (key, value) in banner["env"].as_object().unwrap() {
+        command.env(key, value.as_str().unwrap());
+    }
+    let output = run(command.args(["--json", "license"]));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(json(&stdout(&output))["features"].is_array());
 }
