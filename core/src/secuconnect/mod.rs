@@ -510,7 +510,9 @@ impl Client {
 
 fn api_headers(token: &Secret, has_body: bool) -> Result<HeaderMap, Error> {
     let mut headers = HeaderMap::new();
-    let mut auth = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+    // The header text is a credential too: keep it in a Secret so it is wiped when dropped.
+    let value = Secret::new(format!("Bearer {}", token.expose()));
+    let mut auth = HeaderValue::from_str(value.expose()).map_err(|_| {
         Error::decode(
             Provider::Secuconnect,
             "the access token contains characters not allowed in a header",
@@ -529,6 +531,22 @@ fn api_headers(token: &Secret, has_body: bool) -> Result<HeaderMap, Error> {
         );
     }
     Ok(headers)
+}
+
+/// An object id that goes into a URL path (`STX_...`, `PCI_...`): letters, digits, `_`
+/// and `-` only, so no id can reach another endpoint (`..`, `/`, `?`).
+pub(crate) fn check_path_id(field: &str, id: &str) -> Result<(), Error> {
+    validate::length(field, id, 1, 64)?;
+    if let Some(bad) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+    {
+        return Err(Error::validation(
+            field,
+            format!("may contain only letters, digits, _ and - (found {bad:?})"),
+        ));
+    }
+    Ok(())
 }
 
 /// Percent-encodes one path segment (ids come from callers).

@@ -217,7 +217,7 @@ fn transactions_from_cancel(raw: Value, id: &str) -> Result<Vec<PaymentTransacti
 }
 
 fn check_id(id: &str) -> Result<(), Error> {
-    validate::id("id", id, 1, 64)
+    super::check_path_id("id", id)
 }
 
 impl Client {

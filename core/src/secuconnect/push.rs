@@ -166,7 +166,7 @@ impl Client {
             .map(str::to_owned)
             .collect();
         for id in &ids {
-            crate::validate::id("id", id, 1, 64)?;
+            super::check_path_id("id", id)?;
         }
         self.spawn(move |client| async move {
             let mut transactions = Vec::with_capacity(ids.len());

@@ -674,7 +674,7 @@ impl SmartTransaction {
 }
 
 fn check_id(id: &str) -> Result<(), Error> {
-    validate::id("id", id, 1, 64)
+    super::check_path_id("id", id)
 }
 
 /// The message added to errors whose outcome is unknown, naming how to find out.
@@ -1049,7 +1049,8 @@ impl SmartTransactionPager {
         self.total = Some(page.total);
         let fetched = page.items.len() as u64;
         self.offset = offset + fetched;
-        if fetched == 0 || fetched < count || self.offset >= page.total {
+        // The total decides, not a short page: the server may serve less than asked.
+        if fetched == 0 || self.offset >= page.total {
             self.done = true;
         }
         if fetched == 0 {

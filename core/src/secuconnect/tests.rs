@@ -456,6 +456,15 @@ async fn invalid_input_fails_before_anything_is_sent() {
     );
 
     assert_eq!(field(client.get_smart_transaction("STX/../x").await), "id");
+    assert_eq!(field(client.cancel_smart_transaction("..").await), "id");
+    assert_eq!(
+        client
+            .get_payment_transaction("PCI_1?x=1")
+            .await
+            .unwrap_err()
+            .field(),
+        Some("id")
+    );
     assert_eq!(
         field(
             client
@@ -1002,4 +1011,31 @@ async fn blocking_twin_refuses_inside_an_async_runtime() {
     let error = blocking.get_smart_transaction("STX_1").unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Configuration);
     assert!(script.requests().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn short_pages_do_not_end_the_listing_early() {
+    // The server serves at most 2 per page, whatever we ask for.
+    let fake = fake(|request, _| {
+        let mut capped = request.clone();
+        let offset = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "offset")
+            .map(|(_, v)| v.into_owned())
+            .unwrap();
+        capped
+            .url
+            .set_query(Some(&format!("count=2&offset={offset}")));
+        list_answer(&capped, 5)
+    });
+    let mut pager = client(&fake.script)
+        .smart_transactions(SmartTransactionQuery::default())
+        .unwrap();
+    let mut count = 0;
+    while pager.next_transaction().await.unwrap().is_some() {
+        count += 1;
+    }
+    assert_eq!(count, 5);
+    assert_eq!(fake.api_requests().len(), 3);
 }
