@@ -41,6 +41,11 @@ async fn orders() {
     assert_eq!(r.status(), 409);
     assert_eq!(sb.stats()["duplicates"]["orders"], 1);
     assert_eq!(sb.stats()["effects"]["orders_created"], 1);
+    // A different order reusing the id is a conflict, not a duplicate of the same order.
+    let other = json!({"id": "MERCHANT_GENERATED_ORDER_ID", "currency": "USD", "sub_total_cents": 100, "total_cents": 100,
+        "items": [{"description": "Again", "amount_cents": 100}]});
+    assert_eq!(post(other, SEKUREPAY_API_KEY).await.unwrap().status(), 409);
+    assert_eq!(sb.stats()["duplicates"]["orders"], 1);
 
     // Quantities multiply the unit amount.
     let q = json!({"id": "q-1", "currency": "CHF", "sub_total_cents": 3000, "total_cents": 3000,

@@ -186,16 +186,7 @@ pub fn create(app: &Arc<App>, req: &ApiRequest) -> Reply {
             &json!({"error": "unprocessable_entity", "message": "The order totals do not add up", "details": mismatch}),
         );
     }
-    let mut st = lock(&app.sekure);
-    if st.orders.contains_key(&id) {
-        // Refused, so nothing was created twice: not a duplicate order.
-        return error(
-            409,
-            "conflict",
-            &format!("An order with id {id} already exists"),
-        );
-    }
-    let order = json!({
+    let mut order = json!({
         "id": id,
         "status": "created",
         "currency": currency,
@@ -205,8 +196,25 @@ pub fn create(app: &Arc<App>, req: &ApiRequest) -> Reply {
         "total_cents": total,
         "items": items,
         "taxes": taxes,
-        "created_at": fmt_secu(app.clock.now()),
     });
+    let mut st = lock(&app.sekure);
+    if let Some(existing) = st.orders.get(&id) {
+        // 409 either way. The same order sent again (a blind client retry) is a logical
+        // duplicate; a different order that reuses the id is only a conflict.
+        let mut same = existing.clone();
+        if let Value::Object(m) = &mut same {
+            m.remove("created_at");
+        }
+        if same == order {
+            inc(&app.stats.duplicates.orders);
+        }
+        return error(
+            409,
+            "conflict",
+            &format!("An order with id {id} already exists"),
+        );
+    }
+    order["created_at"] = fmt_secu(app.clock.now()).into();
     st.orders.insert(id, order.clone());
     inc(&app.stats.effects.orders_created);
     Reply::json(201, &order)
