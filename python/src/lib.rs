@@ -8,11 +8,13 @@ mod bridge;
 mod client;
 mod convert;
 mod errors;
+mod links;
 mod logging;
 mod money;
 mod record;
 mod saferpay;
 mod sandbox;
+mod sekurepay;
 
 use pyo3::prelude::*;
 
@@ -87,6 +89,8 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<money::Money>()?;
     m.add_class::<bridge::Start>()?;
     saferpay::register(m)?;
+    links::register(m)?;
+    sekurepay::register(m)?;
     sandbox::register(m)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(_log_level, m)?)?;

@@ -12,6 +12,7 @@ use paywire::saferpay as core;
 use crate::client::{dual_client, request_options};
 use crate::convert::{self, container, timestamp};
 use crate::money::{self, Money};
+use crate::links::PaymentLink;
 use crate::record::record;
 use crate::bridge::{self, Nothing};
 use crate::errors;
@@ -137,6 +138,194 @@ record! {
     }
     raw = |v| &v.raw;
     repr [id, r#type, status, amount, order_id, date];
+}
+
+record! {
+    /// A transaction of the JSON API.
+    pub struct Transaction("Transaction") wraps core::Transaction;
+    fields {
+        id: String = |v| v.id.clone();
+        /// `PAYMENT` or `REFUND` (or a newer value).
+        r#type: String = |v| v.transaction_type.as_str().to_owned();
+        /// `AUTHORIZED`, `CAPTURED`, `PENDING`, `CANCELED` (or a newer value).
+        status: String = |v| v.status.as_str().to_owned();
+        amount: Money = |v| Money(v.amount);
+        order_id: Option<String> = |v| v.order_id.clone();
+        capture_id: Option<String> = |v| v.capture_id.clone();
+        date: Option<String> = |v| v.date.clone();
+        six_transaction_reference: Option<String> = |v| v.six_transaction_reference.clone();
+        acquirer_name: Option<String> = |v| v.acquirer_name.clone();
+        acquirer_reference: Option<String> = |v| v.acquirer_reference.clone();
+        approval_code: Option<String> = |v| v.approval_code.clone();
+    }
+    repr [id, r#type, status, amount, order_id, capture_id];
+}
+
+record! {
+    /// A card (masked).
+    pub struct Card("Card") wraps core::Card;
+    fields {
+        masked_number: Option<String> = |v| v.masked_number.clone();
+        exp_year: Option<i32> = |v| v.exp_year;
+        exp_month: Option<u32> = |v| v.exp_month;
+        holder_name: Option<String> = |v| v.holder_name.clone();
+        country_code: Option<String> = |v| v.country_code.clone();
+        holder_segment: Option<String> = |v| v.holder_segment.clone();
+        funding_source: Option<String> = |v| v.funding_source.clone();
+    }
+    repr [masked_number, exp_month, exp_year];
+}
+
+record! {
+    /// A bank account.
+    pub struct BankAccount("BankAccount") wraps core::BankAccount;
+    fields {
+        iban: Option<String> = |v| v.iban.clone();
+        holder_name: Option<String> = |v| v.holder_name.clone();
+        bic: Option<String> = |v| v.bic.clone();
+        bank_name: Option<String> = |v| v.bank_name.clone();
+        country_code: Option<String> = |v| v.country_code.clone();
+    }
+    repr [iban, bank_name];
+}
+
+record! {
+    /// A PayPal account.
+    pub struct PayPalAccount("PayPalAccount") wraps core::PayPalAccount;
+    fields {
+        payer_id: Option<String> = |v| v.payer_id.clone();
+        email: Option<String> = |v| v.email.clone();
+        seller_protection_status: Option<String> = |v| v.seller_protection_status.clone();
+    }
+    repr [payer_id, email];
+}
+
+record! {
+    /// How the payer paid.
+    pub struct PaymentMeans("PaymentMeans") wraps core::PaymentMeans;
+    fields {
+        payment_method: Option<String> = |v| v.payment_method.as_ref().map(|m| m.as_str().to_owned());
+        brand_name: Option<String> = |v| v.brand_name.clone();
+        display_text: Option<String> = |v| v.display_text.clone();
+        card: Option<Card> = |v| v.card.clone().map(Card);
+        bank_account: Option<BankAccount> = |v| v.bank_account.clone().map(BankAccount);
+        paypal: Option<PayPalAccount> = |v| v.paypal.clone().map(PayPalAccount);
+        wallet: Option<String> = |v| v.wallet.clone();
+    }
+    repr [payment_method, brand_name, display_text];
+}
+
+record! {
+    /// 3-D Secure details.
+    pub struct ThreeDs("ThreeDs") wraps core::ThreeDs;
+    fields {
+        authenticated: Option<bool> = |v| v.authenticated;
+        xid: Option<String> = |v| v.xid.clone();
+        authentication_type: Option<String> = |v| v.authentication_type.clone();
+        version: Option<String> = |v| v.version.clone();
+    }
+    repr [authenticated, version];
+}
+
+record! {
+    /// Who is liable for the payment.
+    pub struct Liability("Liability") wraps core::Liability;
+    fields {
+        liability_shift: bool = |v| v.liability_shift;
+        /// `MERCHANT` or `THREEDS` (or a newer value).
+        liable_entity: String = |v| v.liable_entity.as_str().to_owned();
+        in_psd2_scope: Option<String> = |v| v.in_psd2_scope.clone();
+        three_ds: Option<ThreeDs> = |v| v.three_ds.clone().map(ThreeDs);
+    }
+    repr [liability_shift, liable_entity];
+}
+
+record! {
+    /// The result of an alias registration.
+    pub struct RegistrationResult("RegistrationResult") wraps core::RegistrationResult;
+    fields {
+        success: bool = |v| v.success;
+        alias_id: Option<String> = |v| v.alias_id.clone();
+        alias_lifetime: Option<i64> = |v| v.alias_lifetime;
+        error_name: Option<String> = |v| v.error_name.clone();
+        error_message: Option<String> = |v| v.error_message.clone();
+    }
+    repr [success, alias_id];
+}
+
+record! {
+    /// A payment: the transaction, how it was paid and who is liable.
+    pub struct Payment("Payment") wraps core::Payment;
+    fields {
+        transaction: Transaction = |v| Transaction(v.transaction.clone());
+        payment_means: PaymentMeans = |v| PaymentMeans(v.payment_means.clone());
+        liability: Option<Liability> = |v| v.liability.clone().map(Liability);
+        registration_result: Option<RegistrationResult> = |v| v.registration_result.clone().map(RegistrationResult);
+    }
+    raw = |v| &v.raw;
+    repr [transaction];
+}
+
+record! {
+    /// A payment page session: redirect the payer to `redirect_url`.
+    pub struct PaymentPageSession("PaymentPageSession") wraps core::PaymentPageSession;
+    fields {
+        token: String = |v| v.token.clone();
+        expiration: Option<String> = |v| v.expiration.clone();
+        redirect_url: String = |v| v.redirect_url.clone();
+    }
+    raw = |v| &v.raw;
+    repr [token, redirect_url, expiration];
+}
+
+record! {
+    /// The result of a capture.
+    pub struct Capture("Capture") wraps core::Capture;
+    fields {
+        capture_id: Option<String> = |v| v.capture_id.clone();
+        status: String = |v| v.status.as_str().to_owned();
+        date: Option<String> = |v| v.date.clone();
+    }
+    raw = |v| &v.raw;
+    repr [capture_id, status, date];
+}
+
+record! {
+    /// The result of a cancel.
+    pub struct Cancellation("Cancellation") wraps core::Cancellation;
+    fields {
+        transaction_id: String = |v| v.transaction_id.clone();
+        order_id: Option<String> = |v| v.order_id.clone();
+        date: Option<String> = |v| v.date.clone();
+    }
+    raw = |v| &v.raw;
+    repr [transaction_id, order_id, date];
+}
+
+record! {
+    /// The status of a pending capture (`assert_capture`).
+    pub struct CaptureStatus("CaptureStatus") wraps core::CaptureStatus;
+    fields {
+        transaction_id: String = |v| v.transaction_id.clone();
+        status: String = |v| v.status.as_str().to_owned();
+        date: Option<String> = |v| v.date.clone();
+        order_id: Option<String> = |v| v.order_id.clone();
+    }
+    raw = |v| &v.raw;
+    repr [transaction_id, status, date];
+}
+
+record! {
+    /// The status of a pending refund (`assert_refund`).
+    pub struct RefundStatus("RefundStatus") wraps core::RefundStatus;
+    fields {
+        transaction_id: String = |v| v.transaction_id.clone();
+        status: String = |v| v.status.as_str().to_owned();
+        date: Option<String> = |v| v.date.clone();
+        order_id: Option<String> = |v| v.order_id.clone();
+    }
+    raw = |v| &v.raw;
+    repr [transaction_id, status, date];
 }
 
 /// Saferpay client with blocking methods (the GIL is released while a call is in flight).
@@ -599,6 +788,156 @@ dual_client! {
                     .map(|()| Nothing)
             })
         }
+        /// Starts a payment page session; redirect the payer to `redirect_url`.
+        fn initialize_payment_page(
+            amount: &Bound<'_, PyAny>,
+            order_id: String,
+            description: String,
+            return_url: String,
+            success_notify_url: Option<String>,
+            fail_notify_url: Option<String>,
+            payment_methods: Option<Vec<String>>,
+            payer: Option<&Bound<'_, PyAny>>,
+            pre_auth: bool,
+            terminal_id: Option<String>,
+            wallets: Option<Vec<String>>,
+            billing_address_form: Option<&Bound<'_, PyAny>>,
+            order: Option<&Bound<'_, PyAny>>,
+            register_alias: Option<&Bound<'_, PyAny>>,
+            condition: Option<String>,
+            config_set: Option<String>,
+            payer_note: Option<String>,
+        ) -> PaymentPageSession
+        [amount, order_id, description, return_url, success_notify_url=None, fail_notify_url=None, payment_methods=None, payer=None, pre_auth=false, terminal_id=None, *, wallets=None, billing_address_form=None, order=None, register_alias=None, condition=None, config_set=None, payer_note=None]
+        |_py, client| {
+            let mut request = core::InitializePaymentPage::new(
+                money::extract("amount", amount)?,
+                order_id,
+                description,
+                return_url,
+            );
+            request.success_notify_url = success_notify_url;
+            request.fail_notify_url = fail_notify_url;
+            request.payment_methods = payment_methods
+                .unwrap_or_default()
+                .iter()
+                .map(|m| core::PaymentMethod::from(m.as_str()))
+                .collect();
+            request.wallets = wallets
+                .unwrap_or_default()
+                .iter()
+                .map(|w| core::Wallet::from(w.as_str()))
+                .collect();
+            request.payer = container("payer", payer)?;
+            request.pre_auth = pre_auth;
+            request.terminal_id = terminal_id;
+            request.billing_address_form = container("billing_address_form", billing_address_form)?;
+            request.order = container("order", order)?;
+            request.register_alias = container("register_alias", register_alias)?;
+            request.condition = condition;
+            request.config_set = config_set;
+            request.payer_note = payer_note;
+            Ok(async move { client.initialize_payment_page(request).await.map(PaymentPageSession) })
+        }
+
+        /// Reads the outcome of a payment page session once the payer is back.
+        fn assert_payment_page(token: String) -> Payment
+        [token]
+        |_py, client| {
+            Ok(async move { client.assert_payment_page(&token).await.map(Payment) })
+        }
+
+        /// The outcome behind a notification or return URL (its token), like `assert_payment_page`.
+        fn payment_outcome(token: String) -> Payment
+        [token]
+        |_py, client| {
+            Ok(async move { client.payment_outcome(&token).await.map(Payment) })
+        }
+
+        /// Captures an authorized transaction (all of it, or `amount`).
+        fn capture(transaction_id: String, amount: Option<&Bound<'_, PyAny>>) -> Capture
+        [transaction_id, amount=None]
+        |_py, client| {
+            let amount = match amount {
+                Some(a) if !a.is_none() => Some(money::extract("amount", a)?),
+                _ => None,
+            };
+            Ok(async move { client.capture(&transaction_id, amount).await.map(Capture) })
+        }
+
+        /// Cancels an authorized, uncaptured transaction.
+        fn cancel(transaction_id: String) -> Cancellation
+        [transaction_id]
+        |_py, client| {
+            Ok(async move { client.cancel(&transaction_id).await.map(Cancellation) })
+        }
+
+        /// Refunds (part of) a capture; the result is a `REFUND` transaction to capture.
+        fn refund(
+            capture_id: String,
+            amount: &Bound<'_, PyAny>,
+            order_id: Option<String>,
+            description: Option<String>,
+            payer_note: Option<String>,
+            restrict_refund_amount_to_captured_amount: bool,
+        ) -> Payment
+        [capture_id, amount, order_id=None, description=None, *, payer_note=None, restrict_refund_amount_to_captured_amount=false]
+        |_py, client| {
+            let mut request = core::Refund::new(capture_id, money::extract("amount", amount)?);
+            request.order_id = order_id;
+            request.description = description;
+            request.payer_note = payer_note;
+            request.restrict_refund_amount_to_captured_amount = restrict_refund_amount_to_captured_amount;
+            Ok(async move { client.refund(request).await.map(Payment) })
+        }
+
+        /// Reads a transaction's current state.
+        fn inquire(transaction_id: String) -> Payment
+        [transaction_id]
+        |_py, client| {
+            Ok(async move { client.inquire(&transaction_id).await.map(Payment) })
+        }
+
+        /// The status of a pending capture.
+        fn assert_capture(capture_id: String) -> CaptureStatus
+        [capture_id]
+        |_py, client| {
+            Ok(async move { client.assert_capture(&capture_id).await.map(CaptureStatus) })
+        }
+
+        /// The status of a pending refund.
+        fn assert_refund(transaction_id: String) -> RefundStatus
+        [transaction_id]
+        |_py, client| {
+            Ok(async move { client.assert_refund(&transaction_id).await.map(RefundStatus) })
+        }
+
+        /// A provider-neutral payment link (a Secure PayGate offer; 7 days unless `expires_at`).
+        fn create_payment_link(
+            amount: &Bound<'_, PyAny>,
+            order_id: String,
+            description: String,
+            expires_at: Option<&Bound<'_, PyAny>>,
+        ) -> PaymentLink
+        [amount, order_id, description, expires_at=None]
+        |_py, client| {
+            let request = crate::links::create_request(amount, order_id, description, expires_at)?;
+            Ok(async move { client.create_payment_link(request).await.map(PaymentLink) })
+        }
+
+        /// Reads a payment link.
+        fn get_payment_link(id: String) -> PaymentLink
+        [id]
+        |_py, client| {
+            Ok(async move { client.get_payment_link(&id).await.map(PaymentLink) })
+        }
+
+        /// Withdraws a payment link and returns it as it stands afterwards.
+        fn cancel_payment_link(id: String) -> PaymentLink
+        [id]
+        |_py, client| {
+            Ok(async move { client.cancel_payment_link(&id).await.map(PaymentLink) })
+        }
     }
 }
 
@@ -615,5 +954,19 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ReportedTransaction>()?;
     m.add_class::<TransactionIterator>()?;
     m.add_class::<AsyncTransactionIterator>()?;
+    m.add_class::<Transaction>()?;
+    m.add_class::<Card>()?;
+    m.add_class::<BankAccount>()?;
+    m.add_class::<PayPalAccount>()?;
+    m.add_class::<PaymentMeans>()?;
+    m.add_class::<ThreeDs>()?;
+    m.add_class::<Liability>()?;
+    m.add_class::<RegistrationResult>()?;
+    m.add_class::<Payment>()?;
+    m.add_class::<PaymentPageSession>()?;
+    m.add_class::<Capture>()?;
+    m.add_class::<Cancellation>()?;
+    m.add_class::<CaptureStatus>()?;
+    m.add_class::<RefundStatus>()?;
     Ok(())
 }

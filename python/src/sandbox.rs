@@ -9,6 +9,7 @@ use pyo3::types::PyType;
 use paywire_sandbox::credentials;
 
 use crate::saferpay::{AsyncSaferpayClient, SaferpayClient};
+use crate::sekurepay::{self, AsyncSekurePayClient, SekurePayClient};
 use crate::{bridge, convert, errors};
 
 static SANDBOX_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -97,6 +98,15 @@ impl Sandbox {
         Ok(builder)
     }
 
+    fn sekurepay(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<paywire::sekurepay::Client> {
+        sekurepay::build(
+            credentials::SEKUREPAY_API_KEY.to_owned(),
+            Some(format!("{}/sekurepay/api/v1", self.url)),
+            timeout,
+            max_retries,
+        )
+    }
+
     fn saferpay(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<paywire::saferpay::Client> {
         self.client_builder(timeout, max_retries)?
             .build()
@@ -182,6 +192,36 @@ impl Sandbox {
         max_retries: Option<u32>,
     ) -> PyResult<AsyncSaferpayClient> {
         bridge::guard(|| self.saferpay(timeout, max_retries).map(AsyncSaferpayClient::wrap))
+    }
+
+    /// A sync SekurePay client configured for this sandbox.
+    #[pyo3(signature = (*, timeout=None, max_retries=None))]
+    fn sekurepay_client(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<SekurePayClient> {
+        bridge::guard(|| self.sekurepay(timeout, max_retries).map(SekurePayClient::wrap))
+    }
+
+    /// An async SekurePay client configured for this sandbox.
+    #[pyo3(signature = (*, timeout=None, max_retries=None))]
+    fn async_sekurepay_client(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<AsyncSekurePayClient> {
+        bridge::guard(|| self.sekurepay(timeout, max_retries).map(AsyncSekurePayClient::wrap))
+    }
+
+    /// Acts as the payer on a payment link of either provider (`saferpay`: the offer page,
+    /// `secuconnect`: the checkout page): ``success`` or a failure outcome.
+    #[pyo3(signature = (provider, id, outcome="success"))]
+    fn pay_payment_link<'py>(&self, py: Python<'py>, provider: &str, id: String, outcome: &str) -> PyResult<Bound<'py, PyAny>> {
+        let value = match provider {
+            "saferpay" => self.with(py, |s| s.pay_offer(&id, outcome))?,
+            "secuconnect" => self.with(py, |s| s.complete_smart_transaction(&id, outcome))?,
+            other => {
+                return Err(sandbox_error(py, format!("no payment links on provider {other:?} (saferpay or secuconnect)")));
+            }
+        };
+        convert::json_to_py(py, &value)
     }
 
     /// Acts as the payer on a Secure PayGate offer: ``success``, ``decline`` or ``abort``.
