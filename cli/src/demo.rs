@@ -271,7 +271,10 @@ fn saferpay_offer(
     n.raw("payer page answer", &page);
 
     let paid = client.get_offer(&offer.offer_id, None)?;
-    let transaction_id = paid.transaction_id.clone().unwrap_or_default();
+    let transaction_id = paid
+        .transaction_id
+        .clone()
+        .ok_or_else(|| CliError::Internal("a paid offer should name its transaction".into()))?;
     n.step(
         "Read it again: paid, and the id of the payment behind it",
         &[
@@ -350,7 +353,10 @@ fn saferpay_lifecycle(
     n.raw("assert answer", &payment.raw);
 
     let capture = client.capture(&tx.id, None)?;
-    let capture_id = capture.capture_id.clone().unwrap_or_default();
+    let capture_id = capture
+        .capture_id
+        .clone()
+        .ok_or_else(|| CliError::Internal("a capture should have a capture id".into()))?;
     n.step(
         "Capture it: now the money moves",
         &[

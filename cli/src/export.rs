@@ -14,7 +14,7 @@ use std::io::{IsTerminal as _, Seek as _, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use paywire::saferpay::{Client, ReportPage, TransactionPager, TransactionQuery};
 use serde::{Deserialize, Serialize};
 
@@ -114,9 +114,17 @@ impl Progress {
             && bar.length() != Some(total)
         {
             if let Ok(style) = ProgressStyle::with_template(
-                "{msg} [{bar:30}] {pos}/{len} transactions, {per_sec}, ETA {eta}",
+                "{msg} [{bar:30}] {pos}/{len} transactions, {rate}, ETA {eta}",
             ) {
-                bar.set_style(style.progress_chars("=> "));
+                let style = style
+                    .with_key(
+                        "rate",
+                        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{:.0}/s", state.per_sec());
+                        },
+                    )
+                    .progress_chars("=> ");
+                bar.set_style(style);
             }
             bar.set_length(total);
         }
