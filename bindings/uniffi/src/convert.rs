@@ -63,12 +63,14 @@ pub(crate) fn request_options(
     timeout: Option<f64>,
     max_retries: Option<i32>,
     request_id: Option<String>,
+    retry_indicator: Option<i32>,
 ) -> Result<paywire::RequestOptions> {
-    Ok(paywire::RequestOptions {
-        timeout: timeout.map(|t| seconds("timeout", t)).transpose()?,
-        max_retries: opt_count("max_retries", max_retries)?,
-        request_id,
-    })
+    let mut options = paywire::RequestOptions::default();
+    options.timeout = timeout.map(|t| seconds("timeout", t)).transpose()?;
+    options.max_retries = opt_count("max_retries", max_retries)?;
+    options.request_id = request_id;
+    options.retry_indicator = opt_count("retry_indicator", retry_indicator)?;
+    Ok(options)
 }
 #[cfg(test)]
 mod tests {

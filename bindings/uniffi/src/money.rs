@@ -3,7 +3,8 @@
 use crate::error::{Result, guard};
 
 /// An amount: integer minor units and an ISO 4217 code. `Money(404, "CHF")` is CHF 4.04.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, uniffi::Record)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Deserialize, uniffi::Record)]
+#[serde(deny_unknown_fields)]
 pub struct Money {
     pub minor: i64,
     pub currency: String,

@@ -170,16 +170,19 @@ impl SaferpayClient {
         guard(|| Ok(SaferpayClient::wrap(core::Client::from_env()?)))
     }
 
-    /// A view of this client (same connection pool) whose calls use these overrides.
-    #[uniffi::method(default(timeout = None, max_retries = None, request_id = None))]
+    /// A view of this client (same connection pool) whose calls use these overrides. A
+    /// caller-chosen `request_id` makes a call safely repeatable across restarts; pass
+    /// `retry_indicator` (one more than the last one used) when repeating it.
+    #[uniffi::method(default(timeout = None, max_retries = None, request_id = None, retry_indicator = None))]
     pub fn with_options(
         &self,
         timeout: Option<f64>,
         max_retries: Option<i32>,
         request_id: Option<String>,
+        retry_indicator: Option<i32>,
     ) -> Result<Arc<SaferpayClient>> {
         guard(|| {
-            let options = convert::request_options(timeout, max_retries, request_id)?;
+            let options = convert::request_options(timeout, max_retries, request_id, retry_indicator)?;
             Ok(SaferpayClient::wrap(self.client.with_options(options)))
         })
     }

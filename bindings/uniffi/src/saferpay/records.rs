@@ -3,15 +3,48 @@
 
 use paywire::saferpay as core;
 
-use crate::error::Result;
+use crate::error::{Result, guard};
 use crate::money::{Money, opt_money};
 
 fn raw_json(value: &serde_json::Value) -> String {
     value.to_string()
 }
 
+/// Decodes an input record from snake_case JSON with the core's decoder, so a wrong key or type
+/// is a validation error naming the path (`payer.billing_address.email`), as in every language.
+fn from_json<T: serde::de::DeserializeOwned>(json: &str, field: &str) -> Result<T> {
+    let value: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| paywire::Error::validation(field, format!("is not valid JSON ({e})")))?;
+    Ok(paywire::input::from_json(field, value)?)
+}
+
+/// A `Payer` from snake_case JSON (`{"language_code": "de", "billing_address": {...}}`).
+#[uniffi::export(default(field = "payer"))]
+pub fn payer_from_json(json: String, field: String) -> Result<Payer> {
+    guard(|| from_json(&json, &field))
+}
+
+/// An `Address` from snake_case JSON.
+#[uniffi::export(default(field = "address"))]
+pub fn address_from_json(json: String, field: String) -> Result<Address> {
+    guard(|| from_json(&json, &field))
+}
+
+/// A `BillingAddressForm` from snake_case JSON.
+#[uniffi::export(default(field = "billing_address_form"))]
+pub fn billing_address_form_from_json(json: String, field: String) -> Result<BillingAddressForm> {
+    guard(|| from_json(&json, &field))
+}
+
+/// An `Order` from snake_case JSON (`{"items": [{"name": "Book", "unit_price": {"minor": 100, "currency": "CHF"}}]}`).
+#[uniffi::export(default(field = "order"))]
+pub fn order_from_json(json: String, field: String) -> Result<Order> {
+    guard(|| from_json(&json, &field))
+}
+
 /// A postal address (billing or delivery). Every field is optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, uniffi::Record)]
+#[serde(default, deny_unknown_fields)]
 pub struct Address {
     #[uniffi(default)]
     pub first_name: Option<String>,
@@ -68,7 +101,8 @@ impl From<Address> for core::Address {
 
 /// The payer. Offers accept language, IP addresses and a billing address; payment pages also
 /// an id and a delivery address.
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, uniffi::Record)]
+#[serde(default, deny_unknown_fields)]
 pub struct Payer {
     #[uniffi(default)]
     pub id: Option<String>,
@@ -98,13 +132,15 @@ impl From<Payer> for core::Payer {
 }
 
 /// Whether (and which) address fields the payment page asks the payer for.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, uniffi::Record)]
+#[serde(deny_unknown_fields)]
 pub struct BillingAddressForm {
     /// `NONE`, `SAFERPAY` or `PREFER_PAYMENTMETHOD`.
     pub address_source: String,
     /// Any of `CITY, COMPANY, VATNUMBER, COUNTRY, EMAIL, FIRSTNAME, LASTNAME, PHONE, SALUTATION,
     /// STATE, STREET, ZIP`; empty means Saferpay's default set.
     #[uniffi(default)]
+    #[serde(default)]
     pub mandatory_fields: Vec<String>,
 }
 
@@ -118,13 +154,15 @@ impl From<BillingAddressForm> for core::BillingAddressForm {
 }
 
 /// Order details (mandatory for Klarna).
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, uniffi::Record)]
+#[serde(default, deny_unknown_fields)]
 pub struct Order {
     pub items: Vec<OrderItem>,
 }
 
 /// One order line. Money fields must be in the payment currency.
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, uniffi::Record)]
+#[serde(default, deny_unknown_fields)]
 pub struct OrderItem {
     #[uniffi(default)]
     pub item_type: Option<String>,

@@ -9,10 +9,7 @@ import java.time.OffsetDateTime
 import java.time.ZoneOffset
 import java.time.format.DateTimeFormatter
 import java.time.temporal.ChronoUnit
-import kotlin.reflect.KClass
 import kotlin.reflect.full.memberProperties
-import kotlin.reflect.full.primaryConstructor
-import kotlin.reflect.jvm.jvmErasure
 
 /**
  * Runs one shared scenario (tests/scenarios/README.md) against the embedded sandbox, unchanged.
@@ -95,13 +92,13 @@ class ScenarioRunner(private val sandbox: Sandbox) {
                 orderId = a.str("order_id"),
                 description = a.str("description"),
                 expiresAt = a.str("expires_at"),
-                payer = a.record("payer", Payer::class),
+                payer = a.json("payer")?.let { payerFromJson(it, "payer") },
                 preAuth = a.bool("pre_auth", false),
                 configSet = a.optStr("config_set"),
                 maxPaymentAttempts = a.optInt("max_payment_attempts"),
                 registerAlias = a.bool("register_alias", false),
-                billingAddressForm = a.record("billing_address_form", BillingAddressForm::class),
-                order = a.record("order", Order::class),
+                billingAddressForm = a.json("billing_address_form")?.let { billingAddressFormFromJson(it, "billing_address_form") },
+                order = a.json("order")?.let { orderFromJson(it, "order") },
                 condition = a.optStr("condition"),
                 terminalId = a.optStr("terminal_id"),
             )
@@ -287,7 +284,8 @@ class Args(private val map: Map<*, *>) {
     fun bool(name: String, default: Boolean): Boolean = raw(name)?.let { it as? Boolean ?: fail("'$name' must be a boolean") } ?: default
     fun strList(name: String): List<String> = (raw(name) as? List<*> ?: fail("'$name' must be a list")).map { it as String }
     fun money(name: String): Money = toMoney(raw(name) ?: fail("argument '$name' is required"))
-    fun <T : Any> record(name: String, type: KClass<T>): T? = raw(name)?.let { build(type, it, name) }
+    /** A nested input as snake_case JSON text, for the bindings' `*FromJson` decoders. */
+    fun json(name: String): String? = raw(name)?.let { toJson(it).toString() }
 
     companion object {
         fun toMoney(value: Any): Money {
@@ -295,32 +293,11 @@ class Args(private val map: Map<*, *>) {
             return Money(minor = (m["minor"] as Number).toLong(), currency = m["currency"] as String)
         }
 
-        /**
-         * Builds a generated record from snake_case JSON: constructor parameters by their
-         * camelCase names, recursing into nested records and lists; unknown keys fail.
-         */
-        fun <T : Any> build(type: KClass<T>, value: Any, where: String): T {
-            if (type == Money::class) @Suppress("UNCHECKED_CAST") return toMoney(value) as T
-            val fields = value as? Map<*, *> ?: fail("$where must be an object")
-            val ctor = type.primaryConstructor ?: fail("${type.simpleName} has no constructor")
-            val byName = ctor.parameters.associateBy { it.name }
-            for (key in fields.keys) if (camel(key.toString()) !in byName) fail("$where.$key is not a field of ${type.simpleName}")
-            val args = ctor.parameters.mapNotNull { p ->
-                val key = fields.keys.firstOrNull { camel(it.toString()) == p.name }?.toString() ?: return@mapNotNull null
-                p to convert(p.type.jvmErasure, p.type.arguments.firstOrNull()?.type?.jvmErasure, fields[key], "$where.$key")
-            }.toMap()
-            return ctor.callBy(args)
-        }
-
-        private fun convert(type: KClass<*>, element: KClass<*>?, value: Any?, where: String): Any? = when {
-            value == null -> null
-            type == String::class -> value as String
-            type == Long::class -> (value as Number).toLong()
-            type == Int::class -> (value as Number).toInt()
-            type == Boolean::class -> value as Boolean
-            type == List::class -> (value as List<*>).mapIndexed { i, v -> convert(element!!, null, v, "$where[$i]") }
-            type.isData -> build(type, value, where)
-            else -> fail("$where: cannot build a ${type.simpleName}")
+        fun toJson(value: Any?): Any = when (value) {
+            null -> JSONObject.NULL
+            is Map<*, *> -> JSONObject().also { o -> value.forEach { (k, v) -> o.put(k.toString(), toJson(v)) } }
+            is List<*> -> JSONArray().also { a -> value.forEach { a.put(toJson(it)) } }
+            else -> value
         }
     }
 }
