@@ -12,9 +12,11 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
+pub mod clients;
 pub mod clock;
 pub mod currency;
 pub mod error;
+pub mod inspect;
 pub mod faults;
 pub mod ids;
 pub mod notify;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use paywire::links::CreatePaymentLink;
 use paywire::{Error, Money, saferpay, secuconnect, sekurepay};
-use paywire_sandbox::{Sandbox, credentials};
+use paywire_sandbox::Sandbox;
 use serde_json::{Value, json};
 
 use crate::values::{lookup, matches, substitute};
@@ -19,26 +19,12 @@ pub struct Clients {
 
 impl Clients {
     pub fn for_sandbox(sandbox: &Sandbox) -> Result<Clients, Error> {
-        let saferpay = saferpay::Client::builder()
-            .customer_id(credentials::SAFERPAY_CUSTOMER_ID)
-            .username(credentials::SAFERPAY_USERNAME)
-            .password(credentials::SAFERPAY_PASSWORD)
-            .terminal_id(credentials::SAFERPAY_TERMINAL_ID)
-            .base_url(sandbox.saferpay_base_url())
+        let saferpay = sandbox.saferpay_client_builder().max_retries(2).build()?;
+        let secuconnect = sandbox
+            .secuconnect_client_builder()
             .max_retries(2)
             .build()?;
-        let secuconnect = secuconnect::Client::builder()
-            .client_id(credentials::SECUCONNECT_CLIENT_ID)
-            .client_secret(credentials::SECUCONNECT_CLIENT_SECRET)
-            .contract_id(credentials::SECUCONNECT_CONTRACT_ID)
-            .base_url(sandbox.secuconnect_base_url())
-            .max_retries(2)
-            .build()?;
-        let sekurepay = sekurepay::Client::builder()
-            .api_key(credentials::SEKUREPAY_API_KEY)
-            .base_url(sandbox.sekurepay_base_url())
-            .max_retries(2)
-            .build()?;
+        let sekurepay = sandbox.sekurepay_client_builder().max_retries(2).build()?;
         Ok(Clients {
             saferpay,
             secuconnect,
