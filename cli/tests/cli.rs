@@ -308,6 +308,11 @@ fn snapshot_writes_one_file_per_day_and_a_second_run_makes_no_request() {
         first,
         "a second run must make zero requests"
     );
+    assert_eq!(
+        sandbox.stats()["routes"][REPORT_ROUTE]["max_in_flight"],
+        1,
+        "report calls must be serial"
+    );
     let summary = json(&stdout(&output));
     assert_eq!(summary["requests"], 0);
     assert!(
