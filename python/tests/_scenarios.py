@@ -188,6 +188,7 @@ class Runner:
         self.sandbox = sandbox
         self.mode = mode
         self._clients: Dict[str, Any] = {}
+        self._saved: Dict[str, Any] = {}
 
     def client(self, name: str) -> Any:
         if name not in self._clients:
@@ -200,16 +201,25 @@ class Runner:
 
     # The sync and async paths differ only in how a call is made and an iterator consumed.
     def run(self, scenario: Dict[str, Any]) -> None:
-        if self.mode == "sync":
-            self._run_sync(scenario)
-        else:
-            import asyncio
+        # A matrix runs the scenario once per combination: {"provider": ["saferpay", "secuconnect"]}.
+        combinations: List[Dict[str, Any]] = [{}]
+        for name, values in (scenario.get("matrix") or {}).items():
+            combinations = [dict(c, **{name: v}) for c in combinations for v in values]
+        for initial in combinations:
+            try:
+                if self.mode == "sync":
+                    self._run_sync(scenario, dict(initial))
+                else:
+                    import asyncio
 
-            asyncio.run(self._run_async(scenario))
+                    asyncio.run(self._run_async(scenario, dict(initial)))
+            except ScenarioFailure as failure:
+                if initial:
+                    raise ScenarioFailure(f"{initial}: {failure}") from None
+                raise
 
-    def _run_sync(self, scenario: Dict[str, Any]) -> None:
+    def _run_sync(self, scenario: Dict[str, Any], saved: Dict[str, Any]) -> None:
         self.sandbox.reset()
-        saved: Dict[str, Any] = {}
         for index, step in enumerate(scenario["steps"]):
             with _step_label(index, step):
                 args, outcome = self._prepare(step, saved)
@@ -217,9 +227,8 @@ class Runner:
                     outcome = self._call_sync(step, args)
                 self._check(step, outcome, saved)
 
-    async def _run_async(self, scenario: Dict[str, Any]) -> None:
+    async def _run_async(self, scenario: Dict[str, Any], saved: Dict[str, Any]) -> None:
         self.sandbox.reset()
-        saved: Dict[str, Any] = {}
         for index, step in enumerate(scenario["steps"]):
             with _step_label(index, step):
                 args, outcome = self._prepare(step, saved)
@@ -228,6 +237,7 @@ class Runner:
                 self._check(step, outcome, saved)
 
     def _prepare(self, step: Dict[str, Any], saved: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[Outcome]]:
+        self._saved = saved
         raw_args = substitute(step.get("args", {}), saved, self.sandbox.url)
         try:
             return to_python_args(raw_args), None
@@ -243,7 +253,7 @@ class Runner:
             return method, action, True
         if "client" not in step or "call" not in step:
             raise ScenarioFailure("step has neither client+call nor sandbox")
-        client = self.client(step["client"])
+        client = self.client(str(substitute(step["client"], self._saved, self.sandbox.url)))
         call = step["call"]
         method = getattr(client, call, None)
         if method is None or call.startswith("_"):
@@ -300,7 +310,7 @@ class Runner:
                     raise ScenarioFailure(f"{len(ids) - len(set(ids))} duplicate ids")
         else:
             if "expect" in step:
-                matches(step["expect"], outcome.value, "result")
+                matches(substitute(step["expect"], saved, self.sandbox.url), outcome.value, "result")
             for name, path in (step.get("save") or {}).items():
                 saved[name] = lookup(outcome.value, path)
         if "expect_stats" in step:

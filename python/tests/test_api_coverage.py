@@ -34,16 +34,8 @@ PROVIDERS = {
     "SekurePayClient": ("SekurePayClient", "AsyncSekurePayClient"),
 }
 
-# Methods of API.md whose core implementation has not landed yet (see the report in the
-# python/README "Status" section). Strict: once a method is implemented this list must shrink.
+# Methods of API.md not bound yet. Strict: once a method is implemented this list must shrink.
 PENDING_IN_CORE = {
-    ("SaferpayClient", name)
-    for name in (
-        "initialize_payment_page", "assert_payment_page", "capture", "cancel", "refund",
-        "inquire", "assert_capture", "assert_refund", "create_payment_link",
-        "get_payment_link", "cancel_payment_link",
-    )
-} | {
     ("SecuconnectClient", name)
     for name in (
         "create_smart_transaction", "get_smart_transaction", "update_smart_transaction",
@@ -51,7 +43,7 @@ PENDING_IN_CORE = {
         "abort_smart_transaction", "smart_transactions", "parse_push", "device_authorize",
         "device_poll", "create_payment_link", "get_payment_link", "cancel_payment_link",
     )
-} | {("SekurePayClient", name) for name in ("create_order", "get_order")}
+}
 
 
 def api_methods() -> List[Tuple[str, str]]:

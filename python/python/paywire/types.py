@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, List, TypedDict
 if TYPE_CHECKING:
     from ._native import Money
 
-__all__ = ["AddressDict", "PayerDict", "BillingAddressFormDict", "OrderItemDict", "OrderDict"]
+__all__ = [
+    "AddressDict",
+    "PayerDict",
+    "BillingAddressFormDict",
+    "OrderItemDict",
+    "OrderDict",
+    "RegisterAliasDict",
+    "SekurePayItemDict",
+    "SekurePayTaxDict",
+]
 
 
 class AddressDict(TypedDict, total=False):
@@ -78,3 +87,32 @@ class OrderDict(TypedDict):
     """Order details."""
 
     items: List[OrderItemDict]
+
+
+class _RegisterAliasRequired(TypedDict):
+    id_generator: str
+
+
+class RegisterAliasDict(_RegisterAliasRequired, total=False):
+    """Alias registration on a payment page: ``MANUAL`` (with ``id``), ``RANDOM``, ``RANDOM_UNIQUE``."""
+
+    id: str
+    lifetime: int
+
+
+class _SekurePayItemRequired(TypedDict):
+    description: str
+    amount_cents: int
+
+
+class SekurePayItemDict(_SekurePayItemRequired, total=False):
+    """A SekurePay order line: unit amount in minor units, quantity (default 1)."""
+
+    quantity: int
+
+
+class SekurePayTaxDict(TypedDict):
+    """A SekurePay tax line in minor units."""
+
+    description: str
+    amount_cents: int
