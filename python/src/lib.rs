@@ -14,6 +14,7 @@ mod money;
 mod record;
 mod saferpay;
 mod sandbox;
+mod secuconnect;
 mod sekurepay;
 
 use pyo3::prelude::*;
@@ -91,6 +92,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     saferpay::register(m)?;
     links::register(m)?;
     sekurepay::register(m)?;
+    secuconnect::register(m)?;
     sandbox::register(m)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(_log_level, m)?)?;

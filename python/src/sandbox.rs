@@ -9,6 +9,7 @@ use pyo3::types::PyType;
 use paywire_sandbox::credentials;
 
 use crate::saferpay::{AsyncSaferpayClient, SaferpayClient};
+use crate::secuconnect::{self, AsyncSecuconnectClient, SecuconnectClient};
 use crate::sekurepay::{self, AsyncSekurePayClient, SekurePayClient};
 use crate::{bridge, convert, errors};
 
@@ -96,6 +97,18 @@ impl Sandbox {
             builder = builder.max_retries(max_retries);
         }
         Ok(builder)
+    }
+
+    fn secuconnect(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<paywire::secuconnect::Client> {
+        secuconnect::build(
+            credentials::SECUCONNECT_CLIENT_ID.to_owned(),
+            credentials::SECUCONNECT_CLIENT_SECRET.to_owned(),
+            "testing",
+            Some(credentials::SECUCONNECT_CONTRACT_ID.to_owned()),
+            Some(self.url.clone()),
+            timeout,
+            max_retries,
+        )
     }
 
     fn sekurepay(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<paywire::sekurepay::Client> {
@@ -192,6 +205,22 @@ impl Sandbox {
         max_retries: Option<u32>,
     ) -> PyResult<AsyncSaferpayClient> {
         bridge::guard(|| self.saferpay(timeout, max_retries).map(AsyncSaferpayClient::wrap))
+    }
+
+    /// A sync secuconnect client configured for this sandbox.
+    #[pyo3(signature = (*, timeout=None, max_retries=None))]
+    fn secuconnect_client(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<SecuconnectClient> {
+        bridge::guard(|| self.secuconnect(timeout, max_retries).map(SecuconnectClient::wrap))
+    }
+
+    /// An async secuconnect client configured for this sandbox.
+    #[pyo3(signature = (*, timeout=None, max_retries=None))]
+    fn async_secuconnect_client(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<AsyncSecuconnectClient> {
+        bridge::guard(|| self.secuconnect(timeout, max_retries).map(AsyncSecuconnectClient::wrap))
     }
 
     /// A sync SekurePay client configured for this sandbox.
