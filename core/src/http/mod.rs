@@ -86,6 +86,9 @@ impl Engine {
         );
         async move {
             let mut attempt: u32 = 0;
+            // Once an attempt may have reached the provider, the call's outcome stays unknown
+            // whatever later attempts answer (a retry refused with 429 does not undo it).
+            let mut maybe_executed = false;
             loop {
                 let request = build(attempt, timeout)?;
                 let method = request.method.clone();
@@ -108,6 +111,7 @@ impl Engine {
                     Ok(value) => return Ok(value),
                     Err(error) => error,
                 };
+                maybe_executed |= may_have_executed(&error);
                 if attempt < max_retries && should_retry(&error, call.safety) {
                     let delay = self.backoff(attempt, retry_after);
                     tracing::warn!(
@@ -121,7 +125,7 @@ impl Engine {
                     attempt += 1;
                     continue;
                 }
-                let error = finalize(error, call.safety, call.request_id, self.provider);
+                let error = finalize(error, call.safety, call.request_id, self.provider, maybe_executed);
                 tracing::info!(kind = error.kind().as_str(), code = error.code().unwrap_or(""), "failed");
                 return Err(error);
             }
@@ -167,7 +171,11 @@ pub(crate) fn backoff_delay(
 }
 
 fn retry_after(response: &HttpResponse) -> Option<Duration> {
-    let value = response.headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
+    let value = response
+        .headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?;
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
@@ -183,17 +191,27 @@ fn should_retry(error: &Error, safety: Safety) -> bool {
     }
 }
 
-/// Settles `outcome_unknown` for the final error: only calls with side effects can leave an
-/// unknown outcome, and only when the request may have been processed.
-fn finalize(error: Error, safety: Safety, request_id: &str, provider: Provider) -> Error {
-    let may_have_executed = match error.kind() {
+/// Whether the provider may have executed a request that ended in `error`.
+fn may_have_executed(error: &Error) -> bool {
+    match error.kind() {
         ErrorKind::Transport => error.outcome_unknown(),
         ErrorKind::Decode => true,
         ErrorKind::Api => error.http_status().is_some_and(|s| s >= 500) || error.outcome_unknown(),
         // A provider mapping may know better (Saferpay COMMUNICATION_TIMEOUT: an authorization
         // may exist at the acquirer).
         _ => error.outcome_unknown(),
-    };
+    }
+}
+
+/// Settles `outcome_unknown` for the final error: only calls with side effects can leave an
+/// unknown outcome, and only when some attempt may have been processed.
+fn finalize(
+    error: Error,
+    safety: Safety,
+    request_id: &str,
+    provider: Provider,
+    maybe_executed: bool,
+) -> Error {
     let error = if error.provider().is_none() {
         error.with_provider(provider)
     } else {
@@ -204,7 +222,7 @@ fn finalize(error: Error, safety: Safety, request_id: &str, provider: Provider) 
     } else {
         error
     };
-    error.with_outcome_unknown(safety != Safety::Read && may_have_executed)
+    error.with_outcome_unknown(safety != Safety::Read && maybe_executed)
 }
 
 /// Maps an HTTP status to the error kind used when a provider body says nothing better.
@@ -275,7 +293,10 @@ pub(crate) fn decode_error(
 ) -> Error {
     Error::decode(
         provider,
-        format!("unexpected response body (HTTP {}): {error}", response.status),
+        format!(
+            "unexpected response body (HTTP {}): {error}",
+            response.status
+        ),
     )
     .with_http_status(response.status)
     .with_raw(crate::error::scrub_body(&response.body))

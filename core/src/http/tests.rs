@@ -50,7 +50,11 @@ async fn retries_transient_errors_then_succeeds() {
     ]);
     let options = RequestOptions::default();
     let status = engine(&script, 2)
-        .send(call(Safety::Keyed, &options), get("https://x.test/a"), classify)
+        .send(
+            call(Safety::Keyed, &options),
+            get("https://x.test/a"),
+            classify,
+        )
         .await
         .unwrap();
     assert_eq!(status, 200);
@@ -66,7 +70,11 @@ async fn gives_up_after_max_retries_with_outcome_unknown() {
     ]);
     let options = RequestOptions::default();
     let err = engine(&script, 2)
-        .send(call(Safety::Keyed, &options), get("https://x.test/a"), classify)
+        .send(
+            call(Safety::Keyed, &options),
+            get("https://x.test/a"),
+            classify,
+        )
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport);
@@ -84,11 +92,19 @@ async fn unkeyed_calls_retry_only_when_never_sent() {
     ]);
     let options = RequestOptions::default();
     let err = engine(&script, 2)
-        .send(call(Safety::Unkeyed, &options), get("https://x.test/a"), classify)
+        .send(
+            call(Safety::Unkeyed, &options),
+            get("https://x.test/a"),
+            classify,
+        )
         .await
         .unwrap_err();
     assert!(err.outcome_unknown());
-    assert_eq!(script.requests().len(), 2, "retried the connect error, not the reset");
+    assert_eq!(
+        script.requests().len(),
+        2,
+        "retried the connect error, not the reset"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -99,7 +115,11 @@ async fn reads_never_report_unknown_outcomes() {
         ..RequestOptions::default()
     };
     let err = engine(&script, 2)
-        .send(call(Safety::Read, &options), get("https://x.test/a"), classify)
+        .send(
+            call(Safety::Read, &options),
+            get("https://x.test/a"),
+            classify,
+        )
         .await
         .unwrap_err();
     assert!(!err.outcome_unknown());
@@ -110,7 +130,11 @@ async fn client_errors_are_not_retried() {
     let script = Scripted::new(vec![Step::html(404, "nope"), Step::json(200, "{}")]);
     let options = RequestOptions::default();
     let err = engine(&script, 2)
-        .send(call(Safety::Keyed, &options), get("https://x.test/a"), classify)
+        .send(
+            call(Safety::Keyed, &options),
+            get("https://x.test/a"),
+            classify,
+        )
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
@@ -126,7 +150,11 @@ async fn per_attempt_timeout_is_passed_to_the_transport() {
         ..RequestOptions::default()
     };
     engine(&script, 0)
-        .send(call(Safety::Read, &options), get("https://x.test/a"), classify)
+        .send(
+            call(Safety::Read, &options),
+            get("https://x.test/a"),
+            classify,
+        )
         .await
         .unwrap();
     assert_eq!(script.requests()[0].timeout, Duration::from_secs(3));
@@ -135,10 +163,22 @@ async fn per_attempt_timeout_is_passed_to_the_transport() {
 #[test]
 fn backoff_doubles_caps_and_jitters() {
     let options = ClientOptions::default();
-    assert_eq!(backoff_delay(&options, 0, None, 1.0), Duration::from_millis(500));
-    assert_eq!(backoff_delay(&options, 0, None, 0.0), Duration::from_millis(250));
-    assert_eq!(backoff_delay(&options, 1, None, 1.0), Duration::from_secs(1));
-    assert_eq!(backoff_delay(&options, 10, None, 1.0), Duration::from_secs(5));
+    assert_eq!(
+        backoff_delay(&options, 0, None, 1.0),
+        Duration::from_millis(500)
+    );
+    assert_eq!(
+        backoff_delay(&options, 0, None, 0.0),
+        Duration::from_millis(250)
+    );
+    assert_eq!(
+        backoff_delay(&options, 1, None, 1.0),
+        Duration::from_secs(1)
+    );
+    assert_eq!(
+        backoff_delay(&options, 10, None, 1.0),
+        Duration::from_secs(5)
+    );
     assert_eq!(
         backoff_delay(&options, 0, Some(Duration::from_secs(3)), 1.0),
         Duration::from_secs(3)
@@ -155,9 +195,49 @@ async fn backoff_waits_on_the_clock() {
     let options = RequestOptions::default();
     let started = tokio::time::Instant::now();
     engine(&script, 1)
-        .send(call(Safety::Read, &options), get("https://x.test/a"), classify)
+        .send(
+            call(Safety::Read, &options),
+            get("https://x.test/a"),
+            classify,
+        )
         .await
         .unwrap();
     let waited = started.elapsed();
-    assert!(waited >= Duration::from_millis(250) && waited <= Duration::from_millis(500), "{waited:?}");
+    assert!(
+        waited >= Duration::from_millis(250) && waited <= Duration::from_millis(500),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_ambiguous_attempt_keeps_the_outcome_unknown_after_a_clear_refusal() {
+    // Attempt 1 may have been processed (reset after sending); attempt 2 is refused with a
+    // 429 that is not retried. The provider may still have executed attempt 1.
+    let script = Scripted::new(vec![
+        Step::Fail(FailureStage::MaybeSent),
+        Step::html(429, "slow down"),
+    ]);
+    let options = RequestOptions {
+        max_retries: Some(1),
+        ..RequestOptions::default()
+    };
+    let err = engine(&script, 1)
+        .send(
+            call(Safety::Keyed, &options),
+            get("https://x.test/a"),
+            |r| {
+                if r.status == 429 {
+                    Err(unstructured_error(Provider::Saferpay, &r).with_retryable(Retryable::Later))
+                } else {
+                    Ok(r.status)
+                }
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert!(
+        err.outcome_unknown(),
+        "an earlier attempt may have executed"
+    );
 }
