@@ -58,10 +58,8 @@ pub struct RequestOptions {
 
 impl RequestOptions {
     pub(crate) fn check(&self) -> Result<(), Error> {
-        if let Some(timeout) = self.timeout {
-            if timeout.is_zero() {
-                return Err(Error::validation("timeout", "must be greater than zero"));
-            }
+        if self.timeout.is_some_and(|t| t.is_zero()) {
+            return Err(Error::validation("timeout", "must be greater than zero"));
         }
         if self.max_retries.is_some_and(|n| n > MAX_RETRIES_LIMIT) {
             return Err(Error::validation(

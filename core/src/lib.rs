@@ -3,12 +3,12 @@
 //! Every behaviour (validation, retries, idempotency, token handling, error mapping) lives here
 //! once; the Python, Node and UniFFI bindings only convert types, errors and async.
 //!
-//! - [`saferpay::Client`]: Secure PayGate offers, payment pages, the transaction lifecycle,
+//! - `saferpay::Client`: Secure PayGate offers, payment pages, the transaction lifecycle,
 //!   account queries, Fields tokens, transaction reporting.
-//! - [`secuconnect::Client`]: OAuth 2.0 and Smart Transactions.
-//! - [`sekurepay::Client`]: orders.
-//! - [`links`]: provider-neutral payment links over Saferpay offers and Smart Transactions.
-//! - [`blocking`]: the same clients with synchronous methods.
+//! - `secuconnect::Client`: OAuth 2.0 and Smart Transactions.
+//! - `sekurepay::Client`: orders.
+//! - `links`: provider-neutral payment links over Saferpay offers and Smart Transactions.
+//! - `blocking`: the same clients with synchronous methods.
 #![forbid(unsafe_code)]
 
 mod currency_table;

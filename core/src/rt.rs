@@ -25,10 +25,8 @@ pub fn runtime_with_generation() -> Result<(&'static Runtime, u64), Error> {
         .lock()
         .map_err(|_| Error::internal("paywire runtime lock poisoned"))?;
     let pid = std::process::id();
-    if let Some(shared) = guard.as_ref() {
-        if shared.pid == pid {
-            return Ok((shared.runtime, shared.generation));
-        }
+    if let Some(shared) = guard.as_ref().filter(|s| s.pid == pid) {
+        return Ok((shared.runtime, shared.generation));
     }
     // First use, or we are a forked child: the parent's worker threads do not exist here.
     // The old runtime is leaked on purpose; dropping it would wait for threads that are gone.

@@ -130,10 +130,8 @@ async fn run_step(
                 Some(other) => other.as_u64(),
                 None => None,
             };
-            if let Some(want) = want {
-                if want != count {
-                    return Err(format!("expected {want} items, got {count}"));
-                }
+            if let Some(want) = want.filter(|w| *w != count) {
+                return Err(format!("expected {want} items, got {count}"));
             }
             if step.get("expect_unique").and_then(Value::as_bool) == Some(true) {
                 let mut sorted = ids.clone();

@@ -34,10 +34,12 @@ fn substitute_str(
     sandbox_url: &str,
 ) -> Result<Value, String> {
     // A string that is exactly one placeholder keeps the saved value's type.
-    if let Some(name) = text.strip_prefix("${").and_then(|t| t.strip_suffix('}')) {
-        if !name.contains("${") {
-            return resolve(name, saved, sandbox_url);
-        }
+    if let Some(name) = text
+        .strip_prefix("${")
+        .and_then(|t| t.strip_suffix('}'))
+        .filter(|name| !name.contains("${"))
+    {
+        return resolve(name, saved, sandbox_url);
     }
     let mut out = String::new();
     let mut rest = text;

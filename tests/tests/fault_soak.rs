@@ -141,6 +141,8 @@ fn check(tally: &Mutex<Tally>, op: Op, n: usize, result: &Result<(), Error>, hap
 
 /// What an operation works on, made in a fault-free phase before the soak.
 type Prepared = Option<(String, Option<String>)>;
+/// A planned operation: its number, kind, fault (mode, count) and what it works on.
+type Work = (usize, Op, Option<(&'static str, u32)>, Prepared);
 
 async fn prepare(
     sandbox: &Sandbox,
@@ -345,15 +347,14 @@ async fn thousands_of_operations_under_faults_never_double_and_never_lose() {
         "prepared {ops} operations in {:.1}s",
         prepare_started.elapsed().as_secs_f64()
     );
-    let work: Arc<Mutex<Vec<(usize, Op, Option<(&'static str, u32)>, Prepared)>>> =
-        Arc::new(Mutex::new(
-            plan.into_iter()
-                .zip(prepared)
-                .enumerate()
-                .map(|(n, ((op, fault), p))| (n, op, fault, p))
-                .rev()
-                .collect(),
-        ));
+    let work: Arc<Mutex<Vec<Work>>> = Arc::new(Mutex::new(
+        plan.into_iter()
+            .zip(prepared)
+            .enumerate()
+            .map(|(n, ((op, fault), p))| (n, op, fault, p))
+            .rev()
+            .collect(),
+    ));
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..WORKERS {

@@ -247,15 +247,6 @@ pub(crate) fn status_retryable(status: u16) -> Retryable {
     }
 }
 
-/// True when the response declares a JSON body.
-pub(crate) fn is_json(response: &HttpResponse) -> bool {
-    response
-        .headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().contains("json"))
-}
-
 /// A generic error for a non-success response whose body is not the provider's error format
 /// (WAF pages, HTML 5xx). Keeps the status and a scrubbed snippet of the body.
 pub(crate) fn unstructured_error(provider: Provider, response: &HttpResponse) -> Error {

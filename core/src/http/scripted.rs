@@ -11,10 +11,12 @@ use http::{HeaderMap, HeaderValue};
 use super::transport::{FailureStage, HttpRequest, HttpResponse, Transport, TransportFailure};
 
 pub(crate) enum Step {
-    Respond { status: u16, body: String, json: bool },
+    Respond {
+        status: u16,
+        body: String,
+        json: bool,
+    },
     Fail(FailureStage),
-    /// Never answers (until the caller's timeout or cancellation).
-    Hang,
     /// Answers after a pause.
     Delay(Duration, Box<Step>),
 }
@@ -57,7 +59,9 @@ impl Scripted {
 
     /// Answers every request from `handler` (e.g. by URL path), so concurrent callers need no
     /// particular order.
-    pub(crate) fn routed(handler: impl Fn(&HttpRequest) -> Step + Send + Sync + 'static) -> Scripted {
+    pub(crate) fn routed(
+        handler: impl Fn(&HttpRequest) -> Step + Send + Sync + 'static,
+    ) -> Scripted {
         Scripted {
             handler: Some(Arc::new(handler)),
             ..Scripted::default()
@@ -70,7 +74,10 @@ impl Scripted {
 }
 
 impl Transport for Scripted {
-    fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, TransportFailure>> {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'static, Result<HttpResponse, TransportFailure>> {
         let routed = self.handler.as_ref().map(|handler| handler(&request));
         if let Ok(mut sent) = self.sent.lock() {
             sent.push(request);
@@ -94,7 +101,11 @@ async fn play(step: Option<Step>) -> Result<HttpResponse, TransportFailure> {
             }
             Some(Step::Respond { status, body, json }) => {
                 let mut headers = HeaderMap::new();
-                let ct = if json { "application/json; charset=utf-8" } else { "text/html" };
+                let ct = if json {
+                    "application/json; charset=utf-8"
+                } else {
+                    "text/html"
+                };
                 headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(ct));
                 return Ok(HttpResponse {
                     status,
@@ -108,9 +119,6 @@ async fn play(step: Option<Step>) -> Result<HttpResponse, TransportFailure> {
                     timed_out: false,
                     message: "connection reset by peer".into(),
                 });
-            }
-            Some(Step::Hang) => {
-                std::future::pending::<()>().await;
             }
             Some(Step::Delay(pause, next)) => {
                 tokio::time::sleep(pause).await;

@@ -44,7 +44,10 @@ pub struct TransportFailure {
 
 /// Sends one HTTP request. Implementations must not retry on their own.
 pub trait Transport: Send + Sync + 'static {
-    fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, TransportFailure>>;
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'static, Result<HttpResponse, TransportFailure>>;
 }
 
 /// reqwest over rustls (ring, webpki roots: no OpenSSL, and no platform verifier that would
@@ -97,7 +100,10 @@ fn build_client() -> Result<reqwest::Client, Error> {
 }
 
 impl Transport for ReqwestTransport {
-    fn send(&self, request: HttpRequest) -> BoxFuture<'static, Result<HttpResponse, TransportFailure>> {
+    fn send(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'static, Result<HttpResponse, TransportFailure>> {
         let client = self.client();
         Box::pin(async move {
             let client = client.map_err(|e| TransportFailure {

@@ -469,10 +469,10 @@ impl TransactionPager {
     /// Up to `max` transactions (fewer at the end; empty when done). Bindings use this to
     /// cross the language boundary in batches instead of one call per transaction.
     pub async fn next_batch(&mut self, max: usize) -> Result<Vec<ReportedTransaction>, Error> {
-        if self.buffer.is_empty() {
-            if let Some(page) = self.next_page().await? {
-                self.buffer.extend(page.transactions);
-            }
+        if self.buffer.is_empty()
+            && let Some(page) = self.next_page().await?
+        {
+            self.buffer.extend(page.transactions);
         }
         let take = max.max(1).min(self.buffer.len());
         Ok(self.buffer.drain(..take).collect())
