@@ -12,9 +12,12 @@ uniffi::setup_scaffolding!("paywire");
 
 mod convert;
 pub mod error;
+pub mod links;
 pub mod money;
 pub mod saferpay;
 pub mod sandbox;
+pub mod secuconnect;
+pub mod sekurepay;
 pub mod testing;
 
 pub use error::{PaywireError, Retryable};

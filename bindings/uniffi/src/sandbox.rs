@@ -9,6 +9,8 @@ use paywire_sandbox::credentials;
 use crate::convert;
 use crate::error::{Result, guard, invalid};
 use crate::saferpay::{SaferpayClient, build_client};
+use crate::secuconnect::SecuconnectClient;
+use crate::sekurepay::SekurePayClient;
 
 /// A running in-process sandbox.
 #[derive(uniffi::Object)]
@@ -77,6 +79,43 @@ impl Sandbox {
                 None,
                 None,
                 Some(self.inner.saferpay_base_url()),
+                timeout,
+                max_retries,
+            )?))
+        })
+    }
+
+    /// A secuconnect client with the sandbox's OAuth credentials and contract.
+    #[uniffi::method(default(timeout = None, max_retries = None))]
+    pub fn secuconnect_client(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<i32>,
+    ) -> Result<Arc<SecuconnectClient>> {
+        guard(|| {
+            Ok(SecuconnectClient::wrap(crate::secuconnect::build_client(
+                credentials::SECUCONNECT_CLIENT_ID.to_owned(),
+                credentials::SECUCONNECT_CLIENT_SECRET.to_owned(),
+                None,
+                Some(credentials::SECUCONNECT_CONTRACT_ID.to_owned()),
+                Some(self.inner.secuconnect_base_url()),
+                timeout,
+                max_retries,
+            )?))
+        })
+    }
+
+    /// A SekurePay client with the sandbox's API key.
+    #[uniffi::method(default(timeout = None, max_retries = None))]
+    pub fn sekurepay_client(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<i32>,
+    ) -> Result<Arc<SekurePayClient>> {
+        guard(|| {
+            Ok(SekurePayClient::wrap(crate::sekurepay::build_client(
+                credentials::SEKUREPAY_API_KEY.to_owned(),
+                Some(self.inner.sekurepay_base_url()),
                 timeout,
                 max_retries,
             )?))

@@ -5,6 +5,7 @@
 //! runtime and aborts its request when the caller stops waiting (a cancelled coroutine or Swift
 //! task frees the UniFFI future, which drops the core's future).
 
+pub mod payments;
 pub mod records;
 
 use std::sync::Arc;
@@ -13,11 +14,88 @@ use paywire::saferpay as core;
 
 use crate::convert;
 use crate::error::{Result, guard, guard_async};
+use crate::links::PaymentLink;
 use crate::money::Money;
+use payments::{Cancellation, Capture, Payment, PaymentPageSession, TransactionStatusResult};
 use records::{
     BillingAddressForm, License, Offer, Order, Payer, PaymentPageConfiguration, ReportPage,
     ReportedTransaction, Terminal,
 };
+
+/// Everything `initializePaymentPage` takes, converted; the rules are the core's.
+#[allow(clippy::too_many_arguments)]
+fn payment_page_request(
+    amount: Money,
+    order_id: String,
+    description: String,
+    return_url: String,
+    success_notify_url: Option<String>,
+    fail_notify_url: Option<String>,
+    payment_methods: Option<Vec<String>>,
+    payer: Option<Payer>,
+    pre_auth: bool,
+    terminal_id: Option<String>,
+    wallets: Option<Vec<String>>,
+    billing_address_form: Option<BillingAddressForm>,
+    order: Option<Order>,
+    config_set: Option<String>,
+    condition: Option<String>,
+    payer_note: Option<String>,
+) -> Result<core::InitializePaymentPage> {
+    let mut request =
+        core::InitializePaymentPage::new(amount.to_core()?, order_id, description, return_url);
+    request.success_notify_url = success_notify_url;
+    request.fail_notify_url = fail_notify_url;
+    request.payment_methods = payment_methods
+        .unwrap_or_default()
+        .iter()
+        .map(|m| core::PaymentMethod::from(m.as_str()))
+        .collect();
+    request.wallets = wallets
+        .unwrap_or_default()
+        .iter()
+        .map(|w| core::Wallet::from(w.as_str()))
+        .collect();
+    request.payer = payer.map(Into::into);
+    request.pre_auth = pre_auth;
+    request.terminal_id = terminal_id;
+    request.billing_address_form = billing_address_form.map(Into::into);
+    request.order = order.map(|o| o.into_core("order")).transpose()?;
+    request.config_set = config_set;
+    request.condition = condition;
+    request.payer_note = payer_note;
+    Ok(request)
+}
+
+fn refund_request(
+    capture_id: String,
+    amount: Money,
+    order_id: Option<String>,
+    description: Option<String>,
+) -> Result<core::Refund> {
+    let mut request = core::Refund::new(capture_id, amount.to_core()?);
+    request.order_id = order_id;
+    request.description = description;
+    Ok(request)
+}
+
+fn link_request(
+    amount: Money,
+    order_id: String,
+    description: String,
+    expires_at: Option<String>,
+) -> Result<paywire::links::CreatePaymentLink> {
+    let mut request =
+        paywire::links::CreatePaymentLink::new(amount.to_core()?, order_id, description);
+    request.expires_at = expires_at
+        .map(|t| convert::timestamp("expires_at", &t))
+        .transpose()?;
+    Ok(request)
+}
+
+fn opt_money(amount: Option<Money>) -> Result<Option<paywire::Money>> {
+    amount.map(|m| m.to_core()).transpose()
+}
 
 /// Everything `createOffer` takes, checked and converted; the rules themselves are the core's.
 #[allow(clippy::too_many_arguments)]
@@ -182,7 +260,8 @@ impl SaferpayClient {
         retry_indicator: Option<i32>,
     ) -> Result<Arc<SaferpayClient>> {
         guard(|| {
-            let options = convert::request_options(timeout, max_retries, request_id, retry_indicator)?;
+            let options =
+                convert::request_options(timeout, max_retries, request_id, retry_indicator)?;
             Ok(SaferpayClient::wrap(self.client.with_options(options)))
         })
     }
@@ -354,6 +433,146 @@ impl SaferpayClient {
                 .await?)
         })
         .await
+    }
+
+    /// Starts a hosted payment page; send the payer to `redirectUrl`, keep `token`.
+    #[uniffi::method(default(
+        success_notify_url = None,
+        fail_notify_url = None,
+        payment_methods = None,
+        payer = None,
+        pre_auth = false,
+        terminal_id = None,
+        wallets = None,
+        billing_address_form = None,
+        order = None,
+        config_set = None,
+        condition = None,
+        payer_note = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn initialize_payment_page(
+        &self,
+        amount: Money,
+        order_id: String,
+        description: String,
+        return_url: String,
+        success_notify_url: Option<String>,
+        fail_notify_url: Option<String>,
+        payment_methods: Option<Vec<String>>,
+        payer: Option<Payer>,
+        pre_auth: bool,
+        terminal_id: Option<String>,
+        wallets: Option<Vec<String>>,
+        billing_address_form: Option<BillingAddressForm>,
+        order: Option<Order>,
+        config_set: Option<String>,
+        condition: Option<String>,
+        payer_note: Option<String>,
+    ) -> Result<PaymentPageSession> {
+        guard_async(async move {
+            let request = payment_page_request(
+                amount,
+                order_id,
+                description,
+                return_url,
+                success_notify_url,
+                fail_notify_url,
+                payment_methods,
+                payer,
+                pre_auth,
+                terminal_id,
+                wallets,
+                billing_address_form,
+                order,
+                config_set,
+                condition,
+                payer_note,
+            )?;
+            Ok(self.client.initialize_payment_page(request).await?.into())
+        })
+        .await
+    }
+
+    /// The outcome of a payment page (`declined` error for declines and aborts).
+    pub async fn assert_payment_page(&self, token: String) -> Result<Payment> {
+        guard_async(async move { Ok(self.client.assert_payment_page(&token).await?.into()) }).await
+    }
+
+    /// `assertPaymentPage` for handlers that may run twice (return URL and notification).
+    pub async fn payment_outcome(&self, token: String) -> Result<Payment> {
+        guard_async(async move { Ok(self.client.payment_outcome(&token).await?.into()) }).await
+    }
+
+    /// Captures an authorization (all of it when `amount` is null).
+    #[uniffi::method(default(amount = None))]
+    pub async fn capture(&self, transaction_id: String, amount: Option<Money>) -> Result<Capture> {
+        guard_async(async move {
+            let amount = opt_money(amount)?;
+            Ok(self.client.capture(&transaction_id, amount).await?.into())
+        })
+        .await
+    }
+
+    /// Cancels an authorization that was not captured.
+    pub async fn cancel(&self, transaction_id: String) -> Result<Cancellation> {
+        guard_async(async move { Ok(self.client.cancel(&transaction_id).await?.into()) }).await
+    }
+
+    /// Refunds (part of) a capture: a `REFUND` transaction, to be captured to move money.
+    #[uniffi::method(default(order_id = None, description = None))]
+    pub async fn refund(
+        &self,
+        capture_id: String,
+        amount: Money,
+        order_id: Option<String>,
+        description: Option<String>,
+    ) -> Result<Payment> {
+        guard_async(async move {
+            let request = refund_request(capture_id, amount, order_id, description)?;
+            Ok(self.client.refund(request).await?.into())
+        })
+        .await
+    }
+
+    /// The current state of a transaction.
+    pub async fn inquire(&self, transaction_id: String) -> Result<Payment> {
+        guard_async(async move { Ok(self.client.inquire(&transaction_id).await?.into()) }).await
+    }
+
+    /// The status of a capture.
+    pub async fn assert_capture(&self, capture_id: String) -> Result<TransactionStatusResult> {
+        guard_async(async move { Ok(self.client.assert_capture(&capture_id).await?.into()) }).await
+    }
+
+    /// The status of a refund transaction.
+    pub async fn assert_refund(&self, transaction_id: String) -> Result<TransactionStatusResult> {
+        guard_async(async move { Ok(self.client.assert_refund(&transaction_id).await?.into()) })
+            .await
+    }
+
+    /// A provider-neutral payment link (a Secure PayGate offer; `expires_at` defaults to 7 days).
+    #[uniffi::method(default(expires_at = None))]
+    pub async fn create_payment_link(
+        &self,
+        amount: Money,
+        order_id: String,
+        description: String,
+        expires_at: Option<String>,
+    ) -> Result<PaymentLink> {
+        guard_async(async move {
+            let request = link_request(amount, order_id, description, expires_at)?;
+            Ok(self.client.create_payment_link(request).await?.into())
+        })
+        .await
+    }
+
+    pub async fn get_payment_link(&self, id: String) -> Result<PaymentLink> {
+        guard_async(async move { Ok(self.client.get_payment_link(&id).await?.into()) }).await
+    }
+
+    pub async fn cancel_payment_link(&self, id: String) -> Result<PaymentLink> {
+        guard_async(async move { Ok(self.client.cancel_payment_link(&id).await?.into()) }).await
     }
 
     /// Exports transactions (`start`/`end` as `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`; `end` before
@@ -680,6 +899,143 @@ impl BlockingSaferpayClient {
             Ok(self
                 .client
                 .delete_fields_access_token(&access_token, terminal_id.as_deref())?)
+        })
+    }
+
+    #[uniffi::method(default(
+        success_notify_url = None,
+        fail_notify_url = None,
+        payment_methods = None,
+        payer = None,
+        pre_auth = false,
+        terminal_id = None,
+        wallets = None,
+        billing_address_form = None,
+        order = None,
+        config_set = None,
+        condition = None,
+        payer_note = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub fn initialize_payment_page(
+        &self,
+        amount: Money,
+        order_id: String,
+        description: String,
+        return_url: String,
+        success_notify_url: Option<String>,
+        fail_notify_url: Option<String>,
+        payment_methods: Option<Vec<String>>,
+        payer: Option<Payer>,
+        pre_auth: bool,
+        terminal_id: Option<String>,
+        wallets: Option<Vec<String>>,
+        billing_address_form: Option<BillingAddressForm>,
+        order: Option<Order>,
+        config_set: Option<String>,
+        condition: Option<String>,
+        payer_note: Option<String>,
+    ) -> Result<PaymentPageSession> {
+        guard(|| {
+            let request = payment_page_request(
+                amount,
+                order_id,
+                description,
+                return_url,
+                success_notify_url,
+                fail_notify_url,
+                payment_methods,
+                payer,
+                pre_auth,
+                terminal_id,
+                wallets,
+                billing_address_form,
+                order,
+                config_set,
+                condition,
+                payer_note,
+            )?;
+            Ok(self.client.initialize_payment_page(request)?.into())
+        })
+    }
+
+    pub fn assert_payment_page(&self, token: String) -> Result<Payment> {
+        guard(|| Ok(self.client.assert_payment_page(&token)?.into()))
+    }
+
+    pub fn payment_outcome(&self, token: String) -> Result<Payment> {
+        guard(|| Ok(self.client.payment_outcome(&token)?.into()))
+    }
+
+    #[uniffi::method(default(amount = None))]
+    pub fn capture(&self, transaction_id: String, amount: Option<Money>) -> Result<Capture> {
+        guard(|| {
+            Ok(self
+                .client
+                .capture(&transaction_id, opt_money(amount)?)?
+                .into())
+        })
+    }
+
+    pub fn cancel(&self, transaction_id: String) -> Result<Cancellation> {
+        guard(|| Ok(self.client.cancel(&transaction_id)?.into()))
+    }
+
+    #[uniffi::method(default(order_id = None, description = None))]
+    pub fn refund(
+        &self,
+        capture_id: String,
+        amount: Money,
+        order_id: Option<String>,
+        description: Option<String>,
+    ) -> Result<Payment> {
+        guard(|| {
+            let request = refund_request(capture_id, amount, order_id, description)?;
+            Ok(self.client.refund(request)?.into())
+        })
+    }
+
+    pub fn inquire(&self, transaction_id: String) -> Result<Payment> {
+        guard(|| Ok(self.client.inquire(&transaction_id)?.into()))
+    }
+
+    pub fn assert_capture(&self, capture_id: String) -> Result<TransactionStatusResult> {
+        guard(|| Ok(self.client.assert_capture(&capture_id)?.into()))
+    }
+
+    pub fn assert_refund(&self, transaction_id: String) -> Result<TransactionStatusResult> {
+        guard(|| Ok(self.client.assert_refund(&transaction_id)?.into()))
+    }
+
+    #[uniffi::method(default(expires_at = None))]
+    pub fn create_payment_link(
+        &self,
+        amount: Money,
+        order_id: String,
+        description: String,
+        expires_at: Option<String>,
+    ) -> Result<PaymentLink> {
+        guard(|| {
+            let request = link_request(amount, order_id, description, expires_at)?;
+            let client = self.client.async_client().clone();
+            Ok(
+                paywire::rt::block_on(async move { client.create_payment_link(request).await })?
+                    .into(),
+            )
+        })
+    }
+
+    pub fn get_payment_link(&self, id: String) -> Result<PaymentLink> {
+        guard(|| {
+            let client = self.client.async_client().clone();
+            Ok(paywire::rt::block_on(async move { client.get_payment_link(&id).await })?.into())
+        })
+    }
+
+    pub fn cancel_payment_link(&self, id: String) -> Result<PaymentLink> {
+        guard(|| {
+            let client = self.client.async_client().clone();
+            Ok(paywire::rt::block_on(async move { client.cancel_payment_link(&id).await })?.into())
         })
     }
 

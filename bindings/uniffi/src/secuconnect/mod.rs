@@ -1,0 +1,929 @@
+//! `SecuconnectClient` (async), `BlockingSecuconnectClient`, the smart transaction pager and the
+//! OAuth device flow. Tokens are fetched lazily, cached and refreshed single-flight by the core;
+//! the client secret goes in through the constructor and never comes back out.
+
+pub mod records;
+
+use std::sync::Arc;
+
+use paywire::secuconnect as core;
+
+use crate::convert;
+use crate::error::{Result, guard, guard_async};
+use crate::links::PaymentLink;
+use crate::money::Money;
+use records::{
+    BasketItem, PaymentStatus, PaymentTransaction, PushNotification, ReturnUrls,
+    SecuconnectCustomer, SmartTransaction, SmartTransactionPage, TokenInfo,
+};
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_client(
+    client_id: String,
+    client_secret: String,
+    environment: Option<String>,
+    contract_id: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    max_retries: Option<i32>,
+) -> Result<core::Client> {
+    let mut builder = core::Client::builder()
+        .client_id(client_id)
+        .client_secret(client_secret)
+        .options(convert::client_options(timeout, max_retries)?);
+    if let Some(environment) = environment {
+        builder = builder.environment(core::Environment::parse(&environment)?);
+    }
+    if let Some(contract_id) = contract_id {
+        builder = builder.contract_id(contract_id);
+    }
+    if let Some(base_url) = base_url {
+        builder = builder.base_url(base_url);
+    }
+    Ok(builder.build()?)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn create_request(
+    amount: Money,
+    intent: String,
+    contract_id: Option<String>,
+    customer: Option<SecuconnectCustomer>,
+    basket: Option<Vec<BasketItem>>,
+    checkout_template: Option<String>,
+    language: Option<String>,
+    return_urls: Option<ReturnUrls>,
+    auto_capture: Option<bool>,
+    merchant_ref: Option<String>,
+    transaction_ref: Option<String>,
+    is_demo: bool,
+) -> Result<core::CreateSmartTransaction> {
+    let mut request = core::CreateSmartTransaction::new(amount.to_core()?);
+    request.intent = intent;
+    request.contract_id = contract_id;
+    request.customer = customer.map(Into::into);
+    request.basket = basket.map(|b| b.into_iter().map(Into::into).collect());
+    request.checkout_template = checkout_template;
+    request.language = language;
+    request.return_urls = return_urls.map(Into::into);
+    request.auto_capture = auto_capture;
+    request.merchant_ref = merchant_ref;
+    request.transaction_ref = transaction_ref;
+    request.is_demo = is_demo;
+    Ok(request)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn update_request(
+    amount: Option<Money>,
+    basket: Option<Vec<BasketItem>>,
+    customer: Option<SecuconnectCustomer>,
+    merchant_ref: Option<String>,
+    transaction_ref: Option<String>,
+    auto_capture: Option<bool>,
+) -> Result<core::UpdateSmartTransaction> {
+    let mut request = core::UpdateSmartTransaction::new();
+    request.amount = amount.map(|m| m.to_core()).transpose()?;
+    request.basket = basket.map(|b| b.into_iter().map(Into::into).collect());
+    request.customer = customer.map(Into::into);
+    request.merchant_ref = merchant_ref;
+    request.transaction_ref = transaction_ref;
+    request.auto_capture = auto_capture;
+    Ok(request)
+}
+
+fn prepare_request(
+    container_id: Option<String>,
+    bank_account: Option<DirectDebitAccount>,
+) -> core::PrepareSmartTransaction {
+    let mut request = core::PrepareSmartTransaction::new();
+    request.container_id = container_id;
+    request.bank_account = bank_account.map(|b| {
+        let mut account = core::BankAccount::new(b.owner, b.iban);
+        account.bic = b.bic;
+        account
+    });
+    request
+}
+
+fn cancel_request(
+    reduce_amount_by: Option<Money>,
+    reason: Option<String>,
+) -> Result<core::CancelPayment> {
+    let mut request = match reduce_amount_by {
+        Some(amount) => core::CancelPayment::partial(amount.to_core()?),
+        None => core::CancelPayment::full(),
+    };
+    request.reason = reason;
+    Ok(request)
+}
+
+fn query(
+    query: Option<String>,
+    sort: Option<String>,
+    page_size: i32,
+) -> Result<core::SmartTransactionQuery> {
+    let mut q = core::SmartTransactionQuery::new();
+    q.query = query;
+    q.sort = sort;
+    q.page_size = convert::count("page_size", page_size)?;
+    Ok(q)
+}
+
+fn link_request(
+    amount: Money,
+    order_id: String,
+    description: String,
+    expires_at: Option<String>,
+) -> Result<paywire::links::CreatePaymentLink> {
+    let mut request =
+        paywire::links::CreatePaymentLink::new(amount.to_core()?, order_id, description);
+    request.expires_at = expires_at
+        .map(|t| convert::timestamp("expires_at", &t))
+        .transpose()?;
+    Ok(request)
+}
+
+/// A bank account for direct debit (`prepareSmartTransaction`). `toString()` shows the IBAN in
+/// full, so don't log it.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct DirectDebitAccount {
+    pub owner: String,
+    pub iban: String,
+    #[uniffi(default)]
+    pub bic: Option<String>,
+}
+
+/// Parses a secuconnect push notification body (static; no client needed).
+#[uniffi::export]
+pub fn parse_push(body: String) -> Result<PushNotification> {
+    guard(|| Ok(core::parse_push(body.as_bytes())?.into()))
+}
+
+/// secuconnect: Smart Transactions, payment transactions, pushes, the device flow.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct SecuconnectClient {
+    pub(crate) client: core::Client,
+}
+
+impl std::fmt::Debug for SecuconnectClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.client.fmt(f)
+    }
+}
+
+impl SecuconnectClient {
+    pub(crate) fn wrap(client: core::Client) -> Arc<SecuconnectClient> {
+        Arc::new(SecuconnectClient { client })
+    }
+}
+
+/// A pending OAuth device authorization: show `userCode()` and `verificationUrl()` to the user,
+/// then `devicePoll` with it. The device code stays inside.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct DeviceAuthorization {
+    inner: core::DeviceAuthorization,
+}
+
+impl std::fmt::Debug for DeviceAuthorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+#[uniffi::export]
+impl DeviceAuthorization {
+    pub fn uuid(&self) -> String {
+        self.inner.uuid.clone()
+    }
+    pub fn user_code(&self) -> String {
+        self.inner.user_code.clone()
+    }
+    pub fn verification_url(&self) -> String {
+        self.inner.verification_url.clone()
+    }
+    /// Seconds until the codes expire.
+    pub fn expires_in(&self) -> i64 {
+        i64::try_from(self.inner.expires_in).unwrap_or(i64::MAX)
+    }
+    /// Seconds to wait between polls.
+    pub fn interval(&self) -> i64 {
+        i64::try_from(self.inner.interval).unwrap_or(i64::MAX)
+    }
+}
+
+#[uniffi::export]
+impl SecuconnectClient {
+    /// `environment` is `"testing"` (default) or `"live"`; `base_url` overrides it.
+    #[uniffi::constructor(default(
+        environment = None,
+        contract_id = None,
+        base_url = None,
+        timeout = None,
+        max_retries = None
+    ))]
+    pub fn new(
+        client_id: String,
+        client_secret: String,
+        environment: Option<String>,
+        contract_id: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        max_retries: Option<i32>,
+    ) -> Result<Arc<Self>> {
+        guard(|| {
+            Ok(SecuconnectClient::wrap(build_client(
+                client_id,
+                client_secret,
+                environment,
+                contract_id,
+                base_url,
+                timeout,
+                max_retries,
+            )?))
+        })
+    }
+
+    /// Reads `SECUCONNECT_CLIENT_ID`, `SECUCONNECT_CLIENT_SECRET`, `SECUCONNECT_ENVIRONMENT`,
+    /// `SECUCONNECT_BASE_URL`, `SECUCONNECT_CONTRACT_ID`.
+    #[uniffi::constructor]
+    pub fn from_env() -> Result<Arc<Self>> {
+        guard(|| Ok(SecuconnectClient::wrap(core::Client::from_env()?)))
+    }
+
+    /// A view of this client (same pool and tokens) whose calls use these overrides.
+    #[uniffi::method(default(timeout = None, max_retries = None))]
+    pub fn with_options(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<i32>,
+    ) -> Result<Arc<SecuconnectClient>> {
+        guard(|| {
+            let options = convert::request_options(timeout, max_retries, None, None)?;
+            Ok(SecuconnectClient::wrap(self.client.with_options(options)))
+        })
+    }
+
+    /// The same client with blocking methods (for Java callers).
+    pub fn blocking(&self) -> Arc<BlockingSecuconnectClient> {
+        Arc::new(BlockingSecuconnectClient {
+            client: self.client.clone(),
+        })
+    }
+
+    pub fn client_id(&self) -> String {
+        self.client.client_id().to_owned()
+    }
+
+    pub fn contract_id(&self) -> Option<String> {
+        self.client.contract_id().map(str::to_owned)
+    }
+
+    pub fn base_url(&self) -> String {
+        self.client.base_url().to_owned()
+    }
+
+    /// What the cached access token looks like (`null` before the first call).
+    pub fn token_info(&self) -> Option<TokenInfo> {
+        self.client.token_info().map(Into::into)
+    }
+
+    #[uniffi::method(default(
+        intent = "sale",
+        contract_id = None,
+        customer = None,
+        basket = None,
+        checkout_template = None,
+        language = None,
+        return_urls = None,
+        auto_capture = None,
+        merchant_ref = None,
+        transaction_ref = None,
+        is_demo = false
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_smart_transaction(
+        &self,
+        amount: Money,
+        intent: String,
+        contract_id: Option<String>,
+        customer: Option<SecuconnectCustomer>,
+        basket: Option<Vec<BasketItem>>,
+        checkout_template: Option<String>,
+        language: Option<String>,
+        return_urls: Option<ReturnUrls>,
+        auto_capture: Option<bool>,
+        merchant_ref: Option<String>,
+        transaction_ref: Option<String>,
+        is_demo: bool,
+    ) -> Result<SmartTransaction> {
+        guard_async(async move {
+            let request = create_request(
+                amount,
+                intent,
+                contract_id,
+                customer,
+                basket,
+                checkout_template,
+                language,
+                return_urls,
+                auto_capture,
+                merchant_ref,
+                transaction_ref,
+                is_demo,
+            )?;
+            Ok(self.client.create_smart_transaction(request).await?.into())
+        })
+        .await
+    }
+
+    pub async fn get_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
+        guard_async(async move { Ok(self.client.get_smart_transaction(&id).await?.into()) }).await
+    }
+
+    /// Changes what is set (null leaves a field as it is).
+    #[uniffi::method(default(
+        amount = None,
+        basket = None,
+        customer = None,
+        merchant_ref = None,
+        transaction_ref = None,
+        auto_capture = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub async fn update_smart_transaction(
+        &self,
+        id: String,
+        amount: Option<Money>,
+        basket: Option<Vec<BasketItem>>,
+        customer: Option<SecuconnectCustomer>,
+        merchant_ref: Option<String>,
+        transaction_ref: Option<String>,
+        auto_capture: Option<bool>,
+    ) -> Result<SmartTransaction> {
+        guard_async(async move {
+            let request = update_request(
+                amount,
+                basket,
+                customer,
+                merchant_ref,
+                transaction_ref,
+                auto_capture,
+            )?;
+            Ok(self
+                .client
+                .update_smart_transaction(&id, request)
+                .await?
+                .into())
+        })
+        .await
+    }
+
+    #[uniffi::method(default(container_id = None, bank_account = None))]
+    pub async fn prepare_smart_transaction(
+        &self,
+        id: String,
+        payment_method: String,
+        container_id: Option<String>,
+        bank_account: Option<DirectDebitAccount>,
+    ) -> Result<SmartTransaction> {
+        guard_async(async move {
+            let request = prepare_request(container_id, bank_account);
+            Ok(self
+                .client
+                .prepare_smart_transaction(&id, &payment_method, request)
+                .await?
+                .into())
+        })
+        .await
+    }
+
+    #[uniffi::method(default(payment_method = None))]
+    pub async fn start_smart_transaction(
+        &self,
+        id: String,
+        payment_method: Option<String>,
+    ) -> Result<SmartTransaction> {
+        guard_async(async move {
+            Ok(self
+                .client
+                .start_smart_transaction(&id, payment_method.as_deref())
+                .await?
+                .into())
+        })
+        .await
+    }
+
+    pub async fn cancel_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
+        guard_async(async move { Ok(self.client.cancel_smart_transaction(&id).await?.into()) })
+            .await
+    }
+
+    pub async fn abort_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
+        guard_async(async move { Ok(self.client.abort_smart_transaction(&id).await?.into()) }).await
+    }
+
+    /// Lists smart transactions (offset paging, serial). Validated here.
+    #[uniffi::method(default(query = None, sort = None, page_size = 100))]
+    pub fn smart_transactions(
+        &self,
+        query: Option<String>,
+        sort: Option<String>,
+        page_size: i32,
+    ) -> Result<Arc<SmartTransactionPager>> {
+        guard(|| {
+            let q = self::query(query, sort, page_size)?;
+            Ok(SmartTransactionPager::wrap(
+                self.client.smart_transactions(q)?,
+            ))
+        })
+    }
+
+    pub async fn get_payment_transaction(&self, id: String) -> Result<PaymentTransaction> {
+        guard_async(async move { Ok(self.client.get_payment_transaction(&id).await?.into()) }).await
+    }
+
+    pub async fn check_payment_status(&self, id: String) -> Result<PaymentStatus> {
+        guard_async(async move { Ok(self.client.check_payment_status(&id).await?.into()) }).await
+    }
+
+    /// Cancels (refunds) a payment transaction, all of it or `reduce_amount_by`.
+    #[uniffi::method(default(reduce_amount_by = None, reason = None))]
+    pub async fn cancel_payment_transaction(
+        &self,
+        id: String,
+        reduce_amount_by: Option<Money>,
+        reason: Option<String>,
+    ) -> Result<Vec<PaymentTransaction>> {
+        guard_async(async move {
+            let request = cancel_request(reduce_amount_by, reason)?;
+            Ok(self
+                .client
+                .cancel_payment_transaction(&id, request)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect())
+        })
+        .await
+    }
+
+    /// Parses a push notification body (same as the top-level `parsePush`).
+    pub fn parse_push(&self, body: String) -> Result<PushNotification> {
+        parse_push(body)
+    }
+
+    /// Starts the OAuth device flow for a device `uuid`.
+    pub async fn device_authorize(&self, uuid: String) -> Result<Arc<DeviceAuthorization>> {
+        guard_async(async move {
+            Ok(Arc::new(DeviceAuthorization {
+                inner: self.client.device_authorize(&uuid).await?,
+            }))
+        })
+        .await
+    }
+
+    /// Polls until the user approved (or the codes expired); then the client is authorized.
+    pub async fn device_poll(&self, authorization: Arc<DeviceAuthorization>) -> Result<TokenInfo> {
+        guard_async(async move { Ok(self.client.device_poll(&authorization.inner).await?.into()) })
+            .await
+    }
+
+    /// One poll: `null` while the user has not approved yet.
+    pub async fn device_poll_once(
+        &self,
+        authorization: Arc<DeviceAuthorization>,
+    ) -> Result<Option<TokenInfo>> {
+        guard_async(async move {
+            Ok(self
+                .client
+                .device_poll_once(&authorization.inner)
+                .await?
+                .map(Into::into))
+        })
+        .await
+    }
+
+    /// A provider-neutral payment link (a Smart Transaction).
+    #[uniffi::method(default(expires_at = None))]
+    pub async fn create_payment_link(
+        &self,
+        amount: Money,
+        order_id: String,
+        description: String,
+        expires_at: Option<String>,
+    ) -> Result<PaymentLink> {
+        guard_async(async move {
+            let request = link_request(amount, order_id, description, expires_at)?;
+            Ok(self.client.create_payment_link(request).await?.into())
+        })
+        .await
+    }
+
+    pub async fn get_payment_link(&self, id: String) -> Result<PaymentLink> {
+        guard_async(async move { Ok(self.client.get_payment_link(&id).await?.into()) }).await
+    }
+
+    pub async fn cancel_payment_link(&self, id: String) -> Result<PaymentLink> {
+        guard_async(async move { Ok(self.client.cancel_payment_link(&id).await?.into()) }).await
+    }
+}
+
+type PagerSlot = Arc<tokio::sync::Mutex<core::SmartTransactionPager>>;
+
+/// Walks smart transactions page by page (offset paging), serially.
+#[derive(uniffi::Object)]
+pub struct SmartTransactionPager {
+    pager: PagerSlot,
+}
+
+impl SmartTransactionPager {
+    fn wrap(pager: core::SmartTransactionPager) -> Arc<SmartTransactionPager> {
+        Arc::new(SmartTransactionPager {
+            pager: Arc::new(tokio::sync::Mutex::new(pager)),
+        })
+    }
+
+    async fn batch(pager: PagerSlot, max: u32) -> paywire::Result<Vec<SmartTransaction>> {
+        let max = usize::try_from(max).unwrap_or(usize::MAX);
+        Ok(pager
+            .lock()
+            .await
+            .next_batch(max)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}
+
+#[uniffi::export]
+impl SmartTransactionPager {
+    /// Up to `max` transactions; an empty list once done.
+    #[uniffi::method(default(max = 100))]
+    pub async fn next_batch(&self, max: i32) -> Result<Vec<SmartTransaction>> {
+        let pager = self.pager.clone();
+        guard_async(async move {
+            Ok(SmartTransactionPager::batch(pager, convert::count("max", max)?).await?)
+        })
+        .await
+    }
+
+    /// `nextBatch` for blocking callers.
+    #[uniffi::method(default(max = 100))]
+    pub fn next_batch_blocking(&self, max: i32) -> Result<Vec<SmartTransaction>> {
+        let pager = self.pager.clone();
+        guard(|| {
+            let max = convert::count("max", max)?;
+            Ok(paywire::rt::block_on(SmartTransactionPager::batch(
+                pager, max,
+            ))?)
+        })
+    }
+
+    /// The next page; `null` once done.
+    pub async fn next_page(&self) -> Result<Option<SmartTransactionPage>> {
+        let pager = self.pager.clone();
+        guard_async(async move { Ok(pager.lock().await.next_page().await?.map(Into::into)) }).await
+    }
+
+    /// Total reported by the provider, known after the first page.
+    pub fn total(&self) -> Option<i64> {
+        self.pager
+            .try_lock()
+            .ok()
+            .and_then(|p| p.total())
+            .and_then(|n| i64::try_from(n).ok())
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.pager.try_lock().map(|p| p.is_done()).unwrap_or(false)
+    }
+}
+
+/// secuconnect with blocking methods, for Java callers and plain threads.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct BlockingSecuconnectClient {
+    client: core::Client,
+}
+
+impl std::fmt::Debug for BlockingSecuconnectClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.client.fmt(f)
+    }
+}
+
+/// Runs one core call on the shared runtime, blocking the calling thread.
+fn block<T, F, Fut>(client: &core::Client, call: F) -> Result<T>
+where
+    F: FnOnce(core::Client) -> Fut,
+    Fut: std::future::Future<Output = paywire::Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    Ok(paywire::rt::block_on(call(client.clone()))?)
+}
+
+#[uniffi::export]
+impl BlockingSecuconnectClient {
+    #[uniffi::constructor(default(
+        environment = None,
+        contract_id = None,
+        base_url = None,
+        timeout = None,
+        max_retries = None
+    ))]
+    pub fn new(
+        client_id: String,
+        client_secret: String,
+        environment: Option<String>,
+        contract_id: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        max_retries: Option<i32>,
+    ) -> Result<Arc<Self>> {
+        guard(|| {
+            Ok(Arc::new(BlockingSecuconnectClient {
+                client: build_client(
+                    client_id,
+                    client_secret,
+                    environment,
+                    contract_id,
+                    base_url,
+                    timeout,
+                    max_retries,
+                )?,
+            }))
+        })
+    }
+
+    #[uniffi::constructor]
+    pub fn from_env() -> Result<Arc<Self>> {
+        guard(|| {
+            Ok(Arc::new(BlockingSecuconnectClient {
+                client: core::Client::from_env()?,
+            }))
+        })
+    }
+
+    pub fn async_client(&self) -> Arc<SecuconnectClient> {
+        SecuconnectClient::wrap(self.client.clone())
+    }
+
+    #[uniffi::method(default(
+        intent = "sale",
+        contract_id = None,
+        customer = None,
+        basket = None,
+        checkout_template = None,
+        language = None,
+        return_urls = None,
+        auto_capture = None,
+        merchant_ref = None,
+        transaction_ref = None,
+        is_demo = false
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_smart_transaction(
+        &self,
+        amount: Money,
+        intent: String,
+        contract_id: Option<String>,
+        customer: Option<SecuconnectCustomer>,
+        basket: Option<Vec<BasketItem>>,
+        checkout_template: Option<String>,
+        language: Option<String>,
+        return_urls: Option<ReturnUrls>,
+        auto_capture: Option<bool>,
+        merchant_ref: Option<String>,
+        transaction_ref: Option<String>,
+        is_demo: bool,
+    ) -> Result<SmartTransaction> {
+        guard(|| {
+            let request = create_request(
+                amount,
+                intent,
+                contract_id,
+                customer,
+                basket,
+                checkout_template,
+                language,
+                return_urls,
+                auto_capture,
+                merchant_ref,
+                transaction_ref,
+                is_demo,
+            )?;
+            Ok(block(&self.client, |c| async move {
+                c.create_smart_transaction(request).await
+            })?
+            .into())
+        })
+    }
+
+    pub fn get_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
+        guard(|| {
+            Ok(block(&self.client, |c| async move {
+                c.get_smart_transaction(&id).await
+            })?
+            .into())
+        })
+    }
+
+    #[uniffi::method(default(
+        amount = None,
+        basket = None,
+        customer = None,
+        merchant_ref = None,
+        transaction_ref = None,
+        auto_capture = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    pub fn update_smart_transaction(
+        &self,
+        id: String,
+        amount: Option<Money>,
+        basket: Option<Vec<BasketItem>>,
+        customer: Option<SecuconnectCustomer>,
+        merchant_ref: Option<String>,
+        transaction_ref: Option<String>,
+        auto_capture: Option<bool>,
+    ) -> Result<SmartTransaction> {
+        guard(|| {
+            let request = update_request(
+                amount,
+                basket,
+                customer,
+                merchant_ref,
+                transaction_ref,
+                auto_capture,
+            )?;
+            Ok(block(&self.client, |c| async move {
+                c.update_smart_transaction(&id, request).await
+            })?
+            .into())
+        })
+    }
+
+    #[uniffi::method(default(container_id = None, bank_account = None))]
+    pub fn prepare_smart_transaction(
+        &self,
+        id: String,
+        payment_method: String,
+        container_id: Option<String>,
+        bank_account: Option<DirectDebitAccount>,
+    ) -> Result<SmartTransaction> {
+        guard(|| {
+            let request = prepare_request(container_id, bank_account);
+            Ok(block(&self.client, |c| async move {
+                c.prepare_smart_transaction(&id, &payment_method, request)
+                    .await
+            })?
+            .into())
+        })
+    }
+
+    #[uniffi::method(default(payment_method = None))]
+    pub fn start_smart_transaction(
+        &self,
+        id: String,
+        payment_method: Option<String>,
+    ) -> Result<SmartTransaction> {
+        guard(|| {
+            Ok(block(&self.client, |c| async move {
+                c.start_smart_transaction(&id, payment_method.as_deref())
+                    .await
+            })?
+            .into())
+        })
+    }
+
+    pub fn cancel_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
+        guard(|| {
+            Ok(block(&self.client, |c| async move {
+                c.cancel_smart_transaction(&id).await
+            })?
+            .into())
+        })
+    }
+
+    pub fn abort_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
+        guard(|| {
+            Ok(block(&self.client, |c| async move {
+                c.abort_smart_transaction(&id).await
+            })?
+            .into())
+        })
+    }
+
+    #[uniffi::method(default(query = None, sort = None, page_size = 100))]
+    pub fn smart_transactions(
+        &self,
+        query: Option<String>,
+        sort: Option<String>,
+        page_size: i32,
+    ) -> Result<Arc<SmartTransactionPager>> {
+        guard(|| {
+            let q = self::query(query, sort, page_size)?;
+            Ok(SmartTransactionPager::wrap(
+                self.client.smart_transactions(q)?,
+            ))
+        })
+    }
+
+    pub fn get_payment_transaction(&self, id: String) -> Result<PaymentTransaction> {
+        guard(|| {
+            Ok(block(&self.client, |c| async move {
+                c.get_payment_transaction(&id).await
+            })?
+            .into())
+        })
+    }
+
+    pub fn check_payment_status(&self, id: String) -> Result<PaymentStatus> {
+        guard(|| {
+            Ok(block(&self.client, |c| async move {
+                c.check_payment_status(&id).await
+            })?
+            .into())
+        })
+    }
+
+    #[uniffi::method(default(reduce_amount_by = None, reason = None))]
+    pub fn cancel_payment_transaction(
+        &self,
+        id: String,
+        reduce_amount_by: Option<Money>,
+        reason: Option<String>,
+    ) -> Result<Vec<PaymentTransaction>> {
+        guard(|| {
+            let request = cancel_request(reduce_amount_by, reason)?;
+            Ok(block(&self.client, |c| async move {
+                c.cancel_payment_transaction(&id, request).await
+            })?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+        })
+    }
+
+    pub fn device_authorize(&self, uuid: String) -> Result<Arc<DeviceAuthorization>> {
+        guard(|| {
+            Ok(Arc::new(DeviceAuthorization {
+                inner: block(
+                    &self.client,
+                    |c| async move { c.device_authorize(&uuid).await },
+                )?,
+            }))
+        })
+    }
+
+    pub fn device_poll(&self, authorization: Arc<DeviceAuthorization>) -> Result<TokenInfo> {
+        guard(|| {
+            let authorization = authorization.inner.clone();
+            Ok(block(&self.client, |c| async move {
+                c.device_poll(&authorization).await
+            })?
+            .into())
+        })
+    }
+
+    #[uniffi::method(default(expires_at = None))]
+    pub fn create_payment_link(
+        &self,
+        amount: Money,
+        order_id: String,
+        description: String,
+        expires_at: Option<String>,
+    ) -> Result<PaymentLink> {
+        guard(|| {
+            let request = link_request(amount, order_id, description, expires_at)?;
+            Ok(block(&self.client, |c| async move {
+                c.create_payment_link(request).await
+            })?
+            .into())
+        })
+    }
+
+    pub fn get_payment_link(&self, id: String) -> Result<PaymentLink> {
+        guard(|| {
+            Ok(block(
+                &self.client,
+                |c| async move { c.get_payment_link(&id).await },
+            )?
+            .into())
+        })
+    }
+
+    pub fn cancel_payment_link(&self, id: String) -> Result<PaymentLink> {
+        guard(|| {
+            Ok(block(
+                &self.client,
+                |c| async move { c.cancel_payment_link(&id).await },
+            )?
+            .into())
+        })
+    }
+}

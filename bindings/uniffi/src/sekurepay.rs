@@ -1,0 +1,285 @@
+//! `SekurePayClient` (async) and `BlockingSekurePayClient`: orders whose totals the core
+//! computes and checks. The API key goes in through the constructor only.
+
+use std::sync::Arc;
+
+use paywire::sekurepay as core;
+
+use crate::convert;
+use crate::error::{Result, guard, guard_async};
+use crate::money::{Money, opt_money};
+
+/// One order line: `amount_cents` per unit (minor units of the order currency).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct SekurePayOrderItem {
+    pub description: String,
+    pub amount_cents: i64,
+    #[uniffi(default = 1)]
+    pub quantity: i64,
+}
+
+/// One tax line.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct SekurePayTax {
+    pub description: String,
+    pub amount_cents: i64,
+}
+
+/// A SekurePay order as read back.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct SekurePayOrder {
+    /// The merchant order id (the key for `getOrder`).
+    pub id: String,
+    pub status: Option<String>,
+    pub currency: Option<String>,
+    pub sub_total: Option<Money>,
+    pub shipping: Option<Money>,
+    pub taxes_total: Option<Money>,
+    pub total: Option<Money>,
+    pub created_at: Option<String>,
+    pub raw: String,
+}
+
+impl From<core::Order> for SekurePayOrder {
+    fn from(o: core::Order) -> Self {
+        SekurePayOrder {
+            id: o.id,
+            status: o.status,
+            currency: o.currency.map(|c| c.code().to_owned()),
+            sub_total: opt_money(o.sub_total),
+            shipping: opt_money(o.shipping),
+            taxes_total: opt_money(o.taxes_total),
+            total: opt_money(o.total),
+            created_at: o.created_at,
+            raw: o.raw.to_string(),
+        }
+    }
+}
+
+/// The core builds (and checks) the request from the plain arguments, so errors name
+/// `items[0].amount_cents` exactly as in every other language.
+fn create_request(
+    order_id: &str,
+    currency: &str,
+    items: &[SekurePayOrderItem],
+    taxes: &[SekurePayTax],
+    shipping_amount_cents: i64,
+) -> Result<core::CreateOrder> {
+    let json = |value: serde_json::Result<serde_json::Value>| {
+        value.map_err(|e| paywire::Error::internal(format!("cannot convert the order lines: {e}")))
+    };
+    Ok(core::CreateOrder::from_args(
+        order_id,
+        currency,
+        json(serde_json::to_value(items))?,
+        json(serde_json::to_value(taxes))?,
+        shipping_amount_cents,
+    )?)
+}
+
+pub(crate) fn build_client(
+    api_key: String,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    max_retries: Option<i32>,
+) -> Result<core::Client> {
+    let mut builder = core::Client::builder()
+        .api_key(api_key)
+        .options(convert::client_options(timeout, max_retries)?);
+    if let Some(base_url) = base_url {
+        builder = builder.base_url(base_url);
+    }
+    Ok(builder.build()?)
+}
+
+/// SekurePay orders.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct SekurePayClient {
+    client: core::Client,
+}
+
+impl std::fmt::Debug for SekurePayClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.client.fmt(f)
+    }
+}
+
+impl SekurePayClient {
+    pub(crate) fn wrap(client: core::Client) -> Arc<SekurePayClient> {
+        Arc::new(SekurePayClient { client })
+    }
+}
+
+#[uniffi::export]
+impl SekurePayClient {
+    #[uniffi::constructor(default(base_url = None, timeout = None, max_retries = None))]
+    pub fn new(
+        api_key: String,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        max_retries: Option<i32>,
+    ) -> Result<Arc<Self>> {
+        guard(|| {
+            Ok(SekurePayClient::wrap(build_client(
+                api_key,
+                base_url,
+                timeout,
+                max_retries,
+            )?))
+        })
+    }
+
+    /// Reads `SEKUREPAY_API_KEY` and `SEKUREPAY_BASE_URL`.
+    #[uniffi::constructor]
+    pub fn from_env() -> Result<Arc<Self>> {
+        guard(|| Ok(SekurePayClient::wrap(core::Client::from_env()?)))
+    }
+
+    #[uniffi::method(default(timeout = None, max_retries = None))]
+    pub fn with_options(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<i32>,
+    ) -> Result<Arc<SekurePayClient>> {
+        guard(|| {
+            let options = convert::request_options(timeout, max_retries, None, None)?;
+            Ok(SekurePayClient::wrap(self.client.with_options(options)))
+        })
+    }
+
+    pub fn blocking(&self) -> Arc<BlockingSekurePayClient> {
+        Arc::new(BlockingSekurePayClient {
+            client: paywire::blocking::SekurePayClient::new(self.client.clone()),
+        })
+    }
+
+    pub fn base_url(&self) -> String {
+        self.client.base_url().to_owned()
+    }
+
+    /// Creates an order; the totals are computed and checked before anything is sent.
+    #[uniffi::method(default(taxes = [], shipping_amount_cents = 0))]
+    pub async fn create_order(
+        &self,
+        order_id: String,
+        currency: String,
+        items: Vec<SekurePayOrderItem>,
+        taxes: Vec<SekurePayTax>,
+        shipping_amount_cents: i64,
+    ) -> Result<SekurePayOrder> {
+        guard_async(async move {
+            let request =
+                create_request(&order_id, &currency, &items, &taxes, shipping_amount_cents)?;
+            Ok(self.client.create_order(request).await?.into())
+        })
+        .await
+    }
+
+    pub async fn get_order(&self, order_id: String) -> Result<SekurePayOrder> {
+        guard_async(async move { Ok(self.client.get_order(&order_id).await?.into()) }).await
+    }
+
+    /// `createOrder`, or the existing order when one with this id was already created (also
+    /// after an answer was lost).
+    #[uniffi::method(default(taxes = [], shipping_amount_cents = 0))]
+    pub async fn find_or_create_order(
+        &self,
+        order_id: String,
+        currency: String,
+        items: Vec<SekurePayOrderItem>,
+        taxes: Vec<SekurePayTax>,
+        shipping_amount_cents: i64,
+    ) -> Result<SekurePayOrder> {
+        guard_async(async move {
+            let request =
+                create_request(&order_id, &currency, &items, &taxes, shipping_amount_cents)?;
+            Ok(self.client.find_or_create_order(request).await?.into())
+        })
+        .await
+    }
+}
+
+/// SekurePay with blocking methods.
+#[derive(uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct BlockingSekurePayClient {
+    client: paywire::blocking::SekurePayClient,
+}
+
+impl std::fmt::Debug for BlockingSekurePayClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.client.async_client().fmt(f)
+    }
+}
+
+#[uniffi::export]
+impl BlockingSekurePayClient {
+    #[uniffi::constructor(default(base_url = None, timeout = None, max_retries = None))]
+    pub fn new(
+        api_key: String,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        max_retries: Option<i32>,
+    ) -> Result<Arc<Self>> {
+        guard(|| {
+            Ok(Arc::new(BlockingSekurePayClient {
+                client: paywire::blocking::SekurePayClient::new(build_client(
+                    api_key,
+                    base_url,
+                    timeout,
+                    max_retries,
+                )?),
+            }))
+        })
+    }
+
+    #[uniffi::constructor]
+    pub fn from_env() -> Result<Arc<Self>> {
+        guard(|| {
+            Ok(Arc::new(BlockingSekurePayClient {
+                client: paywire::blocking::SekurePayClient::from_env()?,
+            }))
+        })
+    }
+
+    pub fn async_client(&self) -> Arc<SekurePayClient> {
+        SekurePayClient::wrap(self.client.async_client().clone())
+    }
+
+    #[uniffi::method(default(taxes = [], shipping_amount_cents = 0))]
+    pub fn create_order(
+        &self,
+        order_id: String,
+        currency: String,
+        items: Vec<SekurePayOrderItem>,
+        taxes: Vec<SekurePayTax>,
+        shipping_amount_cents: i64,
+    ) -> Result<SekurePayOrder> {
+        guard(|| {
+            let request =
+                create_request(&order_id, &currency, &items, &taxes, shipping_amount_cents)?;
+            Ok(self.client.create_order(request)?.into())
+        })
+    }
+
+    pub fn get_order(&self, order_id: String) -> Result<SekurePayOrder> {
+        guard(|| Ok(self.client.get_order(&order_id)?.into()))
+    }
+
+    #[uniffi::method(default(taxes = [], shipping_amount_cents = 0))]
+    pub fn find_or_create_order(
+        &self,
+        order_id: String,
+        currency: String,
+        items: Vec<SekurePayOrderItem>,
+        taxes: Vec<SekurePayTax>,
+        shipping_amount_cents: i64,
+    ) -> Result<SekurePayOrder> {
+        guard(|| {
+            let request =
+                create_request(&order_id, &currency, &items, &taxes, shipping_amount_cents)?;
+            Ok(self.client.find_or_create_order(request)?.into())
+        })
+    }
+}
