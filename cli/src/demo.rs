@@ -108,12 +108,13 @@ impl Narrator {
             output::print_json(&json!({
                 "sandbox_url": url,
                 "sections": self.sections,
-                "seconds": (seconds * 10.0).round() / 10.0,
+                "seconds": (seconds * 1000.0).round() / 1000.0,
                 "ok": true,
             }))
         } else {
             println!(
-                "\nDone in {seconds:.1} s. Every call above went through the paywire core to the sandbox on {url}."
+                "\nDone in {} ms. Every call above went through the paywire core to the sandbox on {url}.",
+                (seconds * 1000.0).round()
             );
             println!(
                 "Next: `paywire sandbox` serves it for your own code; `paywire --help` lists the commands."
