@@ -139,7 +139,11 @@ def lookup(value: Any, path: str) -> Any:
     if path == ".":
         return value
     for key in path.split("."):
-        value = _get(value, key)
+        if isinstance(value, (list, tuple)) and key.isdigit():
+            index = int(key)
+            value = value[index] if index < len(value) else _MISSING
+        else:
+            value = _get(value, key)
         if value is _MISSING:
             raise ScenarioFailure(f"result has no {path}")
     return value

@@ -21,6 +21,7 @@ __all__ = [
     "RegisterAliasDict",
     "SekurePayItemDict",
     "SekurePayTaxDict",
+    "ReturnUrlsDict",
 ]
 
 
@@ -116,3 +117,12 @@ class SekurePayTaxDict(TypedDict):
 
     description: str
     amount_cents: int
+
+
+class ReturnUrlsDict(TypedDict, total=False):
+    """secuconnect checkout return URLs."""
+
+    url_success: str
+    url_failure: str
+    url_abort: str
+    url_push: str
