@@ -26,5 +26,23 @@ fun TransactionPager.asSequence(batchSize: Int = 500): Sequence<ReportedTransact
     }
 }
 
+/** Smart transactions as a cold [Flow], page by page. */
+fun SmartTransactionPager.asFlow(batchSize: Int = 100): Flow<SmartTransaction> = flow {
+    while (true) {
+        val batch = nextBatch(batchSize)
+        if (batch.isEmpty()) break
+        for (transaction in batch) emit(transaction)
+    }
+}
+
+/** Smart transactions as a blocking [Sequence]. */
+fun SmartTransactionPager.asSequence(batchSize: Int = 100): Sequence<SmartTransaction> = sequence {
+    while (true) {
+        val batch = nextBatchBlocking(batchSize)
+        if (batch.isEmpty()) break
+        yieldAll(batch)
+    }
+}
+
 /** `"4.04 CHF"`. */
 fun Money.format(): String = moneyFormat(this)

@@ -19,9 +19,29 @@ import kotlin.reflect.full.memberProperties
 class ScenarioRunner(private val sandbox: Sandbox) {
     private val saved = mutableMapOf<String, Any?>()
     private val saferpay: SaferpayClient by lazy { sandbox.saferpayClient() }
+    private val secuconnect: SecuconnectClient by lazy { sandbox.secuconnectClient() }
+    private val sekurepay: SekurePayClient by lazy { sandbox.sekurepayClient() }
 
-    fun run(scenario: JSONObject) = runBlocking {
+    /** Runs the scenario, once per value when it has a `matrix` (`{"provider": [...]}`). */
+    fun run(scenario: JSONObject) {
+        val matrix = scenario.optJSONObject("matrix")
+        if (matrix == null || matrix.isEmpty) return runOnce(scenario, emptyMap())
+        val name = matrix.keys().next()
+        val values = matrix.getJSONArray(name)
+        for (i in 0 until values.length()) {
+            val value = values.get(i)
+            try {
+                runOnce(scenario, mapOf(name to value))
+            } catch (e: AssertionError) {
+                throw AssertionError("[$name=$value] ${e.message}", e)
+            }
+        }
+    }
+
+    private fun runOnce(scenario: JSONObject, initial: Map<String, Any?>) = runBlocking {
         sandbox.reset()
+        saved.clear()
+        saved.putAll(initial)
         val steps = scenario.getJSONArray("steps")
         for (i in 0 until steps.length()) {
             val step = steps.getJSONObject(i)
@@ -43,19 +63,26 @@ class ScenarioRunner(private val sandbox: Sandbox) {
             sandboxAction(step.getString("sandbox"), args)
             args.checkAllUsed()
         } else {
-            val client = step.getString("client")
+            val client = substitute(step.getString("client")) as String
             val call = step.getString("call")
             val table = when (client) {
-                "saferpay" -> saferpayCalls
-                else -> fail("unknown client '$client' (the Kotlin runner knows: saferpay)")
+                "saferpay" -> saferpayCalls + linkCalls { saferpay.linkOps() }
+                "secuconnect" -> secuconnectCalls + linkCalls { secuconnect.linkOps() }
+                "sekurepay" -> sekurepayCalls
+                else -> fail("unknown client '$client' (the Kotlin runner knows: saferpay, secuconnect, sekurepay)")
             }
             val action = table[call] ?: fail("the Kotlin runner has no call '$client.$call'")
             var result: Any? = null
             var error: PaywireException? = null
+            var total: Long? = null
             try {
                 result = action(args)
                 if (step.has("expect_count") || step.has("expect_unique")) {
-                    result = (result as TransactionPager).asFlow(700).toList()
+                    result = when (val pager = result) {
+                        is TransactionPager -> pager.asFlow(700).toList().also { total = pager.totalTransactions() }
+                        is SmartTransactionPager -> pager.asFlow(200).toList().also { total = pager.total() }
+                        else -> fail("expect_count on a call that is not an iterator: $pager")
+                    }
                 }
             } catch (e: PaywireException) {
                 error = e
@@ -63,14 +90,19 @@ class ScenarioRunner(private val sandbox: Sandbox) {
             args.checkAllUsed()
             if (step.has("expect_error")) {
                 if (error == null) fail("expected error ${step.get("expect_error")}, got result $result")
-                checkError(step.getJSONObject("expect_error"), error)
+                checkError(expected("expect_error", step) as JSONObject, error)
             } else if (error != null) {
                 fail("unexpected error: $error")
             }
-            if (step.has("expect")) match(step.get("expect"), result, "result")
+            if (step.has("expect")) match(expected("expect", step), result, "result")
             if (step.has("expect_count")) {
                 val items = result as List<*>
-                assertEq(step.getInt("expect_count").toLong(), items.size.toLong(), "count")
+                val want = when (val expected = step.get("expect_count")) {
+                    "total" -> total ?: fail("the provider reported no total")
+                    is Number -> expected.toLong()
+                    else -> fail("bad expect_count $expected")
+                }
+                assertEq(want, items.size.toLong(), "count")
             }
             if (step.optBoolean("expect_unique", false)) {
                 val ids = (result as List<*>).map { property(it, "id") }
@@ -80,8 +112,11 @@ class ScenarioRunner(private val sandbox: Sandbox) {
                 for (name in save.keySet()) saved[name] = path(result, save.getString(name))
             }
         }
-        step.optJSONObject("expect_stats")?.let { match(it, JSONObject(sandbox.stats()), "stats") }
+        if (step.has("expect_stats")) match(expected("expect_stats", step), JSONObject(sandbox.stats()), "stats")
     }
+
+    /** An expectation with its `${...}` placeholders filled in. */
+    private fun expected(key: String, step: JSONObject): Any = Args.toJson(substitute(step.get(key)))
 
     // ---- dispatch tables -------------------------------------------------------------------
 
@@ -115,6 +150,36 @@ class ScenarioRunner(private val sandbox: Sandbox) {
         "delete_fields_access_token" to { a ->
             saferpay.deleteFieldsAccessToken(a.str("access_token"), a.optStr("terminal_id"))
         },
+        "initialize_payment_page" to { a ->
+            saferpay.initializePaymentPage(
+                amount = a.money("amount"),
+                orderId = a.str("order_id"),
+                description = a.str("description"),
+                returnUrl = a.str("return_url"),
+                successNotifyUrl = a.optStr("success_notify_url"),
+                failNotifyUrl = a.optStr("fail_notify_url"),
+                paymentMethods = a.optStrList("payment_methods"),
+                payer = a.json("payer")?.let { payerFromJson(it, "payer") },
+                preAuth = a.bool("pre_auth", false),
+                terminalId = a.optStr("terminal_id"),
+                wallets = a.optStrList("wallets"),
+                billingAddressForm = a.json("billing_address_form")?.let { billingAddressFormFromJson(it, "billing_address_form") },
+                order = a.json("order")?.let { orderFromJson(it, "order") },
+                configSet = a.optStr("config_set"),
+                condition = a.optStr("condition"),
+                payerNote = a.optStr("payer_note"),
+            )
+        },
+        "assert_payment_page" to { a -> saferpay.assertPaymentPage(a.str("token")) },
+        "payment_outcome" to { a -> saferpay.paymentOutcome(a.str("token")) },
+        "capture" to { a -> saferpay.capture(a.str("transaction_id"), a.optMoney("amount")) },
+        "cancel" to { a -> saferpay.cancel(a.str("transaction_id")) },
+        "refund" to { a ->
+            saferpay.refund(a.str("capture_id"), a.money("amount"), a.optStr("order_id"), a.optStr("description"))
+        },
+        "inquire" to { a -> saferpay.inquire(a.str("transaction_id")) },
+        "assert_capture" to { a -> saferpay.assertCapture(a.str("capture_id")) },
+        "assert_refund" to { a -> saferpay.assertRefund(a.str("transaction_id")) },
         "transactions" to { a ->
             saferpay.transactions(
                 start = a.str("start"),
@@ -126,8 +191,119 @@ class ScenarioRunner(private val sandbox: Sandbox) {
         },
     )
 
+    /** The same payment-link calls on either provider (`create_payment_link` …). */
+    private class LinkOps(
+        val create: suspend (Money, String, String, String?) -> PaymentLink,
+        val get: suspend (String) -> PaymentLink,
+        val cancel: suspend (String) -> PaymentLink,
+    )
+
+    private fun SaferpayClient.linkOps() = LinkOps(
+        { m, o, d, e -> createPaymentLink(m, o, d, e) }, { getPaymentLink(it) }, { cancelPaymentLink(it) },
+    )
+
+    private fun SecuconnectClient.linkOps() = LinkOps(
+        { m, o, d, e -> createPaymentLink(m, o, d, e) }, { getPaymentLink(it) }, { cancelPaymentLink(it) },
+    )
+
+    private fun linkCalls(ops: () -> LinkOps): Map<String, suspend (Args) -> Any?> = mapOf(
+        "create_payment_link" to { a ->
+            ops().create(a.money("amount"), a.str("order_id"), a.str("description"), a.optStr("expires_at"))
+        },
+        "get_payment_link" to { a -> ops().get(a.str("id")) },
+        "cancel_payment_link" to { a -> ops().cancel(a.str("id")) },
+    )
+
+    private val secuconnectCalls: Map<String, suspend (Args) -> Any?> = mapOf(
+        "create_smart_transaction" to { a ->
+            secuconnect.createSmartTransaction(
+                amount = a.money("amount"),
+                intent = a.optStr("intent") ?: "sale",
+                contractId = a.optStr("contract_id"),
+                customer = a.json("customer")?.let { customerFromJson(it, "customer") },
+                basket = a.json("basket")?.let { basketFromJson(it, "basket") },
+                checkoutTemplate = a.optStr("checkout_template"),
+                language = a.optStr("language"),
+                returnUrls = a.json("return_urls")?.let { returnUrlsFromJson(it, "return_urls") },
+                autoCapture = a.optBool("auto_capture"),
+                merchantRef = a.optStr("merchant_ref"),
+                transactionRef = a.optStr("transaction_ref"),
+                isDemo = a.bool("is_demo", false),
+            )
+        },
+        "get_smart_transaction" to { a -> secuconnect.getSmartTransaction(a.str("id")) },
+        "update_smart_transaction" to { a ->
+            secuconnect.updateSmartTransaction(
+                id = a.str("id"),
+                amount = a.optMoney("amount"),
+                basket = a.json("basket")?.let { basketFromJson(it, "basket") },
+                customer = a.json("customer")?.let { customerFromJson(it, "customer") },
+                merchantRef = a.optStr("merchant_ref"),
+                transactionRef = a.optStr("transaction_ref"),
+                autoCapture = a.optBool("auto_capture"),
+            )
+        },
+        "prepare_smart_transaction" to { a ->
+            secuconnect.prepareSmartTransaction(a.str("id"), a.str("payment_method"), a.optStr("container_id"))
+        },
+        "start_smart_transaction" to { a -> secuconnect.startSmartTransaction(a.str("id"), a.optStr("payment_method")) },
+        "cancel_smart_transaction" to { a -> secuconnect.cancelSmartTransaction(a.str("id")) },
+        "abort_smart_transaction" to { a -> secuconnect.abortSmartTransaction(a.str("id")) },
+        "smart_transactions" to { a ->
+            secuconnect.smartTransactions(a.optStr("query"), a.optStr("sort"), a.optInt("page_size") ?: 100)
+        },
+        "get_payment_transaction" to { a -> secuconnect.getPaymentTransaction(a.str("id")) },
+        "check_payment_status" to { a -> secuconnect.checkPaymentStatus(a.str("id")) },
+        "cancel_payment_transaction" to { a ->
+            secuconnect.cancelPaymentTransaction(a.str("id"), a.optMoney("reduce_amount_by"), a.optStr("reason"))
+        },
+        "parse_push" to { a -> parsePush(a.json("body") ?: fail("parse_push needs a body")) },
+        "device_authorize" to { a -> secuconnect.deviceAuthorize(a.str("uuid")) },
+    )
+
+    private val sekurepayCalls: Map<String, suspend (Args) -> Any?> = mapOf(
+        "create_order" to { a ->
+            sekurepay.createOrder(
+                orderId = a.str("order_id"),
+                currency = a.str("currency"),
+                items = a.list("items").map { item ->
+                    val m = item as Map<*, *>
+                    val unknown = m.keys.map { it.toString() } - setOf("description", "amount_cents", "quantity")
+                    if (unknown.isNotEmpty()) fail("items: unknown keys $unknown")
+                    SekurePayOrderItem(
+                        description = m["description"] as String,
+                        amountCents = (m["amount_cents"] as Number).toLong(),
+                        quantity = (m["quantity"] as Number?)?.toLong() ?: 1L,
+                    )
+                },
+                taxes = a.optList("taxes").orEmpty().map { tax ->
+                    val m = tax as Map<*, *>
+                    SekurePayTax(description = m["description"] as String, amountCents = (m["amount_cents"] as Number).toLong())
+                },
+                shippingAmountCents = a.optLong("shipping_amount_cents") ?: 0L,
+            )
+        },
+        "get_order" to { a -> sekurepay.getOrder(a.str("order_id")) },
+        "find_or_create_order" to { a ->
+            sekurepay.findOrCreateOrder(
+                orderId = a.str("order_id"),
+                currency = a.str("currency"),
+                items = a.list("items").map { item ->
+                    val m = item as Map<*, *>
+                    SekurePayOrderItem(m["description"] as String, (m["amount_cents"] as Number).toLong(), (m["quantity"] as Number?)?.toLong() ?: 1L)
+                },
+            )
+        },
+    )
+
     private fun sandboxAction(name: String, a: Args) {
         when (name) {
+            "pay_payment_link" -> when (val provider = a.str("provider")) {
+                "saferpay" -> sandbox.payOffer(a.str("id"), a.optStr("outcome") ?: "success")
+                "secuconnect" -> sandbox.completeSmartTransaction(a.str("id"), a.optStr("outcome") ?: "success")
+                else -> fail("no payment links on $provider")
+            }
+            "approve_device" -> sandbox.approveDevice(a.str("user_code"))
             "pay_offer" -> sandbox.payOffer(a.str("offer_id"), a.optStr("outcome") ?: "success")
             "pay_payment_page" -> sandbox.payPaymentPage(a.str("token"), a.optStr("outcome") ?: "success")
             "complete_smart_transaction" ->
@@ -231,6 +407,10 @@ class ScenarioRunner(private val sandbox: Sandbox) {
         if (value == null) fail("no '$key' on null")
         if (value is JSONObject) return if (value.has(key)) value.get(key).takeIf { it != JSONObject.NULL } else fail("stats have no '$key'")
         if (value is Map<*, *>) return value[key]
+        if (value is List<*>) {
+            val index = key.toIntOrNull() ?: fail("'$key' is not an index into a list")
+            return value.getOrNull(index) ?: fail("index $index out of range (${value.size} items)")
+        }
         val name = camel(key)
         val prop = value::class.memberProperties.firstOrNull { it.name == name }
             ?: fail("${value::class.simpleName} has no property '$name' (for '$key')")
@@ -284,6 +464,11 @@ class Args(private val map: Map<*, *>) {
     fun bool(name: String, default: Boolean): Boolean = raw(name)?.let { it as? Boolean ?: fail("'$name' must be a boolean") } ?: default
     fun strList(name: String): List<String> = (raw(name) as? List<*> ?: fail("'$name' must be a list")).map { it as String }
     fun money(name: String): Money = toMoney(raw(name) ?: fail("argument '$name' is required"))
+    fun optMoney(name: String): Money? = raw(name)?.let { toMoney(it) }
+    fun optBool(name: String): Boolean? = raw(name)?.let { it as? Boolean ?: fail("'$name' must be a boolean") }
+    fun optStrList(name: String): List<String>? = raw(name)?.let { v -> (v as? List<*> ?: fail("'$name' must be a list")).map { it as String } }
+    fun list(name: String): List<*> = raw(name) as? List<*> ?: fail("'$name' must be a list")
+    fun optList(name: String): List<*>? = raw(name)?.let { it as? List<*> ?: fail("'$name' must be a list") }
     /** A nested input as snake_case JSON text, for the bindings' `*FromJson` decoders. */
     fun json(name: String): String? = raw(name)?.let { toJson(it).toString() }
 
