@@ -10,6 +10,35 @@ use serde_json::{Value, json};
 
 use crate::values::{lookup, matches, substitute};
 
+/// When set, every result (with its `raw` body) and every error (Display and Debug) is
+/// appended here, so a test can search what users would see for leaked secrets.
+static TRANSCRIPT: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Starts recording results and errors.
+pub fn start_transcript() {
+    if let Ok(mut t) = TRANSCRIPT.lock() {
+        *t = Some(String::new());
+    }
+}
+
+/// Stops recording and returns what was recorded.
+pub fn take_transcript() -> String {
+    TRANSCRIPT
+        .lock()
+        .ok()
+        .and_then(|mut t| t.take())
+        .unwrap_or_default()
+}
+
+fn record(text: impl FnOnce() -> String) {
+    if let Ok(mut guard) = TRANSCRIPT.lock() {
+        if let Some(t) = guard.as_mut() {
+            t.push_str(&text());
+            t.push('\n');
+        }
+    }
+}
+
 /// The sandbox's pre-configured clients, one per provider.
 pub struct Clients {
     pub saferpay: saferpay::Client,
@@ -102,6 +131,11 @@ async fn run_step(
         Ok(dispatch(clients, client, call, &args, collect).await?)
     };
     let outcome = outcome?;
+    match &outcome {
+        Outcome::Value(v) => record(|| v.to_string()),
+        Outcome::Error(e) => record(|| format!("{e}\n{e:?}\n{}", e.raw().unwrap_or(""))),
+        Outcome::Items(..) => {}
+    }
     match (step.get("expect_error"), outcome) {
         (Some(want), Outcome::Error(error)) => check_error(want, &error)?,
         (Some(want), Outcome::Value(v)) => return Err(format!("expected error {want}, got {v}")),
