@@ -34,7 +34,7 @@ def test_smart_transactions_sync(sandbox) -> None:  # type: ignore[no-untyped-de
     c = sandbox.secuconnect_client()
     stx = c.create_smart_transaction(
         Money(500, "EUR"), intent="sale", merchant_ref="m-sync-1", transaction_ref="Order 1",
-        auto_capture=True, language="de", is_demo=False,
+        auto_capture=False, language="de", is_demo=False,
         return_urls={"url_success": "https://shop.example/ok"},
     )
     assert isinstance(stx, SmartTransaction) and stx.status == "created" and stx.payment_link
