@@ -6,6 +6,41 @@
 import type * as N from './native'
 
 export type {
+  CancelPaymentTransactionOptions,
+  CaptureOptions,
+  Cancellation,
+  Capture,
+  CaptureStatus,
+  Card,
+  CreateOrderOptions,
+  CreateSmartTransactionOptions,
+  InitializePaymentPageOptions,
+  Liability,
+  PayPalAccount,
+  Payment,
+  PaymentLink,
+  PaymentLinkOptions,
+  PaymentMeans,
+  PaymentPageSession,
+  PaymentTransaction,
+  PrepareSmartTransactionOptions,
+  PushNotification,
+  RefundOptions,
+  RefundStatus,
+  RegistrationResult,
+  SaferpayBankAccount,
+  SecuconnectClientOptions,
+  SekurePayClientOptions,
+  SekurePayOrder,
+  SekurePayOrderItem,
+  SekurePayTax,
+  SmartTransaction,
+  SmartTransactionsOptions,
+  StartSmartTransactionOptions,
+  ThreeDs,
+  TokenInfo,
+  Transaction,
+  UpdateSmartTransactionOptions,
   Address,
   BillingAddressForm,
   ClientEnvOptions,
@@ -189,12 +224,127 @@ export declare class SaferpayClient {
     options?: N.TerminalOptions & CallOptions,
   ): Promise<string>
   deleteFieldsAccessToken(accessToken: string, options?: N.TerminalOptions & CallOptions): Promise<void>
+  /** Starts a payment page; send the payer to `redirectUrl`, keep `token` for the assert. */
+  initializePaymentPage(
+    amount: Money,
+    orderId: string,
+    description: string,
+    returnUrl: string,
+    options?: N.InitializePaymentPageOptions & N.RequestOverrides & CallOptions,
+  ): Promise<N.PaymentPageSession>
+  assertPaymentPage(token: string, options?: N.RequestOverrides & CallOptions): Promise<N.Payment>
+  /** The payment behind a payment page token (single-flight; for notify handlers). */
+  paymentOutcome(token: string, options?: N.RequestOverrides & CallOptions): Promise<N.Payment>
+  /** Captures an authorization; `amount` for a partial capture. */
+  capture(transactionId: string, options?: N.CaptureOptions & N.RequestOverrides & CallOptions): Promise<N.Capture>
+  cancel(transactionId: string, options?: N.RequestOverrides & CallOptions): Promise<N.Cancellation>
+  /** Refunds a capture; the result is a `REFUND` transaction (capture it to move money). */
+  refund(captureId: string, amount: Money, options?: N.RefundOptions & N.RequestOverrides & CallOptions): Promise<N.Payment>
+  inquire(transactionId: string, options?: N.RequestOverrides & CallOptions): Promise<N.Payment>
+  assertCapture(captureId: string, options?: N.RequestOverrides & CallOptions): Promise<N.CaptureStatus>
+  assertRefund(transactionId: string, options?: N.RequestOverrides & CallOptions): Promise<N.RefundStatus>
+  createPaymentLink(
+    amount: Money,
+    orderId: string,
+    description: string,
+    options?: N.PaymentLinkOptions & N.RequestOverrides & CallOptions,
+  ): Promise<N.PaymentLink>
+  getPaymentLink(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.PaymentLink>
+  cancelPaymentLink(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.PaymentLink>
   /** The transaction report (`for await`); `start`/`end` are `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`. */
   transactions(start: string, end: string, options?: N.TransactionsOptions & CallOptions): TransactionIterator
 
   toJSON(): { customerId: string; terminalId: string | null; baseUrl: string; specVersion: string }
   toString(): string
 }
+
+/** Async iterator over Smart Transactions (offset paging), fetched in batches. */
+export declare class SmartTransactionIterator implements AsyncIterableIterator<N.SmartTransaction> {
+  private constructor()
+  /** Total matches reported by the provider (known after the first page). */
+  readonly total: number | null
+  /** The offset the next fetch starts at. */
+  readonly offset: number
+  next(): Promise<IteratorResult<N.SmartTransaction, undefined>>
+  return(value?: unknown): Promise<IteratorResult<N.SmartTransaction, undefined>>
+  throw(error?: unknown): Promise<IteratorResult<N.SmartTransaction, undefined>>
+  [Symbol.asyncIterator](): SmartTransactionIterator
+  toArray(options: { limit: number }): Promise<N.SmartTransaction[]>
+}
+
+/** secuconnect: OAuth 2.0 (tokens fetched lazily, cached, refreshed single-flight), Smart Transactions. */
+export declare class SecuconnectClient {
+  constructor(options: N.SecuconnectClientOptions)
+  /** Reads SECUCONNECT_CLIENT_ID, SECUCONNECT_CLIENT_SECRET, SECUCONNECT_ENVIRONMENT, SECUCONNECT_BASE_URL, SECUCONNECT_CONTRACT_ID. */
+  static fromEnv(options?: N.ClientEnvOptions): SecuconnectClient
+  /** Parses a push body (pass the raw body); no network call. */
+  static parsePush(body: string | Buffer): N.PushNotification
+  readonly clientId: string
+  readonly contractId: string | null
+  readonly baseUrl: string
+
+  createSmartTransaction(
+    amount: Money,
+    options?: N.CreateSmartTransactionOptions & N.RequestOverrides & CallOptions,
+  ): Promise<N.SmartTransaction>
+  getSmartTransaction(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.SmartTransaction>
+  updateSmartTransaction(
+    id: string,
+    changes: N.UpdateSmartTransactionOptions & N.RequestOverrides & CallOptions,
+  ): Promise<N.SmartTransaction>
+  prepareSmartTransaction(
+    id: string,
+    paymentMethod: string,
+    options?: N.PrepareSmartTransactionOptions & N.RequestOverrides & CallOptions,
+  ): Promise<N.SmartTransaction>
+  startSmartTransaction(
+    id: string,
+    options?: N.StartSmartTransactionOptions & N.RequestOverrides & CallOptions,
+  ): Promise<N.SmartTransaction>
+  cancelSmartTransaction(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.SmartTransaction>
+  abortSmartTransaction(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.SmartTransaction>
+  getPaymentTransaction(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.PaymentTransaction>
+  cancelPaymentTransaction(
+    id: string,
+    options?: N.CancelPaymentTransactionOptions & N.RequestOverrides & CallOptions,
+  ): Promise<N.PaymentTransaction[]>
+  /** Device flow step 1: show `userCode` and `verificationUrl` to the user. */
+  deviceAuthorize(uuid: string, options?: N.RequestOverrides & CallOptions): Promise<N.DeviceAuthorization>
+  /** Device flow step 2: waits until approved; the client then holds the token. */
+  devicePoll(authorization: N.DeviceAuthorization, options?: N.RequestOverrides & CallOptions): Promise<N.TokenInfo>
+  smartTransactions(options?: N.SmartTransactionsOptions & CallOptions): SmartTransactionIterator
+  createPaymentLink(
+    amount: Money,
+    orderId: string,
+    description: string,
+    options?: N.PaymentLinkOptions & N.RequestOverrides & CallOptions,
+  ): Promise<N.PaymentLink>
+  getPaymentLink(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.PaymentLink>
+  cancelPaymentLink(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.PaymentLink>
+
+  toJSON(): { clientId: string; contractId: string | null; baseUrl: string }
+  toString(): string
+}
+
+/** SekurePay: orders (totals computed and checked by the client). */
+export declare class SekurePayClient {
+  constructor(options: N.SekurePayClientOptions)
+  /** Reads SEKUREPAY_API_KEY and SEKUREPAY_BASE_URL. */
+  static fromEnv(options?: N.ClientEnvOptions): SekurePayClient
+  readonly baseUrl: string
+  createOrder(
+    orderId: string,
+    currency: string,
+    items: N.SekurePayOrderItem[],
+    options?: N.CreateOrderOptions & N.RequestOverrides & CallOptions,
+  ): Promise<N.SekurePayOrder>
+  getOrder(orderId: string, options?: N.RequestOverrides & CallOptions): Promise<N.SekurePayOrder>
+  toJSON(): { baseUrl: string }
+  toString(): string
+}
+
+/** A device authorization (its device code stays inside). */
+export { DeviceAuthorization } from './native'
 
 // ---------------------------------------------------------------------------------------------
 // Sandbox
@@ -212,6 +362,8 @@ export declare class Sandbox {
   close(): Promise<void>
   [Symbol.asyncDispose](): Promise<void>
   saferpayClient(options?: N.SandboxClientOptions): SaferpayClient
+  secuconnectClient(options?: N.SandboxClientOptions): SecuconnectClient
+  sekurepayClient(options?: N.SandboxClientOptions): SekurePayClient
   payOffer(offerId: string, outcome?: 'success' | 'decline' | 'abort'): Promise<unknown>
   payPaymentPage(token: string, outcome?: 'success' | 'decline' | 'abort'): Promise<unknown>
   completeSmartTransaction(id: string, outcome?: 'success' | 'failure'): Promise<unknown>

@@ -352,6 +352,59 @@ class SaferpayClient {
     return call(options, (t) => nativeOf(this).deleteFieldsAccessToken(accessToken, options, t))
   }
 
+  initializePaymentPage(amount, orderId, description, returnUrl, options) {
+    return call(options, (t) =>
+      nativeOf(this).initializePaymentPage(amount, orderId, description, returnUrl, options, options, t),
+    )
+  }
+
+  assertPaymentPage(token, options) {
+    return call(options, (t) => nativeOf(this).assertPaymentPage(token, options, t))
+  }
+
+  /** The payment behind a payment page token (single-flight; for notify handlers). */
+  paymentOutcome(token, options) {
+    return call(options, (t) => nativeOf(this).paymentOutcome(token, options, t))
+  }
+
+  /** Captures an authorization; `options.amount` for a partial capture. */
+  capture(transactionId, options) {
+    return call(options, (t) => nativeOf(this).capture(transactionId, options, options, t))
+  }
+
+  cancel(transactionId, options) {
+    return call(options, (t) => nativeOf(this).cancel(transactionId, options, t))
+  }
+
+  /** Refunds a capture; the result is a REFUND transaction (capture it to move money). */
+  refund(captureId, amount, options) {
+    return call(options, (t) => nativeOf(this).refund(captureId, amount, options, options, t))
+  }
+
+  inquire(transactionId, options) {
+    return call(options, (t) => nativeOf(this).inquire(transactionId, options, t))
+  }
+
+  assertCapture(captureId, options) {
+    return call(options, (t) => nativeOf(this).assertCapture(captureId, options, t))
+  }
+
+  assertRefund(transactionId, options) {
+    return call(options, (t) => nativeOf(this).assertRefund(transactionId, options, t))
+  }
+
+  createPaymentLink(amount, orderId, description, options) {
+    return call(options, (t) => nativeOf(this).createPaymentLink(amount, orderId, description, options, options, t))
+  }
+
+  getPaymentLink(id, options) {
+    return call(options, (t) => nativeOf(this).getPaymentLink(id, options, t))
+  }
+
+  cancelPaymentLink(id, options) {
+    return call(options, (t) => nativeOf(this).cancelPaymentLink(id, options, t))
+  }
+
   /**
    * The transaction report as an async iterator (`for await`). Validation errors throw here,
    * before anything is sent.
@@ -373,6 +426,208 @@ class SaferpayClient {
 
   [util.inspect.custom](depth, options, inspect) {
     return inspectClient('SaferpayClient', { ...this.toJSON(), password: '[redacted]' }, depth, options, inspect ?? util.inspect)
+  }
+}
+
+/** Async iterator over Smart Transactions (offset paging), fetched in batches as you consume. */
+class SmartTransactionIterator {
+  #pager
+  #signal
+  #generator
+  #total = null
+  #offset = 0
+
+  constructor(pager, signal) {
+    this.#pager = pager
+    this.#signal = signal
+    this.#generator = this.#run()
+  }
+
+  async *#run() {
+    for (;;) {
+      const batch = await call({ signal: this.#signal }, (token) => this.#pager.nextBatch(this.#pager.batchSize, token))
+      this.#total = batch.total ?? this.#total
+      this.#offset = batch.offset
+      for (const item of batch.items) yield item
+      if (batch.done || batch.items.length === 0) return
+    }
+  }
+
+  /** Total matches reported by the provider (known after the first page). */
+  get total() {
+    return this.#total
+  }
+
+  /** The offset the next fetch starts at. */
+  get offset() {
+    return this.#offset
+  }
+
+  next() {
+    return this.#generator.next()
+  }
+
+  return(value) {
+    return this.#generator.return(value)
+  }
+
+  throw(error) {
+    return this.#generator.throw(error)
+  }
+
+  [Symbol.asyncIterator]() {
+    return this
+  }
+
+  /** Collects at most `limit` Smart Transactions. */
+  toArray({ limit }) {
+    return TransactionIterator.prototype.toArray.call(this, { limit })
+  }
+}
+
+class SecuconnectClient {
+  /** @param {import('./native').SecuconnectClientOptions} options clientId, clientSecret, environment, baseUrl, contractId, timeoutMs, maxRetries */
+  constructor(options) {
+    natives.set(this, callSync(() => new native.SecuconnectClient(options)))
+  }
+
+  /** Reads SECUCONNECT_CLIENT_ID, SECUCONNECT_CLIENT_SECRET, SECUCONNECT_ENVIRONMENT, … */
+  static fromEnv(options) {
+    return wrap(SecuconnectClient, callSync(() => native.SecuconnectClient.fromEnv(options)))
+  }
+
+  /** Parses a push body (string or Buffer) without any network call. */
+  static parsePush(body) {
+    return callSync(() => native.SecuconnectClient.parsePush(body))
+  }
+
+  get clientId() {
+    return nativeOf(this).clientId
+  }
+
+  get contractId() {
+    return nativeOf(this).contractId
+  }
+
+  get baseUrl() {
+    return nativeOf(this).baseUrl
+  }
+
+  createSmartTransaction(amount, options) {
+    return call(options, (t) => nativeOf(this).createSmartTransaction(amount, options, options, t))
+  }
+
+  getSmartTransaction(id, options) {
+    return call(options, (t) => nativeOf(this).getSmartTransaction(id, options, t))
+  }
+
+  /** `changes`: amount, basket, customer, merchantRef, transactionRef, autoCapture (and signal). */
+  updateSmartTransaction(id, changes) {
+    return call(changes, (t) => nativeOf(this).updateSmartTransaction(id, changes, changes, t))
+  }
+
+  prepareSmartTransaction(id, paymentMethod, options) {
+    return call(options, (t) => nativeOf(this).prepareSmartTransaction(id, paymentMethod, options, options, t))
+  }
+
+  startSmartTransaction(id, options) {
+    return call(options, (t) => nativeOf(this).startSmartTransaction(id, options, options, t))
+  }
+
+  cancelSmartTransaction(id, options) {
+    return call(options, (t) => nativeOf(this).cancelSmartTransaction(id, options, t))
+  }
+
+  abortSmartTransaction(id, options) {
+    return call(options, (t) => nativeOf(this).abortSmartTransaction(id, options, t))
+  }
+
+  getPaymentTransaction(id, options) {
+    return call(options, (t) => nativeOf(this).getPaymentTransaction(id, options, t))
+  }
+
+  /** Cancels a payment transaction; `options.reduceAmountBy` refunds part of it. */
+  cancelPaymentTransaction(id, options) {
+    return call(options, (t) => nativeOf(this).cancelPaymentTransaction(id, options, options, t))
+  }
+
+  /** Device flow step 1: returns `{ userCode, verificationUrl, interval, expiresIn }`. */
+  deviceAuthorize(uuid, options) {
+    return call(options, (t) => nativeOf(this).deviceAuthorize(uuid, options, t))
+  }
+
+  /** Device flow step 2: waits until the user approved; the client then holds the token. */
+  devicePoll(authorization, options) {
+    return call(options, (t) => nativeOf(this).devicePoll(authorization, options, t))
+  }
+
+  /** Smart Transactions as an async iterator; validation errors throw here. */
+  smartTransactions(options) {
+    const pager = callSync(() => nativeOf(this).smartTransactions(options))
+    return new SmartTransactionIterator(pager, options == null ? undefined : options.signal)
+  }
+
+  createPaymentLink(amount, orderId, description, options) {
+    return call(options, (t) => nativeOf(this).createPaymentLink(amount, orderId, description, options, options, t))
+  }
+
+  getPaymentLink(id, options) {
+    return call(options, (t) => nativeOf(this).getPaymentLink(id, options, t))
+  }
+
+  cancelPaymentLink(id, options) {
+    return call(options, (t) => nativeOf(this).cancelPaymentLink(id, options, t))
+  }
+
+  toJSON() {
+    const n = nativeOf(this)
+    return { clientId: n.clientId, contractId: n.contractId, baseUrl: n.baseUrl }
+  }
+
+  toString() {
+    const n = nativeOf(this)
+    return `SecuconnectClient(clientId=${n.clientId}, baseUrl=${n.baseUrl})`
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    return inspectClient('SecuconnectClient', { ...this.toJSON(), clientSecret: '[redacted]' }, depth, options, inspect ?? util.inspect)
+  }
+}
+
+class SekurePayClient {
+  /** @param {import('./native').SekurePayClientOptions} options apiKey, baseUrl, timeoutMs, maxRetries */
+  constructor(options) {
+    natives.set(this, callSync(() => new native.SekurePayClient(options)))
+  }
+
+  /** Reads SEKUREPAY_API_KEY and SEKUREPAY_BASE_URL. */
+  static fromEnv(options) {
+    return wrap(SekurePayClient, callSync(() => native.SekurePayClient.fromEnv(options)))
+  }
+
+  get baseUrl() {
+    return nativeOf(this).baseUrl
+  }
+
+  /** `items`: `[{ description, amountCents, quantity? }]`; options: taxes, shippingAmountCents. */
+  createOrder(orderId, currency, items, options) {
+    return call(options, (t) => nativeOf(this).createOrder(orderId, currency, items, options, options, t))
+  }
+
+  getOrder(orderId, options) {
+    return call(options, (t) => nativeOf(this).getOrder(orderId, options, t))
+  }
+
+  toJSON() {
+    return { baseUrl: nativeOf(this).baseUrl }
+  }
+
+  toString() {
+    return `SekurePayClient(baseUrl=${nativeOf(this).baseUrl})`
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    return inspectClient('SekurePayClient', { ...this.toJSON(), apiKey: '[redacted]' }, depth, options, inspect ?? util.inspect)
   }
 }
 
@@ -424,6 +679,16 @@ class Sandbox {
   /** A SaferpayClient configured for this sandbox (its credentials and default terminal). */
   saferpayClient(options) {
     return wrap(SaferpayClient, callSync(() => nativeOf(this).saferpayClient(options)))
+  }
+
+  /** A SecuconnectClient configured for this sandbox (its OAuth client and contract). */
+  secuconnectClient(options) {
+    return wrap(SecuconnectClient, callSync(() => nativeOf(this).secuconnectClient(options)))
+  }
+
+  /** A SekurePayClient configured for this sandbox (its API key). */
+  sekurepayClient(options) {
+    return wrap(SekurePayClient, callSync(() => nativeOf(this).sekurepayClient(options)))
   }
 
   /** Pays a Secure PayGate offer as the payer would: 'success' (default), 'decline', 'abort'. */
@@ -511,8 +776,12 @@ module.exports = {
   version,
   Money,
   SaferpayClient,
+  SecuconnectClient,
+  SekurePayClient,
   Sandbox,
   TransactionIterator,
+  SmartTransactionIterator,
+  DeviceAuthorization: native.DeviceAuthorization,
   AbortError,
   PaywireError,
   ValidationError,

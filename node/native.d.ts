@@ -17,6 +17,18 @@ export declare class CancelToken {
   get cancelled(): boolean
 }
 
+/**
+ * A device authorization: show `userCode` and `verificationUrl` to the user, then
+ * `devicePoll(authorization)`. The device code stays inside (it is a credential).
+ */
+export declare class DeviceAuthorization {
+  get uuid(): string
+  get userCode(): string
+  get verificationUrl(): string
+  get expiresIn(): number
+  get interval(): number
+}
+
 /** Async Saferpay client (native part; use the `SaferpayClient` exported by `paywire`). */
 export declare class SaferpayClient {
   constructor(options?: SaferpayClientOptions | undefined | null)
@@ -47,6 +59,20 @@ export declare class SaferpayClient {
    * pager into an async iterator.
    */
   transactions(start: string, end: string, options?: TransactionsOptions | undefined | null): TransactionPager
+  initializePaymentPage(amount: Money, orderId: string, description: string, returnUrl: string, options: InitializePaymentPageOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentPageSession>
+  assertPaymentPage(token: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
+  /** The outcome of a payment page by its token (single-flight; for notify handlers). */
+  paymentOutcome(token: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
+  capture(transactionId: string, options: CaptureOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Capture>
+  cancel(transactionId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Cancellation>
+  /** Refunds a capture; the result is a `REFUND` transaction (capture it to move money). */
+  refund(captureId: string, amount: Money, options: RefundOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
+  inquire(transactionId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
+  assertCapture(captureId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<CaptureStatus>
+  assertRefund(transactionId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<RefundStatus>
+  createPaymentLink(amount: Money, orderId: string, description: string, options: PaymentLinkOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
+  getPaymentLink(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
+  cancelPaymentLink(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
 }
 
 /** A running sandbox (native part of `Sandbox`). */
@@ -61,6 +87,10 @@ export declare class Sandbox {
   close(): Promise<void>
   /** A `SaferpayClient` with the sandbox's credentials and default terminal. */
   saferpayClient(options?: SandboxClientOptions | undefined | null): SaferpayClient
+  /** A `SecuconnectClient` with the sandbox's OAuth client and default contract. */
+  secuconnectClient(options?: SandboxClientOptions | undefined | null): SecuconnectClient
+  /** A `SekurePayClient` with the sandbox's API key. */
+  sekurepayClient(options?: SandboxClientOptions | undefined | null): SekurePayClient
   /** Acts as the payer of a Secure PayGate offer: `success` (default), `decline`, `abort`. */
   payOffer(offerId: string, outcome?: string | undefined | null): Promise<any>
   /** Acts as the payer of a payment page: `success` (default), `decline`, `abort`. */
@@ -87,6 +117,57 @@ export declare class Sandbox {
   notifications(): any
   /** Clears all state, stats, faults and the clock offset. */
   reset(): void
+}
+
+/** Async secuconnect client (native part; use the `SecuconnectClient` exported by `paywire`). */
+export declare class SecuconnectClient {
+  constructor(options?: SecuconnectClientOptions | undefined | null)
+  /**
+   * Reads `SECUCONNECT_CLIENT_ID`, `SECUCONNECT_CLIENT_SECRET`, `SECUCONNECT_ENVIRONMENT`,
+   * `SECUCONNECT_BASE_URL`, `SECUCONNECT_CONTRACT_ID`.
+   */
+  static fromEnv(options?: ClientEnvOptions | undefined | null): SecuconnectClient
+  get clientId(): string
+  get contractId(): string | null
+  get baseUrl(): string
+  createSmartTransaction(amount: Money, options: CreateSmartTransactionOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
+  getSmartTransaction(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
+  updateSmartTransaction(id: string, changes: UpdateSmartTransactionOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
+  prepareSmartTransaction(id: string, paymentMethod: string, options: PrepareSmartTransactionOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
+  startSmartTransaction(id: string, options: StartSmartTransactionOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
+  cancelSmartTransaction(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
+  abortSmartTransaction(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
+  getPaymentTransaction(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentTransaction>
+  /** Cancels (or, with `reduceAmountBy`, partially refunds) a payment transaction. */
+  cancelPaymentTransaction(id: string, options: CancelPaymentTransactionOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Array<PaymentTransaction>>
+  /** Parses a push body (the raw request body as a string or Buffer). */
+  static parsePush(body: string | Buffer): PushNotification
+  /** Starts the device flow for a device `uuid`. */
+  deviceAuthorize(uuid: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<DeviceAuthorization>
+  /** Polls until the user approved (or the code expired); the client then holds the token. */
+  devicePoll(authorization: DeviceAuthorization, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<TokenInfo>
+  /** Starts a listing (validated now); the JS layer turns it into an async iterator. */
+  smartTransactions(options?: SmartTransactionsOptions | undefined | null): SmartTransactionPager
+  createPaymentLink(amount: Money, orderId: string, description: string, options: PaymentLinkOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
+  getPaymentLink(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
+  cancelPaymentLink(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
+}
+
+/** Async SekurePay client (native part; use the `SekurePayClient` exported by `paywire`). */
+export declare class SekurePayClient {
+  constructor(options?: SekurePayClientOptions | undefined | null)
+  /** Reads `SEKUREPAY_API_KEY` and `SEKUREPAY_BASE_URL`. */
+  static fromEnv(options?: ClientEnvOptions | undefined | null): SekurePayClient
+  get baseUrl(): string
+  /** Creates an order; the core computes and checks the totals. */
+  createOrder(orderId: string, currency: string, items: Array<SekurePayOrderItem>, options: CreateOrderOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SekurePayOrder>
+  getOrder(orderId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SekurePayOrder>
+}
+
+/** A running Smart Transaction listing (native part of the async iterator). */
+export declare class SmartTransactionPager {
+  get batchSize(): number
+  nextBatch(max: number, cancel: CancelToken): Promise<SmartTransactionBatch>
 }
 
 /** A running report export (native part of the async iterator `transactions()` returns). */
@@ -133,6 +214,51 @@ export interface BillingAddressForm {
   mandatoryFields?: Array<string>
 }
 
+export interface Cancellation {
+  transactionId: string
+  orderId?: string
+  date?: string
+  raw: any
+}
+
+/** Optional arguments of `cancelPaymentTransaction`. */
+export interface CancelPaymentTransactionOptions {
+  /** A partial refund of this much (default: cancel everything). */
+  reduceAmountBy?: Money
+}
+
+export interface Capture {
+  captureId?: string
+  status: string
+  date?: string
+  raw: any
+}
+
+/** Optional arguments of `capture`. */
+export interface CaptureOptions {
+  /** A partial amount (default: the whole authorization). */
+  amount?: Money
+}
+
+/** The result of `assertCapture`. */
+export interface CaptureStatus {
+  transactionId: string
+  status: string
+  date?: string
+  orderId?: string
+  raw: any
+}
+
+export interface Card {
+  maskedNumber?: string
+  expYear?: number
+  expMonth?: number
+  holderName?: string
+  countryCode?: string
+  holderSegment?: string
+  fundingSource?: string
+}
+
 /** Options `fromEnv()` adds to what the environment gives. */
 export interface ClientEnvOptions {
   timeoutMs?: number
@@ -160,6 +286,31 @@ export interface CreateOfferOptions {
   maxRetries?: number
 }
 
+/** Optional arguments of `createOrder`. */
+export interface CreateOrderOptions {
+  taxes?: Array<SekurePayTax>
+  shippingAmountCents?: number
+}
+
+/**
+ * Optional arguments of `createSmartTransaction`. Nested objects take camelCase (or
+ * snake_case) keys and are checked by the core.
+ */
+export interface CreateSmartTransactionOptions {
+  /** `sale` (default), `authorization` or `order`. */
+  intent?: string
+  contractId?: string
+  customer?: any
+  basket?: Array<any>
+  checkoutTemplate?: string
+  language?: string
+  returnUrls?: any
+  autoCapture?: boolean
+  merchantRef?: string
+  transactionRef?: string
+  isDemo?: boolean
+}
+
 /** Options of `injectFault`. */
 export interface FaultOptions {
   /** How many calls the fault applies to (default 1). */
@@ -171,6 +322,37 @@ export interface FaultOptions {
 export interface Feature {
   id: string
   name: string
+}
+
+/** Optional arguments of `initializePaymentPage`. */
+export interface InitializePaymentPageOptions {
+  /** Called server-to-server (GET) on success. */
+  successNotifyUrl?: string
+  /** Called server-to-server (GET) on failure. */
+  failNotifyUrl?: string
+  /** Restricts the page to these methods (`VISA`, `TWINT`, …). */
+  paymentMethods?: Array<string>
+  /** Wallets to offer (`APPLEPAY`, `GOOGLEPAY`, …). */
+  wallets?: Array<string>
+  payer?: Payer
+  preAuth?: boolean
+  terminalId?: string
+  configSet?: string
+  billingAddressForm?: BillingAddressForm
+  order?: Order
+  condition?: string
+  payerNote?: string
+  payerEmail?: string
+  merchantEmails?: Array<string>
+  allowPartialAuthorization?: boolean
+}
+
+export interface Liability {
+  liabilityShift: boolean
+  liableEntity: string
+  /** `YES`, `NO` or `UNKNOWN`. */
+  inPsd2Scope?: string
+  threeDs?: ThreeDs
 }
 
 /** The license package and its features. */
@@ -260,6 +442,47 @@ export interface Payer {
   deliveryAddress?: Address
 }
 
+/** The result of assert, inquire and refund. */
+export interface Payment {
+  transaction: Transaction
+  paymentMeans: PaymentMeans
+  liability?: Liability
+  registrationResult?: RegistrationResult
+  raw: any
+}
+
+/** A provider-neutral payment link (a Saferpay offer or a secuconnect Smart Transaction). */
+export interface PaymentLink {
+  /** `saferpay` or `secuconnect`. */
+  provider: string
+  id: string
+  url: string
+  /** `open`, `paid`, `expired`, `canceled` or `failed`. */
+  status: string
+  /** The provider's own status word. */
+  providerStatus: string
+  amount?: Money
+  orderId?: string
+  transactionId?: string
+  raw: any
+}
+
+/** Optional arguments of `createPaymentLink`. */
+export interface PaymentLinkOptions {
+  /** Saferpay: 1 hour to 180 days ahead (default 7 days); secuconnect links do not expire. */
+  expiresAt?: string | Date
+}
+
+export interface PaymentMeans {
+  paymentMethod?: string
+  brandName?: string
+  displayText?: string
+  card?: Card
+  bankAccount?: SaferpayBankAccount
+  paypal?: PayPalAccount
+  wallet?: string
+}
+
 export interface PaymentMethodInfo {
   paymentMethod: string
   currencies: Array<string>
@@ -271,6 +494,85 @@ export interface PaymentPageConfiguration {
   name: string
   isDefault: boolean
   description?: string
+}
+
+/** An initialized Saferpay payment page. */
+export interface PaymentPageSession {
+  /** Keep it with your order: `assertPaymentPage` needs it. */
+  token: string
+  /** ISO 8601; after it the redirect URL no longer works. */
+  expiration?: string
+  /** Send the payer here (it works once). */
+  redirectUrl: string
+  raw: any
+}
+
+/** A secuconnect payment transaction. */
+export interface PaymentTransaction {
+  id: string
+  transId?: string
+  transactionHash?: string
+  status?: string
+  statusText?: string
+  statusSimple?: number
+  statusSimpleText?: string
+  amount?: Money
+  created?: string
+  updated?: string
+  orderId?: string
+  raw: any
+}
+
+export interface PayPalAccount {
+  payerId?: string
+  email?: string
+  sellerProtectionStatus?: string
+}
+
+/** Optional arguments of `prepareSmartTransaction`. */
+export interface PrepareSmartTransactionOptions {
+  containerId?: string
+}
+
+/** A parsed secuconnect push notification. */
+export interface PushNotification {
+  /** Deliveries repeat until acknowledged: deduplicate on it. */
+  id: string
+  created?: string
+  /** E.g. `payment.transactions`. */
+  target: string
+  /** `changed`, `added` or `display` (API.md's `type`; the core serialises it as `push_type`). */
+  pushType: string
+  objectIds: Array<string>
+  objects: Array<any>
+  raw: any
+}
+
+/** Optional arguments of `refund`. */
+export interface RefundOptions {
+  orderId?: string
+  description?: string
+  /** Shown on the payer's statement where supported. */
+  payerNote?: string
+  /** Refuse refunds beyond the captured amount. */
+  restrictRefundAmountToCapturedAmount?: boolean
+}
+
+/** The result of `assertRefund`. */
+export interface RefundStatus {
+  transactionId: string
+  status: string
+  date?: string
+  orderId?: string
+  raw: any
+}
+
+export interface RegistrationResult {
+  success: boolean
+  aliasId?: string
+  aliasLifetime?: number
+  errorName?: string
+  errorMessage?: string
 }
 
 /** One transaction of the reporting API. */
@@ -305,6 +607,14 @@ export interface RequestOverrides {
   requestId?: string
   timeoutMs?: number
   maxRetries?: number
+}
+
+export interface SaferpayBankAccount {
+  iban?: string
+  holderName?: string
+  bic?: string
+  bankName?: string
+  countryCode?: string
 }
 
 /** Constructor options of `SaferpayClient` (every field may also come from `fromEnv()`). */
@@ -344,8 +654,117 @@ export interface SandboxStartOptions {
   tokenLifetimeSecs?: number
 }
 
+/** Constructor options of `SecuconnectClient`. */
+export interface SecuconnectClientOptions {
+  clientId?: string
+  clientSecret?: string
+  /** `"testing"` (default) or `"live"`. */
+  environment?: string
+  /** Overrides `environment`, e.g. the sandbox URL. */
+  baseUrl?: string
+  /** Default contract for new Smart Transactions. */
+  contractId?: string
+  timeoutMs?: number
+  maxRetries?: number
+}
+
+/** Constructor options of `SekurePayClient`. */
+export interface SekurePayClientOptions {
+  apiKey?: string
+  /** E.g. the sandbox's `http://127.0.0.1:PORT/sekurepay/api/v1`. */
+  baseUrl?: string
+  timeoutMs?: number
+  maxRetries?: number
+}
+
+/** A SekurePay order. */
+export interface SekurePayOrder {
+  id: string
+  status?: string
+  currency?: string
+  subTotal?: Money
+  shipping?: Money
+  taxesTotal?: Money
+  total?: Money
+  createdAt?: string
+  raw: any
+}
+
+/** One order line: integer cents, quantity (default 1). */
+export interface SekurePayOrderItem {
+  description: string
+  amountCents: number
+  quantity?: number
+}
+
+/** One tax line in integer cents. */
+export interface SekurePayTax {
+  description: string
+  amountCents: number
+}
+
+/** A secuconnect Smart Transaction. */
+export interface SmartTransaction {
+  id: string
+  /** `created`, `received`, `ok`, `failed`, … (or a newer value). */
+  status: string
+  amount?: Money
+  intent?: string
+  created?: string
+  updated?: string
+  contractId?: string
+  merchantId?: string
+  customer?: any
+  basket: Array<any>
+  basketType?: string
+  merchantRef?: string
+  transactionRef?: string
+  isDemo?: boolean
+  paymentMethod?: string
+  transId?: string
+  transactions: Array<any>
+  /** Checkout URLs by payment method. */
+  paymentLinks: Record<string, string>
+  paymentLink?: string
+  checkoutUrl?: string
+  iframeUrl?: string
+  paymentInstructions?: any
+  container?: any
+  returnUrls?: any
+  autoCapture?: boolean
+  raw: any
+}
+
+/** One batch of a Smart Transaction listing. */
+export interface SmartTransactionBatch {
+  items: Array<SmartTransaction>
+  total?: number
+  /** The offset the next batch starts at. */
+  offset: number
+  done: boolean
+}
+
+/** Options of `smartTransactions`. */
+export interface SmartTransactionsOptions {
+  /** Filter such as `status:ok`, `merchantRef:4711`. */
+  query?: string
+  /** `field:asc|desc`, e.g. `created:asc`. */
+  sort?: string
+  /** 1 to 1000 (default 100). */
+  pageSize?: number
+  /** Transactions fetched per crossing into Rust (default 100). */
+  batchSize?: number
+  timeoutMs?: number
+  maxRetries?: number
+}
+
 /** Starts a sandbox on 127.0.0.1 on its own thread. */
 export declare function startSandbox(options?: SandboxStartOptions | undefined | null): Promise<Sandbox>
+
+/** Optional arguments of `startSmartTransaction`. */
+export interface StartSmartTransactionOptions {
+  paymentMethod?: string
+}
 
 /** A terminal; the list call fills only id, type and description. */
 export interface Terminal {
@@ -364,6 +783,39 @@ export interface TerminalOptions {
   requestId?: string
   timeoutMs?: number
   maxRetries?: number
+}
+
+export interface ThreeDs {
+  authenticated?: boolean
+  xid?: string
+  authenticationType?: string
+  version?: string
+}
+
+/** The token a device flow obtained (the token itself stays inside the client). */
+export interface TokenInfo {
+  tokenType: string
+  scope?: string
+  expiresIn: number
+  hasRefreshToken: boolean
+}
+
+/** A Saferpay payment (or refund) transaction. */
+export interface Transaction {
+  id: string
+  /** `PAYMENT` or `REFUND` (or a newer value). */
+  type: string
+  /** `AUTHORIZED`, `CAPTURED`, `PENDING`, `CANCELED` (or a newer value). */
+  status: string
+  amount: Money
+  orderId?: string
+  /** Present once captured; refunds reference it. */
+  captureId?: string
+  date?: string
+  sixTransactionReference?: string
+  acquirerName?: string
+  acquirerReference?: string
+  approvalCode?: string
 }
 
 /** One batch of a report. */
@@ -389,6 +841,16 @@ export interface TransactionsOptions {
   batchSize?: number
   timeoutMs?: number
   maxRetries?: number
+}
+
+/** What `updateSmartTransaction` changes. */
+export interface UpdateSmartTransactionOptions {
+  amount?: Money
+  basket?: Array<any>
+  customer?: any
+  merchantRef?: string
+  transactionRef?: string
+  autoCapture?: boolean
 }
 
 /** The version of the paywire core this module was built from. */

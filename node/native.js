@@ -836,8 +836,12 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.CancelToken = nativeBinding.CancelToken
+module.exports.DeviceAuthorization = nativeBinding.DeviceAuthorization
 module.exports.SaferpayClient = nativeBinding.SaferpayClient
 module.exports.Sandbox = nativeBinding.Sandbox
+module.exports.SecuconnectClient = nativeBinding.SecuconnectClient
+module.exports.SekurePayClient = nativeBinding.SekurePayClient
+module.exports.SmartTransactionPager = nativeBinding.SmartTransactionPager
 module.exports.TransactionPager = nativeBinding.TransactionPager
 module.exports._panicForTest = nativeBinding._panicForTest
 module.exports._panicForTestSync = nativeBinding._panicForTestSync

@@ -15,14 +15,21 @@ mod cancel;
 mod convert;
 mod errors;
 mod money;
+mod results;
 mod saferpay;
+mod saferpay_payments;
 mod sandbox;
+mod secuconnect;
+mod sekurepay;
 mod testing;
+mod types;
 
 pub use cancel::CancelToken;
 pub use money::Money;
 pub use saferpay::SaferpayClient;
 pub use sandbox::Sandbox;
+pub use secuconnect::SecuconnectClient;
+pub use sekurepay::SekurePayClient;
 
 use napi_derive::napi;
 

@@ -8,6 +8,8 @@ use serde_json::Value;
 
 use crate::errors::{self, Result};
 use crate::saferpay::SaferpayClient;
+use crate::secuconnect::SecuconnectClient;
+use crate::sekurepay::SekurePayClient;
 
 /// Options of `Sandbox.start()`.
 #[napi(object)]
@@ -159,6 +161,30 @@ impl Sandbox {
             .terminal_id(credentials::SAFERPAY_TERMINAL_ID)
             .base_url(sandbox.saferpay_base_url());
         errors::napi_result(SaferpayClient::from_builder(builder, o.timeout_ms, o.max_retries))
+    }
+
+    /// A `SecuconnectClient` with the sandbox's OAuth client and default contract.
+    #[napi]
+    pub fn secuconnect_client(&self, options: Option<SandboxClientOptions>) -> napi::Result<SecuconnectClient> {
+        let sandbox = self.get().map_err(errors::to_napi)?;
+        let o = options.unwrap_or_default();
+        let builder = paywire::secuconnect::Client::builder()
+            .client_id(credentials::SECUCONNECT_CLIENT_ID)
+            .client_secret(credentials::SECUCONNECT_CLIENT_SECRET)
+            .contract_id(credentials::SECUCONNECT_CONTRACT_ID)
+            .base_url(sandbox.secuconnect_base_url());
+        errors::napi_result(SecuconnectClient::from_builder(builder, o.timeout_ms, o.max_retries))
+    }
+
+    /// A `SekurePayClient` with the sandbox's API key.
+    #[napi]
+    pub fn sekurepay_client(&self, options: Option<SandboxClientOptions>) -> napi::Result<SekurePayClient> {
+        let sandbox = self.get().map_err(errors::to_napi)?;
+        let o = options.unwrap_or_default();
+        let builder = paywire::sekurepay::Client::builder()
+            .api_key(credentials::SEKUREPAY_API_KEY)
+            .base_url(sandbox.sekurepay_base_url());
+        errors::napi_result(SekurePayClient::from_builder(builder, o.timeout_ms, o.max_retries))
     }
 
     /// Acts as the payer of a Secure PayGate offer: `success` (default), `decline`, `abort`.

@@ -6,7 +6,8 @@ const paywire = require('paywire')
 
 test('require() exposes the full API', async () => {
   for (const name of [
-    'SaferpayClient', 'Sandbox', 'Money', 'TransactionIterator', 'AbortError', 'PaywireError',
+    'SaferpayClient', 'SecuconnectClient', 'SekurePayClient', 'Sandbox', 'TransactionIterator',
+    'SmartTransactionIterator', 'DeviceAuthorization', 'AbortError', 'PaywireError',
     'ValidationError', 'AuthenticationError', 'PermissionDeniedError', 'NotFoundError',
     'ConflictError', 'DeclinedError', 'RateLimitedError', 'ApiError', 'TransportError',
     'DecodeError', 'ConfigurationError', 'InternalError', '_panicForTest', '_panicForTestSync',
@@ -14,6 +15,7 @@ test('require() exposes the full API', async () => {
     assert.equal(typeof paywire[name], 'function', name)
   }
   assert.equal(typeof paywire.version, 'string')
+  assert.equal(typeof paywire.Money.parse, 'function')
   const esm = await import('paywire')
   assert.equal(esm.SaferpayClient, paywire.SaferpayClient, 'one module for both')
   assert.equal(esm.default, paywire)

@@ -116,7 +116,7 @@ test('validation errors name the field and send nothing', async () => {
   await rejects(
     saferpay.createOffer({ minor: 404, currency: 'CHF' }, orderId(), 'ok', inTwoHours(), { payer: { nickname: 'x' } }),
     ValidationError,
-    (e) => assert.equal(e.field, 'payer'),
+    (e) => assert.match(e.field, /^payer/),
   )
   // A wrong JS type is bad input too.
   await rejects(saferpay.getOffer(42), ValidationError)

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 
-import { Sandbox, PaywireError, TransactionIterator } from 'paywire'
+import { Sandbox, PaywireError, TransactionIterator, SmartTransactionIterator, SecuconnectClient } from 'paywire'
 
 const dir = process.env.PAYWIRE_SCENARIOS
 assert.ok(dir, 'PAYWIRE_SCENARIOS must point at tests/scenarios')
@@ -27,6 +27,38 @@ const SIGNATURES = {
     create_fields_access_token: ['description', 'source_urls'],
     delete_fields_access_token: ['access_token'],
     transactions: ['start', 'end'],
+    initialize_payment_page: ['amount', 'order_id', 'description', 'return_url'],
+    assert_payment_page: ['token'],
+    payment_outcome: ['token'],
+    capture: ['transaction_id'],
+    cancel: ['transaction_id'],
+    refund: ['capture_id', 'amount'],
+    inquire: ['transaction_id'],
+    assert_capture: ['capture_id'],
+    assert_refund: ['transaction_id'],
+    create_payment_link: ['amount', 'order_id', 'description'],
+    get_payment_link: ['id'],
+    cancel_payment_link: ['id'],
+  },
+  secuconnect: {
+    create_smart_transaction: ['amount'],
+    get_smart_transaction: ['id'],
+    update_smart_transaction: ['id'],
+    prepare_smart_transaction: ['id', 'payment_method'],
+    start_smart_transaction: ['id'],
+    cancel_smart_transaction: ['id'],
+    abort_smart_transaction: ['id'],
+    get_payment_transaction: ['id'],
+    cancel_payment_transaction: ['id'],
+    smart_transactions: [],
+    device_authorize: ['uuid'],
+    create_payment_link: ['amount', 'order_id', 'description'],
+    get_payment_link: ['id'],
+    cancel_payment_link: ['id'],
+  },
+  sekurepay: {
+    create_order: ['order_id', 'currency', 'items'],
+    get_order: ['order_id'],
   },
 }
 
@@ -34,6 +66,11 @@ const SANDBOX_ACTIONS = {
   pay_offer: (s, a) => s.payOffer(a.offer_id, a.outcome),
   pay_payment_page: (s, a) => s.payPaymentPage(a.token, a.outcome),
   complete_smart_transaction: (s, a) => s.completeSmartTransaction(a.id, a.outcome),
+  pay_payment_link: (s, a) => {
+    if (a.provider === 'saferpay') return s.payOffer(a.id, a.outcome)
+    if (a.provider === 'secuconnect') return s.completeSmartTransaction(a.id, a.outcome)
+    throw new Error(`no payment links on ${a.provider}`)
+  },
   inject_fault: (s, a) => s.injectFault(a.route, a.mode, a.count ?? 1),
   advance_clock: (s, a) => s.advanceClock(a.seconds),
   expire_tokens: (s) => s.expireTokens(),
@@ -72,7 +109,7 @@ function builtin(name, saved) {
     const delta = Number(m[2]) * UNITS[m[3]] * (m[1] === '-' ? -1 : 1)
     return new Date(Date.now() + delta).toISOString().replace(/\.\d+Z$/, 'Z')
   }
-  m = /^days_ago:(\d+)$/.exec(name)
+  m = /^days_ago:(-?\d+)$/.exec(name)
   if (m) return isoDate(new Date(Date.now() - Number(m[1]) * DAY))
   if (Object.hasOwn(saved, name)) return saved[name]
   throw new Error(`unknown placeholder \${${name}}`)
@@ -120,6 +157,10 @@ function matches(actual, expected, where, convertKeys) {
 }
 
 async function clientCall(clients, step, saved) {
+  if (step.client === 'secuconnect' && step.call === 'parse_push') {
+    const body = substitute(step.args ?? {}, saved).body
+    return SecuconnectClient.parsePush(typeof body === 'string' ? body : JSON.stringify(body))
+  }
   const signature = SIGNATURES[step.client]?.[step.call]
   if (!signature) throw new Error(`runner does not know ${step.client}.${step.call}`)
   const client = clients[step.client]
@@ -132,22 +173,34 @@ async function clientCall(clients, step, saved) {
     if (!signature.includes(name)) options[camel(name)] = camelKeys(value)
   }
   const result = client[method](...positional, options)
-  if (result instanceof TransactionIterator) {
+  if (result instanceof TransactionIterator || result instanceof SmartTransactionIterator) {
     const items = []
     for await (const item of result) items.push(item)
-    items.total = result.totalTransactions
+    items.total = result instanceof TransactionIterator ? result.totalTransactions : result.total
     return items
   }
   return await result
 }
 
+// A matrix runs the scenario once per value: {"provider": ["saferpay", "secuconnect"]}.
+function variants(scenario) {
+  const [name, values] = Object.entries(scenario.matrix ?? {})[0] ?? []
+  if (!name) return [['', {}]]
+  return values.map((value) => [` [${name}=${value}]`, { [name]: value }])
+}
+
 for (const file of files) {
   const scenario = JSON.parse(readFileSync(join(dir, file), 'utf8'))
-  test(`scenario ${file}: ${scenario.name}`, async () => {
+  for (const [label, initial] of variants(scenario)) test(`scenario ${file}${label}: ${scenario.name}`, async () => {
     sandbox.reset()
-    const clients = { saferpay: sandbox.saferpayClient() }
-    const saved = {}
-    for (const [index, step] of scenario.steps.entries()) {
+    const clients = {
+      saferpay: sandbox.saferpayClient(),
+      secuconnect: sandbox.secuconnectClient(),
+      sekurepay: sandbox.sekurepayClient(),
+    }
+    const saved = { ...initial }
+    for (const [index, raw] of scenario.steps.entries()) {
+      const step = { ...raw, client: raw.client === undefined ? undefined : substitute(raw.client, saved) }
       const where = `${file} step ${index + 1} (${step.call ?? step.sandbox})`
       let result
       if (step.sandbox) {

@@ -20,6 +20,22 @@ import {
   type CallOptions,
   type ErrorKind,
   type SandboxStats,
+  SecuconnectClient,
+  SekurePayClient,
+  SmartTransactionIterator,
+  DeviceAuthorization,
+  type PaymentPageSession,
+  type Payment,
+  type Capture,
+  type CaptureStatus,
+  type RefundStatus,
+  type Cancellation,
+  type PaymentLink,
+  type SmartTransaction,
+  type PaymentTransaction,
+  type PushNotification,
+  type TokenInfo,
+  type SekurePayOrder,
 } from 'paywire'
 
 export async function everyMethod(): Promise<void> {
@@ -107,6 +123,82 @@ export async function everyMethod(): Promise<void> {
   }
   const v: string = version
   void [explicit, fromEnv, status, license, legacy, terminals, kind, configurations, total, some, inFlight, url, text, v]
+}
+
+export async function otherMethods(sandbox: Sandbox): Promise<void> {
+  const saferpay = sandbox.saferpayClient()
+  const chf: Money = { minor: 1000, currency: 'CHF' }
+  const session: PaymentPageSession = await saferpay.initializePaymentPage(chf, 'o', 'd', 'https://shop.example/r', {
+    paymentMethods: ['VISA'],
+    payer: { languageCode: 'en' },
+    preAuth: true,
+    terminalId: '17757531',
+    successNotifyUrl: 'https://shop.example/n',
+    failNotifyUrl: 'https://shop.example/f',
+    requestId: 'r',
+    signal: AbortSignal.timeout(1000),
+  })
+  const payment: Payment = await saferpay.assertPaymentPage(session.token)
+  const again: Payment = await saferpay.paymentOutcome(session.token)
+  const capture: Capture = await saferpay.capture(payment.transaction.id, { amount: chf })
+  const captureStatus: CaptureStatus = await saferpay.assertCapture(capture.captureId ?? '')
+  const refund: Payment = await saferpay.refund(capture.captureId ?? '', chf, { orderId: 'o', description: 'd' })
+  const refundStatus: RefundStatus = await saferpay.assertRefund(refund.transaction.id)
+  const inquired: Payment = await saferpay.inquire(payment.transaction.id)
+  const cancellation: Cancellation = await saferpay.cancel(payment.transaction.id)
+  const type: string = inquired.transaction.type
+  for (const client of [saferpay, sandbox.secuconnectClient()]) {
+    const link: PaymentLink = await client.createPaymentLink(chf, 'o', 'd', { expiresAt: new Date() })
+    const got: PaymentLink = await client.getPaymentLink(link.id)
+    const gone: PaymentLink = await client.cancelPaymentLink(link.id, { signal: AbortSignal.timeout(100) })
+    void [got, gone]
+  }
+
+  const secuconnect: SecuconnectClient = sandbox.secuconnectClient()
+  const other = new SecuconnectClient({ clientId: 'a', clientSecret: 'b', environment: 'testing', contractId: 'GCR_1' })
+  const fromEnv: SecuconnectClient = SecuconnectClient.fromEnv()
+  const stx: SmartTransaction = await secuconnect.createSmartTransaction(chf, {
+    intent: 'sale',
+    contractId: 'GCR_1',
+    customer: { contact: { email: 'a@example.com' } },
+    checkoutTemplate: 'COT_WD_UNIVERSALPAY',
+    language: 'de',
+    returnUrls: { urlSuccess: 'https://shop.example/ok' },
+    autoCapture: true,
+    merchantRef: 'm',
+    transactionRef: 't',
+    isDemo: true,
+  })
+  await secuconnect.getSmartTransaction(stx.id)
+  await secuconnect.updateSmartTransaction(stx.id, { merchantRef: 'm2', signal: AbortSignal.timeout(100) })
+  await secuconnect.prepareSmartTransaction(stx.id, 'invoice', { containerId: 'PCT_1' })
+  await secuconnect.startSmartTransaction(stx.id, { paymentMethod: 'invoice' })
+  await secuconnect.cancelSmartTransaction(stx.id)
+  await secuconnect.abortSmartTransaction(stx.id)
+  const pt: PaymentTransaction = await secuconnect.getPaymentTransaction('PCI_1')
+  const cancelled: PaymentTransaction[] = await secuconnect.cancelPaymentTransaction('PCI_1', { reduceAmountBy: chf })
+  const push: PushNotification = SecuconnectClient.parsePush('{}')
+  const ids: string[] = push.objectIds
+  const authorization: DeviceAuthorization = await secuconnect.deviceAuthorize('uuid')
+  const code: string = authorization.userCode
+  const token: TokenInfo = await secuconnect.devicePoll(authorization)
+  const listing: SmartTransactionIterator = secuconnect.smartTransactions({ query: 'status:ok', sort: 'created:asc', pageSize: 10 })
+  for await (const item of listing) {
+    const s: SmartTransaction = item
+    void s
+  }
+  const totalStx: number | null = listing.total
+
+  const sekurepay: SekurePayClient = sandbox.sekurepayClient()
+  const explicit = new SekurePayClient({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1/sekurepay/api/v1' })
+  const sekureEnv: SekurePayClient = SekurePayClient.fromEnv()
+  const order: SekurePayOrder = await sekurepay.createOrder('o', 'USD', [{ description: 'x', amountCents: 100, quantity: 2 }], {
+    taxes: [{ description: 'VAT', amountCents: 10 }],
+    shippingAmountCents: 5,
+  })
+  const read: SekurePayOrder = await sekurepay.getOrder(order.id)
+  await sandbox.approveDevice(code)
+  void [again, captureStatus, refundStatus, cancellation, type, other, fromEnv, pt, cancelled, ids, token, totalStx, explicit, sekureEnv, read]
 }
 
 // @ts-expect-error amounts are { minor, currency }

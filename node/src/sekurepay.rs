@@ -1,0 +1,139 @@
+//! `SekurePayClient`: orders (totals computed and checked by the core).
+
+use napi_derive::napi;
+use paywire::sekurepay as core;
+use serde_json::Value;
+
+use crate::cancel::{CancelToken, guarded};
+use crate::convert;
+use crate::errors::{self, Result};
+use crate::results::to_js;
+use crate::saferpay::{ClientEnvOptions, RequestOverrides};
+use crate::saferpay_payments::overrides;
+
+/// Constructor options of `SekurePayClient`.
+#[napi(object)]
+#[derive(Default)]
+pub struct SekurePayClientOptions {
+    pub api_key: Option<String>,
+    /// E.g. the sandbox's `http://127.0.0.1:PORT/sekurepay/api/v1`.
+    pub base_url: Option<String>,
+    pub timeout_ms: Option<f64>,
+    pub max_retries: Option<f64>,
+}
+
+/// One order line: integer cents, quantity (default 1).
+#[napi(object)]
+#[allow(dead_code)] // declared for the generated TypeScript; lines cross as JSON
+pub struct SekurePayOrderItem {
+    pub description: String,
+    pub amount_cents: f64,
+    pub quantity: Option<f64>,
+}
+
+/// One tax line in integer cents.
+#[napi(object)]
+#[allow(dead_code)] // declared for the generated TypeScript; lines cross as JSON
+pub struct SekurePayTax {
+    pub description: String,
+    pub amount_cents: f64,
+}
+
+/// Optional arguments of `createOrder`.
+#[napi(object)]
+#[derive(Default)]
+pub struct CreateOrderOptions {
+    #[napi(ts_type = "Array<SekurePayTax>")]
+    pub taxes: Option<Value>,
+    pub shipping_amount_cents: Option<f64>,
+}
+
+/// Async SekurePay client (native part; use the `SekurePayClient` exported by `paywire`).
+#[napi]
+pub struct SekurePayClient {
+    pub(crate) inner: core::Client,
+}
+
+impl SekurePayClient {
+    pub(crate) fn from_builder(builder: core::ClientBuilder, timeout_ms: Option<f64>, max_retries: Option<f64>) -> Result<SekurePayClient> {
+        let mut builder = builder;
+        if let Some(ms) = timeout_ms {
+            builder = builder.timeout(convert::millis("timeout_ms", ms)?);
+        }
+        if let Some(n) = max_retries {
+            builder = builder.max_retries(convert::uint("max_retries", n)?);
+        }
+        Ok(SekurePayClient { inner: builder.build()? })
+    }
+
+    fn view(&self, o: Option<RequestOverrides>) -> Result<core::Client> {
+        Ok(match overrides(o)? {
+            Some(options) => self.inner.with_options(options),
+            None => self.inner.clone(),
+        })
+    }
+}
+
+#[napi]
+impl SekurePayClient {
+    #[napi(constructor)]
+    pub fn new(options: Option<SekurePayClientOptions>) -> napi::Result<SekurePayClient> {
+        let o = options.unwrap_or_default();
+        let mut builder = core::Client::builder();
+        if let Some(v) = o.api_key {
+            builder = builder.api_key(v);
+        }
+        if let Some(v) = o.base_url {
+            builder = builder.base_url(v);
+        }
+        errors::napi_result(SekurePayClient::from_builder(builder, o.timeout_ms, o.max_retries))
+    }
+
+    /// Reads `SEKUREPAY_API_KEY` and `SEKUREPAY_BASE_URL`.
+    #[napi(factory)]
+    pub fn from_env(options: Option<ClientEnvOptions>) -> napi::Result<SekurePayClient> {
+        let o = options.unwrap_or_default();
+        errors::napi_result(
+            core::Client::builder_from_env().and_then(|b| SekurePayClient::from_builder(b, o.timeout_ms, o.max_retries)),
+        )
+    }
+
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_owned()
+    }
+
+    /// Creates an order; the core computes and checks the totals.
+    #[napi(ts_return_type = "Promise<SekurePayOrder>")]
+    pub async fn create_order(
+        &self,
+        order_id: String,
+        currency: String,
+        #[napi(ts_arg_type = "Array<SekurePayOrderItem>")] items: Value,
+        options: Option<CreateOrderOptions>,
+        overrides: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Value> {
+        let o = options.unwrap_or_default();
+        guarded(cancel, async move {
+            let shipping = match o.shipping_amount_cents {
+                Some(n) => crate::money::safe_integer("shipping_amount_cents", n)?,
+                None => 0,
+            };
+            let request = core::CreateOrder::from_args(
+                &order_id,
+                &currency,
+                convert::snake_keys(items),
+                convert::snake_keys(o.taxes.unwrap_or(Value::Null)),
+                shipping,
+            )?;
+            to_js(&self.view(overrides)?.create_order(request).await?)
+        })
+        .await
+    }
+
+    #[napi(ts_return_type = "Promise<SekurePayOrder>")]
+    pub async fn get_order(&self, order_id: String, overrides: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Value> {
+        guarded(cancel, async move { to_js(&self.view(overrides)?.get_order(&order_id).await?) }).await
+    }
+}
