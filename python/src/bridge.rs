@@ -107,10 +107,14 @@ where
 
 /// A finished future's value, converted to Python once the GIL is held (pyo3-async-runtimes
 /// converts results on a blocking thread, never on a runtime worker).
-pub struct Deferred(Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Py<PyAny>> + Send>);
+type Convert = Box<dyn for<'py> FnOnce(Python<'py>) -> PyResult<Py<PyAny>> + Send>;
+
+pub struct Deferred(Convert);
 
 impl Deferred {
-    pub fn new(f: impl for<'py> FnOnce(Python<'py>) -> PyResult<Py<PyAny>> + Send + 'static) -> Self {
+    pub fn new(
+        f: impl for<'py> FnOnce(Python<'py>) -> PyResult<Py<PyAny>> + Send + 'static,
+    ) -> Self {
         Deferred(Box::new(f))
     }
 }
@@ -137,7 +141,11 @@ where
 }
 
 /// Like [`awaitable`] with a custom conversion of the result (e.g. `None` → `StopAsyncIteration`).
-pub fn awaitable_with<'py, T, F, C>(py: Python<'py>, future: F, convert: C) -> PyResult<Bound<'py, PyAny>>
+pub fn awaitable_with<'py, T, F, C>(
+    py: Python<'py>,
+    future: F,
+    convert: C,
+) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = Result<T, paywire::Error>> + Send + 'static,
     T: Send + 'static,
@@ -219,7 +227,9 @@ impl generic::JoinError for JoinFailure {
 
 type JoinFuture = Pin<Box<dyn Future<Output = Result<(), JoinFailure>> + Send>>;
 
-fn spawn_on_paywire(spawn: impl FnOnce(&tokio::runtime::Runtime) -> tokio::task::JoinHandle<()>) -> JoinFuture {
+fn spawn_on_paywire(
+    spawn: impl FnOnce(&tokio::runtime::Runtime) -> tokio::task::JoinHandle<()>,
+) -> JoinFuture {
     match paywire::rt::runtime() {
         Ok(runtime) => {
             let handle = spawn(runtime);

@@ -30,6 +30,7 @@ macro_rules! dual_client {
             $(
                 $(#[$meta])*
                 #[pyo3(signature = ($($sig)*))]
+                #[allow(clippy::too_many_arguments)]
                 fn $name(&self, $py: pyo3::Python<'_>, $($arg: $ty),*) -> pyo3::PyResult<$out> {
                     let $c = self.inner.clone();
                     let future = crate::bridge::guard(|| $body)?;
@@ -45,6 +46,7 @@ macro_rules! dual_client {
             $(
                 $(#[$meta])*
                 #[pyo3(signature = ($($sig)*))]
+                #[allow(clippy::too_many_arguments)]
                 fn $name<'py>(&self, $py: pyo3::Python<'py>, $($arg: $ty),*) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
                     let $c = self.inner.clone();
                     let future = crate::bridge::guard(|| $body)?;

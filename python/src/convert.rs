@@ -70,9 +70,9 @@ pub fn py_to_json(value: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::
     if let Ok(dict) = value.cast::<PyDict>() {
         let mut map = serde_json::Map::new();
         for (key, item) in dict.iter() {
-            let key: String = key.extract().map_err(|_| {
-                errors::validation(path, "dictionary keys must be strings")
-            })?;
+            let key: String = key
+                .extract()
+                .map_err(|_| errors::validation(path, "dictionary keys must be strings"))?;
             let inner = py_to_json(&item, &format!("{path}.{key}"))?;
             map.insert(key, inner);
         }

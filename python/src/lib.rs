@@ -25,7 +25,11 @@ use pyo3::prelude::*;
 /// raise ``paywire.InternalError`` and leave the interpreter working.
 #[pyfunction]
 #[pyo3(signature = (message, where_="caller"))]
-fn _panic_for_test<'py>(py: Python<'py>, message: String, where_: &str) -> PyResult<Bound<'py, PyAny>> {
+fn _panic_for_test<'py>(
+    py: Python<'py>,
+    message: String,
+    where_: &str,
+) -> PyResult<Bound<'py, PyAny>> {
     match where_ {
         "caller" => bridge::guard(|| {
             paywire::testing::panic_for_test_sync(&message).map_err(errors::to_py)?;

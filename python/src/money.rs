@@ -99,7 +99,8 @@ impl Money {
     }
 
     /// The amount in major units as a ``decimal.Decimal``.
-    fn to_decimal<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(name = "to_decimal")]
+    fn as_decimal<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         py.import("decimal")?
             .getattr("Decimal")?
             .call1((self.0.to_decimal_string(),))

@@ -9,13 +9,13 @@ use pyo3::types::PyType;
 
 use paywire::saferpay as core;
 
+use crate::bridge::{self, Nothing};
 use crate::client::{dual_client, request_options};
 use crate::convert::{self, container, timestamp};
-use crate::money::{self, Money};
-use crate::links::PaymentLink;
-use crate::record::record;
-use crate::bridge::{self, Nothing};
 use crate::errors;
+use crate::links::PaymentLink;
+use crate::money::{self, Money};
+use crate::record::record;
 
 record! {
     /// A Secure PayGate offer (a single-use payment link).
@@ -456,7 +456,9 @@ fn shared_pager(pager: core::TransactionPager) -> SharedPager {
 
 /// The next transaction, fetching a batch when the buffer is empty. Holding the lock across
 /// the fetch keeps paging serial; a cancelled fetch leaves the pager where it was.
-async fn next_transaction(state: SharedPager) -> Result<Option<core::ReportedTransaction>, paywire::Error> {
+async fn next_transaction(
+    state: SharedPager,
+) -> Result<Option<core::ReportedTransaction>, paywire::Error> {
     let mut guard = state.lock().await;
     let st = &mut *guard;
     if st.buffer.is_empty() && !st.exhausted {

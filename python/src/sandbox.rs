@@ -39,13 +39,12 @@ pub struct Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        if std::process::id() != self.pid {
-            // The server thread lives in the parent: joining it here would hang forever.
-            if let Ok(mut guard) = self.inner.lock() {
-                if let Some(sandbox) = guard.take() {
-                    std::mem::forget(sandbox);
-                }
-            }
+        // In a forked child the server thread lives in the parent: joining it would hang.
+        if std::process::id() != self.pid
+            && let Ok(mut guard) = self.inner.lock()
+            && let Some(sandbox) = guard.take()
+        {
+            std::mem::forget(sandbox);
         }
     }
 }
@@ -99,7 +98,11 @@ impl Sandbox {
         Ok(builder)
     }
 
-    fn secuconnect(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<paywire::secuconnect::Client> {
+    fn secuconnect(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<paywire::secuconnect::Client> {
         secuconnect::build(
             credentials::SECUCONNECT_CLIENT_ID.to_owned(),
             credentials::SECUCONNECT_CLIENT_SECRET.to_owned(),
@@ -111,7 +114,11 @@ impl Sandbox {
         )
     }
 
-    fn sekurepay(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<paywire::sekurepay::Client> {
+    fn sekurepay(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<paywire::sekurepay::Client> {
         sekurepay::build(
             credentials::SEKUREPAY_API_KEY.to_owned(),
             Some(format!("{}/sekurepay/api/v1", self.url)),
@@ -120,7 +127,11 @@ impl Sandbox {
         )
     }
 
-    fn saferpay(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<paywire::saferpay::Client> {
+    fn saferpay(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<paywire::saferpay::Client> {
         self.client_builder(timeout, max_retries)?
             .build()
             .map_err(errors::to_py)
@@ -193,8 +204,15 @@ impl Sandbox {
 
     /// A sync Saferpay client configured for this sandbox.
     #[pyo3(signature = (*, timeout=None, max_retries=None))]
-    fn saferpay_client(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<SaferpayClient> {
-        bridge::guard(|| self.saferpay(timeout, max_retries).map(SaferpayClient::wrap))
+    fn saferpay_client(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<SaferpayClient> {
+        bridge::guard(|| {
+            self.saferpay(timeout, max_retries)
+                .map(SaferpayClient::wrap)
+        })
     }
 
     /// An async Saferpay client configured for this sandbox.
@@ -204,13 +222,23 @@ impl Sandbox {
         timeout: Option<f64>,
         max_retries: Option<u32>,
     ) -> PyResult<AsyncSaferpayClient> {
-        bridge::guard(|| self.saferpay(timeout, max_retries).map(AsyncSaferpayClient::wrap))
+        bridge::guard(|| {
+            self.saferpay(timeout, max_retries)
+                .map(AsyncSaferpayClient::wrap)
+        })
     }
 
     /// A sync secuconnect client configured for this sandbox.
     #[pyo3(signature = (*, timeout=None, max_retries=None))]
-    fn secuconnect_client(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<SecuconnectClient> {
-        bridge::guard(|| self.secuconnect(timeout, max_retries).map(SecuconnectClient::wrap))
+    fn secuconnect_client(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<SecuconnectClient> {
+        bridge::guard(|| {
+            self.secuconnect(timeout, max_retries)
+                .map(SecuconnectClient::wrap)
+        })
     }
 
     /// An async secuconnect client configured for this sandbox.
@@ -220,13 +248,23 @@ impl Sandbox {
         timeout: Option<f64>,
         max_retries: Option<u32>,
     ) -> PyResult<AsyncSecuconnectClient> {
-        bridge::guard(|| self.secuconnect(timeout, max_retries).map(AsyncSecuconnectClient::wrap))
+        bridge::guard(|| {
+            self.secuconnect(timeout, max_retries)
+                .map(AsyncSecuconnectClient::wrap)
+        })
     }
 
     /// A sync SekurePay client configured for this sandbox.
     #[pyo3(signature = (*, timeout=None, max_retries=None))]
-    fn sekurepay_client(&self, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<SekurePayClient> {
-        bridge::guard(|| self.sekurepay(timeout, max_retries).map(SekurePayClient::wrap))
+    fn sekurepay_client(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<SekurePayClient> {
+        bridge::guard(|| {
+            self.sekurepay(timeout, max_retries)
+                .map(SekurePayClient::wrap)
+        })
     }
 
     /// An async SekurePay client configured for this sandbox.
@@ -236,18 +274,30 @@ impl Sandbox {
         timeout: Option<f64>,
         max_retries: Option<u32>,
     ) -> PyResult<AsyncSekurePayClient> {
-        bridge::guard(|| self.sekurepay(timeout, max_retries).map(AsyncSekurePayClient::wrap))
+        bridge::guard(|| {
+            self.sekurepay(timeout, max_retries)
+                .map(AsyncSekurePayClient::wrap)
+        })
     }
 
     /// Acts as the payer on a payment link of either provider (`saferpay`: the offer page,
     /// `secuconnect`: the checkout page): ``success`` or a failure outcome.
     #[pyo3(signature = (provider, id, outcome="success"))]
-    fn pay_payment_link<'py>(&self, py: Python<'py>, provider: &str, id: String, outcome: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn pay_payment_link<'py>(
+        &self,
+        py: Python<'py>,
+        provider: &str,
+        id: String,
+        outcome: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let value = match provider {
             "saferpay" => self.with(py, |s| s.pay_offer(&id, outcome))?,
             "secuconnect" => self.with(py, |s| s.complete_smart_transaction(&id, outcome))?,
             other => {
-                return Err(sandbox_error(py, format!("no payment links on provider {other:?} (saferpay or secuconnect)")));
+                return Err(sandbox_error(
+                    py,
+                    format!("no payment links on provider {other:?} (saferpay or secuconnect)"),
+                ));
             }
         };
         convert::json_to_py(py, &value)
@@ -255,21 +305,36 @@ impl Sandbox {
 
     /// Acts as the payer on a Secure PayGate offer: ``success``, ``decline`` or ``abort``.
     #[pyo3(signature = (offer_id, outcome="success"))]
-    fn pay_offer<'py>(&self, py: Python<'py>, offer_id: String, outcome: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn pay_offer<'py>(
+        &self,
+        py: Python<'py>,
+        offer_id: String,
+        outcome: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let value = self.with(py, |s| s.pay_offer(&offer_id, outcome))?;
         convert::json_to_py(py, &value)
     }
 
     /// Acts as the payer on a payment page: ``success``, ``decline`` or ``abort``.
     #[pyo3(signature = (token, outcome="success"))]
-    fn pay_payment_page<'py>(&self, py: Python<'py>, token: String, outcome: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn pay_payment_page<'py>(
+        &self,
+        py: Python<'py>,
+        token: String,
+        outcome: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let value = self.with(py, |s| s.pay_payment_page(&token, outcome))?;
         convert::json_to_py(py, &value)
     }
 
     /// Acts as the payer on a smart transaction checkout: ``success`` or ``failure``.
     #[pyo3(signature = (id, outcome="success"))]
-    fn complete_smart_transaction<'py>(&self, py: Python<'py>, id: String, outcome: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn complete_smart_transaction<'py>(
+        &self,
+        py: Python<'py>,
+        id: String,
+        outcome: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let value = self.with(py, |s| s.complete_smart_transaction(&id, outcome))?;
         convert::json_to_py(py, &value)
     }

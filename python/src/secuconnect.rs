@@ -245,7 +245,10 @@ fn push_body(body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(bytes) = body.extract::<Vec<u8>>() {
         return Ok(bytes);
     }
-    Err(errors::validation("body", "must be bytes or str (the raw request body)"))
+    Err(errors::validation(
+        "body",
+        "must be bytes or str (the raw request body)",
+    ))
 }
 
 /// How many smart transactions cross the boundary per call.
@@ -287,7 +290,12 @@ fn total(state: &SharedPager) -> Option<u64> {
     state.try_lock().ok().and_then(|g| g.total)
 }
 
-fn pager(client: &core::Client, query: Option<String>, sort: Option<String>, page_size: u32) -> PyResult<SharedPager> {
+fn pager(
+    client: &core::Client,
+    query: Option<String>,
+    sort: Option<String>,
+    page_size: u32,
+) -> PyResult<SharedPager> {
     let mut q = core::SmartTransactionQuery::new();
     q.query = query;
     q.sort = sort;
@@ -328,7 +336,11 @@ impl SmartTransactionIterator {
 }
 
 /// Async iterator over Smart Transactions.
-#[pyclass(frozen, module = "paywire._native", name = "AsyncSmartTransactionIterator")]
+#[pyclass(
+    frozen,
+    module = "paywire._native",
+    name = "AsyncSmartTransactionIterator"
+)]
 pub struct AsyncSmartTransactionIterator {
     state: SharedPager,
 }
@@ -343,10 +355,12 @@ impl AsyncSmartTransactionIterator {
         match bridge::guard(|| Ok(buffered(&self.state)))? {
             Some(Some(item)) => bridge::ready(py, SmartTransaction(item).into_py_any(py)?),
             Some(None) => bridge::raising(py, pyo3::exceptions::PyStopAsyncIteration::new_err(())),
-            None => bridge::awaitable_with(py, next_item(self.state.clone()), |py, item| match item {
-                Some(item) => SmartTransaction(item).into_py_any(py),
-                None => Err(pyo3::exceptions::PyStopAsyncIteration::new_err(())),
-            }),
+            None => {
+                bridge::awaitable_with(py, next_item(self.state.clone()), |py, item| match item {
+                    Some(item) => SmartTransaction(item).into_py_any(py),
+                    None => Err(pyo3::exceptions::PyStopAsyncIteration::new_err(())),
+                })
+            }
         }
     }
 
