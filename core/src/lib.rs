@@ -17,6 +17,8 @@ mod open_enum;
 pub mod blocking;
 pub mod config;
 pub mod error;
+#[cfg(test)]
+mod fuzz_support;
 pub mod http;
 pub mod input;
 pub mod lenient;

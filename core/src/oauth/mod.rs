@@ -12,6 +12,23 @@ mod error;
 mod manager;
 mod store;
 
+/// Test access to the token and OAuth-error decoders for the fuzz tests of other modules.
+#[cfg(test)]
+pub(crate) fn fuzz_parse_token(
+    provider: crate::error::Provider,
+    response: &crate::http::HttpResponse,
+) -> bool {
+    endpoint::parse_token(provider, response).is_ok()
+}
+
+#[cfg(test)]
+pub(crate) fn fuzz_oauth_error(
+    provider: crate::error::Provider,
+    response: &crate::http::HttpResponse,
+) -> crate::error::Error {
+    error::oauth_error(provider, response)
+}
+
 pub use endpoint::DeviceAuthorization;
 pub use error::{
     AUTHORIZATION_PENDING, EXPIRED_TOKEN, INVALID_GRANT, SLOW_DOWN, kind_for_oauth_error,

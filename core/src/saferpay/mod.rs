@@ -360,4 +360,6 @@ impl fmt::Debug for Client {
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
 mod tests;

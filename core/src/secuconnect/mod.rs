@@ -571,4 +571,6 @@ impl fmt::Debug for Client {
 #[cfg(test)]
 mod contract_tests;
 #[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
 mod tests;

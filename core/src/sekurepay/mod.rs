@@ -253,4 +253,6 @@ impl fmt::Debug for Client {
 }
 
 #[cfg(test)]
+#[cfg(test)]
+mod fuzz_tests;
 mod tests;
