@@ -253,6 +253,6 @@ impl fmt::Debug for Client {
 }
 
 #[cfg(test)]
-#[cfg(test)]
 mod fuzz_tests;
+#[cfg(test)]
 mod tests;
