@@ -56,7 +56,7 @@ pub(crate) fn mutate(base: &Value, path_seed: u64, replacement: Value) -> Value 
 }
 
 fn replace_at(node: &mut Value, seed: u64, replacement: Value) {
-    if seed % 3 == 0 {
+    if seed.is_multiple_of(3) {
         *node = replacement;
         return;
     }
@@ -104,10 +104,11 @@ pub(crate) fn fixtures(provider: &str) -> Vec<Value> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries.flatten() {
-            if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                if let Ok(value) = serde_json::from_str(&text) {
-                    out.push(value);
-                }
+            if let Some(value) = std::fs::read_to_string(entry.path())
+                .ok()
+                .and_then(|text| serde_json::from_str(&text).ok())
+            {
+                out.push(value);
             }
         }
     }
