@@ -31,11 +31,11 @@ pub fn take_transcript() -> String {
 }
 
 fn record(text: impl FnOnce() -> String) {
-    if let Ok(mut guard) = TRANSCRIPT.lock() {
-        if let Some(t) = guard.as_mut() {
-            t.push_str(&text());
-            t.push('\n');
-        }
+    if let Ok(mut guard) = TRANSCRIPT.lock()
+        && let Some(t) = guard.as_mut()
+    {
+        t.push_str(&text());
+        t.push('\n');
     }
 }
 
