@@ -13,6 +13,8 @@ pub fn from_json<T: DeserializeOwned>(field: &str, value: Value) -> Result<T, Er
         let path = e.path().to_string();
         let full = if path.is_empty() || path == "." {
             field.to_owned()
+        } else if path.starts_with('[') {
+            format!("{field}{path}")
         } else {
             format!("{field}.{path}")
         };
@@ -36,8 +38,10 @@ mod tests {
         let err = from_json::<Payer>("payer", serde_json::json!({"nickname": "x"})).unwrap_err();
         assert_eq!(err.field(), Some("payer.nickname"));
         assert!(err.message().contains("nickname"), "{}", err.message());
-        let payer: Payer =
-            from_json("payer", serde_json::json!({"language_code": "de"})).unwrap();
+        let payer: Payer = from_json("payer", serde_json::json!({"language_code": "de"})).unwrap();
         assert_eq!(payer.language_code.as_deref(), Some("de"));
+        let err = from_json::<Vec<Payer>>("payers", serde_json::json!([{}, {"nickname": 1}]))
+            .unwrap_err();
+        assert_eq!(err.field(), Some("payers[1].nickname"));
     }
 }

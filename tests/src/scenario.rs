@@ -441,6 +441,24 @@ fn payment_page_request(args: &Value) -> Result<saferpay::InitializePaymentPage,
         .and_then(Value::as_bool)
         .unwrap_or(false);
     request.terminal_id = opt_str(args, "terminal_id");
+    request.config_set = opt_str(args, "config_set");
+    request.condition = opt_str(args, "condition");
+    request.payer_note = opt_str(args, "payer_note");
+    request.payer_email = opt_str(args, "payer_email");
+    if let Some(emails) = args.get("merchant_emails").and_then(Value::as_array) {
+        request.merchant_emails = emails
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+    }
+    if let Some(wallets) = args.get("wallets").and_then(Value::as_array) {
+        request.wallets = wallets
+            .iter()
+            .filter_map(Value::as_str)
+            .map(saferpay::Wallet::from)
+            .collect();
+    }
     if let Some(methods) = args.get("payment_methods").and_then(Value::as_array) {
         request.payment_methods = methods
             .iter()

@@ -144,11 +144,180 @@ SAFERPAY_MANAGEMENT = [
     ("saferpay", "transactions", {"start": "${days_ago:3}", "end": "${yesterday}", "terminal_id": "x1"}, "terminal_id"),
 ]
 
+PP = {"amount": {"minor": 1000, "currency": "CHF"}, "order_id": "${unique}", "description": "ok",
+      "return_url": "https://shop.example/return"}
+
+
+def pp(field, **overrides):
+    args = dict(PP)
+    args.update(overrides)
+    return ("saferpay", "initialize_payment_page", args, field)
+
+
+SAFERPAY_PAYMENTS = [
+    pp("description", description=""),
+    pp("description", description="d" * 1001),
+    pp("order_id", order_id=""),
+    pp("order_id", order_id="o" * 81),
+    pp("order_id", order_id="has space"),
+    pp("return_url", return_url=""),
+    pp("return_url", return_url="not a url"),
+    pp("return_url", return_url="ftp://shop.example/return"),
+    pp("return_url", return_url="https://shop.example/" + "a" * 1990),
+    pp("success_notify_url", success_notify_url="nope"),
+    pp("success_notify_url", success_notify_url="ftp://shop.example/notify"),
+    pp("fail_notify_url", fail_notify_url="nope"),
+    pp("amount", amount={"minor": 0, "currency": "CHF"}),
+    pp("amount", amount={"minor": -1, "currency": "CHF"}),
+    pp("currency", amount={"minor": 100, "currency": "XYZ"}),
+    pp("payment_methods[0]", payment_methods=["BITCOIN"]),
+    pp("payment_methods[1]", payment_methods=["VISA", "MONOPOLY_MONEY"]),
+    pp("wallets[0]", wallets=["SAMSUNGPAY"]),
+    pp("payer.language_code", payer={"language_code": "xx"}),
+    pp("payer.id", payer={"id": "pay er"}),
+    pp("payer.billing_address.email", payer={"billing_address": {"email": "nope"}}),
+    pp("payer.delivery_address.country_code", payer={"delivery_address": {"country_code": "CHE"}}),
+    pp("payer.ip_address", payer={"ip_address": "300.1.1.1"}),
+    pp("config_set", config_set="c" * 21),
+    pp("condition", condition="SOMETIMES"),
+    pp("payer_note", payer_note="n" * 51),
+    pp("payer_email", payer_email="not-an-email"),
+    pp("merchant_emails", merchant_emails=[f"m{i}@shop.example" for i in range(11)]),
+    pp("merchant_emails[0]", merchant_emails=["nope"]),
+    pp("terminal_id", terminal_id="123"),
+    ("saferpay", "assert_payment_page", {"token": ""}, "token"),
+    ("saferpay", "assert_payment_page", {"token": "a b"}, "token"),
+    ("saferpay", "assert_payment_page", {"token": "t" * 51}, "token"),
+    ("saferpay", "payment_outcome", {"token": ""}, "token"),
+    ("saferpay", "capture", {"transaction_id": ""}, "transaction_id"),
+    ("saferpay", "capture", {"transaction_id": "a b"}, "transaction_id"),
+    ("saferpay", "capture", {"transaction_id": "t" * 65}, "transaction_id"),
+    ("saferpay", "capture", {"transaction_id": "abc", "amount": {"minor": 0, "currency": "CHF"}}, "amount"),
+    ("saferpay", "capture", {"transaction_id": "abc", "amount": {"minor": 100, "currency": "XYZ"}}, "currency"),
+    ("saferpay", "cancel", {"transaction_id": ""}, "transaction_id"),
+    ("saferpay", "cancel", {"transaction_id": "bad id!"}, "transaction_id"),
+    ("saferpay", "inquire", {"transaction_id": ""}, "transaction_id"),
+    ("saferpay", "inquire", {"transaction_id": "t" * 65}, "transaction_id"),
+    ("saferpay", "refund", {"capture_id": "", "amount": {"minor": 100, "currency": "CHF"}}, "capture_id"),
+    ("saferpay", "refund", {"capture_id": "a b", "amount": {"minor": 100, "currency": "CHF"}}, "capture_id"),
+    ("saferpay", "refund", {"capture_id": "c1", "amount": {"minor": 0, "currency": "CHF"}}, "amount"),
+    ("saferpay", "refund", {"capture_id": "c1", "amount": {"minor": -1, "currency": "CHF"}}, "amount"),
+    ("saferpay", "refund", {"capture_id": "c1", "amount": {"minor": 100, "currency": "CHF"}, "description": "d" * 1001}, "description"),
+    ("saferpay", "refund", {"capture_id": "c1", "amount": {"minor": 100, "currency": "CHF"}, "order_id": "a b"}, "order_id"),
+    ("saferpay", "assert_capture", {"capture_id": ""}, "capture_id"),
+    ("saferpay", "assert_refund", {"transaction_id": ""}, "transaction_id"),
+]
+
+STX = {"amount": {"minor": 500, "currency": "EUR"}, "merchant_ref": "${unique}"}
+
+
+def stx(field, **overrides):
+    args = dict(STX)
+    args.update(overrides)
+    return ("secuconnect", "create_smart_transaction", args, field)
+
+
+SECUCONNECT = [
+    stx("amount", amount={"minor": 0, "currency": "EUR"}),
+    stx("amount", amount={"minor": -1, "currency": "EUR"}),
+    stx("currency", amount={"minor": 500, "currency": "XYZ"}),
+    stx("intent", intent="gift"),
+    stx("intent", intent=""),
+    stx("language", language="deu"),
+    stx("language", language="d"),
+    stx("language", language="1a"),
+    stx("contract_id", contract_id="bad id!"),
+    stx("checkout_template", checkout_template="x y"),
+    stx("return_urls.url_success", return_urls={"url_success": "not a url"}),
+    stx("return_urls.url_push", return_urls={"url_push": "ftp://shop.example/push"}),
+    stx("return_urls.url_abort", return_urls={"url_abort": "https://shop.example/" + "a" * 2000}),
+    stx("merchant_ref", merchant_ref="m" * 256),
+    stx("transaction_ref", transaction_ref="t" * 256),
+    ("secuconnect", "get_smart_transaction", {"id": ""}, "id"),
+    ("secuconnect", "get_smart_transaction", {"id": "../etc/passwd"}, "id"),
+    ("secuconnect", "get_smart_transaction", {"id": "STX 1"}, "id"),
+    ("secuconnect", "update_smart_transaction", {"id": ""}, "id"),
+    ("secuconnect", "update_smart_transaction", {"id": "STX_1", "amount": {"minor": 0, "currency": "EUR"}}, "amount"),
+    ("secuconnect", "prepare_smart_transaction", {"id": "STX_1", "payment_method": "bitcoin"}, "payment_method"),
+    ("secuconnect", "prepare_smart_transaction", {"id": "", "payment_method": "debit"}, "id"),
+    ("secuconnect", "start_smart_transaction", {"id": "STX_1", "payment_method": "bitcoin"}, "payment_method"),
+    ("secuconnect", "start_smart_transaction", {"id": ""}, "id"),
+    ("secuconnect", "cancel_smart_transaction", {"id": ""}, "id"),
+    ("secuconnect", "abort_smart_transaction", {"id": ""}, "id"),
+    ("secuconnect", "get_payment_transaction", {"id": ""}, "id"),
+    ("secuconnect", "cancel_payment_transaction", {"id": ""}, "id"),
+    ("secuconnect", "cancel_payment_transaction", {"id": "PCI_1", "reduce_amount_by": {"minor": 0, "currency": "EUR"}}, "reduce_amount_by"),
+    ("secuconnect", "smart_transactions", {"page_size": 0}, "page_size"),
+    ("secuconnect", "smart_transactions", {"page_size": 1001}, "page_size"),
+]
+
+ORDER = {"order_id": "${unique}", "currency": "USD", "items": [{"description": "widget", "amount_cents": 100}]}
+
+
+def order(field, **overrides):
+    args = dict(ORDER)
+    args.update(overrides)
+    return ("sekurepay", "create_order", args, field)
+
+
+SEKUREPAY = [
+    order("order_id", order_id=""),
+    order("order_id", order_id="a b"),
+    order("order_id", order_id=".."),
+    order("order_id", order_id="o" * 101),
+    order("currency", currency="XYZ"),
+    order("currency", currency=""),
+    order("items", items=[]),
+    order("items[0].description", items=[{"description": "", "amount_cents": 100}]),
+    order("items[0].amount_cents", items=[{"description": "w", "amount_cents": -1}]),
+    order("items[0].quantity", items=[{"description": "w", "amount_cents": 100, "quantity": 0}]),
+    order("items[0].price", items=[{"description": "w", "amount_cents": 100, "price": 3}]),
+    order("items[1].description", items=[{"description": "w", "amount_cents": 100}, {"description": "", "amount_cents": 5}]),
+    order("taxes[0].amount_cents", taxes=[{"description": "vat", "amount_cents": -5}]),
+    order("taxes[0].description", taxes=[{"description": "", "amount_cents": 5}]),
+    order("shipping_amount_cents", shipping_amount_cents=-1),
+    order("total", items=[{"description": "free", "amount_cents": 0}]),
+    ("sekurepay", "get_order", {"order_id": ""}, "order_id"),
+    ("sekurepay", "get_order", {"order_id": "a b"}, "order_id"),
+]
+
+LINK = {"amount": {"minor": 1250, "currency": "EUR"}, "order_id": "${unique}", "description": "Order 4711"}
+
+
+def link(client, field, **overrides):
+    args = dict(LINK)
+    args.update(overrides)
+    return (client, "create_payment_link", args, field)
+
+
+PAYMENT_LINKS = [
+    link("saferpay", "description", description="d" * 101),
+    link("saferpay", "description", description=""),
+    link("saferpay", "order_id", order_id="a b"),
+    link("saferpay", "amount", amount={"minor": 0, "currency": "EUR"}),
+    link("saferpay", "currency", amount={"minor": 100, "currency": "XYZ"}),
+    link("saferpay", "expires_at", expires_at="${now+30m}"),
+    link("saferpay", "expires_at", expires_at="${now+200d}"),
+    link("secuconnect", "expires_at", expires_at="${now+2d}"),
+    link("secuconnect", "order_id", order_id=""),
+    link("secuconnect", "description", description=""),
+    link("secuconnect", "amount", amount={"minor": 0, "currency": "EUR"}),
+    link("secuconnect", "currency", amount={"minor": 100, "currency": "XYZ"}),
+    ("saferpay", "get_payment_link", {"id": ""}, "offer_id"),
+    ("saferpay", "cancel_payment_link", {"id": ""}, "offer_id"),
+    ("secuconnect", "get_payment_link", {"id": ""}, "id"),
+    ("secuconnect", "cancel_payment_link", {"id": ""}, "id"),
+]
+
 CORPORA = {
     "bad_input_saferpay_management.json": (
         "saferpay management bad input",
         SAFERPAY_MANAGEMENT,
     ),
+    "bad_input_saferpay_payments.json": ("saferpay payment page and transaction bad input", SAFERPAY_PAYMENTS),
+    "bad_input_secuconnect.json": ("secuconnect bad input", SECUCONNECT),
+    "bad_input_sekurepay.json": ("sekurepay bad input", SEKUREPAY),
+    "bad_input_payment_links.json": ("payment link bad input", PAYMENT_LINKS),
 }
 
 

@@ -213,6 +213,21 @@ impl UpdateSmartTransaction {
         Ok(Value::Object(body))
     }
 
+    /// Checks every field that was given, before anything is sent (the current amount and
+    /// basket, read later when not given, are the provider's and need no check).
+    fn check_given(&self) -> Result<(), Error> {
+        if let Some(amount) = &self.amount {
+            require_positive("amount", amount)?;
+            if let Some(basket) = &self.basket {
+                basket_to_wire(basket, amount)?;
+            }
+        }
+        if let Some(customer) = &self.customer {
+            customer.to_wire("customer")?;
+        }
+        insert_refs(&mut Map::new(), &self.merchant_ref, &self.transaction_ref)
+    }
+
     fn needs_current(&self) -> bool {
         self.amount.is_none() || self.basket.is_none()
     }
@@ -766,8 +781,9 @@ impl Client {
         request: UpdateSmartTransaction,
     ) -> Result<SmartTransaction, Error> {
         check_id(id)?;
+        // Validate before anything is sent, including the read of the current basket.
+        request.check_given()?;
         if !request.needs_current() {
-            // Validate before anything is sent.
             request.to_wire(None, &[])?;
         }
         let id = id.to_owned();
