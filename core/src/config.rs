@@ -107,7 +107,9 @@ pub fn check_base_url(raw: &str) -> Result<url::Url, Error> {
         }
     }
     if url.cannot_be_a_base() || url.host_str().is_none() {
-        return Err(Error::configuration(format!("base_url {raw:?} has no host")));
+        return Err(Error::configuration(format!(
+            "base_url {raw:?} has no host"
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::configuration(format!(
@@ -142,7 +144,8 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
 
 /// Reads a required environment variable or fails naming it.
 pub(crate) fn require_env(name: &str) -> Result<String, Error> {
-    env_var(name).ok_or_else(|| Error::configuration(format!("environment variable {name} is not set")))
+    env_var(name)
+        .ok_or_else(|| Error::configuration(format!("environment variable {name} is not set")))
 }
 
 #[cfg(test)]
@@ -154,14 +157,25 @@ mod tests {
     fn https_or_loopback_only() {
         assert!(check_base_url("https://test.example/api/").is_ok());
         assert_eq!(
-            check_base_url("https://test.example/api/").unwrap().as_str(),
+            check_base_url("https://test.example/api/")
+                .unwrap()
+                .as_str(),
             "https://test.example/api"
         );
         assert!(check_base_url("http://127.0.0.1:8080/api").is_ok());
         assert!(check_base_url("http://[::1]:8080").is_ok());
         assert!(check_base_url("http://localhost:1").is_ok());
-        for bad in ["http://example.com/api", "http://10.0.0.1/", "ftp://x/", "nonsense"] {
-            assert_eq!(check_base_url(bad).unwrap_err().kind(), ErrorKind::Configuration, "{bad}");
+        for bad in [
+            "http://example.com/api",
+            "http://10.0.0.1/",
+            "ftp://x/",
+            "nonsense",
+        ] {
+            assert_eq!(
+                check_base_url(bad).unwrap_err().kind(),
+                ErrorKind::Configuration,
+                "{bad}"
+            );
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Tolerant decoding for sloppy provider payloads: numbers as strings and strings as numbers,
 //! `[]` where an object belongs, keys in either case.
 
-use serde::de::{self, Deserializer};
 use serde::Deserialize;
+use serde::de::{self, Deserializer};
 use serde_json::Value;
 
 /// A string, number or bool, read as text.
@@ -16,7 +16,9 @@ pub fn string_like<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String,
 }
 
 /// Optional text: null, missing, string or number.
-pub fn opt_string_like<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+pub fn opt_string_like<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
     match Option::<Value>::deserialize(deserializer)? {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -32,7 +34,11 @@ pub fn opt_i64_like<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => n
             .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            })
             .map(Some)
             .ok_or_else(|| de::Error::custom(format!("expected an integer, got {n}"))),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
@@ -41,7 +47,9 @@ pub fn opt_i64_like<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option
             .parse::<i64>()
             .map(Some)
             .map_err(|_| de::Error::custom(format!("expected an integer, got {s:?}"))),
-        Some(other) => Err(de::Error::custom(format!("expected an integer, got {other}"))),
+        Some(other) => Err(de::Error::custom(format!(
+            "expected an integer, got {other}"
+        ))),
     }
 }
 
@@ -90,15 +98,20 @@ where
     match Option::<Value>::deserialize(deserializer)? {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(items)) if items.is_empty() => Ok(None),
-        Some(v) => serde_json::from_value(v).map(Some).map_err(de::Error::custom),
+        Some(v) => serde_json::from_value(v)
+            .map(Some)
+            .map_err(de::Error::custom),
     }
 }
 
 /// Looks a key up case-insensitively in a JSON object.
 pub fn get_ci<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
     let map = value.as_object()?;
-    map.get(key)
-        .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
+    map.get(key).or_else(|| {
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
 }
 
 /// Text of a JSON value that may be a string or a number.

@@ -217,7 +217,9 @@ pub(crate) fn parse_decimal(text: &str, exponent: u8, field: &str) -> Result<i64
         )));
     }
     let overflow = || invalid("amount is too large");
-    let scale = 10_i64.checked_pow(u32::from(exponent)).ok_or_else(overflow)?;
+    let scale = 10_i64
+        .checked_pow(u32::from(exponent))
+        .ok_or_else(overflow)?;
     let whole: i64 = whole.parse().map_err(|_| overflow())?;
     let mut frac_value: i64 = 0;
     for digit in fraction.bytes() {
@@ -245,7 +247,12 @@ impl fmt::Display for Money {
 
 impl fmt::Debug for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Money({} {})", self.to_decimal_string(), self.currency.code())
+        write!(
+            f,
+            "Money({} {})",
+            self.to_decimal_string(),
+            self.currency.code()
+        )
     }
 }
 
@@ -286,7 +293,10 @@ mod tests {
         assert_eq!(Money::parse("4.5", "CHF").unwrap().minor(), 450);
         assert_eq!(Money::parse("1500", "JPY").unwrap().to_string(), "1500 JPY");
         assert_eq!(Money::parse("1.5", "KWD").unwrap().minor(), 1500);
-        assert_eq!(Money::from_minor(1500, "KWD").unwrap().to_string(), "1.500 KWD");
+        assert_eq!(
+            Money::from_minor(1500, "KWD").unwrap().to_string(),
+            "1.500 KWD"
+        );
         assert_eq!(Money::from_minor(5, "EUR").unwrap().to_string(), "0.05 EUR");
     }
 
@@ -319,7 +329,11 @@ mod tests {
         assert!(a.checked_add(Money::from_minor(1, "CHF").unwrap()).is_err());
         let b = Money::from_minor(1, "EUR").unwrap();
         assert_eq!(
-            Money::from_minor(1, "CHF").unwrap().checked_add(b).unwrap_err().field(),
+            Money::from_minor(1, "CHF")
+                .unwrap()
+                .checked_add(b)
+                .unwrap_err()
+                .field(),
             Some("currency")
         );
         let c = Money::from_minor(5, "CHF").unwrap();

@@ -17,8 +17,14 @@ pub(crate) fn length(field: &str, value: &str, min: usize, max: usize) -> Result
             },
         ));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(Error::validation(field, "must not contain control characters"));
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(Error::validation(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(())
 }
@@ -51,7 +57,10 @@ pub(crate) fn numeric(field: &str, value: &str, min: usize, max: usize) -> Resul
 pub(crate) fn alphanumeric(field: &str, value: &str, min: usize, max: usize) -> Result<(), Error> {
     length(field, value, min, max)?;
     if !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(Error::validation(field, "may contain only letters and digits"));
+        return Err(Error::validation(
+            field,
+            "may contain only letters and digits",
+        ));
     }
     Ok(())
 }
@@ -72,7 +81,12 @@ pub(crate) fn iso_8859_15(field: &str, value: &str, min: usize, max: usize) -> R
 }
 
 /// An absolute URL; `https_only` refuses anything but https.
-pub(crate) fn url(field: &str, value: &str, https_only: bool, max: usize) -> Result<url::Url, Error> {
+pub(crate) fn url(
+    field: &str,
+    value: &str,
+    https_only: bool,
+    max: usize,
+) -> Result<url::Url, Error> {
     length(field, value, 1, max)?;
     let parsed = url::Url::parse(value)
         .map_err(|e| Error::validation(field, format!("is not an absolute URL ({e})")))?;
@@ -142,7 +156,10 @@ mod tests {
 
     #[test]
     fn names_the_field() {
-        assert_eq!(id("OrderId", "a b", 1, 80).unwrap_err().field(), Some("OrderId"));
+        assert_eq!(
+            id("OrderId", "a b", 1, 80).unwrap_err().field(),
+            Some("OrderId")
+        );
         assert!(id("OrderId", "abc-1.2:3_4", 1, 80).is_ok());
         assert!(length("Description", &"x".repeat(101), 1, 100).is_err());
         assert!(length("Description", "", 1, 100).is_err());

@@ -37,12 +37,20 @@ impl SaferpayClient {
     }
 
     pub fn get_offer(&self, offer_id: &str, terminal_id: Option<&str>) -> Result<Offer, Error> {
-        let (c, id, t) = (self.client.clone(), offer_id.to_owned(), terminal_id.map(str::to_owned));
+        let (c, id, t) = (
+            self.client.clone(),
+            offer_id.to_owned(),
+            terminal_id.map(str::to_owned),
+        );
         block_on(async move { c.get_offer(&id, t.as_deref()).await })
     }
 
     pub fn delete_offer(&self, offer_id: &str, terminal_id: Option<&str>) -> Result<(), Error> {
-        let (c, id, t) = (self.client.clone(), offer_id.to_owned(), terminal_id.map(str::to_owned));
+        let (c, id, t) = (
+            self.client.clone(),
+            offer_id.to_owned(),
+            terminal_id.map(str::to_owned),
+        );
         block_on(async move { c.delete_offer(&id, t.as_deref()).await })
     }
 
@@ -81,8 +89,16 @@ impl SaferpayClient {
         block_on(async move { c.create_fields_access_token(&d, &u, t.as_deref()).await })
     }
 
-    pub fn delete_fields_access_token(&self, access_token: &str, terminal_id: Option<&str>) -> Result<(), Error> {
-        let (c, a, t) = (self.client.clone(), access_token.to_owned(), terminal_id.map(str::to_owned));
+    pub fn delete_fields_access_token(
+        &self,
+        access_token: &str,
+        terminal_id: Option<&str>,
+    ) -> Result<(), Error> {
+        let (c, a, t) = (
+            self.client.clone(),
+            access_token.to_owned(),
+            terminal_id.map(str::to_owned),
+        );
         block_on(async move { c.delete_fields_access_token(&a, t.as_deref()).await })
     }
 
@@ -167,7 +183,9 @@ pub struct TransactionIter {
 
 impl TransactionIter {
     pub fn total_transactions(&self) -> Option<u64> {
-        self.pager.as_ref().and_then(TransactionPager::total_transactions)
+        self.pager
+            .as_ref()
+            .and_then(TransactionPager::total_transactions)
     }
 }
 

@@ -4,8 +4,8 @@ use http::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::management::{ManagementCall, segment, typed};
 use super::Client;
+use super::management::{ManagementCall, segment, typed};
 use crate::error::Error;
 use crate::lenient;
 use crate::validate;
@@ -29,7 +29,11 @@ pub struct Feature {
 struct WireLicense {
     #[serde(rename = "Package")]
     package: WireNamed,
-    #[serde(rename = "Features", default, deserialize_with = "lenient::vec_or_empty")]
+    #[serde(
+        rename = "Features",
+        default,
+        deserialize_with = "lenient::vec_or_empty"
+    )]
     features: Vec<WireNamed>,
 }
 
@@ -86,15 +90,27 @@ pub struct WalletInfo {
 
 #[derive(Deserialize)]
 struct WireTerminal {
-    #[serde(rename = "TerminalId", default, deserialize_with = "lenient::opt_string_like")]
+    #[serde(
+        rename = "TerminalId",
+        default,
+        deserialize_with = "lenient::opt_string_like"
+    )]
     terminal_id: Option<String>,
     #[serde(rename = "Type", default)]
     terminal_type: Option<String>,
     #[serde(rename = "Description", default)]
     description: Option<String>,
-    #[serde(rename = "PaymentMethods", default, deserialize_with = "lenient::vec_or_empty")]
+    #[serde(
+        rename = "PaymentMethods",
+        default,
+        deserialize_with = "lenient::vec_or_empty"
+    )]
     payment_methods: Vec<WirePaymentMethod>,
-    #[serde(rename = "Wallets", default, deserialize_with = "lenient::vec_or_empty")]
+    #[serde(
+        rename = "Wallets",
+        default,
+        deserialize_with = "lenient::vec_or_empty"
+    )]
     wallets: Vec<WireWallet>,
 }
 
@@ -102,7 +118,11 @@ struct WireTerminal {
 struct WirePaymentMethod {
     #[serde(rename = "PaymentMethod", default)]
     payment_method: String,
-    #[serde(rename = "Currencies", default, deserialize_with = "lenient::vec_or_empty")]
+    #[serde(
+        rename = "Currencies",
+        default,
+        deserialize_with = "lenient::vec_or_empty"
+    )]
     currencies: Vec<String>,
     #[serde(rename = "LogoUrl", default)]
     logo_url: Option<String>,
@@ -179,7 +199,12 @@ pub(crate) fn configurations_from_wire(raw: &Value) -> Vec<PaymentPageConfigurat
 }
 
 impl Client {
-    async fn get(&self, operation: &'static str, path: String, since: &'static str) -> Result<Value, Error> {
+    async fn get(
+        &self,
+        operation: &'static str,
+        path: String,
+        since: &'static str,
+    ) -> Result<Value, Error> {
         self.spawn(move |client| async move {
             client
                 .management(ManagementCall {
@@ -197,35 +222,55 @@ impl Client {
 
     /// The license package and its features.
     pub async fn license(&self) -> Result<License, Error> {
-        license_from_wire(self.get("saferpay.license", "/license".into(), "1.35").await?)
+        license_from_wire(
+            self.get("saferpay.license", "/license".into(), "1.35")
+                .await?,
+        )
     }
 
     /// The deprecated `/license-configuration` endpoint (same answer as [`Client::license`]).
     pub async fn license_configuration(&self) -> Result<License, Error> {
         license_from_wire(
-            self.get("saferpay.license_configuration", "/license-configuration".into(), "1.31")
-                .await?,
+            self.get(
+                "saferpay.license_configuration",
+                "/license-configuration".into(),
+                "1.31",
+            )
+            .await?,
         )
     }
 
     /// All terminals of the customer (id, type, description).
     pub async fn terminals(&self) -> Result<Vec<Terminal>, Error> {
-        terminals_from_wire(self.get("saferpay.terminals", "/terminals".into(), "1.32").await?)
+        terminals_from_wire(
+            self.get("saferpay.terminals", "/terminals".into(), "1.32")
+                .await?,
+        )
     }
 
     /// One terminal with its payment methods and wallets.
     pub async fn terminal(&self, terminal_id: &str) -> Result<Terminal, Error> {
         validate::numeric("terminal_id", terminal_id, 1, 8)?;
         terminal_from_wire(
-            self.get("saferpay.terminal", format!("/terminals/{}", segment(terminal_id)), "1.32")
-                .await?,
+            self.get(
+                "saferpay.terminal",
+                format!("/terminals/{}", segment(terminal_id)),
+                "1.32",
+            )
+            .await?,
         )
     }
 
     /// The payment page configurations (valid `config_set` names).
-    pub async fn payment_page_configurations(&self) -> Result<Vec<PaymentPageConfiguration>, Error> {
+    pub async fn payment_page_configurations(
+        &self,
+    ) -> Result<Vec<PaymentPageConfiguration>, Error> {
         let raw = self
-            .get("saferpay.payment_page.configurations", "/payment-page/configurations".into(), "1.52")
+            .get(
+                "saferpay.payment_page.configurations",
+                "/payment-page/configurations".into(),
+                "1.52",
+            )
             .await?;
         Ok(configurations_from_wire(&raw))
     }

@@ -4,8 +4,8 @@ use http::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::management::{ManagementCall, segment, typed};
 use super::Client;
+use super::management::{ManagementCall, segment, typed};
 use crate::error::Error;
 use crate::validate;
 
@@ -26,7 +26,10 @@ impl Client {
         let terminal_id = self.resolve_terminal(terminal_id)?;
         validate::length("description", description, 1, 128)?;
         if source_urls.is_empty() {
-            return Err(Error::validation("source_urls", "must list at least one https URL"));
+            return Err(Error::validation(
+                "source_urls",
+                "must list at least one https URL",
+            ));
         }
         for (i, url) in source_urls.iter().enumerate() {
             validate::url(&format!("source_urls[{i}]"), url, true, 2000)?;

@@ -1,8 +1,8 @@
 //! The Management API request path: REST verbs under `/rest/customers/{customerId}`, headers
 //! `Saferpay-ApiVersion` and `Saferpay-RequestId` (reused on retry), no body envelope.
 
-use bytes::Bytes;
 use ::http::{HeaderMap, HeaderValue, Method};
+use bytes::Bytes;
 use serde_json::Value;
 
 use super::{Client, error::error_from_response, version_at_least};
@@ -55,7 +55,12 @@ impl Client {
             )),
             None => None,
         };
-        let headers = base_headers(inner.authorization().expose(), &api_version, &request_id, body.is_some())?;
+        let headers = base_headers(
+            inner.authorization().expose(),
+            &api_version,
+            &request_id,
+            body.is_some(),
+        )?;
         inner
             .engine
             .send(
@@ -96,11 +101,15 @@ fn base_headers(
     has_body: bool,
 ) -> Result<HeaderMap, Error> {
     let mut headers = HeaderMap::new();
-    let mut auth = HeaderValue::from_str(authorization)
-        .map_err(|_| Error::validation("password", "contains characters not allowed in a header"))?;
+    let mut auth = HeaderValue::from_str(authorization).map_err(|_| {
+        Error::validation("password", "contains characters not allowed in a header")
+    })?;
     auth.set_sensitive(true);
     headers.insert(::http::header::AUTHORIZATION, auth);
-    headers.insert(::http::header::ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(
+        ::http::header::ACCEPT,
+        HeaderValue::from_static("application/json"),
+    );
     if has_body {
         headers.insert(
             ::http::header::CONTENT_TYPE,
@@ -109,11 +118,13 @@ fn base_headers(
     }
     headers.insert(
         "Saferpay-ApiVersion",
-        HeaderValue::from_str(api_version).map_err(|_| Error::validation("spec_version", "invalid"))?,
+        HeaderValue::from_str(api_version)
+            .map_err(|_| Error::validation("spec_version", "invalid"))?,
     );
     headers.insert(
         "Saferpay-RequestId",
-        HeaderValue::from_str(request_id).map_err(|_| Error::validation("request_id", "invalid"))?,
+        HeaderValue::from_str(request_id)
+            .map_err(|_| Error::validation("request_id", "invalid"))?,
     );
     Ok(headers)
 }
@@ -128,7 +139,10 @@ pub(crate) fn segment(value: &str) -> String {
 /// Decodes a typed view of a JSON body, as a decode error when the shape is wrong.
 pub(crate) fn typed<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, Error> {
     T::deserialize(value).map_err(|e| {
-        Error::decode(Provider::Saferpay, format!("unexpected response shape: {e}"))
-            .with_raw(crate::error::scrub_body(value.to_string().as_bytes()))
+        Error::decode(
+            Provider::Saferpay,
+            format!("unexpected response shape: {e}"),
+        )
+        .with_raw(crate::error::scrub_body(value.to_string().as_bytes()))
     })
 }

@@ -7,6 +7,8 @@
 //! every retry, which is what lets Saferpay recognise a retry instead of executing twice.
 
 mod account;
+#[cfg(test)]
+mod contract_tests;
 mod error;
 mod fields;
 mod json_api;
@@ -17,8 +19,6 @@ mod offers;
 mod payment_page;
 mod reporting;
 mod transaction;
-#[cfg(test)]
-mod contract_tests;
 
 use std::fmt;
 use std::future::Future;
@@ -29,14 +29,18 @@ use base64::Engine as _;
 pub use account::{
     Feature, License, PaymentMethodInfo, PaymentPageConfiguration, Terminal, WalletInfo,
 };
-pub use models::{Address, BillingAddressForm, Order, OrderItem, Payer};
 pub use json_api::ClientInfo;
+pub use models::{Address, BillingAddressForm, Order, OrderItem, Payer};
 pub use notifications::{
     MERCHANT_REF_PARAM, PAYMENT_PAGE_TOKEN_PLACEHOLDER, TOKEN_PARAM, merchant_ref_from_url,
     notify_url, spg_notify_url_template, token_from_url,
 };
+pub use offers::{CreateOffer, Offer, OfferStatus};
 pub use payment_page::{
     DeliveryAddressForm, InitializePaymentPage, PaymentPageSession, RegisterAlias,
+};
+pub use reporting::{
+    MAX_PAGE_SIZE, ReportDate, ReportPage, ReportedTransaction, TransactionPager, TransactionQuery,
 };
 pub use transaction::{
     BankAccount, Cancellation, Capture, CaptureStatus, Card, Liability, LiableEntity,
@@ -44,8 +48,6 @@ pub use transaction::{
     Refund, RefundStatus, RegistrationResult, ThreeDs, Transaction, TransactionStatus,
     TransactionType, Wallet,
 };
-pub use offers::{CreateOffer, Offer, OfferStatus};
-pub use reporting::{MAX_PAGE_SIZE, ReportDate, ReportPage, ReportedTransaction, TransactionPager, TransactionQuery};
 
 use crate::config::{self, ClientOptions, RequestOptions};
 use crate::error::{Error, Provider};
@@ -208,9 +210,9 @@ impl ClientBuilder {
         check_spec_version(&spec_version)?;
         let base_url = match self.base_url {
             Some(url) => config::check_base_url(&url)?,
-            None => config::check_base_url(
-                self.environment.unwrap_or(Environment::Test).base_url(),
-            )?,
+            None => {
+                config::check_base_url(self.environment.unwrap_or(Environment::Test).base_url())?
+            }
         };
         let token = base64::engine::general_purpose::STANDARD
             .encode(format!("{username}:{}", password.expose()));

@@ -35,12 +35,16 @@ impl WireAmount {
         let minor: i64 = self.value.trim().parse().map_err(|_| {
             Error::decode(
                 Provider::Saferpay,
-                format!("amount value {:?} is not an integer of minor units", self.value),
+                format!(
+                    "amount value {:?} is not an integer of minor units",
+                    self.value
+                ),
             )
         })?;
         let currency = Currency::from_code(&self.currency_code)
             .map_err(|e| Error::decode(Provider::Saferpay, e.message().to_owned()))?;
-        Money::new(minor, currency).map_err(|e| Error::decode(Provider::Saferpay, e.message().to_owned()))
+        Money::new(minor, currency)
+            .map_err(|e| Error::decode(Provider::Saferpay, e.message().to_owned()))
     }
 }
 
@@ -143,13 +147,20 @@ impl Payer {
         let mut map = Map::new();
         if let Some(id) = &self.id {
             if for_offer {
-                return Err(Error::validation(&f("id"), "is not supported for Secure PayGate offers"));
+                return Err(Error::validation(
+                    &f("id"),
+                    "is not supported for Secure PayGate offers",
+                ));
             }
             validate::length(&f("id"), id, 1, 256)?;
-            if let Some(bad) = id.chars().find(|c| {
-                !(c.is_ascii_alphanumeric() || ".:!#$%&'*+-/=?^_`{|}~@".contains(*c))
-            }) {
-                return Err(Error::validation(&f("id"), format!("contains {bad:?}, which a payer id may not")));
+            if let Some(bad) = id
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || ".:!#$%&'*+-/=?^_`{|}~@".contains(*c)))
+            {
+                return Err(Error::validation(
+                    &f("id"),
+                    format!("contains {bad:?}, which a payer id may not"),
+                ));
             }
             map.insert("Id".into(), json!(id));
         }
@@ -168,7 +179,10 @@ impl Payer {
             map.insert("Ipv6Address".into(), json!(ip));
         }
         if let Some(address) = &self.billing_address {
-            map.insert("BillingAddress".into(), address.to_wire(&f("billing_address"))?);
+            map.insert(
+                "BillingAddress".into(),
+                address.to_wire(&f("billing_address"))?,
+            );
         }
         if let Some(address) = &self.delivery_address {
             if for_offer {
@@ -177,7 +191,10 @@ impl Payer {
                     "is not supported for Secure PayGate offers",
                 ));
             }
-            map.insert("DeliveryAddress".into(), address.to_wire(&f("delivery_address"))?);
+            map.insert(
+                "DeliveryAddress".into(),
+                address.to_wire(&f("delivery_address"))?,
+            );
         }
         Ok(Value::Object(map))
     }
@@ -185,8 +202,18 @@ impl Payer {
 
 const ADDRESS_SOURCES: &[&str] = &["NONE", "SAFERPAY", "PREFER_PAYMENTMETHOD"];
 const MANDATORY_FIELDS: &[&str] = &[
-    "CITY", "COMPANY", "VATNUMBER", "COUNTRY", "EMAIL", "FIRSTNAME", "LASTNAME", "PHONE",
-    "SALUTATION", "STATE", "STREET", "ZIP",
+    "CITY",
+    "COMPANY",
+    "VATNUMBER",
+    "COUNTRY",
+    "EMAIL",
+    "FIRSTNAME",
+    "LASTNAME",
+    "PHONE",
+    "SALUTATION",
+    "STATE",
+    "STREET",
+    "ZIP",
 ];
 
 /// Whether (and which) address fields the payment page asks the payer for.
@@ -203,12 +230,20 @@ pub struct BillingAddressForm {
 
 impl BillingAddressForm {
     pub(crate) fn to_wire(&self, prefix: &str) -> Result<Value, Error> {
-        validate::one_of(&format!("{prefix}.address_source"), &self.address_source, ADDRESS_SOURCES)?;
+        validate::one_of(
+            &format!("{prefix}.address_source"),
+            &self.address_source,
+            ADDRESS_SOURCES,
+        )?;
         let mut map = Map::new();
         map.insert("AddressSource".into(), json!(self.address_source));
         if !self.mandatory_fields.is_empty() {
             for (i, field) in self.mandatory_fields.iter().enumerate() {
-                validate::one_of(&format!("{prefix}.mandatory_fields[{i}]"), field, MANDATORY_FIELDS)?;
+                validate::one_of(
+                    &format!("{prefix}.mandatory_fields[{i}]"),
+                    field,
+                    MANDATORY_FIELDS,
+                )?;
             }
             map.insert("MandatoryFields".into(), json!(self.mandatory_fields));
         }
@@ -217,7 +252,14 @@ impl BillingAddressForm {
 }
 
 const ITEM_TYPES: &[&str] = &[
-    "DIGITAL", "PHYSICAL", "SERVICE", "GIFTCARD", "DISCOUNT", "SHIPPINGFEE", "SALESTAX", "SURCHARGE",
+    "DIGITAL",
+    "PHYSICAL",
+    "SERVICE",
+    "GIFTCARD",
+    "DISCOUNT",
+    "SHIPPINGFEE",
+    "SALESTAX",
+    "SURCHARGE",
 ];
 
 /// Order details (mandatory for Klarna).
@@ -251,7 +293,10 @@ pub struct OrderItem {
 impl Order {
     pub(crate) fn to_wire(&self, prefix: &str, currency: Currency) -> Result<Value, Error> {
         if self.items.is_empty() {
-            return Err(Error::validation(&format!("{prefix}.items"), "must list at least one item"));
+            return Err(Error::validation(
+                &format!("{prefix}.items"),
+                "must list at least one item",
+            ));
         }
         let items = self
             .items
@@ -309,7 +354,10 @@ impl OrderItem {
         }
         if let Some(rate) = self.tax_rate {
             if !(0..=99_999).contains(&rate) {
-                return Err(Error::validation(&f("tax_rate"), "must be 0 to 99999 (hundredths of a percent)"));
+                return Err(Error::validation(
+                    &f("tax_rate"),
+                    "must be 0 to 99999 (hundredths of a percent)",
+                ));
             }
             map.insert("TaxRate".into(), json!(rate));
         }

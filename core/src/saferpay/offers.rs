@@ -5,11 +5,11 @@ use http::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::Client;
 use super::management::{ManagementCall, segment, typed};
 use super::models::{
     BillingAddressForm, Order, Payer, WireAmount, amount_to_wire, opt_money, require_positive,
 };
-use super::Client;
 use crate::error::Error;
 use crate::money::Money;
 use crate::validate;
@@ -121,7 +121,10 @@ impl CreateOffer {
             body.insert("ConfigSet".into(), json!(config_set));
         }
         if let Some(form) = &self.billing_address_form {
-            body.insert("BillingAddressForm".into(), form.to_wire("billing_address_form")?);
+            body.insert(
+                "BillingAddressForm".into(),
+                form.to_wire("billing_address_form")?,
+            );
         }
         if let Some(condition) = &self.condition {
             validate::one_of("condition", condition, CONDITIONS)?;
@@ -137,7 +140,10 @@ impl CreateOffer {
             body.insert("MaxPaymentAttempts".into(), json!(attempts));
         }
         if let Some(order) = &self.order {
-            body.insert("Order".into(), order.to_wire("order", self.amount.currency())?);
+            body.insert(
+                "Order".into(),
+                order.to_wire("order", self.amount.currency())?,
+            );
         }
         if self.register_alias {
             body.insert("RegisterAlias".into(), json!({"IdGenerator": "RANDOM"}));
@@ -233,9 +239,14 @@ impl Client {
             offer.amount = offer.amount.or(Some(request.amount));
             offer.order_id = offer.order_id.or(Some(request.order_id));
             offer.description = offer.description.or(Some(request.description));
-            offer.expires_at = offer
-                .expires_at
-                .or_else(|| Some(request.expires_at.format("%Y-%m-%dT%H:%M:%S%:z").to_string()));
+            offer.expires_at = offer.expires_at.or_else(|| {
+                Some(
+                    request
+                        .expires_at
+                        .format("%Y-%m-%dT%H:%M:%S%:z")
+                        .to_string(),
+                )
+            });
             Ok(offer)
         })
         .await
@@ -243,7 +254,11 @@ impl Client {
 
     /// Reads an offer (status, and the transaction id once paid). Not for polling: call it
     /// when the payer returns or a notification arrives.
-    pub async fn get_offer(&self, offer_id: &str, terminal_id: Option<&str>) -> Result<Offer, Error> {
+    pub async fn get_offer(
+        &self,
+        offer_id: &str,
+        terminal_id: Option<&str>,
+    ) -> Result<Offer, Error> {
         let terminal_id = self.resolve_terminal(terminal_id)?;
         validate::length("offer_id", offer_id, 1, 64)?;
         let offer_id = offer_id.to_owned();
@@ -264,7 +279,11 @@ impl Client {
     }
 
     /// Deletes (disables) an offer before it is paid.
-    pub async fn delete_offer(&self, offer_id: &str, terminal_id: Option<&str>) -> Result<(), Error> {
+    pub async fn delete_offer(
+        &self,
+        offer_id: &str,
+        terminal_id: Option<&str>,
+    ) -> Result<(), Error> {
         let terminal_id = self.resolve_terminal(terminal_id)?;
         validate::length("offer_id", offer_id, 1, 64)?;
         let offer_id = offer_id.to_owned();
