@@ -54,7 +54,10 @@ pub(crate) fn input<T: DeserializeOwned>(field: &str, value: Option<Value>) -> R
 }
 
 /// An RFC 3339 string (with offset) or a JS `Date`.
-pub(crate) fn timestamp(field: &str, value: Either<String, DateTime<Utc>>) -> Result<DateTime<FixedOffset>> {
+pub(crate) fn timestamp(
+    field: &str,
+    value: Either<String, DateTime<Utc>>,
+) -> Result<DateTime<FixedOffset>> {
     match value {
         Either::A(text) => DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
             paywire::Error::validation(
@@ -80,7 +83,9 @@ pub(crate) fn millis(field: &str, value: f64) -> Result<Duration> {
 /// A JS number that must be a non-negative integer fitting `u32`.
 pub(crate) fn uint(field: &str, value: f64) -> Result<u32> {
     let n = safe_integer(field, value)?;
-    u32::try_from(n).map_err(|_| paywire::Error::validation(field, format!("must be 0 to {} (got {value})", u32::MAX)))
+    u32::try_from(n).map_err(|_| {
+        paywire::Error::validation(field, format!("must be 0 to {} (got {value})", u32::MAX))
+    })
 }
 
 /// Per-call options shared by every provider (`requestId`, `timeoutMs`, `maxRetries`).
@@ -111,6 +116,9 @@ mod tests {
         assert_eq!(snake_case("street2"), "street2");
         assert_eq!(snake_case("already_snake"), "already_snake");
         let v = snake_keys(serde_json::json!({"unitPrice": {"minor": 5e9, "currency": "CHF"}}));
-        assert_eq!(v, serde_json::json!({"unit_price": {"minor": 5_000_000_000_i64, "currency": "CHF"}}));
+        assert_eq!(
+            v,
+            serde_json::json!({"unit_price": {"minor": 5_000_000_000_i64, "currency": "CHF"}})
+        );
     }
 }

@@ -58,10 +58,13 @@ pub(crate) fn napi_result<T>(result: Result<T>) -> napi::Result<T> {
 pub(crate) fn from_sandbox(error: paywire_sandbox::SandboxError) -> Error {
     use paywire_sandbox::SandboxError as S;
     let kind = match &error {
-        S::UnknownOffer(_) | S::UnknownToken(_) | S::UnknownSmartTransaction(_) | S::UnknownUserCode(_) => {
-            ErrorKind::NotFound
+        S::UnknownOffer(_)
+        | S::UnknownToken(_)
+        | S::UnknownSmartTransaction(_)
+        | S::UnknownUserCode(_) => ErrorKind::NotFound,
+        S::BadOutcome { .. } | S::UnknownFaultMode(_) | S::UnknownRoute(_) | S::Invalid(_) => {
+            ErrorKind::Validation
         }
-        S::BadOutcome { .. } | S::UnknownFaultMode(_) | S::UnknownRoute(_) | S::Invalid(_) => ErrorKind::Validation,
         S::InvalidState(_) => ErrorKind::Conflict,
         S::Io(_) => ErrorKind::Internal,
         #[allow(unreachable_patterns)]

@@ -60,7 +60,12 @@ mod tests {
     fn camelises_keys_but_not_provider_data() {
         assert_eq!(camel_case("payment_means"), "paymentMeans");
         assert_eq!(camel_case("three_ds"), "threeDs");
-        let v = camel_keys(serde_json::json!({"capture_id": "c", "raw": {"Some_Key": 1}, "payment_links": {"credit_card": "u"}}));
-        assert_eq!(v, serde_json::json!({"captureId": "c", "raw": {"Some_Key": 1}, "paymentLinks": {"credit_card": "u"}}));
+        let v = camel_keys(
+            serde_json::json!({"capture_id": "c", "raw": {"Some_Key": 1}, "payment_links": {"credit_card": "u"}}),
+        );
+        assert_eq!(
+            v,
+            serde_json::json!({"captureId": "c", "raw": {"Some_Key": 1}, "paymentLinks": {"credit_card": "u"}})
+        );
     }
 }

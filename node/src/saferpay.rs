@@ -240,7 +240,10 @@ impl From<core::License> for License {
             features: l
                 .features
                 .into_iter()
-                .map(|f| Feature { id: f.id, name: f.name })
+                .map(|f| Feature {
+                    id: f.id,
+                    name: f.name,
+                })
                 .collect(),
             raw: l.raw,
         }
@@ -389,7 +392,11 @@ fn with_overrides(client: &core::Client, options: Option<paywire::RequestOptions
 }
 
 impl SaferpayClient {
-    pub(crate) fn from_builder(builder: core::ClientBuilder, timeout_ms: Option<f64>, max_retries: Option<f64>) -> Result<SaferpayClient> {
+    pub(crate) fn from_builder(
+        builder: core::ClientBuilder,
+        timeout_ms: Option<f64>,
+        max_retries: Option<f64>,
+    ) -> Result<SaferpayClient> {
         let mut builder = builder;
         if let Some(ms) = timeout_ms {
             builder = builder.timeout(convert::millis("timeout_ms", ms)?);
@@ -397,7 +404,9 @@ impl SaferpayClient {
         if let Some(n) = max_retries {
             builder = builder.max_retries(convert::uint("max_retries", n)?);
         }
-        Ok(SaferpayClient { inner: builder.build()? })
+        Ok(SaferpayClient {
+            inner: builder.build()?,
+        })
     }
 
     fn build(options: SaferpayClientOptions) -> Result<SaferpayClient> {
@@ -440,8 +449,9 @@ impl SaferpayClient {
     pub fn from_env(options: Option<ClientEnvOptions>) -> napi::Result<SaferpayClient> {
         let options = options.unwrap_or_default();
         errors::napi_result(
-            core::Client::builder_from_env()
-                .and_then(|b| SaferpayClient::from_builder(b, options.timeout_ms, options.max_retries)),
+            core::Client::builder_from_env().and_then(|b| {
+                SaferpayClient::from_builder(b, options.timeout_ms, options.max_retries)
+            }),
         )
     }
 
@@ -497,7 +507,8 @@ impl SaferpayClient {
                 .map(|n| convert::uint("max_payment_attempts", n))
                 .transpose()?;
             request.register_alias = o.register_alias.unwrap_or(false);
-            request.billing_address_form = convert::input("billing_address_form", o.billing_address_form)?;
+            request.billing_address_form =
+                convert::input("billing_address_form", o.billing_address_form)?;
             request.order = convert::input("order", o.order)?;
             request.condition = o.condition;
             request.terminal_id = o.terminal_id;
@@ -512,30 +523,58 @@ impl SaferpayClient {
     }
 
     #[napi]
-    pub async fn get_offer(&self, offer_id: String, options: Option<TerminalOptions>, cancel: &CancelToken) -> napi::Result<Offer> {
+    pub async fn get_offer(
+        &self,
+        offer_id: String,
+        options: Option<TerminalOptions>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Offer> {
         let o = options.unwrap_or_default();
         guarded(cancel, async move {
-            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
-            client.get_offer(&offer_id, o.terminal_id.as_deref()).await.map(Offer::from)
+            let client = with_overrides(
+                &self.inner,
+                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
+            );
+            client
+                .get_offer(&offer_id, o.terminal_id.as_deref())
+                .await
+                .map(Offer::from)
         })
         .await
     }
 
     #[napi]
-    pub async fn delete_offer(&self, offer_id: String, options: Option<TerminalOptions>, cancel: &CancelToken) -> napi::Result<()> {
+    pub async fn delete_offer(
+        &self,
+        offer_id: String,
+        options: Option<TerminalOptions>,
+        cancel: &CancelToken,
+    ) -> napi::Result<()> {
         let o = options.unwrap_or_default();
         guarded(cancel, async move {
-            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
-            client.delete_offer(&offer_id, o.terminal_id.as_deref()).await
+            let client = with_overrides(
+                &self.inner,
+                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
+            );
+            client
+                .delete_offer(&offer_id, o.terminal_id.as_deref())
+                .await
         })
         .await
     }
 
     #[napi]
-    pub async fn license(&self, options: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<License> {
+    pub async fn license(
+        &self,
+        options: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<License> {
         let o = options.unwrap_or_default();
         guarded(cancel, async move {
-            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            let client = with_overrides(
+                &self.inner,
+                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
+            );
             client.license().await.map(License::from)
         })
         .await
@@ -543,30 +582,57 @@ impl SaferpayClient {
 
     /// The deprecated `/license-configuration` endpoint (same answer as `license()`).
     #[napi]
-    pub async fn license_configuration(&self, options: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<License> {
+    pub async fn license_configuration(
+        &self,
+        options: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<License> {
         let o = options.unwrap_or_default();
         guarded(cancel, async move {
-            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            let client = with_overrides(
+                &self.inner,
+                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
+            );
             client.license_configuration().await.map(License::from)
         })
         .await
     }
 
     #[napi]
-    pub async fn terminals(&self, options: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Vec<Terminal>> {
+    pub async fn terminals(
+        &self,
+        options: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Vec<Terminal>> {
         let o = options.unwrap_or_default();
         guarded(cancel, async move {
-            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
-            Ok(client.terminals().await?.into_iter().map(Terminal::from).collect())
+            let client = with_overrides(
+                &self.inner,
+                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
+            );
+            Ok(client
+                .terminals()
+                .await?
+                .into_iter()
+                .map(Terminal::from)
+                .collect())
         })
         .await
     }
 
     #[napi]
-    pub async fn terminal(&self, terminal_id: String, options: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Terminal> {
+    pub async fn terminal(
+        &self,
+        terminal_id: String,
+        options: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Terminal> {
         let o = options.unwrap_or_default();
         guarded(cancel, async move {
-            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            let client = with_overrides(
+                &self.inner,
+                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
+            );
             client.terminal(&terminal_id).await.map(Terminal::from)
         })
         .await
@@ -580,7 +646,10 @@ impl SaferpayClient {
     ) -> napi::Result<Vec<PaymentPageConfiguration>> {
         let o = options.unwrap_or_default();
         guarded(cancel, async move {
-            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            let client = with_overrides(
+                &self.inner,
+                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
+            );
             Ok(client
                 .payment_page_configurations()
                 .await?
@@ -605,7 +674,10 @@ impl SaferpayClient {
     ) -> napi::Result<String> {
         let o = options.unwrap_or_default();
         guarded(cancel, async move {
-            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            let client = with_overrides(
+                &self.inner,
+                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
+            );
             client
                 .create_fields_access_token(&description, &source_urls, o.terminal_id.as_deref())
                 .await
@@ -622,7 +694,10 @@ impl SaferpayClient {
     ) -> napi::Result<()> {
         let o = options.unwrap_or_default();
         guarded(cancel, async move {
-            let client = with_overrides(&self.inner, convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?);
+            let client = with_overrides(
+                &self.inner,
+                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
+            );
             client
                 .delete_fields_access_token(&access_token, o.terminal_id.as_deref())
                 .await
@@ -649,7 +724,10 @@ impl SaferpayClient {
             if let Some(size) = o.page_size {
                 query.page_size = convert::uint("page_size", size)?;
             }
-            let client = with_overrides(&self.inner, convert::request_options(None, o.timeout_ms, o.max_retries)?);
+            let client = with_overrides(
+                &self.inner,
+                convert::request_options(None, o.timeout_ms, o.max_retries)?,
+            );
             let mut pager = client.transactions(query)?;
             if let Some(page) = o.resume_at_page {
                 pager = pager.resume_at(convert::uint("resume_at_page", page)?);
@@ -682,7 +760,11 @@ impl TransactionPager {
 
     /// The next transactions (at most `max`; empty once the report is exhausted).
     #[napi]
-    pub async fn next_batch(&self, max: u32, cancel: &CancelToken) -> napi::Result<TransactionBatch> {
+    pub async fn next_batch(
+        &self,
+        max: u32,
+        cancel: &CancelToken,
+    ) -> napi::Result<TransactionBatch> {
         let pager = Arc::clone(&self.pager);
         guarded(cancel, async move {
             let mut pager = pager.lock().await;

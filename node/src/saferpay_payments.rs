@@ -86,7 +86,8 @@ pub(crate) fn payment_link_request(
     description: String,
     options: Option<PaymentLinkOptions>,
 ) -> Result<paywire::links::CreatePaymentLink> {
-    let mut request = paywire::links::CreatePaymentLink::new(amount.to_core("amount")?, order_id, description);
+    let mut request =
+        paywire::links::CreatePaymentLink::new(amount.to_core("amount")?, order_id, description);
     if let Some(at) = options.and_then(|o| o.expires_at) {
         request.expires_at = Some(convert::timestamp("expires_at", at)?);
     }
@@ -105,6 +106,7 @@ impl SaferpayClient {
 #[napi]
 impl SaferpayClient {
     #[napi(ts_return_type = "Promise<PaymentPageSession>")]
+    #[allow(clippy::too_many_arguments)] // API.md's required arguments + options + overrides + cancel
     pub async fn initialize_payment_page(
         &self,
         amount: Money,
@@ -117,7 +119,12 @@ impl SaferpayClient {
     ) -> napi::Result<Value> {
         let prepared = (|| -> Result<(core::Client, core::InitializePaymentPage)> {
             let o = options.unwrap_or_default();
-            let mut request = core::InitializePaymentPage::new(amount.to_core("amount")?, order_id, description, return_url);
+            let mut request = core::InitializePaymentPage::new(
+                amount.to_core("amount")?,
+                order_id,
+                description,
+                return_url,
+            );
             request.success_notify_url = o.success_notify_url;
             request.fail_notify_url = o.fail_notify_url;
             request.payment_methods = o
@@ -136,7 +143,8 @@ impl SaferpayClient {
             request.pre_auth = o.pre_auth.unwrap_or(false);
             request.terminal_id = o.terminal_id;
             request.config_set = o.config_set;
-            request.billing_address_form = convert::input("billing_address_form", o.billing_address_form)?;
+            request.billing_address_form =
+                convert::input("billing_address_form", o.billing_address_form)?;
             request.order = convert::input("order", o.order)?;
             request.condition = o.condition;
             request.payer_note = o.payer_note;
@@ -159,7 +167,10 @@ impl SaferpayClient {
         overrides: Option<RequestOverrides>,
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.assert_payment_page(&token).await?) }).await
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.assert_payment_page(&token).await?)
+        })
+        .await
     }
 
     /// The outcome of a payment page by its token (single-flight; for notify handlers).
@@ -170,7 +181,10 @@ impl SaferpayClient {
         overrides: Option<RequestOverrides>,
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.payment_outcome(&token).await?) }).await
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.payment_outcome(&token).await?)
+        })
+        .await
     }
 
     #[napi(ts_return_type = "Promise<Capture>")]
@@ -184,7 +198,12 @@ impl SaferpayClient {
         let amount = options.and_then(|o| o.amount);
         guarded(cancel, async move {
             let amount = amount.map(|a| a.to_core("amount")).transpose()?;
-            to_js(&self.view(overrides)?.capture(&transaction_id, amount).await?)
+            to_js(
+                &self
+                    .view(overrides)?
+                    .capture(&transaction_id, amount)
+                    .await?,
+            )
         })
         .await
     }
@@ -196,7 +215,10 @@ impl SaferpayClient {
         overrides: Option<RequestOverrides>,
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.cancel(&transaction_id).await?) }).await
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.cancel(&transaction_id).await?)
+        })
+        .await
     }
 
     /// Refunds a capture; the result is a `REFUND` transaction (capture it to move money).
@@ -215,7 +237,8 @@ impl SaferpayClient {
             request.order_id = o.order_id;
             request.description = o.description;
             request.payer_note = o.payer_note;
-            request.restrict_refund_amount_to_captured_amount = o.restrict_refund_amount_to_captured_amount.unwrap_or(false);
+            request.restrict_refund_amount_to_captured_amount =
+                o.restrict_refund_amount_to_captured_amount.unwrap_or(false);
             to_js(&self.view(overrides)?.refund(request).await?)
         })
         .await
@@ -228,7 +251,10 @@ impl SaferpayClient {
         overrides: Option<RequestOverrides>,
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.inquire(&transaction_id).await?) }).await
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.inquire(&transaction_id).await?)
+        })
+        .await
     }
 
     #[napi(ts_return_type = "Promise<CaptureStatus>")]
@@ -238,7 +264,10 @@ impl SaferpayClient {
         overrides: Option<RequestOverrides>,
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.assert_capture(&capture_id).await?) }).await
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.assert_capture(&capture_id).await?)
+        })
+        .await
     }
 
     #[napi(ts_return_type = "Promise<RefundStatus>")]
@@ -248,7 +277,10 @@ impl SaferpayClient {
         overrides: Option<RequestOverrides>,
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.assert_refund(&transaction_id).await?) }).await
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.assert_refund(&transaction_id).await?)
+        })
+        .await
     }
 
     #[napi(ts_return_type = "Promise<PaymentLink>")]
@@ -262,7 +294,10 @@ impl SaferpayClient {
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
         let request = payment_link_request(amount, order_id, description, options);
-        guarded(cancel, async move { to_js(&self.view(overrides)?.create_payment_link(request?).await?) }).await
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.create_payment_link(request?).await?)
+        })
+        .await
     }
 
     #[napi(ts_return_type = "Promise<PaymentLink>")]
@@ -272,7 +307,10 @@ impl SaferpayClient {
         overrides: Option<RequestOverrides>,
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.get_payment_link(&id).await?) }).await
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.get_payment_link(&id).await?)
+        })
+        .await
     }
 
     #[napi(ts_return_type = "Promise<PaymentLink>")]
@@ -282,6 +320,9 @@ impl SaferpayClient {
         overrides: Option<RequestOverrides>,
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.cancel_payment_link(&id).await?) }).await
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.cancel_payment_link(&id).await?)
+        })
+        .await
     }
 }

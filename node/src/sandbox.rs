@@ -71,7 +71,11 @@ pub async fn start_sandbox(options: Option<SandboxStartOptions>) -> napi::Result
     }
     let started = tokio::task::spawn_blocking(move || paywire_sandbox::Sandbox::start_with(start))
         .await
-        .map_err(|e| errors::to_napi(paywire::Error::internal(format!("sandbox start failed: {e}"))))?
+        .map_err(|e| {
+            errors::to_napi(paywire::Error::internal(format!(
+                "sandbox start failed: {e}"
+            )))
+        })?
         .map_err(|e| errors::to_napi(errors::from_sandbox(e)))?;
     Ok(Sandbox {
         url: started.url().to_owned(),
@@ -88,19 +92,32 @@ impl Sandbox {
             .ok_or_else(|| paywire::Error::configuration("the sandbox is closed"))
     }
 
-    fn with<T>(&self, f: impl FnOnce(&paywire_sandbox::Sandbox) -> std::result::Result<T, paywire_sandbox::SandboxError>) -> napi::Result<T> {
+    fn with<T>(
+        &self,
+        f: impl FnOnce(
+            &paywire_sandbox::Sandbox,
+        ) -> std::result::Result<T, paywire_sandbox::SandboxError>,
+    ) -> napi::Result<T> {
         let sandbox = self.get().map_err(errors::to_napi)?;
         f(&sandbox).map_err(|e| errors::to_napi(errors::from_sandbox(e)))
     }
 
     async fn blocking<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&paywire_sandbox::Sandbox) -> std::result::Result<T, paywire_sandbox::SandboxError> + Send + 'static,
+        f: impl FnOnce(
+            &paywire_sandbox::Sandbox,
+        ) -> std::result::Result<T, paywire_sandbox::SandboxError>
+        + Send
+        + 'static,
     ) -> napi::Result<T> {
         let sandbox = self.get().map_err(errors::to_napi)?;
         tokio::task::spawn_blocking(move || f(&sandbox))
             .await
-            .map_err(|e| errors::to_napi(paywire::Error::internal(format!("sandbox call failed: {e}"))))?
+            .map_err(|e| {
+                errors::to_napi(paywire::Error::internal(format!(
+                    "sandbox call failed: {e}"
+                )))
+            })?
             .map_err(|e| errors::to_napi(errors::from_sandbox(e)))
     }
 }
@@ -144,14 +161,21 @@ impl Sandbox {
         if let Some(sandbox) = taken {
             tokio::task::spawn_blocking(move || drop(sandbox))
                 .await
-                .map_err(|e| errors::to_napi(paywire::Error::internal(format!("sandbox close failed: {e}"))))?;
+                .map_err(|e| {
+                    errors::to_napi(paywire::Error::internal(format!(
+                        "sandbox close failed: {e}"
+                    )))
+                })?;
         }
         Ok(())
     }
 
     /// A `SaferpayClient` with the sandbox's credentials and default terminal.
     #[napi]
-    pub fn saferpay_client(&self, options: Option<SandboxClientOptions>) -> napi::Result<SaferpayClient> {
+    pub fn saferpay_client(
+        &self,
+        options: Option<SandboxClientOptions>,
+    ) -> napi::Result<SaferpayClient> {
         let sandbox = self.get().map_err(errors::to_napi)?;
         let o = options.unwrap_or_default();
         let builder = paywire::saferpay::Client::builder()
@@ -160,12 +184,19 @@ impl Sandbox {
             .password(credentials::SAFERPAY_PASSWORD)
             .terminal_id(credentials::SAFERPAY_TERMINAL_ID)
             .base_url(sandbox.saferpay_base_url());
-        errors::napi_result(SaferpayClient::from_builder(builder, o.timeout_ms, o.max_retries))
+        errors::napi_result(SaferpayClient::from_builder(
+            builder,
+            o.timeout_ms,
+            o.max_retries,
+        ))
     }
 
     /// A `SecuconnectClient` with the sandbox's OAuth client and default contract.
     #[napi]
-    pub fn secuconnect_client(&self, options: Option<SandboxClientOptions>) -> napi::Result<SecuconnectClient> {
+    pub fn secuconnect_client(
+        &self,
+        options: Option<SandboxClientOptions>,
+    ) -> napi::Result<SecuconnectClient> {
         let sandbox = self.get().map_err(errors::to_napi)?;
         let o = options.unwrap_or_default();
         let builder = paywire::secuconnect::Client::builder()
@@ -173,39 +204,65 @@ impl Sandbox {
             .client_secret(credentials::SECUCONNECT_CLIENT_SECRET)
             .contract_id(credentials::SECUCONNECT_CONTRACT_ID)
             .base_url(sandbox.secuconnect_base_url());
-        errors::napi_result(SecuconnectClient::from_builder(builder, o.timeout_ms, o.max_retries))
+        errors::napi_result(SecuconnectClient::from_builder(
+            builder,
+            o.timeout_ms,
+            o.max_retries,
+        ))
     }
 
     /// A `SekurePayClient` with the sandbox's API key.
     #[napi]
-    pub fn sekurepay_client(&self, options: Option<SandboxClientOptions>) -> napi::Result<SekurePayClient> {
+    pub fn sekurepay_client(
+        &self,
+        options: Option<SandboxClientOptions>,
+    ) -> napi::Result<SekurePayClient> {
         let sandbox = self.get().map_err(errors::to_napi)?;
         let o = options.unwrap_or_default();
         let builder = paywire::sekurepay::Client::builder()
             .api_key(credentials::SEKUREPAY_API_KEY)
             .base_url(sandbox.sekurepay_base_url());
-        errors::napi_result(SekurePayClient::from_builder(builder, o.timeout_ms, o.max_retries))
+        errors::napi_result(SekurePayClient::from_builder(
+            builder,
+            o.timeout_ms,
+            o.max_retries,
+        ))
     }
 
     /// Acts as the payer of a Secure PayGate offer: `success` (default), `decline`, `abort`.
     #[napi]
-    pub async fn pay_offer(&self, offer_id: String, outcome: Option<String>) -> napi::Result<Value> {
+    pub async fn pay_offer(
+        &self,
+        offer_id: String,
+        outcome: Option<String>,
+    ) -> napi::Result<Value> {
         let outcome = outcome.unwrap_or_else(|| "success".into());
-        self.blocking(move |s| s.pay_offer(&offer_id, &outcome)).await
+        self.blocking(move |s| s.pay_offer(&offer_id, &outcome))
+            .await
     }
 
     /// Acts as the payer of a payment page: `success` (default), `decline`, `abort`.
     #[napi]
-    pub async fn pay_payment_page(&self, token: String, outcome: Option<String>) -> napi::Result<Value> {
+    pub async fn pay_payment_page(
+        &self,
+        token: String,
+        outcome: Option<String>,
+    ) -> napi::Result<Value> {
         let outcome = outcome.unwrap_or_else(|| "success".into());
-        self.blocking(move |s| s.pay_payment_page(&token, &outcome)).await
+        self.blocking(move |s| s.pay_payment_page(&token, &outcome))
+            .await
     }
 
     /// Completes a smart transaction checkout: `success` or `failure`.
     #[napi]
-    pub async fn complete_smart_transaction(&self, id: String, outcome: Option<String>) -> napi::Result<Value> {
+    pub async fn complete_smart_transaction(
+        &self,
+        id: String,
+        outcome: Option<String>,
+    ) -> napi::Result<Value> {
         let outcome = outcome.unwrap_or_else(|| "success".into());
-        self.blocking(move |s| s.complete_smart_transaction(&id, &outcome)).await
+        self.blocking(move |s| s.complete_smart_transaction(&id, &outcome))
+            .await
     }
 
     /// Approves a secuconnect device authorization by its user code.
@@ -218,7 +275,12 @@ impl Sandbox {
     /// `malformed_json`, `drop_before_commit`, `drop_after_commit`, `expired_token`) into the
     /// next calls of a route (`saferpay.offers.get`, `saferpay.*`, `*`).
     #[napi]
-    pub fn inject_fault(&self, route: String, mode: String, options: Option<FaultOptions>) -> napi::Result<()> {
+    pub fn inject_fault(
+        &self,
+        route: String,
+        mode: String,
+        options: Option<FaultOptions>,
+    ) -> napi::Result<()> {
         let o = options.unwrap_or_default();
         self.with(|s| {
             let mode: paywire_sandbox::FaultMode = mode.parse()?;

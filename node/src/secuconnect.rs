@@ -147,7 +147,11 @@ pub struct SecuconnectClient {
 }
 
 impl SecuconnectClient {
-    pub(crate) fn from_builder(builder: core::ClientBuilder, timeout_ms: Option<f64>, max_retries: Option<f64>) -> Result<SecuconnectClient> {
+    pub(crate) fn from_builder(
+        builder: core::ClientBuilder,
+        timeout_ms: Option<f64>,
+        max_retries: Option<f64>,
+    ) -> Result<SecuconnectClient> {
         let mut builder = builder;
         if let Some(ms) = timeout_ms {
             builder = builder.timeout(convert::millis("timeout_ms", ms)?);
@@ -155,7 +159,9 @@ impl SecuconnectClient {
         if let Some(n) = max_retries {
             builder = builder.max_retries(convert::uint("max_retries", n)?);
         }
-        Ok(SecuconnectClient { inner: builder.build()? })
+        Ok(SecuconnectClient {
+            inner: builder.build()?,
+        })
     }
 
     fn build(o: SecuconnectClientOptions) -> Result<SecuconnectClient> {
@@ -203,7 +209,8 @@ impl SecuconnectClient {
     pub fn from_env(options: Option<ClientEnvOptions>) -> napi::Result<SecuconnectClient> {
         let o = options.unwrap_or_default();
         errors::napi_result(
-            core::Client::builder_from_env().and_then(|b| SecuconnectClient::from_builder(b, o.timeout_ms, o.max_retries)),
+            core::Client::builder_from_env()
+                .and_then(|b| SecuconnectClient::from_builder(b, o.timeout_ms, o.max_retries)),
         )
     }
 
@@ -246,14 +253,27 @@ impl SecuconnectClient {
             request.merchant_ref = o.merchant_ref;
             request.transaction_ref = o.transaction_ref;
             request.is_demo = o.is_demo.unwrap_or(false);
-            to_js(&self.view(overrides)?.create_smart_transaction(request).await?)
+            to_js(
+                &self
+                    .view(overrides)?
+                    .create_smart_transaction(request)
+                    .await?,
+            )
         })
         .await
     }
 
     #[napi(ts_return_type = "Promise<SmartTransaction>")]
-    pub async fn get_smart_transaction(&self, id: String, overrides: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.get_smart_transaction(&id).await?) }).await
+    pub async fn get_smart_transaction(
+        &self,
+        id: String,
+        overrides: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Value> {
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.get_smart_transaction(&id).await?)
+        })
+        .await
     }
 
     #[napi(ts_return_type = "Promise<SmartTransaction>")]
@@ -273,7 +293,12 @@ impl SecuconnectClient {
             update.merchant_ref = o.merchant_ref;
             update.transaction_ref = o.transaction_ref;
             update.auto_capture = o.auto_capture;
-            to_js(&self.view(overrides)?.update_smart_transaction(&id, update).await?)
+            to_js(
+                &self
+                    .view(overrides)?
+                    .update_smart_transaction(&id, update)
+                    .await?,
+            )
         })
         .await
     }
@@ -291,7 +316,12 @@ impl SecuconnectClient {
         guarded(cancel, async move {
             let mut prepare = core::PrepareSmartTransaction::new();
             prepare.container_id = o.container_id;
-            to_js(&self.view(overrides)?.prepare_smart_transaction(&id, &payment_method, prepare).await?)
+            to_js(
+                &self
+                    .view(overrides)?
+                    .prepare_smart_transaction(&id, &payment_method, prepare)
+                    .await?,
+            )
         })
         .await
     }
@@ -306,24 +336,53 @@ impl SecuconnectClient {
     ) -> napi::Result<Value> {
         let method = options.and_then(|o| o.payment_method);
         guarded(cancel, async move {
-            to_js(&self.view(overrides)?.start_smart_transaction(&id, method.as_deref()).await?)
+            to_js(
+                &self
+                    .view(overrides)?
+                    .start_smart_transaction(&id, method.as_deref())
+                    .await?,
+            )
         })
         .await
     }
 
     #[napi(ts_return_type = "Promise<SmartTransaction>")]
-    pub async fn cancel_smart_transaction(&self, id: String, overrides: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.cancel_smart_transaction(&id).await?) }).await
+    pub async fn cancel_smart_transaction(
+        &self,
+        id: String,
+        overrides: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Value> {
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.cancel_smart_transaction(&id).await?)
+        })
+        .await
     }
 
     #[napi(ts_return_type = "Promise<SmartTransaction>")]
-    pub async fn abort_smart_transaction(&self, id: String, overrides: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.abort_smart_transaction(&id).await?) }).await
+    pub async fn abort_smart_transaction(
+        &self,
+        id: String,
+        overrides: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Value> {
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.abort_smart_transaction(&id).await?)
+        })
+        .await
     }
 
     #[napi(ts_return_type = "Promise<PaymentTransaction>")]
-    pub async fn get_payment_transaction(&self, id: String, overrides: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.get_payment_transaction(&id).await?) }).await
+    pub async fn get_payment_transaction(
+        &self,
+        id: String,
+        overrides: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Value> {
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.get_payment_transaction(&id).await?)
+        })
+        .await
     }
 
     /// Cancels (or, with `reduceAmountBy`, partially refunds) a payment transaction.
@@ -341,14 +400,21 @@ impl SecuconnectClient {
                 Some(amount) => core::CancelPayment::partial(amount.to_core("reduce_amount_by")?),
                 None => core::CancelPayment::full(),
             };
-            to_js(&self.view(overrides)?.cancel_payment_transaction(&id, request).await?)
+            to_js(
+                &self
+                    .view(overrides)?
+                    .cancel_payment_transaction(&id, request)
+                    .await?,
+            )
         })
         .await
     }
 
     /// Parses a push body (the raw request body as a string or Buffer).
     #[napi(ts_return_type = "PushNotification")]
-    pub fn parse_push(body: napi::Either<String, napi::bindgen_prelude::Buffer>) -> napi::Result<Value> {
+    pub fn parse_push(
+        body: napi::Either<String, napi::bindgen_prelude::Buffer>,
+    ) -> napi::Result<Value> {
         let bytes: Vec<u8> = match body {
             napi::Either::A(text) => text.into_bytes(),
             napi::Either::B(buffer) => buffer.to_vec(),
@@ -365,7 +431,9 @@ impl SecuconnectClient {
         cancel: &CancelToken,
     ) -> napi::Result<DeviceAuthorization> {
         guarded(cancel, async move {
-            Ok(DeviceAuthorization { inner: self.view(overrides)?.device_authorize(&uuid).await? })
+            Ok(DeviceAuthorization {
+                inner: self.view(overrides)?.device_authorize(&uuid).await?,
+            })
         })
         .await
     }
@@ -393,7 +461,10 @@ impl SecuconnectClient {
 
     /// Starts a listing (validated now); the JS layer turns it into an async iterator.
     #[napi]
-    pub fn smart_transactions(&self, options: Option<SmartTransactionsOptions>) -> napi::Result<SmartTransactionPager> {
+    pub fn smart_transactions(
+        &self,
+        options: Option<SmartTransactionsOptions>,
+    ) -> napi::Result<SmartTransactionPager> {
         errors::napi_result((|| {
             let o = options.unwrap_or_default();
             let mut query = core::SmartTransactionQuery::new();
@@ -428,17 +499,36 @@ impl SecuconnectClient {
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
         let request = payment_link_request(amount, order_id, description, options);
-        guarded(cancel, async move { to_js(&self.view(overrides)?.create_payment_link(request?).await?) }).await
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.create_payment_link(request?).await?)
+        })
+        .await
     }
 
     #[napi(ts_return_type = "Promise<PaymentLink>")]
-    pub async fn get_payment_link(&self, id: String, overrides: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.get_payment_link(&id).await?) }).await
+    pub async fn get_payment_link(
+        &self,
+        id: String,
+        overrides: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Value> {
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.get_payment_link(&id).await?)
+        })
+        .await
     }
 
     #[napi(ts_return_type = "Promise<PaymentLink>")]
-    pub async fn cancel_payment_link(&self, id: String, overrides: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.cancel_payment_link(&id).await?) }).await
+    pub async fn cancel_payment_link(
+        &self,
+        id: String,
+        overrides: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Value> {
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.cancel_payment_link(&id).await?)
+        })
+        .await
     }
 }
 
@@ -468,7 +558,11 @@ impl SmartTransactionPager {
     }
 
     #[napi]
-    pub async fn next_batch(&self, max: u32, cancel: &CancelToken) -> napi::Result<SmartTransactionBatch> {
+    pub async fn next_batch(
+        &self,
+        max: u32,
+        cancel: &CancelToken,
+    ) -> napi::Result<SmartTransactionBatch> {
         let pager = Arc::clone(&self.pager);
         guarded(cancel, async move {
             let mut pager = pager.lock().await;

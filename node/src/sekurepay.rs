@@ -55,7 +55,11 @@ pub struct SekurePayClient {
 }
 
 impl SekurePayClient {
-    pub(crate) fn from_builder(builder: core::ClientBuilder, timeout_ms: Option<f64>, max_retries: Option<f64>) -> Result<SekurePayClient> {
+    pub(crate) fn from_builder(
+        builder: core::ClientBuilder,
+        timeout_ms: Option<f64>,
+        max_retries: Option<f64>,
+    ) -> Result<SekurePayClient> {
         let mut builder = builder;
         if let Some(ms) = timeout_ms {
             builder = builder.timeout(convert::millis("timeout_ms", ms)?);
@@ -63,7 +67,9 @@ impl SekurePayClient {
         if let Some(n) = max_retries {
             builder = builder.max_retries(convert::uint("max_retries", n)?);
         }
-        Ok(SekurePayClient { inner: builder.build()? })
+        Ok(SekurePayClient {
+            inner: builder.build()?,
+        })
     }
 
     fn view(&self, o: Option<RequestOverrides>) -> Result<core::Client> {
@@ -86,7 +92,11 @@ impl SekurePayClient {
         if let Some(v) = o.base_url {
             builder = builder.base_url(v);
         }
-        errors::napi_result(SekurePayClient::from_builder(builder, o.timeout_ms, o.max_retries))
+        errors::napi_result(SekurePayClient::from_builder(
+            builder,
+            o.timeout_ms,
+            o.max_retries,
+        ))
     }
 
     /// Reads `SEKUREPAY_API_KEY` and `SEKUREPAY_BASE_URL`.
@@ -94,7 +104,8 @@ impl SekurePayClient {
     pub fn from_env(options: Option<ClientEnvOptions>) -> napi::Result<SekurePayClient> {
         let o = options.unwrap_or_default();
         errors::napi_result(
-            core::Client::builder_from_env().and_then(|b| SekurePayClient::from_builder(b, o.timeout_ms, o.max_retries)),
+            core::Client::builder_from_env()
+                .and_then(|b| SekurePayClient::from_builder(b, o.timeout_ms, o.max_retries)),
         )
     }
 
@@ -133,7 +144,15 @@ impl SekurePayClient {
     }
 
     #[napi(ts_return_type = "Promise<SekurePayOrder>")]
-    pub async fn get_order(&self, order_id: String, overrides: Option<RequestOverrides>, cancel: &CancelToken) -> napi::Result<Value> {
-        guarded(cancel, async move { to_js(&self.view(overrides)?.get_order(&order_id).await?) }).await
+    pub async fn get_order(
+        &self,
+        order_id: String,
+        overrides: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Value> {
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.get_order(&order_id).await?)
+        })
+        .await
     }
 }

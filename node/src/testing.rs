@@ -8,7 +8,9 @@ use crate::errors;
 /// Panics inside the core's shared runtime (caught at the task boundary by the core).
 #[napi(js_name = "_panicForTest")]
 pub async fn panic_for_test(message: String) -> napi::Result<()> {
-    paywire::testing::panic_for_test(message).await.map_err(errors::to_napi)
+    paywire::testing::panic_for_test(message)
+        .await
+        .map_err(errors::to_napi)
 }
 
 /// Panics on the JS thread inside the core; caught here so it cannot unwind into Node.
@@ -23,7 +25,9 @@ pub fn panic_for_test_sync(message: String) -> napi::Result<()> {
                 .map(|s| (*s).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            Err(errors::to_napi(paywire::Error::internal(format!("paywire panicked: {text}"))))
+            Err(errors::to_napi(paywire::Error::internal(format!(
+                "paywire panicked: {text}"
+            ))))
         }
     }
 }
