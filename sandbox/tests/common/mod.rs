@@ -16,15 +16,24 @@ pub fn start_with(opts: SandboxOptions) -> Sandbox {
     Sandbox::start_with(opts).expect("sandbox starts")
 }
 
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
+/// The paywire core enables reqwest's `rustls-no-provider` (it brings its own ring config),
+/// so a plain test client must choose its TLS set-up too, even for http:// only.
+fn builder() -> reqwest::ClientBuilder {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
         .unwrap()
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth();
+    reqwest::Client::builder().tls_backend_preconfigured(tls)
+}
+
+pub fn client() -> reqwest::Client {
+    builder().timeout(Duration::from_secs(30)).build().unwrap()
 }
 
 pub fn no_redirect_client() -> reqwest::Client {
-    reqwest::Client::builder()
+    builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
         .build()
