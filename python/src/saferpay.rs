@@ -809,8 +809,11 @@ dual_client! {
             condition: Option<String>,
             config_set: Option<String>,
             payer_note: Option<String>,
+            merchant_emails: Option<Vec<String>>,
+            payer_email: Option<String>,
+            payer_dcc_receipt_email: Option<String>,
         ) -> PaymentPageSession
-        [amount, order_id, description, return_url, success_notify_url=None, fail_notify_url=None, payment_methods=None, payer=None, pre_auth=false, terminal_id=None, *, wallets=None, billing_address_form=None, order=None, register_alias=None, condition=None, config_set=None, payer_note=None]
+        [amount, order_id, description, return_url, success_notify_url=None, fail_notify_url=None, payment_methods=None, payer=None, pre_auth=false, terminal_id=None, *, wallets=None, billing_address_form=None, order=None, register_alias=None, condition=None, config_set=None, payer_note=None, merchant_emails=None, payer_email=None, payer_dcc_receipt_email=None]
         |_py, client| {
             let mut request = core::InitializePaymentPage::new(
                 money::extract("amount", amount)?,
@@ -839,6 +842,9 @@ dual_client! {
             request.condition = condition;
             request.config_set = config_set;
             request.payer_note = payer_note;
+            request.merchant_emails = merchant_emails.unwrap_or_default();
+            request.payer_email = payer_email;
+            request.payer_dcc_receipt_email = payer_dcc_receipt_email;
             Ok(async move { client.initialize_payment_page(request).await.map(PaymentPageSession) })
         }
 

@@ -560,6 +560,9 @@ class SaferpayClient:
         condition: Optional[str] = None,
         config_set: Optional[str] = None,
         payer_note: Optional[str] = None,
+        merchant_emails: Optional[Sequence[str]] = None,
+        payer_email: Optional[str] = None,
+        payer_dcc_receipt_email: Optional[str] = None,
     ) -> PaymentPageSession: ...
     def assert_payment_page(self, token: str) -> Payment: ...
     def payment_outcome(self, token: str) -> Payment: ...
@@ -670,6 +673,9 @@ class AsyncSaferpayClient:
         condition: Optional[str] = None,
         config_set: Optional[str] = None,
         payer_note: Optional[str] = None,
+        merchant_emails: Optional[Sequence[str]] = None,
+        payer_email: Optional[str] = None,
+        payer_dcc_receipt_email: Optional[str] = None,
     ) -> PaymentPageSession: ...
     async def assert_payment_page(self, token: str) -> Payment: ...
     async def payment_outcome(self, token: str) -> Payment: ...
