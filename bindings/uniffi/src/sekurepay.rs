@@ -9,20 +9,46 @@ use crate::convert;
 use crate::error::{Result, guard, guard_async};
 use crate::money::{Money, opt_money};
 
+fn one() -> i64 {
+    1
+}
+
 /// One order line: `amount_cents` per unit (minor units of the order currency).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+#[serde(deny_unknown_fields)]
 pub struct SekurePayOrderItem {
     pub description: String,
     pub amount_cents: i64,
     #[uniffi(default = 1)]
+    #[serde(default = "one")]
     pub quantity: i64,
 }
 
 /// One tax line.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+#[serde(deny_unknown_fields)]
 pub struct SekurePayTax {
     pub description: String,
     pub amount_cents: i64,
+}
+
+fn decode<T: serde::de::DeserializeOwned>(json: &str, field: &str) -> Result<T> {
+    let value: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| paywire::Error::validation(field, format!("is not valid JSON ({e})")))?;
+    Ok(paywire::input::from_json(field, value)?)
+}
+
+/// Order lines from snake_case JSON (`[{"description": "Widget", "amount_cents": 500, "quantity": 2}]`),
+/// decoded by the core so a wrong key names its path (`items[0].price`).
+#[uniffi::export(default(field = "items"))]
+pub fn sekurepay_items_from_json(json: String, field: String) -> Result<Vec<SekurePayOrderItem>> {
+    guard(|| decode(&json, &field))
+}
+
+/// Tax lines from snake_case JSON.
+#[uniffi::export(default(field = "taxes"))]
+pub fn sekurepay_taxes_from_json(json: String, field: String) -> Result<Vec<SekurePayTax>> {
+    guard(|| decode(&json, &field))
 }
 
 /// A SekurePay order as read back.

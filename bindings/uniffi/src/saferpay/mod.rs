@@ -41,6 +41,8 @@ fn payment_page_request(
     config_set: Option<String>,
     condition: Option<String>,
     payer_note: Option<String>,
+    payer_email: Option<String>,
+    merchant_emails: Option<Vec<String>>,
 ) -> Result<core::InitializePaymentPage> {
     let mut request =
         core::InitializePaymentPage::new(amount.to_core()?, order_id, description, return_url);
@@ -64,6 +66,8 @@ fn payment_page_request(
     request.config_set = config_set;
     request.condition = condition;
     request.payer_note = payer_note;
+    request.payer_email = payer_email;
+    request.merchant_emails = merchant_emails.unwrap_or_default();
     Ok(request)
 }
 
@@ -448,7 +452,9 @@ impl SaferpayClient {
         order = None,
         config_set = None,
         condition = None,
-        payer_note = None
+        payer_note = None,
+        payer_email = None,
+        merchant_emails = None
     ))]
     #[allow(clippy::too_many_arguments)]
     pub async fn initialize_payment_page(
@@ -469,6 +475,8 @@ impl SaferpayClient {
         config_set: Option<String>,
         condition: Option<String>,
         payer_note: Option<String>,
+        payer_email: Option<String>,
+        merchant_emails: Option<Vec<String>>,
     ) -> Result<PaymentPageSession> {
         guard_async(async move {
             let request = payment_page_request(
@@ -488,6 +496,8 @@ impl SaferpayClient {
                 config_set,
                 condition,
                 payer_note,
+                payer_email,
+                merchant_emails,
             )?;
             Ok(self.client.initialize_payment_page(request).await?.into())
         })
@@ -914,7 +924,9 @@ impl BlockingSaferpayClient {
         order = None,
         config_set = None,
         condition = None,
-        payer_note = None
+        payer_note = None,
+        payer_email = None,
+        merchant_emails = None
     ))]
     #[allow(clippy::too_many_arguments)]
     pub fn initialize_payment_page(
@@ -935,6 +947,8 @@ impl BlockingSaferpayClient {
         config_set: Option<String>,
         condition: Option<String>,
         payer_note: Option<String>,
+        payer_email: Option<String>,
+        merchant_emails: Option<Vec<String>>,
     ) -> Result<PaymentPageSession> {
         guard(|| {
             let request = payment_page_request(
@@ -954,6 +968,8 @@ impl BlockingSaferpayClient {
                 config_set,
                 condition,
                 payer_note,
+                payer_email,
+                merchant_emails,
             )?;
             Ok(self.client.initialize_payment_page(request)?.into())
         })

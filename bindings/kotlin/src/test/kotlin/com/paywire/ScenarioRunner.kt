@@ -168,6 +168,8 @@ class ScenarioRunner(private val sandbox: Sandbox) {
                 configSet = a.optStr("config_set"),
                 condition = a.optStr("condition"),
                 payerNote = a.optStr("payer_note"),
+                payerEmail = a.optStr("payer_email"),
+                merchantEmails = a.optStrList("merchant_emails"),
             )
         },
         "assert_payment_page" to { a -> saferpay.assertPaymentPage(a.str("token")) },
@@ -266,20 +268,8 @@ class ScenarioRunner(private val sandbox: Sandbox) {
             sekurepay.createOrder(
                 orderId = a.str("order_id"),
                 currency = a.str("currency"),
-                items = a.list("items").map { item ->
-                    val m = item as Map<*, *>
-                    val unknown = m.keys.map { it.toString() } - setOf("description", "amount_cents", "quantity")
-                    if (unknown.isNotEmpty()) fail("items: unknown keys $unknown")
-                    SekurePayOrderItem(
-                        description = m["description"] as String,
-                        amountCents = (m["amount_cents"] as Number).toLong(),
-                        quantity = (m["quantity"] as Number?)?.toLong() ?: 1L,
-                    )
-                },
-                taxes = a.optList("taxes").orEmpty().map { tax ->
-                    val m = tax as Map<*, *>
-                    SekurePayTax(description = m["description"] as String, amountCents = (m["amount_cents"] as Number).toLong())
-                },
+                items = sekurepayItemsFromJson(a.json("items") ?: fail("items are required"), "items"),
+                taxes = a.json("taxes")?.let { sekurepayTaxesFromJson(it, "taxes") }.orEmpty(),
                 shippingAmountCents = a.optLong("shipping_amount_cents") ?: 0L,
             )
         },
@@ -288,10 +278,9 @@ class ScenarioRunner(private val sandbox: Sandbox) {
             sekurepay.findOrCreateOrder(
                 orderId = a.str("order_id"),
                 currency = a.str("currency"),
-                items = a.list("items").map { item ->
-                    val m = item as Map<*, *>
-                    SekurePayOrderItem(m["description"] as String, (m["amount_cents"] as Number).toLong(), (m["quantity"] as Number?)?.toLong() ?: 1L)
-                },
+                items = sekurepayItemsFromJson(a.json("items") ?: fail("items are required"), "items"),
+                taxes = a.json("taxes")?.let { sekurepayTaxesFromJson(it, "taxes") }.orEmpty(),
+                shippingAmountCents = a.optLong("shipping_amount_cents") ?: 0L,
             )
         },
     )
