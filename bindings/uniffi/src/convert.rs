@@ -65,12 +65,12 @@ pub(crate) fn request_options(
     request_id: Option<String>,
     retry_indicator: Option<i32>,
 ) -> Result<paywire::RequestOptions> {
-    let mut options = paywire::RequestOptions::default();
-    options.timeout = timeout.map(|t| seconds("timeout", t)).transpose()?;
-    options.max_retries = opt_count("max_retries", max_retries)?;
-    options.request_id = request_id;
-    options.retry_indicator = opt_count("retry_indicator", retry_indicator)?;
-    Ok(options)
+    Ok(paywire::RequestOptions {
+        timeout: timeout.map(|t| seconds("timeout", t)).transpose()?,
+        max_retries: opt_count("max_retries", max_retries)?,
+        request_id,
+        retry_indicator: opt_count("retry_indicator", retry_indicator)?,
+    })
 }
 #[cfg(test)]
 mod tests {
