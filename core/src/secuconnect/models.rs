@@ -187,6 +187,7 @@ pub struct BasketItem {
     #[serde(
         default,
         rename = "articleNumber",
+        alias = "article_number",
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient::opt_string_like"
     )]
@@ -207,6 +208,7 @@ pub struct BasketItem {
     #[serde(
         default,
         rename = "priceOne",
+        alias = "price_one",
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient::opt_i64_like"
     )]
@@ -366,10 +368,12 @@ pub struct PaymentInstructions {
 }
 
 /// A bank account for `prepare/debit` (SEPA direct debit).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BankAccount {
     pub owner: String,
     pub iban: String,
+    #[serde(default)]
     pub bic: Option<String>,
 }
 

@@ -36,6 +36,7 @@ pub struct PushNotification {
     /// The object type the push is about, e.g. `payment.transactions`.
     pub target: String,
     /// `changed`, `added` or `display`.
+    #[serde(rename = "type")]
     pub push_type: String,
     /// The ids of the referenced objects, in order.
     pub object_ids: Vec<String>,

@@ -197,7 +197,10 @@ impl UpdateSmartTransaction {
         require_positive("amount", &amount)?;
         let basket = self.basket.as_deref().unwrap_or(current_basket);
         let mut body = Map::new();
-        body.insert("basket".into(), basket_to_wire(basket, &amount)?);
+        // A transaction without a basket keeps having none; only basket_info goes out.
+        if !basket.is_empty() {
+            body.insert("basket".into(), basket_to_wire(basket, &amount)?);
+        }
         body.insert("basket_info".into(), basket_info(&amount));
         if let Some(customer) = &self.customer {
             body.insert("customer".into(), customer.to_wire("customer")?);
@@ -441,6 +444,10 @@ fn check_item(prefix: &str, item: &BasketItem, top_level: bool) -> Result<(), Er
 /// part of their sub-transaction. `None` (no check) for coupons and other types, whose
 /// effect on the total is not documented precisely enough to refuse a request over.
 fn basket_total(items: &[BasketItem]) -> Result<Option<i64>, Error> {
+    // No basket (none given, or the transaction has none): nothing to add up.
+    if items.is_empty() {
+        return Ok(None);
+    }
     let overflow = || Error::validation("basket", "amounts overflow");
     let mut total: i64 = 0;
     for item in items {
