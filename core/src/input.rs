@@ -22,10 +22,61 @@ pub fn from_json<T: DeserializeOwned>(field: &str, value: Value) -> Result<T, Er
     })
 }
 
+/// Parses a timestamp the way every binding accepts it: RFC 3339 (`2026-12-24T12:00:00+01:00`,
+/// `…Z`, fractions allowed) or the same without seconds (`2026-12-24T12:00+01:00`, what Java's
+/// `OffsetDateTime.toString()` prints when the seconds are zero). An offset is required, so a
+/// deadline never silently shifts by the machine's time zone.
+pub fn parse_timestamp(
+    field: &str,
+    text: &str,
+) -> Result<chrono::DateTime<chrono::FixedOffset>, Error> {
+    let text = text.trim();
+    chrono::DateTime::parse_from_rfc3339(text)
+        .or_else(|_| chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M%:z"))
+        .or_else(|_| {
+            // `Z` without seconds.
+            text.strip_suffix('Z')
+                .ok_or(())
+                .and_then(|t| {
+                    chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").map_err(|_| ())
+                })
+                .map(|naive| naive.and_utc().fixed_offset())
+                .map_err(|_| Error::validation(field, ""))
+        })
+        .map_err(|_| {
+            Error::validation(
+                field,
+                format!(
+                    "must be an RFC 3339 timestamp with an offset, e.g. 2026-12-24T12:00:00+01:00 (got {:?})",
+                    crate::money::truncate(text, 40)
+                ),
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::saferpay::Payer;
+
+    #[test]
+    fn timestamps_with_offsets_in_every_common_spelling() {
+        for ok in [
+            "2026-12-24T12:00:00+01:00",
+            "2026-12-24T11:00:00.000Z",
+            "2026-12-24T12:00+01:00",
+            "2026-12-24T11:00Z",
+        ] {
+            let at = parse_timestamp("expires_at", ok).unwrap();
+            assert_eq!(at.timestamp(), 1_798_110_000, "{ok}");
+        }
+        for bad in ["2026-12-24T12:00:00", "2026-12-24", "tomorrow", ""] {
+            assert_eq!(
+                parse_timestamp("expires_at", bad).unwrap_err().field(),
+                Some("expires_at")
+            );
+        }
+    }
 
     #[test]
     fn names_the_nested_field() {

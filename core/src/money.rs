@@ -97,6 +97,13 @@ impl Money {
         Money::new(minor, Currency::from_code(currency)?)
     }
 
+    /// Like [`Money::from_minor`], but every error names `field` (e.g.
+    /// `order.items[0].unit_price`), for bindings that build nested amounts from typed records.
+    pub fn from_minor_at(field: &str, minor: i64, currency: &str) -> Result<Money, Error> {
+        Money::from_minor(minor, currency)
+            .map_err(|e| Error::validation(field, e.message().to_owned()))
+    }
+
     /// Builds an amount from minor units of a known currency; negative amounts are refused.
     pub fn new(minor: i64, currency: Currency) -> Result<Money, Error> {
         if minor < 0 {

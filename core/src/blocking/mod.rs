@@ -2,6 +2,7 @@
 //! Calling them from inside an async runtime returns a configuration error instead of
 //! deadlocking or panicking.
 
+mod links;
 mod saferpay;
 mod secuconnect;
 mod sekurepay;
