@@ -23,6 +23,7 @@ pub mod http;
 pub mod input;
 pub mod lenient;
 pub mod links;
+pub mod logging;
 pub mod money;
 pub mod oauth;
 pub mod rt;
