@@ -152,7 +152,8 @@ pub fn container<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// A timestamp argument: a timezone-aware `datetime` or an RFC 3339 string with an offset.
+/// A timestamp argument: a timezone-aware `datetime` or an RFC 3339 string with an offset,
+/// parsed by the core (naive datetimes have no offset and are refused, naming the field).
 pub fn timestamp(
     field: &str,
     value: &Bound<'_, PyAny>,
@@ -164,17 +165,10 @@ pub fn timestamp(
     } else {
         return Err(errors::validation(
             field,
-            "must be a datetime or an RFC 3339 string",
+            "must be a timezone-aware datetime or an RFC 3339 string",
         ));
     };
-    chrono::DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
-        errors::validation(
-            field,
-            format!(
-                "must be a timezone-aware datetime or an RFC 3339 timestamp with an offset (got {text:?})"
-            ),
-        )
-    })
+    paywire::input::parse_timestamp(field, &text).map_err(errors::to_py)
 }
 
 /// A reporting date argument: `date`, `datetime` (minute precision) or text

@@ -29,6 +29,26 @@ record! {
 }
 
 record! {
+    /// One basket line of a Smart Transaction (amounts in minor units of its currency).
+    pub struct BasketItem("BasketItem") wraps core::BasketItem;
+    fields {
+        id: Option<i64> = |v| v.id;
+        item_type: Option<String> = |v| v.item_type.clone();
+        desc: Option<String> = |v| v.desc.clone();
+        article_number: Option<String> = |v| v.article_number.clone();
+        ean: Option<String> = |v| v.ean.clone();
+        quantity: Option<i64> = |v| v.quantity;
+        price_one: Option<i64> = |v| v.price_one;
+        sum: Option<i64> = |v| v.sum;
+        tax: Option<String> = |v| v.tax.clone();
+        reference_id: Option<String> = |v| v.reference_id.clone();
+        contract_id: Option<String> = |v| v.contract_id.clone();
+        sub_basket: Vec<BasketItem> = |v| v.sub_basket.iter().cloned().map(BasketItem).collect();
+    }
+    repr [item_type, desc, quantity, price_one];
+}
+
+record! {
     /// A secuconnect Smart Transaction (a checkout); send the payer to `payment_link`.
     pub struct SmartTransaction("SmartTransaction") wraps core::SmartTransaction;
     fields {
@@ -47,6 +67,8 @@ record! {
         payment_method: Option<String> = |v| v.payment_method.clone();
         trans_id: Option<String> = |v| v.trans_id.clone();
         transactions: Vec<PaymentTransactionRef> = |v| v.transactions.iter().cloned().map(PaymentTransactionRef).collect();
+        basket: Vec<BasketItem> = |v| v.basket.iter().cloned().map(BasketItem).collect();
+        basket_type: Option<String> = |v| v.basket_type.clone();
         payment_links: BTreeMap<String, String> = |v| v.payment_links.clone();
         payment_link: Option<String> = |v| v.payment_link.clone();
         checkout_url: Option<String> = |v| v.checkout_url.clone();
@@ -668,6 +690,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<AsyncSecuconnectClient>()?;
     m.add_class::<SmartTransaction>()?;
     m.add_class::<PaymentTransactionRef>()?;
+    m.add_class::<BasketItem>()?;
     m.add_class::<PaymentTransaction>()?;
     m.add_class::<PaymentStatus>()?;
     m.add_class::<PushNotification>()?;

@@ -40,10 +40,11 @@ def test_smart_transactions_sync(sandbox) -> None:  # type: ignore[no-untyped-de
     assert isinstance(stx, SmartTransaction) and stx.status == "created" and stx.payment_link
     assert "SmartTransaction(id=" in repr(stx) and isinstance(stx.raw, dict)
     assert c.get_smart_transaction(stx.id).amount == Money(500, "EUR")
-    # The core's BasketItem reads the provider's key `priceOne` (reported: should be snake_case).
-    basket = [{"desc": "Widget", "quantity": 2, "priceOne": 300}]
+    basket = [{"item_type": "article", "desc": "Widget", "quantity": 2, "price_one": 300}]
     updated = c.update_smart_transaction(stx.id, amount=Money(600, "EUR"), basket=basket, transaction_ref="Order 1b")
     assert updated.id == stx.id and updated.amount == Money(600, "EUR")
+    assert [(b.desc, b.quantity, b.price_one) for b in updated.basket] == [("Widget", 2, 300)]
+    assert "BasketItem(" in repr(updated.basket[0])
     assert c.prepare_smart_transaction(stx.id, "creditcard").status in ("approved", "ok")
     assert c.start_smart_transaction(stx.id, "creditcard").status == "ok"
     assert c.cancel_smart_transaction(stx.id).status == "cancelled"
@@ -64,7 +65,7 @@ async def test_smart_transactions_async(sandbox) -> None:  # type: ignore[no-unt
     c = sandbox.async_secuconnect_client()
     stx = await c.create_smart_transaction(Money(500, "EUR"), merchant_ref="m-async-1")
     assert (await c.get_smart_transaction(stx.id)).status == "created"
-    basket = [{"desc": "Widget", "quantity": 1, "priceOne": 500}]
+    basket = [{"desc": "Widget", "quantity": 1, "price_one": 500}]
     assert (await c.update_smart_transaction(stx.id, amount=Money(500, "EUR"), basket=basket)).id == stx.id
     assert (await c.prepare_smart_transaction(stx.id, "creditcard")).status in ("approved", "ok")
     assert (await c.start_smart_transaction(stx.id)).status == "ok"

@@ -10,6 +10,7 @@ from typing_extensions import Self
 from paywire.types import (
     BillingAddressFormDict,
     OrderDict,
+    BasketItemDict,
     PayerDict,
     ReturnUrlsDict,
     RegisterAliasDict,
@@ -34,6 +35,7 @@ __all__ = [
     "SaferpayClient",
     "AsyncSaferpayClient",
     "Sandbox",
+    "BasketItem",
     "PaymentTransactionRef",
     "SmartTransaction",
     "PaymentTransaction",
@@ -712,6 +714,33 @@ class PaymentTransactionRef:
     def transaction_hash(self) -> Optional[str]: ...
 
 @final
+class BasketItem:
+    @property
+    def id(self) -> Optional[int]: ...
+    @property
+    def item_type(self) -> Optional[str]: ...
+    @property
+    def desc(self) -> Optional[str]: ...
+    @property
+    def article_number(self) -> Optional[str]: ...
+    @property
+    def ean(self) -> Optional[str]: ...
+    @property
+    def quantity(self) -> Optional[int]: ...
+    @property
+    def price_one(self) -> Optional[int]: ...
+    @property
+    def sum(self) -> Optional[int]: ...
+    @property
+    def tax(self) -> Optional[str]: ...
+    @property
+    def reference_id(self) -> Optional[str]: ...
+    @property
+    def contract_id(self) -> Optional[str]: ...
+    @property
+    def sub_basket(self) -> List[BasketItem]: ...
+
+@final
 class SmartTransaction:
     @property
     def id(self) -> str: ...
@@ -741,6 +770,10 @@ class SmartTransaction:
     def trans_id(self) -> Optional[str]: ...
     @property
     def transactions(self) -> List[PaymentTransactionRef]: ...
+    @property
+    def basket(self) -> List[BasketItem]: ...
+    @property
+    def basket_type(self) -> Optional[str]: ...
     @property
     def payment_links(self) -> Dict[str, str]: ...
     @property
@@ -897,7 +930,7 @@ class SecuconnectClient:
         intent: str = "sale",
         contract_id: Optional[str] = None,
         customer: Optional[Dict[str, Any]] = None,
-        basket: Optional[Sequence[Dict[str, Any]]] = None,
+        basket: Optional[Sequence[BasketItemDict]] = None,
         checkout_template: Optional[str] = None,
         language: Optional[str] = None,
         return_urls: Optional[ReturnUrlsDict] = None,
@@ -912,7 +945,7 @@ class SecuconnectClient:
         id: str,
         *,
         amount: Optional[Money] = None,
-        basket: Optional[Sequence[Dict[str, Any]]] = None,
+        basket: Optional[Sequence[BasketItemDict]] = None,
         customer: Optional[Dict[str, Any]] = None,
         merchant_ref: Optional[str] = None,
         transaction_ref: Optional[str] = None,
@@ -981,7 +1014,7 @@ class AsyncSecuconnectClient:
         intent: str = "sale",
         contract_id: Optional[str] = None,
         customer: Optional[Dict[str, Any]] = None,
-        basket: Optional[Sequence[Dict[str, Any]]] = None,
+        basket: Optional[Sequence[BasketItemDict]] = None,
         checkout_template: Optional[str] = None,
         language: Optional[str] = None,
         return_urls: Optional[ReturnUrlsDict] = None,
@@ -996,7 +1029,7 @@ class AsyncSecuconnectClient:
         id: str,
         *,
         amount: Optional[Money] = None,
-        basket: Optional[Sequence[Dict[str, Any]]] = None,
+        basket: Optional[Sequence[BasketItemDict]] = None,
         customer: Optional[Dict[str, Any]] = None,
         merchant_ref: Optional[str] = None,
         transaction_ref: Optional[str] = None,

@@ -22,6 +22,7 @@ __all__ = [
     "SekurePayItemDict",
     "SekurePayTaxDict",
     "ReturnUrlsDict",
+    "BasketItemDict",
 ]
 
 
@@ -126,3 +127,20 @@ class ReturnUrlsDict(TypedDict, total=False):
     url_failure: str
     url_abort: str
     url_push: str
+
+
+class BasketItemDict(TypedDict, total=False):
+    """A secuconnect basket line; amounts in minor units of the transaction's currency."""
+
+    id: int
+    item_type: str
+    desc: str
+    article_number: str
+    ean: str
+    quantity: int
+    price_one: int
+    sum: int
+    tax: str
+    reference_id: str
+    contract_id: str
+    sub_basket: List["BasketItemDict"]
