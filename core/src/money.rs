@@ -218,11 +218,17 @@ pub(crate) fn parse_decimal(text: &str, exponent: u8, field: &str) -> Result<i64
     if !fraction.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid("expected digits after the decimal point"));
     }
-    if fraction.len() > usize::from(exponent) {
+    // Extra decimals are fine only when they are zeros ("4.0400" CHF is 4.04 exactly, as a
+    // Python Decimal may print it); anything else would be rounding money.
+    let significant = usize::from(exponent);
+    if fraction.len() > significant && fraction.bytes().skip(significant).any(|b| b != b'0') {
         return Err(invalid(&format!(
             "more than {exponent} decimal places for this currency"
         )));
     }
+    let fraction = fraction
+        .get(..significant.min(fraction.len()))
+        .unwrap_or("");
     let overflow = || invalid("amount is too large");
     let scale = 10_i64
         .checked_pow(u32::from(exponent))
@@ -298,6 +304,8 @@ mod tests {
         assert_eq!(chf.to_string(), "4.04 CHF");
         assert_eq!(Money::parse("4", "chf").unwrap().minor(), 400);
         assert_eq!(Money::parse("4.5", "CHF").unwrap().minor(), 450);
+        assert_eq!(Money::parse("4.0400", "CHF").unwrap().minor(), 404);
+        assert_eq!(Money::parse("1500.000", "JPY").unwrap().minor(), 1500);
         assert_eq!(Money::parse("1500", "JPY").unwrap().to_string(), "1500 JPY");
         assert_eq!(Money::parse("1.5", "KWD").unwrap().minor(), 1500);
         assert_eq!(
@@ -311,6 +319,7 @@ mod tests {
     fn rejects_bad_amounts_naming_the_field() {
         for (amount, currency) in [
             ("4.045", "CHF"),
+            ("4.0401", "CHF"),
             ("1.5", "JPY"),
             ("-1", "CHF"),
             ("+1", "CHF"),

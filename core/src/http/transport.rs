@@ -72,7 +72,11 @@ impl ReqwestTransport {
             .lock()
             .map_err(|_| Error::internal("http client lock poisoned"))?;
         if guard.0 != generation {
-            *guard = (generation, build_client()?);
+            // A forked child: the old client's pooled sockets are registered with the parent's
+            // event loop (an epoll set the child shares). Dropping them here could deregister
+            // the parent's connections, so the old client is leaked, never dropped.
+            let old = std::mem::replace(&mut *guard, (generation, build_client()?));
+            std::mem::forget(old);
         }
         Ok(guard.1.clone())
     }

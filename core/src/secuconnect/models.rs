@@ -276,6 +276,7 @@ pub struct ReturnUrls {
     #[serde(
         default,
         rename = "url_error",
+        alias = "url_failure",
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient::opt_string_like"
     )]
