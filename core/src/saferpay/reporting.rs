@@ -6,6 +6,7 @@
 //! 00:00, PageNumber 1-based in requests although responses echo it 0-based. Amounts arrive
 //! as decimal major units ("5.00"), dates without an offset.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
@@ -66,6 +67,11 @@ impl ReportDate {
 }
 
 /// What to export.
+///
+/// Boundaries are wall-clock times as Saferpay reads them: the API documents no time zone
+/// (Saferpay runs on Swiss time), and its answers carry no offset either, so paywire passes
+/// the values through unchanged. The "before today" rule is checked against today's date in
+/// UTC; near midnight Swiss time the provider may still refuse an end date that passes here.
 #[derive(Clone, Debug)]
 pub struct TransactionQuery {
     pub start: ReportDate,
@@ -168,12 +174,8 @@ struct WirePage {
         deserialize_with = "lenient::opt_i64_like"
     )]
     total_transactions: Option<i64>,
-    #[serde(
-        rename = "Transactions",
-        default,
-        deserialize_with = "lenient::vec_or_empty"
-    )]
-    transactions: Vec<Value>,
+    // `Transactions` is taken out of the parsed page and moved, not deserialized: a typed
+    // view of the list would copy every transaction (see `page_from_wire`).
 }
 
 #[derive(Deserialize)]
@@ -214,24 +216,7 @@ struct WireReported {
     payer_id: Option<String>,
     #[serde(rename = "Description", default)]
     description: Option<String>,
-    #[serde(
-        rename = "AuthorizationDetails",
-        default,
-        deserialize_with = "lenient::opt_object"
-    )]
-    authorization: Option<WireAuthorization>,
-    #[serde(
-        rename = "FailedDetails",
-        default,
-        deserialize_with = "lenient::opt_object"
-    )]
-    failed: Option<WireFailed>,
-    #[serde(
-        rename = "PendingDetails",
-        default,
-        deserialize_with = "lenient::opt_object"
-    )]
-    pending: Option<WirePending>,
+    // `AuthorizationDetails`, `FailedDetails`, `PendingDetails`: see `details`.
 }
 
 #[derive(Deserialize)]
@@ -281,13 +266,15 @@ struct WirePending {
 /// Reads a reporting amount: a decimal major-unit string with a separate currency, or an
 /// object `{Value, CurrencyCode}` whose value is decimal major units.
 fn reporting_amount(value: Option<&Value>, currency: Option<&str>) -> Result<Option<Money>, Error> {
-    let (text, code) = match value {
+    let (text, code): (Cow<'_, str>, Option<Cow<'_, str>>) = match value {
         None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(s)) => (s.clone(), currency.map(str::to_owned)),
-        Some(Value::Number(n)) => (n.to_string(), currency.map(str::to_owned)),
+        Some(Value::String(s)) => (Cow::Borrowed(s), currency.map(Cow::Borrowed)),
+        Some(Value::Number(n)) => (Cow::Owned(n.to_string()), currency.map(Cow::Borrowed)),
         Some(object @ Value::Object(_)) => (
-            lenient::text(lenient::get_ci(object, "Value")).unwrap_or_default(),
-            lenient::text(lenient::get_ci(object, "CurrencyCode")).or(currency.map(str::to_owned)),
+            Cow::Owned(lenient::text(lenient::get_ci(object, "Value")).unwrap_or_default()),
+            lenient::text(lenient::get_ci(object, "CurrencyCode"))
+                .map(Cow::Owned)
+                .or(currency.map(Cow::Borrowed)),
         ),
         Some(other) => {
             return Err(Error::decode(
@@ -303,17 +290,37 @@ fn reporting_amount(value: Option<&Value>, currency: Option<&str>) -> Result<Opt
     Money::new(minor, currency).map(Some).map_err(decode)
 }
 
+/// A detail object of a reported transaction (`AuthorizationDetails` …), read in place: absent,
+/// `null` or `[]` (PHP's empty object) is `None`; anything else must have the shape. The same
+/// rules as `lenient::opt_object`, without first copying the object out of `raw`.
+fn details<T: serde::de::DeserializeOwned>(raw: &Value, key: &str) -> Result<Option<T>, Error> {
+    match raw.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) if items.is_empty() => Ok(None),
+        Some(value) => T::deserialize(value).map(Some).map_err(|e| {
+            Error::decode(
+                Provider::Saferpay,
+                format!("unexpected response shape: {key}: {e}"),
+            )
+            .with_raw(crate::error::scrub_body(raw.to_string().as_bytes()))
+        }),
+    }
+}
+
 impl ReportedTransaction {
     pub(crate) fn from_wire(raw: Value) -> Result<ReportedTransaction, Error> {
         let wire: WireReported = typed(&raw)?;
+        let authorization: Option<WireAuthorization> = details(&raw, "AuthorizationDetails")?;
+        let failed: Option<WireFailed> = details(&raw, "FailedDetails")?;
+        let pending: Option<WirePending> = details(&raw, "PendingDetails")?;
         let currency = wire.merchant_currency.as_deref();
         let amount = reporting_amount(wire.merchant_amount.as_ref(), currency)?;
         let (status, transaction_type, date, captured_amount, flags, declined_by) =
-            if let Some(auth) = &wire.authorization {
+            if let Some(auth) = authorization {
                 (
-                    auth.state.clone().unwrap_or_else(|| "AUTHORIZED".into()),
-                    auth.transaction_type.clone(),
-                    auth.authorization_date.clone(),
+                    auth.state.unwrap_or_else(|| "AUTHORIZED".into()),
+                    auth.transaction_type,
+                    auth.authorization_date,
                     reporting_amount(auth.captured_amount.as_ref(), currency)?,
                     (
                         auth.is_captured.unwrap_or(false),
@@ -322,20 +329,20 @@ impl ReportedTransaction {
                     ),
                     None,
                 )
-            } else if let Some(failed) = &wire.failed {
+            } else if let Some(failed) = failed {
                 (
                     "FAILED".into(),
                     None,
-                    failed.failed_date.clone(),
+                    failed.failed_date,
                     None,
                     (false, false, false),
-                    failed.declined_by.clone(),
+                    failed.declined_by,
                 )
-            } else if let Some(pending) = &wire.pending {
+            } else if let Some(pending) = pending {
                 (
                     "PENDING".into(),
                     None,
-                    pending.pending_since.clone(),
+                    pending.pending_since,
                     None,
                     (false, false, false),
                     None,
@@ -520,15 +527,43 @@ async fn fetch_page(
         })
         .await?;
     drop(_serial);
+    page_from_wire(raw, query.page_size, page_number)
+}
+
+/// Decodes a report page. The transaction list is moved out of the parsed answer and each
+/// transaction keeps its own parsed JSON as `raw`: nothing is copied wholesale (a typed view of
+/// the whole page used to copy every transaction twice).
+fn page_from_wire(
+    mut raw: Value,
+    requested_page_size: u32,
+    page_number: u32,
+) -> Result<ReportPage, Error> {
+    let list = raw
+        .as_object_mut()
+        .and_then(|page| page.remove("Transactions"));
     let wire: WirePage = typed(&raw)?;
     let page_size = wire
         .page_size
         .filter(|n| *n > 0)
-        .map_or(query.page_size, |n| {
-            u32::try_from(n).unwrap_or(query.page_size)
+        .map_or(requested_page_size, |n| {
+            u32::try_from(n).unwrap_or(requested_page_size)
         });
-    let transactions = wire
-        .transactions
+    // The list rules of `lenient::vec_or_empty`: missing or null is empty, an object's values
+    // are the items (PHP's `{}`/`[]` confusion), anything else is a decode error.
+    let items = match list {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(Value::Object(items)) => items.into_iter().map(|(_, item)| item).collect(),
+        Some(other) => {
+            let message = format!("unexpected response shape: expected a list, got {other}");
+            if let Some(page) = raw.as_object_mut() {
+                page.insert("Transactions".into(), other);
+            }
+            return Err(Error::decode(Provider::Saferpay, message)
+                .with_raw(crate::error::scrub_body(raw.to_string().as_bytes())));
+        }
+    };
+    let transactions = items
         .into_iter()
         .map(ReportedTransaction::from_wire)
         .collect::<Result<Vec<_>, _>>()?;
