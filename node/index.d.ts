@@ -29,6 +29,8 @@ export type {
   RefundStatus,
   RegistrationResult,
   SaferpayBankAccount,
+  SandboxCredentials,
+  SecuconnectBankAccount,
   SecuconnectClientOptions,
   SekurePayClientOptions,
   SekurePayOrder,
@@ -292,6 +294,10 @@ export declare class SecuconnectClient {
     id: string,
     changes: N.UpdateSmartTransactionOptions & N.RequestOverrides & CallOptions,
   ): Promise<N.SmartTransaction>
+  /**
+   * Prepares a payment method: `containerId` (an existing container) or `bankAccount`
+   * (`{ owner, iban, bic? }`, an inline SEPA bank account for `debit`), not both.
+   */
   prepareSmartTransaction(
     id: string,
     paymentMethod: string,
@@ -353,6 +359,8 @@ export { DeviceAuthorization } from './native'
 export declare class Sandbox {
   private constructor()
   static start(options?: N.SandboxStartOptions): Promise<Sandbox>
+  /** The fixed credentials every sandbox accepts (`paywire_sandbox::credentials`). */
+  static readonly credentials: Readonly<N.SandboxCredentials>
   /** `http://127.0.0.1:PORT` */
   readonly url: string
   readonly saferpayBaseUrl: string
@@ -374,6 +382,8 @@ export declare class Sandbox {
   expireTokens(): void
   /** Counters with snake_case keys (`max_in_flight`, `effects.offers_created`, …). */
   stats(): SandboxStats
+  /** Every secuconnect access and refresh token issued since the last `reset()`. */
+  issuedTokens(): string[]
   notifications(): unknown
   reset(): void
   toJSON(): { url: string; closed: boolean }

@@ -646,6 +646,14 @@ class Sandbox {
     return wrap(Sandbox, n)
   }
 
+  /**
+   * The fixed credentials every sandbox accepts (`saferpayPassword`, `secuconnectClientSecret`,
+   * `sekurepayApiKey`, …), e.g. to check that none of them reaches your logs.
+   */
+  static get credentials() {
+    return Object.freeze(native.sandboxCredentials())
+  }
+
   /** `http://127.0.0.1:PORT` */
   get url() {
     return nativeOf(this).url
@@ -737,6 +745,11 @@ class Sandbox {
   /** Counters: requests, max_in_flight, faults, effects, duplicates (snake_case keys). */
   stats() {
     return callSync(() => nativeOf(this).stats())
+  }
+
+  /** Every secuconnect access and refresh token this sandbox issued since the last reset. */
+  issuedTokens() {
+    return callSync(() => nativeOf(this).issuedTokens())
   }
 
   /** Outgoing notifications the sandbox sent. */

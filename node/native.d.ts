@@ -113,6 +113,8 @@ export declare class Sandbox {
   expireTokens(): void
   /** Counters: requests, `max_in_flight`, faults, effects, duplicates (see the sandbox README). */
   stats(): any
+  /** Every secuconnect access and refresh token the sandbox issued since the last reset. */
+  issuedTokens(): Array<string>
   /** Outgoing notifications the sandbox sent. */
   notifications(): any
   /** Clears all state, stats, faults and the clock offset. */
@@ -531,7 +533,10 @@ export interface PayPalAccount {
 
 /** Optional arguments of `prepareSmartTransaction`. */
 export interface PrepareSmartTransactionOptions {
+  /** An existing payment container `PCT_...`. */
   containerId?: string
+  /** An inline bank account (SEPA direct debit); not together with `containerId`. */
+  bankAccount?: SecuconnectBankAccount
 }
 
 /** A parsed secuconnect push notification. */
@@ -541,8 +546,8 @@ export interface PushNotification {
   created?: string
   /** E.g. `payment.transactions`. */
   target: string
-  /** `changed`, `added` or `display` (API.md's `type`; the core serialises it as `push_type`). */
-  pushType: string
+  /** `changed`, `added` or `display`. */
+  type: string
   objectIds: Array<string>
   objects: Array<any>
   raw: any
@@ -642,6 +647,25 @@ export interface SandboxClientOptions {
   maxRetries?: number
 }
 
+/** `paywire_sandbox::credentials`, the credentials every sandbox accepts. */
+export declare function sandboxCredentials(): SandboxCredentials
+
+/**
+ * The sandbox's fixed credentials (`Sandbox.credentials`), e.g. to check that none of them
+ * appears in your logs.
+ */
+export interface SandboxCredentials {
+  saferpayCustomerId: string
+  saferpayTerminalId: string
+  saferpayUsername: string
+  saferpayPassword: string
+  secuconnectClientId: string
+  secuconnectClientSecret: string
+  secuconnectContractId: string
+  /** SekurePay's API key (HTTP Basic user name, empty password). */
+  sekurepayApiKey: string
+}
+
 /** Options of `Sandbox.start()`. */
 export interface SandboxStartOptions {
   /** Port on 127.0.0.1 (default 0: any free port). */
@@ -652,6 +676,17 @@ export interface SandboxStartOptions {
   reportingDays?: number
   /** secuconnect access token lifetime in sandbox seconds (default 1200). */
   tokenLifetimeSecs?: number
+}
+
+/**
+ * An inline bank account for `prepareSmartTransaction(id, 'debit', { bankAccount })` (SEPA
+ * direct debit). The core checks it (`bank_account.iban`, `bank_account.bic` …).
+ */
+export interface SecuconnectBankAccount {
+  owner: string
+  iban: string
+  /** 8 or 11 characters. */
+  bic?: string
 }
 
 /** Constructor options of `SecuconnectClient`. */

@@ -848,5 +848,6 @@ module.exports._panicForTestSync = nativeBinding._panicForTestSync
 module.exports.moneyFormat = nativeBinding.moneyFormat
 module.exports.moneyFromMinor = nativeBinding.moneyFromMinor
 module.exports.moneyParse = nativeBinding.moneyParse
+module.exports.sandboxCredentials = nativeBinding.sandboxCredentials
 module.exports.startSandbox = nativeBinding.startSandbox
 module.exports.version = nativeBinding.version

@@ -53,18 +53,13 @@ pub(crate) fn input<T: DeserializeOwned>(field: &str, value: Option<Value>) -> R
     }
 }
 
-/// An RFC 3339 string (with offset) or a JS `Date`.
+/// An RFC 3339 string with an offset (seconds optional; parsed by the core) or a JS `Date`.
 pub(crate) fn timestamp(
     field: &str,
     value: Either<String, DateTime<Utc>>,
 ) -> Result<DateTime<FixedOffset>> {
     match value {
-        Either::A(text) => DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
-            paywire::Error::validation(
-                field,
-                format!("must be an RFC 3339 timestamp with offset, e.g. 2030-01-31T12:00:00+01:00 ({e})"),
-            )
-        }),
+        Either::A(text) => paywire::input::parse_timestamp(field, &text),
         Either::B(date) => Ok(date.fixed_offset()),
     }
 }

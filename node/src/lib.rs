@@ -35,6 +35,13 @@ pub use sekurepay::SekurePayClient;
 
 use napi_derive::napi;
 
+/// Runs once when Node loads the native module: `PAYWIRE_LOG=debug` (any `tracing` filter, e.g.
+/// `paywire=trace`) sends the core's log events to stderr. Without it nothing is installed.
+#[napi_derive::module_init]
+fn init() {
+    paywire::logging::init_from_env();
+}
+
 /// The version of the paywire core this module was built from.
 #[napi]
 pub fn version() -> String {

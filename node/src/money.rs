@@ -29,11 +29,19 @@ pub(crate) fn safe_integer(field: &str, value: f64) -> Result<i64> {
 }
 
 impl Money {
-    /// Converts to the core's `Money`; a non-integer `minor` names `field` (e.g. `amount`), the
-    /// core names `amount` (negative) or `currency` (unknown code).
-    pub(crate) fn to_core(&self, field: &str) -> Result<paywire::Money> {
-        let minor = safe_integer(field, self.minor)?;
+    /// Converts an `amount` argument to the core's `Money`; a non-integer `minor` names
+    /// `amount`, the core names `amount` (negative) or `currency` (unknown code), as API.md's
+    /// `amount`/`currency` arguments.
+    pub(crate) fn to_core(&self) -> Result<paywire::Money> {
+        let minor = safe_integer("amount", self.minor)?;
         paywire::Money::from_minor(minor, &self.currency)
+    }
+
+    /// Converts an amount given under another name (`reduce_amount_by`): every error names
+    /// `field`.
+    pub(crate) fn to_core_at(&self, field: &str) -> Result<paywire::Money> {
+        let minor = safe_integer(field, self.minor)?;
+        paywire::Money::from_minor_at(field, minor, &self.currency)
     }
 
     pub(crate) fn from_core(money: &paywire::Money) -> Money {
@@ -59,11 +67,11 @@ pub fn money_parse(amount: String, currency: String) -> napi::Result<Money> {
 #[napi(js_name = "moneyFromMinor")]
 pub fn money_from_minor(minor: f64, currency: String) -> napi::Result<Money> {
     let money = Money { minor, currency };
-    errors::napi_result(money.to_core("amount").map(|m| Money::from_core(&m)))
+    errors::napi_result(money.to_core().map(|m| Money::from_core(&m)))
 }
 
 /// `Money.format({ minor: 404, currency: 'CHF' })` → `"4.04 CHF"`.
 #[napi(js_name = "moneyFormat")]
 pub fn money_format(money: Money) -> napi::Result<String> {
-    errors::napi_result(money.to_core("amount").map(|m| m.to_string()))
+    errors::napi_result(money.to_core().map(|m| m.to_string()))
 }

@@ -494,7 +494,7 @@ impl SaferpayClient {
         let prepared = (|| -> Result<(core::Client, core::CreateOffer)> {
             let o = options.unwrap_or_default();
             let mut request = core::CreateOffer::new(
-                amount.to_core("amount")?,
+                amount.to_core()?,
                 order_id,
                 description,
                 convert::timestamp("expires_at", expires_at)?,

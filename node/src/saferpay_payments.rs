@@ -87,7 +87,7 @@ pub(crate) fn payment_link_request(
     options: Option<PaymentLinkOptions>,
 ) -> Result<paywire::links::CreatePaymentLink> {
     let mut request =
-        paywire::links::CreatePaymentLink::new(amount.to_core("amount")?, order_id, description);
+        paywire::links::CreatePaymentLink::new(amount.to_core()?, order_id, description);
     if let Some(at) = options.and_then(|o| o.expires_at) {
         request.expires_at = Some(convert::timestamp("expires_at", at)?);
     }
@@ -120,7 +120,7 @@ impl SaferpayClient {
         let prepared = (|| -> Result<(core::Client, core::InitializePaymentPage)> {
             let o = options.unwrap_or_default();
             let mut request = core::InitializePaymentPage::new(
-                amount.to_core("amount")?,
+                amount.to_core()?,
                 order_id,
                 description,
                 return_url,
@@ -197,7 +197,7 @@ impl SaferpayClient {
     ) -> napi::Result<Value> {
         let amount = options.and_then(|o| o.amount);
         guarded(cancel, async move {
-            let amount = amount.map(|a| a.to_core("amount")).transpose()?;
+            let amount = amount.map(|a| a.to_core()).transpose()?;
             to_js(
                 &self
                     .view(overrides)?
@@ -233,7 +233,7 @@ impl SaferpayClient {
     ) -> napi::Result<Value> {
         let o = options.unwrap_or_default();
         guarded(cancel, async move {
-            let mut request = core::Refund::new(capture_id, amount.to_core("amount")?);
+            let mut request = core::Refund::new(capture_id, amount.to_core()?);
             request.order_id = o.order_id;
             request.description = o.description;
             request.payer_note = o.payer_note;

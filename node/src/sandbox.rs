@@ -43,6 +43,36 @@ pub struct FaultOptions {
     pub delay_ms: Option<u32>,
 }
 
+/// The sandbox's fixed credentials (`Sandbox.credentials`), e.g. to check that none of them
+/// appears in your logs.
+#[napi(object)]
+pub struct SandboxCredentials {
+    pub saferpay_customer_id: String,
+    pub saferpay_terminal_id: String,
+    pub saferpay_username: String,
+    pub saferpay_password: String,
+    pub secuconnect_client_id: String,
+    pub secuconnect_client_secret: String,
+    pub secuconnect_contract_id: String,
+    /// SekurePay's API key (HTTP Basic user name, empty password).
+    pub sekurepay_api_key: String,
+}
+
+/// `paywire_sandbox::credentials`, the credentials every sandbox accepts.
+#[napi]
+pub fn sandbox_credentials() -> SandboxCredentials {
+    SandboxCredentials {
+        saferpay_customer_id: credentials::SAFERPAY_CUSTOMER_ID.to_owned(),
+        saferpay_terminal_id: credentials::SAFERPAY_TERMINAL_ID.to_owned(),
+        saferpay_username: credentials::SAFERPAY_USERNAME.to_owned(),
+        saferpay_password: credentials::SAFERPAY_PASSWORD.to_owned(),
+        secuconnect_client_id: credentials::SECUCONNECT_CLIENT_ID.to_owned(),
+        secuconnect_client_secret: credentials::SECUCONNECT_CLIENT_SECRET.to_owned(),
+        secuconnect_contract_id: credentials::SECUCONNECT_CONTRACT_ID.to_owned(),
+        sekurepay_api_key: credentials::SEKUREPAY_API_KEY.to_owned(),
+    }
+}
+
 /// A running sandbox (native part of `Sandbox`).
 #[napi]
 pub struct Sandbox {
@@ -322,6 +352,12 @@ impl Sandbox {
     #[napi]
     pub fn stats(&self) -> napi::Result<Value> {
         self.with(|s| Ok(s.stats()))
+    }
+
+    /// Every secuconnect access and refresh token the sandbox issued since the last reset.
+    #[napi]
+    pub fn issued_tokens(&self) -> napi::Result<Vec<String>> {
+        self.with(|s| Ok(s.issued_tokens()))
     }
 
     /// Outgoing notifications the sandbox sent.

@@ -66,7 +66,11 @@ pub struct UpdateSmartTransactionOptions {
 #[napi(object)]
 #[derive(Default)]
 pub struct PrepareSmartTransactionOptions {
+    /// An existing payment container `PCT_...`.
     pub container_id: Option<String>,
+    /// An inline bank account (SEPA direct debit); not together with `containerId`.
+    #[napi(ts_type = "SecuconnectBankAccount")]
+    pub bank_account: Option<Value>,
 }
 
 /// Optional arguments of `startSmartTransaction`.
@@ -239,7 +243,7 @@ impl SecuconnectClient {
     ) -> napi::Result<Value> {
         let o = options.unwrap_or_default();
         guarded(cancel, async move {
-            let mut request = core::CreateSmartTransaction::new(amount.to_core("amount")?);
+            let mut request = core::CreateSmartTransaction::new(amount.to_core()?);
             if let Some(intent) = o.intent {
                 request.intent = intent;
             }
@@ -287,7 +291,7 @@ impl SecuconnectClient {
         let o = changes.unwrap_or_default();
         guarded(cancel, async move {
             let mut update = core::UpdateSmartTransaction::new();
-            update.amount = o.amount.map(|a| a.to_core("amount")).transpose()?;
+            update.amount = o.amount.map(|a| a.to_core()).transpose()?;
             update.basket = basket("basket", o.basket)?;
             update.customer = convert::input("customer", o.customer)?;
             update.merchant_ref = o.merchant_ref;
@@ -316,6 +320,7 @@ impl SecuconnectClient {
         guarded(cancel, async move {
             let mut prepare = core::PrepareSmartTransaction::new();
             prepare.container_id = o.container_id;
+            prepare.bank_account = convert::input("bank_account", o.bank_account)?;
             to_js(
                 &self
                     .view(overrides)?
@@ -397,7 +402,9 @@ impl SecuconnectClient {
         let reduce = options.and_then(|o| o.reduce_amount_by);
         guarded(cancel, async move {
             let request = match reduce {
-                Some(amount) => core::CancelPayment::partial(amount.to_core("reduce_amount_by")?),
+                Some(amount) => {
+                    core::CancelPayment::partial(amount.to_core_at("reduce_amount_by")?)
+                }
                 None => core::CancelPayment::full(),
             };
             to_js(

@@ -225,11 +225,22 @@ pub struct PushNotification {
     pub created: Option<String>,
     /// E.g. `payment.transactions`.
     pub target: String,
-    /// `changed`, `added` or `display` (API.md's `type`; the core serialises it as `push_type`).
+    /// `changed`, `added` or `display`.
+    #[napi(js_name = "type")]
     pub push_type: String,
     pub object_ids: Vec<String>,
     pub objects: Vec<Value>,
     pub raw: Value,
+}
+
+/// An inline bank account for `prepareSmartTransaction(id, 'debit', { bankAccount })` (SEPA
+/// direct debit). The core checks it (`bank_account.iban`, `bank_account.bic` …).
+#[napi(object)]
+pub struct SecuconnectBankAccount {
+    pub owner: String,
+    pub iban: String,
+    /// 8 or 11 characters.
+    pub bic: Option<String>,
 }
 
 /// A SekurePay order.

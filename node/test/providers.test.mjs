@@ -105,14 +105,11 @@ test('secuconnect smart transactions: every method', async () => {
   assert.deepEqual(created.amount, { minor: 500, currency: 'EUR' })
   const read = await secuconnect.getSmartTransaction(created.id)
   assert.equal(read.id, created.id)
-  // Core issue (reported): an update re-checks the current (empty) basket against the amount and
-  // refuses; accept that answer until the core skips the check for a transaction without basket.
-  try {
-    const updated = await secuconnect.updateSmartTransaction(created.id, { transactionRef: 'Order 1b' })
-    assert.equal(updated.id, created.id)
-  } catch (e) {
-    assert.ok(e instanceof ValidationError && e.field === 'basket', String(e))
-  }
+  // A transaction without a basket takes merchantRef/transactionRef-only updates.
+  const updated = await secuconnect.updateSmartTransaction(created.id, { transactionRef: 'Order 1b', merchantRef: unique('ref') })
+  assert.equal(updated.id, created.id)
+  assert.equal(updated.status, 'created')
+  assert.deepEqual(updated.amount, { minor: 500, currency: 'EUR' })
   const prepared = await secuconnect.prepareSmartTransaction(created.id, 'invoice')
   assert.equal(typeof prepared.status, 'string')
   const started = await secuconnect.startSmartTransaction(created.id)
@@ -144,6 +141,67 @@ test('secuconnect smart transactions: every method', async () => {
   assert.throws(() => secuconnect.smartTransactions({ pageSize: 0 }), ValidationError)
 })
 
+test('secuconnect: inline bank account, snake_case basket items, nested amount errors', async () => {
+  const amount = { minor: 500, currency: 'EUR' }
+  const stx = await secuconnect.createSmartTransaction(amount, { merchantRef: unique('ref') })
+  const prepared = await secuconnect.prepareSmartTransaction(stx.id, 'debit', {
+    bankAccount: { owner: 'Max Muster', iban: 'DE02 1203 0000 0000 2020 51', bic: 'BYLADEM1001' },
+  })
+  assert.equal(prepared.id, stx.id)
+  assert.equal(prepared.container?.type, 'bank_account')
+  const withoutBic = await secuconnect.createSmartTransaction(amount, { merchantRef: unique('ref') })
+  await secuconnect.prepareSmartTransaction(withoutBic.id, 'debit', { bankAccount: { owner: 'Max Muster', iban: 'DE02120300000000202051' } })
+
+  const before = sandbox.stats().requests
+  const refused = [
+    [{ bankAccount: { owner: 'Max', iban: 'DE00 0000' } }, 'bank_account.iban'],
+    [{ bankAccount: { owner: '', iban: 'DE02120300000000202051' } }, 'bank_account.owner'],
+    [{ bankAccount: { owner: 'Max', iban: 'DE02120300000000202051', bic: 'XX' } }, 'bank_account.bic'],
+    [{ bankAccount: { owner: 'Max', iban: 'DE02120300000000202051', swift: 'x' } }, 'bank_account'],
+    [{ bankAccount: { owner: 'Max', iban: 'DE02120300000000202051' }, containerId: 'PCT_1' }, 'container_id'],
+  ]
+  for (const [options, field] of refused) {
+    await assert.rejects(secuconnect.prepareSmartTransaction(stx.id, 'debit', options), (e) => {
+      assert.ok(e instanceof ValidationError, String(e))
+      assert.ok(e.field === field || e.field.startsWith(`${field}.`), `${field}: ${e.field} (${e.message})`)
+      return true
+    })
+  }
+  assert.equal(sandbox.stats().requests, before, 'a refused input reached the sandbox')
+
+  // Basket items take snake_case keys as well as camelCase ones.
+  const withBasket = await secuconnect.createSmartTransaction(amount, {
+    merchantRef: unique('ref'),
+    basket: [{ item_type: 'article', desc: 'Widget', quantity: 2, price_one: 200, article_number: 'A-1' }, { itemType: 'article', desc: 'Cable', quantity: 1, priceOne: 100 }],
+  })
+  assert.deepEqual(withBasket.basket.map((item) => item.desc), ['Widget', 'Cable'])
+
+  await assert.rejects(
+    secuconnect.cancelPaymentTransaction('PCI_1', { reduceAmountBy: { minor: 100, currency: 'XYZ' } }),
+    (e) => e instanceof ValidationError && e.field === 'reduce_amount_by',
+  )
+  await assert.rejects(
+    secuconnect.cancelPaymentTransaction('PCI_1', { reduceAmountBy: { minor: 1.5, currency: 'EUR' } }),
+    (e) => e instanceof ValidationError && e.field === 'reduce_amount_by',
+  )
+})
+
+test('timestamps: RFC 3339 with an offset, seconds optional, or a Date', async () => {
+  const at = new Date(Date.now() + 3 * 3600e3)
+  const pad = (n) => String(n).padStart(2, '0')
+  const noSeconds = `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}T${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}`
+  for (const expiresAt of [at, at.toISOString(), `${noSeconds}Z`, `${noSeconds}+00:00`]) {
+    const offer = await saferpay.createOffer({ minor: 404, currency: 'CHF' }, unique('ts'), 'Timestamp', expiresAt)
+    assert.equal(offer.status, 'OPEN', String(expiresAt))
+  }
+  for (const expiresAt of [noSeconds, 'tomorrow', '']) {
+    await assert.rejects(
+      saferpay.createOffer({ minor: 404, currency: 'CHF' }, unique('ts'), 'Timestamp', expiresAt),
+      (e) => e instanceof ValidationError && e.field === 'expires_at' && /offset/.test(e.message),
+    )
+  }
+})
+
 test('secuconnect push parsing, device flow and redaction', async () => {
   const push = SecuconnectClient.parsePush(
     JSON.stringify({
@@ -157,6 +215,8 @@ test('secuconnect push parsing, device flow and redaction', async () => {
   )
   assert.equal(push.id, 'evt_1')
   assert.equal(push.target, 'payment.transactions')
+  assert.equal(push.type, 'changed')
+  assert.equal('pushType' in push, false)
   assert.deepEqual(push.objectIds, ['PCI_1'])
   const fromBuffer = SecuconnectClient.parsePush(
     Buffer.from(JSON.stringify({ object: 'event.pushes', id: 'evt_2', target: 'payment.transactions', type: 'added', data: [{ object: 'payment.transactions', id: 'PCI_2' }] })),

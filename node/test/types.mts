@@ -20,6 +20,8 @@ import {
   type CallOptions,
   type ErrorKind,
   type SandboxStats,
+  type SandboxCredentials,
+  type SecuconnectBankAccount,
   SecuconnectClient,
   SekurePayClient,
   SmartTransactionIterator,
@@ -96,6 +98,11 @@ export async function everyMethod(): Promise<void> {
   sandbox.advanceClock(3600)
   sandbox.expireTokens()
   const stats: SandboxStats = sandbox.stats()
+  const tokens: string[] = sandbox.issuedTokens()
+  const credentials: Readonly<SandboxCredentials> = Sandbox.credentials
+  const password: string = credentials.saferpayPassword
+  const secret: string = Sandbox.credentials.secuconnectClientSecret
+  const apiKey: string = Sandbox.credentials.sekurepayApiKey
   const inFlight: number = stats.max_in_flight
   sandbox.reset()
   const url: string = sandbox.url
@@ -122,7 +129,7 @@ export async function everyMethod(): Promise<void> {
     }
   }
   const v: string = version
-  void [explicit, fromEnv, status, license, legacy, terminals, kind, configurations, total, some, inFlight, url, text, v]
+  void [explicit, fromEnv, status, license, legacy, terminals, kind, configurations, total, some, inFlight, tokens, password, secret, apiKey, url, text, v]
 }
 
 export async function otherMethods(sandbox: Sandbox): Promise<void> {
@@ -172,6 +179,9 @@ export async function otherMethods(sandbox: Sandbox): Promise<void> {
   await secuconnect.getSmartTransaction(stx.id)
   await secuconnect.updateSmartTransaction(stx.id, { merchantRef: 'm2', signal: AbortSignal.timeout(100) })
   await secuconnect.prepareSmartTransaction(stx.id, 'invoice', { containerId: 'PCT_1' })
+  const account: SecuconnectBankAccount = { owner: 'Max Muster', iban: 'DE02120300000000202051', bic: 'BYLADEM1001' }
+  await secuconnect.prepareSmartTransaction(stx.id, 'debit', { bankAccount: account })
+  await secuconnect.prepareSmartTransaction(stx.id, 'debit', { bankAccount: { owner: 'Max Muster', iban: 'DE02120300000000202051' } })
   await secuconnect.startSmartTransaction(stx.id, { paymentMethod: 'invoice' })
   await secuconnect.cancelSmartTransaction(stx.id)
   await secuconnect.abortSmartTransaction(stx.id)
@@ -179,6 +189,7 @@ export async function otherMethods(sandbox: Sandbox): Promise<void> {
   const cancelled: PaymentTransaction[] = await secuconnect.cancelPaymentTransaction('PCI_1', { reduceAmountBy: chf })
   const push: PushNotification = SecuconnectClient.parsePush('{}')
   const ids: string[] = push.objectIds
+  const pushType: string = push.type
   const authorization: DeviceAuthorization = await secuconnect.deviceAuthorize('uuid')
   const code: string = authorization.userCode
   const token: TokenInfo = await secuconnect.devicePoll(authorization)
@@ -198,13 +209,15 @@ export async function otherMethods(sandbox: Sandbox): Promise<void> {
   })
   const read: SekurePayOrder = await sekurepay.getOrder(order.id)
   await sandbox.approveDevice(code)
-  void [again, captureStatus, refundStatus, cancellation, type, other, fromEnv, pt, cancelled, ids, token, totalStx, explicit, sekureEnv, read]
+  void [again, captureStatus, refundStatus, cancellation, type, other, fromEnv, pt, cancelled, ids, pushType, token, totalStx, explicit, sekureEnv, read]
 }
 
 // @ts-expect-error amounts are { minor, currency }
 await sandboxClient().createOffer(404, 'o', 'd', new Date())
 // @ts-expect-error no such method
 sandboxClient().capture2('x')
+// @ts-expect-error the push type is `type` (API.md), not `pushType`
+SecuconnectClient.parsePush('{}').pushType
 
 function sandboxClient(): SaferpayClient {
   return new SaferpayClient({ customerId: '1', username: 'u', password: 'p' })

@@ -122,9 +122,10 @@ impl Transport for ReqwestTransport {
             if let Some(body) = request.body {
                 builder = builder.body(body);
             }
-            let response = builder.send().await.map_err(failure)?;
+            let mut response = builder.send().await.map_err(failure)?;
             let status = response.status().as_u16();
-            let headers = response.headers().clone();
+            // Moved out, not cloned: reading the body needs only the response's stream.
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await.map_err(failure)?;
             Ok(HttpResponse {
                 status,
