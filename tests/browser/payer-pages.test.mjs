@@ -251,7 +251,7 @@ before(async () => {
     timeout: 60_000,
   });
   process.stdout.write(
-    `# chromium ${browser.version()} (${executablePath}); sandbox ${SANDBOX}; listener ${listener.base}; screenshots in ${ARTIFACTS}\n`,
+    `chromium ${browser.version()} (${executablePath}); sandbox ${SANDBOX}; listener ${listener.base}; screenshots in ${ARTIFACTS}\n`,
   );
   const info = expectStatus(await admin('GET', '/info'), 200, 'sandbox info');
   assert.ok(info, 'the sandbox answers /_sandbox/info');
@@ -260,7 +260,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await listener?.stop();
-  process.stdout.write(`# screenshots of the payer pages: ${ARTIFACTS}\n`);
+  process.stdout.write(`screenshots of the payer pages: ${ARTIFACTS}\n`);
 });
 
 // ---------------------------------------------------------------------------------------------
