@@ -22,3 +22,10 @@ pub mod testing;
 
 pub use error::{PaywireError, Retryable};
 pub use money::Money;
+
+/// Turns on the core's stderr logging when `PAYWIRE_LOG` is set (`debug`, `trace`, any
+/// `tracing` filter). Called by every client and sandbox constructor; the core makes it
+/// idempotent and leaves a subscriber the host installed alone.
+pub(crate) fn init_logging() {
+    paywire::logging::init_from_env();
+}

@@ -29,13 +29,11 @@ impl Money {
     /// For amounts nested in an input (`order.items[0].unit_price`): a validation error names
     /// the whole path, as the core's JSON input decoding does for the other languages.
     pub(crate) fn to_core_at(&self, path: &str) -> Result<paywire::Money> {
-        paywire::Money::from_minor(self.minor, &self.currency).map_err(|e| {
-            if e.kind() == paywire::ErrorKind::Validation {
-                paywire::Error::validation(path, e.message()).into()
-            } else {
-                e.into()
-            }
-        })
+        Ok(paywire::Money::from_minor_at(
+            path,
+            self.minor,
+            &self.currency,
+        )?)
     }
 }
 

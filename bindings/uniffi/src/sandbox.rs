@@ -12,10 +12,33 @@ use crate::saferpay::{SaferpayClient, build_client};
 use crate::secuconnect::SecuconnectClient;
 use crate::sekurepay::SekurePayClient;
 
-/// A running in-process sandbox.
+/// A running in-process sandbox. `toString()` shows its URL.
 #[derive(uniffi::Object)]
+#[uniffi::export(Debug)]
 pub struct Sandbox {
     inner: paywire_sandbox::Sandbox,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+/// TEST ONLY: the embedded sandbox's fixed credentials (`paywire_sandbox::credentials`). They
+/// are public constants that only this local sandbox accepts, which is why a record may hold
+/// them (its `toString()` prints every field); real credentials never go into a record. For
+/// tests that need the raw values, e.g. to search logs for them or to build a client by hand.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct SandboxTestCredentials {
+    pub saferpay_customer_id: String,
+    pub saferpay_terminal_id: String,
+    pub saferpay_username: String,
+    pub saferpay_password: String,
+    pub secuconnect_client_id: String,
+    pub secuconnect_client_secret: String,
+    pub secuconnect_contract_id: String,
+    pub sekurepay_api_key: String,
 }
 
 #[uniffi::export]
@@ -24,6 +47,7 @@ impl Sandbox {
     #[uniffi::constructor]
     pub fn start() -> Result<Arc<Self>> {
         guard(|| {
+            crate::init_logging();
             Ok(Arc::new(Sandbox {
                 inner: paywire_sandbox::Sandbox::start()?,
             }))
@@ -34,6 +58,7 @@ impl Sandbox {
     #[uniffi::constructor]
     pub fn start_on_port(port: i32) -> Result<Arc<Self>> {
         guard(|| {
+            crate::init_logging();
             let port = u16::try_from(port)
                 .map_err(|_| invalid("port", format!("must be 0 to 65535 (got {port})")))?;
             let options = paywire_sandbox::SandboxOptions {
@@ -61,6 +86,27 @@ impl Sandbox {
 
     pub fn sekurepay_base_url(&self) -> String {
         self.inner.sekurepay_base_url()
+    }
+
+    /// TEST ONLY: the fixed credentials this sandbox accepts (the ones its `*Client()` methods
+    /// use).
+    pub fn credentials(&self) -> SandboxTestCredentials {
+        SandboxTestCredentials {
+            saferpay_customer_id: credentials::SAFERPAY_CUSTOMER_ID.to_owned(),
+            saferpay_terminal_id: credentials::SAFERPAY_TERMINAL_ID.to_owned(),
+            saferpay_username: credentials::SAFERPAY_USERNAME.to_owned(),
+            saferpay_password: credentials::SAFERPAY_PASSWORD.to_owned(),
+            secuconnect_client_id: credentials::SECUCONNECT_CLIENT_ID.to_owned(),
+            secuconnect_client_secret: credentials::SECUCONNECT_CLIENT_SECRET.to_owned(),
+            secuconnect_contract_id: credentials::SECUCONNECT_CONTRACT_ID.to_owned(),
+            sekurepay_api_key: credentials::SEKUREPAY_API_KEY.to_owned(),
+        }
+    }
+
+    /// TEST ONLY: every secuconnect access and refresh token the sandbox issued since the last
+    /// `reset()` (for secrets scans: none of them may show up in logs or errors).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.inner.issued_tokens()
     }
 
     /// A Saferpay client with the sandbox's credentials and default terminal.

@@ -109,6 +109,7 @@ pub(crate) fn build_client(
     timeout: Option<f64>,
     max_retries: Option<i32>,
 ) -> Result<core::Client> {
+    crate::init_logging();
     let mut builder = core::Client::builder()
         .api_key(api_key)
         .options(convert::client_options(timeout, max_retries)?);
@@ -159,7 +160,10 @@ impl SekurePayClient {
     /// Reads `SEKUREPAY_API_KEY` and `SEKUREPAY_BASE_URL`.
     #[uniffi::constructor]
     pub fn from_env() -> Result<Arc<Self>> {
-        guard(|| Ok(SekurePayClient::wrap(core::Client::from_env()?)))
+        guard(|| {
+            crate::init_logging();
+            Ok(SekurePayClient::wrap(core::Client::from_env()?))
+        })
     }
 
     #[uniffi::method(default(timeout = None, max_retries = None))]
@@ -263,6 +267,7 @@ impl BlockingSekurePayClient {
     #[uniffi::constructor]
     pub fn from_env() -> Result<Arc<Self>> {
         guard(|| {
+            crate::init_logging();
             Ok(Arc::new(BlockingSekurePayClient {
                 client: paywire::blocking::SekurePayClient::from_env()?,
             }))

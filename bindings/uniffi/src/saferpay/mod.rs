@@ -92,7 +92,7 @@ fn link_request(
     let mut request =
         paywire::links::CreatePaymentLink::new(amount.to_core()?, order_id, description);
     request.expires_at = expires_at
-        .map(|t| convert::timestamp("expires_at", &t))
+        .map(|t| paywire::input::parse_timestamp("expires_at", &t))
         .transpose()?;
     Ok(request)
 }
@@ -122,7 +122,7 @@ fn create_offer_request(
         amount.to_core()?,
         order_id,
         description,
-        convert::timestamp("expires_at", &expires_at)?,
+        paywire::input::parse_timestamp("expires_at", &expires_at)?,
     );
     request.payer = payer.map(Into::into);
     request.pre_auth = pre_auth;
@@ -166,6 +166,7 @@ pub(crate) fn build_client(
     timeout: Option<f64>,
     max_retries: Option<i32>,
 ) -> Result<core::Client> {
+    crate::init_logging();
     let mut builder = core::Client::builder()
         .customer_id(customer_id)
         .username(username)
@@ -249,7 +250,10 @@ impl SaferpayClient {
     /// `SAFERPAY_PASSWORD`, `SAFERPAY_ENVIRONMENT`, `SAFERPAY_BASE_URL`.
     #[uniffi::constructor]
     pub fn from_env() -> Result<Arc<Self>> {
-        guard(|| Ok(SaferpayClient::wrap(core::Client::from_env()?)))
+        guard(|| {
+            crate::init_logging();
+            Ok(SaferpayClient::wrap(core::Client::from_env()?))
+        })
     }
 
     /// A view of this client (same connection pool) whose calls use these overrides. A
@@ -775,6 +779,7 @@ impl BlockingSaferpayClient {
     #[uniffi::constructor]
     pub fn from_env() -> Result<Arc<Self>> {
         guard(|| {
+            crate::init_logging();
             Ok(Arc::new(BlockingSaferpayClient {
                 client: paywire::blocking::SaferpayClient::from_env()?,
             }))
@@ -1033,26 +1038,16 @@ impl BlockingSaferpayClient {
     ) -> Result<PaymentLink> {
         guard(|| {
             let request = link_request(amount, order_id, description, expires_at)?;
-            let client = self.client.async_client().clone();
-            Ok(
-                paywire::rt::block_on(async move { client.create_payment_link(request).await })?
-                    .into(),
-            )
+            Ok(self.client.create_payment_link(request)?.into())
         })
     }
 
     pub fn get_payment_link(&self, id: String) -> Result<PaymentLink> {
-        guard(|| {
-            let client = self.client.async_client().clone();
-            Ok(paywire::rt::block_on(async move { client.get_payment_link(&id).await })?.into())
-        })
+        guard(|| Ok(self.client.get_payment_link(&id)?.into()))
     }
 
     pub fn cancel_payment_link(&self, id: String) -> Result<PaymentLink> {
-        guard(|| {
-            let client = self.client.async_client().clone();
-            Ok(paywire::rt::block_on(async move { client.cancel_payment_link(&id).await })?.into())
-        })
+        guard(|| Ok(self.client.cancel_payment_link(&id)?.into()))
     }
 
     /// The report pager; use its `nextBatchBlocking` (or the Kotlin `asSequence()`).

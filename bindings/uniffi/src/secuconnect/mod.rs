@@ -27,6 +27,7 @@ pub(crate) fn build_client(
     timeout: Option<f64>,
     max_retries: Option<i32>,
 ) -> Result<core::Client> {
+    crate::init_logging();
     let mut builder = core::Client::builder()
         .client_id(client_id)
         .client_secret(client_secret)
@@ -139,7 +140,7 @@ fn link_request(
     let mut request =
         paywire::links::CreatePaymentLink::new(amount.to_core()?, order_id, description);
     request.expires_at = expires_at
-        .map(|t| convert::timestamp("expires_at", &t))
+        .map(|t| paywire::input::parse_timestamp("expires_at", &t))
         .transpose()?;
     Ok(request)
 }
@@ -250,7 +251,10 @@ impl SecuconnectClient {
     /// `SECUCONNECT_BASE_URL`, `SECUCONNECT_CONTRACT_ID`.
     #[uniffi::constructor]
     pub fn from_env() -> Result<Arc<Self>> {
-        guard(|| Ok(SecuconnectClient::wrap(core::Client::from_env()?)))
+        guard(|| {
+            crate::init_logging();
+            Ok(SecuconnectClient::wrap(core::Client::from_env()?))
+        })
     }
 
     /// A view of this client (same pool and tokens) whose calls use these overrides.
@@ -269,7 +273,7 @@ impl SecuconnectClient {
     /// The same client with blocking methods (for Java callers).
     pub fn blocking(&self) -> Arc<BlockingSecuconnectClient> {
         Arc::new(BlockingSecuconnectClient {
-            client: self.client.clone(),
+            client: paywire::blocking::SecuconnectClient::new(self.client.clone()),
         })
     }
 
@@ -607,23 +611,13 @@ impl SmartTransactionPager {
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct BlockingSecuconnectClient {
-    client: core::Client,
+    client: paywire::blocking::SecuconnectClient,
 }
 
 impl std::fmt::Debug for BlockingSecuconnectClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.client.fmt(f)
+        self.client.async_client().fmt(f)
     }
-}
-
-/// Runs one core call on the shared runtime, blocking the calling thread.
-fn block<T, F, Fut>(client: &core::Client, call: F) -> Result<T>
-where
-    F: FnOnce(core::Client) -> Fut,
-    Fut: std::future::Future<Output = paywire::Result<T>> + Send + 'static,
-    T: Send + 'static,
-{
-    Ok(paywire::rt::block_on(call(client.clone()))?)
 }
 
 #[uniffi::export]
@@ -645,16 +639,17 @@ impl BlockingSecuconnectClient {
         max_retries: Option<i32>,
     ) -> Result<Arc<Self>> {
         guard(|| {
+            let client = build_client(
+                client_id,
+                client_secret,
+                environment,
+                contract_id,
+                base_url,
+                timeout,
+                max_retries,
+            )?;
             Ok(Arc::new(BlockingSecuconnectClient {
-                client: build_client(
-                    client_id,
-                    client_secret,
-                    environment,
-                    contract_id,
-                    base_url,
-                    timeout,
-                    max_retries,
-                )?,
+                client: paywire::blocking::SecuconnectClient::new(client),
             }))
         })
     }
@@ -662,14 +657,15 @@ impl BlockingSecuconnectClient {
     #[uniffi::constructor]
     pub fn from_env() -> Result<Arc<Self>> {
         guard(|| {
+            crate::init_logging();
             Ok(Arc::new(BlockingSecuconnectClient {
-                client: core::Client::from_env()?,
+                client: paywire::blocking::SecuconnectClient::from_env()?,
             }))
         })
     }
 
     pub fn async_client(&self) -> Arc<SecuconnectClient> {
-        SecuconnectClient::wrap(self.client.clone())
+        SecuconnectClient::wrap(self.client.async_client().clone())
     }
 
     #[uniffi::method(default(
@@ -716,20 +712,12 @@ impl BlockingSecuconnectClient {
                 transaction_ref,
                 is_demo,
             )?;
-            Ok(block(&self.client, |c| async move {
-                c.create_smart_transaction(request).await
-            })?
-            .into())
+            Ok(self.client.create_smart_transaction(request)?.into())
         })
     }
 
     pub fn get_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
-        guard(|| {
-            Ok(block(&self.client, |c| async move {
-                c.get_smart_transaction(&id).await
-            })?
-            .into())
-        })
+        guard(|| Ok(self.client.get_smart_transaction(&id)?.into()))
     }
 
     #[uniffi::method(default(
@@ -760,10 +748,7 @@ impl BlockingSecuconnectClient {
                 transaction_ref,
                 auto_capture,
             )?;
-            Ok(block(&self.client, |c| async move {
-                c.update_smart_transaction(&id, request).await
-            })?
-            .into())
+            Ok(self.client.update_smart_transaction(&id, request)?.into())
         })
     }
 
@@ -777,11 +762,10 @@ impl BlockingSecuconnectClient {
     ) -> Result<SmartTransaction> {
         guard(|| {
             let request = prepare_request(container_id, bank_account);
-            Ok(block(&self.client, |c| async move {
-                c.prepare_smart_transaction(&id, &payment_method, request)
-                    .await
-            })?
-            .into())
+            Ok(self
+                .client
+                .prepare_smart_transaction(&id, &payment_method, request)?
+                .into())
         })
     }
 
@@ -792,30 +776,19 @@ impl BlockingSecuconnectClient {
         payment_method: Option<String>,
     ) -> Result<SmartTransaction> {
         guard(|| {
-            Ok(block(&self.client, |c| async move {
-                c.start_smart_transaction(&id, payment_method.as_deref())
-                    .await
-            })?
-            .into())
+            Ok(self
+                .client
+                .start_smart_transaction(&id, payment_method.as_deref())?
+                .into())
         })
     }
 
     pub fn cancel_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
-        guard(|| {
-            Ok(block(&self.client, |c| async move {
-                c.cancel_smart_transaction(&id).await
-            })?
-            .into())
-        })
+        guard(|| Ok(self.client.cancel_smart_transaction(&id)?.into()))
     }
 
     pub fn abort_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
-        guard(|| {
-            Ok(block(&self.client, |c| async move {
-                c.abort_smart_transaction(&id).await
-            })?
-            .into())
-        })
+        guard(|| Ok(self.client.abort_smart_transaction(&id)?.into()))
     }
 
     #[uniffi::method(default(query = None, sort = None, page_size = 100))]
@@ -828,27 +801,17 @@ impl BlockingSecuconnectClient {
         guard(|| {
             let q = self::query(query, sort, page_size)?;
             Ok(SmartTransactionPager::wrap(
-                self.client.smart_transactions(q)?,
+                self.client.async_client().smart_transactions(q)?,
             ))
         })
     }
 
     pub fn get_payment_transaction(&self, id: String) -> Result<PaymentTransaction> {
-        guard(|| {
-            Ok(block(&self.client, |c| async move {
-                c.get_payment_transaction(&id).await
-            })?
-            .into())
-        })
+        guard(|| Ok(self.client.get_payment_transaction(&id)?.into()))
     }
 
     pub fn check_payment_status(&self, id: String) -> Result<PaymentStatus> {
-        guard(|| {
-            Ok(block(&self.client, |c| async move {
-                c.check_payment_status(&id).await
-            })?
-            .into())
-        })
+        guard(|| Ok(self.client.check_payment_status(&id)?.into()))
     }
 
     #[uniffi::method(default(reduce_amount_by = None, reason = None))]
@@ -860,34 +823,25 @@ impl BlockingSecuconnectClient {
     ) -> Result<Vec<PaymentTransaction>> {
         guard(|| {
             let request = cancel_request(reduce_amount_by, reason)?;
-            Ok(block(&self.client, |c| async move {
-                c.cancel_payment_transaction(&id, request).await
-            })?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+            Ok(self
+                .client
+                .cancel_payment_transaction(&id, request)?
+                .into_iter()
+                .map(Into::into)
+                .collect())
         })
     }
 
     pub fn device_authorize(&self, uuid: String) -> Result<Arc<DeviceAuthorization>> {
         guard(|| {
             Ok(Arc::new(DeviceAuthorization {
-                inner: block(
-                    &self.client,
-                    |c| async move { c.device_authorize(&uuid).await },
-                )?,
+                inner: self.client.device_authorize(&uuid)?,
             }))
         })
     }
 
     pub fn device_poll(&self, authorization: Arc<DeviceAuthorization>) -> Result<TokenInfo> {
-        guard(|| {
-            let authorization = authorization.inner.clone();
-            Ok(block(&self.client, |c| async move {
-                c.device_poll(&authorization).await
-            })?
-            .into())
-        })
+        guard(|| Ok(self.client.device_poll(&authorization.inner)?.into()))
     }
 
     #[uniffi::method(default(expires_at = None))]
@@ -900,30 +854,15 @@ impl BlockingSecuconnectClient {
     ) -> Result<PaymentLink> {
         guard(|| {
             let request = link_request(amount, order_id, description, expires_at)?;
-            Ok(block(&self.client, |c| async move {
-                c.create_payment_link(request).await
-            })?
-            .into())
+            Ok(self.client.create_payment_link(request)?.into())
         })
     }
 
     pub fn get_payment_link(&self, id: String) -> Result<PaymentLink> {
-        guard(|| {
-            Ok(block(
-                &self.client,
-                |c| async move { c.get_payment_link(&id).await },
-            )?
-            .into())
-        })
+        guard(|| Ok(self.client.get_payment_link(&id)?.into()))
     }
 
     pub fn cancel_payment_link(&self, id: String) -> Result<PaymentLink> {
-        guard(|| {
-            Ok(block(
-                &self.client,
-                |c| async move { c.cancel_payment_link(&id).await },
-            )?
-            .into())
-        })
+        guard(|| Ok(self.client.cancel_payment_link(&id)?.into()))
     }
 }

@@ -213,6 +213,17 @@ class ClientTest {
         sandbox.payOffer(offer.offerId, outcome = "decline")
         assertEquals(1L, effects().getLong("offers_declined"))
 
+        // Test-only members: the fixed credentials, the tokens issued since the last reset.
+        val credentials = sandbox.credentials()
+        assertEquals(client.customerId(), credentials.saferpayCustomerId)
+        assertEquals(client.terminalId(), credentials.saferpayTerminalId)
+        assertFalse(sandbox.toString().contains(credentials.saferpayPassword), sandbox.toString())
+        assertTrue(sandbox.toString().contains(sandbox.url()), sandbox.toString())
+        sandbox.reset()
+        assertEquals(emptyList<String>(), sandbox.issuedTokens())
+        sandbox.secuconnectClient().smartTransactions(pageSize = 1).nextBatch(1)
+        assertTrue(sandbox.issuedTokens().isNotEmpty())
+
         Sandbox.startOnPort(0).use { other ->
             assertTrue(other.url() != sandbox.url())
             assertLicensed(other.saferpayClient().license())

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
 import java.time.OffsetDateTime
+import java.time.ZoneOffset
+import java.time.temporal.ChronoUnit
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ErrorsTest {
@@ -46,6 +48,24 @@ class ErrorsTest {
     }
 
     @Test
+    fun `timestamps in every spelling Java prints, always with an offset`() = runBlocking {
+        val at = OffsetDateTime.now().plusHours(3).truncatedTo(ChronoUnit.MINUTES)
+        for (text in listOf(
+            at.withOffsetSameInstant(ZoneOffset.ofHours(1)).toString(), // …T13:05+01:00
+            at.withOffsetSameInstant(ZoneOffset.UTC).toString(), // …T12:05Z
+            at.withOffsetSameInstant(ZoneOffset.UTC).plusSeconds(7).plusNanos(500_000_000).toString(), // …T12:05:07.500Z
+        )) {
+            val offer = client.createOffer(Money(404, "CHF"), "order-" + text.filter(Char::isDigit), "ok", text)
+            assertEquals("OPEN", offer.status, text)
+        }
+        for (text in listOf(at.toLocalDateTime().toString(), at.toLocalDate().toString(), "")) {
+            val e = assertThrows<PaywireException.Validation> { client.createOffer(Money(404, "CHF"), "order-1", "ok", text) }
+            assertEquals("expires_at", e.field, text)
+        }
+        assertEquals(3L, stat("saferpay.offers.create", "requests"))
+    }
+
+    @Test
     fun `binding-side conversions fail as validation errors too`() = runBlocking {
         val bad = assertThrows<PaywireException.Validation> {
             client.createOffer(Money(404, "CHF"), "order-1", "ok", "tomorrow at noon")
@@ -66,6 +86,13 @@ class ErrorsTest {
             )
         }
         assertEquals("order.items[0].unit_price", unitPrice.field)
+        val unitCurrency = assertThrows<PaywireException.Validation> {
+            client.createOffer(
+                Money(404, "CHF"), "order-1", "ok", inTwoHours,
+                order = Order(items = listOf(OrderItem(name = "A", unitPrice = Money(1, "XYZ")))),
+            )
+        }
+        assertEquals("order.items[0].unit_price", unitCurrency.field)
         val email = assertThrows<PaywireException.Validation> {
             client.createOffer(
                 Money(404, "CHF"), "order-1", "ok", inTwoHours,

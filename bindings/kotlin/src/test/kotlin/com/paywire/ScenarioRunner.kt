@@ -15,12 +15,29 @@ import kotlin.reflect.full.memberProperties
  * Runs one shared scenario (tests/scenarios/README.md) against the embedded sandbox, unchanged.
  * Calls go through an explicit dispatch table from API.md's snake_case names to the generated
  * Kotlin methods, so a renamed method fails to compile here; an unknown call fails the scenario.
+ *
+ * For the secrets scan: with a [transcript], every result's `toString()` and every error's
+ * `toString()`, `message` and fields are appended to it; [beforeReset] runs before each sandbox
+ * reset (the sandbox forgets the tokens it issued when it resets).
  */
-class ScenarioRunner(private val sandbox: Sandbox) {
+class ScenarioRunner(
+    private val sandbox: Sandbox,
+    private val transcript: StringBuilder? = null,
+    private val beforeReset: () -> Unit = {},
+) {
     private val saved = mutableMapOf<String, Any?>()
     private val saferpay: SaferpayClient by lazy { sandbox.saferpayClient() }
     private val secuconnect: SecuconnectClient by lazy { sandbox.secuconnectClient() }
     private val sekurepay: SekurePayClient by lazy { sandbox.sekurepayClient() }
+
+    /** Steps run and passed so far, and how many of them expected (and got) an error. */
+    var stepsPassed = 0
+        private set
+    var errorsMatched = 0
+        private set
+
+    /** The clients this runner calls (created on first use). */
+    fun clients(): List<Any> = listOf(saferpay, secuconnect, sekurepay)
 
     /** Runs the scenario, once per value when it has a `matrix` (`{"provider": [...]}`). */
     fun run(scenario: JSONObject) {
@@ -39,6 +56,7 @@ class ScenarioRunner(private val sandbox: Sandbox) {
     }
 
     private fun runOnce(scenario: JSONObject, initial: Map<String, Any?>) = runBlocking {
+        beforeReset()
         sandbox.reset()
         saved.clear()
         saved.putAll(initial)
@@ -47,6 +65,8 @@ class ScenarioRunner(private val sandbox: Sandbox) {
             val step = steps.getJSONObject(i)
             try {
                 runStep(step)
+                stepsPassed++
+                if (step.has("expect_error")) errorsMatched++
             } catch (e: AssertionError) {
                 throw AssertionError("step ${i + 1} ${describe(step)}: ${e.message}", e)
             }
@@ -60,7 +80,8 @@ class ScenarioRunner(private val sandbox: Sandbox) {
     private suspend fun runStep(step: JSONObject) {
         val args = Args(substitute(step.optJSONObject("args") ?: JSONObject()) as Map<*, *>)
         if (step.has("sandbox")) {
-            sandboxAction(step.getString("sandbox"), args)
+            val answer = sandboxAction(step.getString("sandbox"), args)
+            transcript?.append(answer)?.append('\n')
             args.checkAllUsed()
         } else {
             val client = substitute(step.getString("client")) as String
@@ -87,6 +108,7 @@ class ScenarioRunner(private val sandbox: Sandbox) {
             } catch (e: PaywireException) {
                 error = e
             }
+            transcript?.let { t -> if (error != null) record(t, error) else t.append(result).append('\n') }
             args.checkAllUsed()
             if (step.has("expect_error")) {
                 if (error == null) fail("expected error ${step.get("expect_error")}, got result $result")
@@ -285,7 +307,21 @@ class ScenarioRunner(private val sandbox: Sandbox) {
         },
     )
 
-    private fun sandboxAction(name: String, a: Args) {
+    /** Everything a caller could print about an error, raw fields included. */
+    private fun record(t: StringBuilder, e: PaywireException) {
+        val info = e.info()
+        t.append(e.toString()).append('\n')
+            .append(e.message).append('\n')
+            .append(e.localizedMessage).append('\n')
+            .append(info).append('\n')
+            .append(info.errorMessage).append('\n')
+            .append(info.details.joinToString("\n")).append('\n')
+            .append(info.raw).append('\n')
+            .append(info.display).append('\n')
+            .append(e.stackTraceToString()).append('\n')
+    }
+
+    private fun sandboxAction(name: String, a: Args): Any? =
         when (name) {
             "pay_payment_link" -> when (val provider = a.str("provider")) {
                 "saferpay" -> sandbox.payOffer(a.str("id"), a.optStr("outcome") ?: "success")
@@ -302,10 +338,9 @@ class ScenarioRunner(private val sandbox: Sandbox) {
             )
             "advance_clock" -> sandbox.advanceClock(a.long("seconds"))
             "expire_tokens" -> sandbox.expireTokens()
-            "reset" -> sandbox.reset()
+            "reset" -> { beforeReset(); sandbox.reset() }
             else -> fail("the Kotlin runner has no sandbox action '$name'")
         }
-    }
 
     // ---- values ----------------------------------------------------------------------------
 
