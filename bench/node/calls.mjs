@@ -14,8 +14,8 @@ const { SaferpayClient } = require(require.resolve('paywire', { paths: [process.
 
 const SCALE = Number(process.env.BENCH_SCALE ?? '1')
 const scaled = (n) => Math.max(16, Math.floor(n * SCALE))
-const SEQ_CALLS = scaled(Number(process.env.BENCH_NODE_SEQ_CALLS ?? '2000'))
-const PAR_CALLS = scaled(Number(process.env.BENCH_NODE_PAR_CALLS ?? '4000'))
+const SEQ_CALLS = scaled(Number(process.env.BENCH_NODE_SEQ_CALLS ?? '4000'))
+const PAR_CALLS = scaled(Number(process.env.BENCH_NODE_PAR_CALLS ?? '8000'))
 const CONCURRENCY = 64
 const WARMUP = Math.max(8, Math.floor(100 * Math.min(SCALE, 1)))
 const ROUNDS = 4

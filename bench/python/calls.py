@@ -40,8 +40,8 @@ def scaled(n: int) -> int:
     return max(16, int(n * SCALE))
 
 
-SEQ_CALLS = scaled(int(os.environ.get("BENCH_PY_SEQ_CALLS", "1200")))
-PAR_CALLS = scaled(int(os.environ.get("BENCH_PY_PAR_CALLS", "2400")))
+SEQ_CALLS = scaled(int(os.environ.get("BENCH_PY_SEQ_CALLS", "2400")))
+PAR_CALLS = scaled(int(os.environ.get("BENCH_PY_PAR_CALLS", "4000")))
 WARMUP = max(8, int(50 * min(SCALE, 1.0)))
 
 BASE = os.environ["SAFERPAY_BASE_URL"].rstrip("/")

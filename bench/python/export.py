@@ -5,7 +5,7 @@ the child's peak RSS and CPU time from wait4() (exact for that one child).
 Exporters: the CLI (`paywire transactions export --format csv`), paywire's Python iterator,
 paywire's Node async iterator, and the baseline: requests + json paging the API itself. A
 reference row downloads the same pages without decoding them (the sandbox's serving floor).
-Each runs BENCH_EXPORT_RUNS times (default 2); the fastest run is kept.
+Each runs BENCH_EXPORT_RUNS times (default 3); the fastest run is kept.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def main() -> None:
     ap.add_argument("--bench-dir", required=True)
     args = ap.parse_args()
     wanted = int(os.environ.get("BENCH_EXPORT_TX", "100000"))
-    runs = max(1, int(os.environ.get("BENCH_EXPORT_RUNS", "2")))
+    runs = max(1, int(os.environ.get("BENCH_EXPORT_RUNS", "3")))
     start, end, total = window(wanted)
     print(f"export window {start} .. {end}: {total} transactions, {-(-total // PAGE_SIZE)} pages "
           f"of {PAGE_SIZE}", file=sys.stderr)
