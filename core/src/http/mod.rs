@@ -91,19 +91,20 @@ impl Engine {
             let mut maybe_executed = false;
             loop {
                 let request = build(attempt, timeout)?;
+                // Ids in paths can be tokens (Fields access tokens): log the method and the
+                // span's operation name, never the path.
                 let method = request.method.clone();
-                let path = request.url.path().to_owned();
                 let started = Instant::now();
                 let result = self.transport.send(request).await;
                 let elapsed_ms = started.elapsed().as_millis() as u64;
                 let (outcome, retry_after) = match result {
                     Ok(response) => {
-                        tracing::debug!(%method, %path, status = response.status, attempt, elapsed_ms, "response");
+                        tracing::debug!(%method, status = response.status, attempt, elapsed_ms, "response");
                         let retry_after = retry_after(&response);
                         (classify(response), retry_after)
                     }
                     Err(failure) => {
-                        tracing::debug!(%method, %path, attempt, elapsed_ms, error = %failure.message, "transport failure");
+                        tracing::debug!(%method, attempt, elapsed_ms, error = %failure.message, "transport failure");
                         (Err(self.transport_error(&failure)), None)
                     }
                 };

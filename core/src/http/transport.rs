@@ -142,7 +142,9 @@ fn failure(error: reqwest::Error) -> TransportFailure {
     } else {
         FailureStage::MaybeSent
     };
-    // reqwest's Display names the URL, which holds no secrets (credentials travel in headers).
+    // Without the URL: paths can carry ids that are tokens (Fields access tokens), and the
+    // operation name in the error's context already says which call failed.
+    let error = error.without_url();
     let mut message = error.to_string();
     let mut source = std::error::Error::source(&error);
     while let Some(inner) = source {
