@@ -2,7 +2,8 @@
 //!
 //! Cheap when disabled: the subscriber's level follows the logger's effective level (read on
 //! each call into paywire), and the tracing callsite cache is rebuilt only when it changes, so
-//! with logging off an event costs one relaxed atomic load in the `tracing` macros.
+//! with logging off an event costs one relaxed atomic load in the `tracing` macros (a `log`
+//! record of the HTTP stack is dropped by the bridge after one more such load).
 //! The core never puts secrets in events; nothing is added here.
 
 use std::fmt::Write as _;
@@ -66,10 +67,13 @@ fn logger(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 }
 
 /// Installs the forwarding subscriber (once per process; a no-op if another global
-/// subscriber already exists).
+/// subscriber already exists), and the `log` bridge that turns the HTTP stack's `log` records
+/// (reqwest, rustls) into events. The bridge is installed while everything is enabled, so it
+/// passes every record on and the level check stays here; `refresh` then applies the logger's
+/// level.
 pub fn install(py: Python<'_>) {
-    let subscriber = tracing_subscriber::registry().with(PythonLayer);
-    let _ = tracing::subscriber::set_global_default(subscriber);
+    LEVEL.store(5, Ordering::Relaxed);
+    let _ = tracing_subscriber::registry().with(PythonLayer).try_init();
     refresh(py);
 }
 
@@ -184,13 +188,21 @@ where
                 }
             }
         }
-        fields.extend(collect.fields);
+        // A `log` record carries its real target in `log.target` (and its source location,
+        // dropped as for every other event).
+        let mut target = event.metadata().target().to_owned();
+        for (key, value) in collect.fields {
+            if key == "log.target" {
+                target = value;
+            } else if !key.starts_with("log.") {
+                fields.push((key, value));
+            }
+        }
         let mut text = collect.message.unwrap_or_default();
         for (key, value) in &fields {
             let _ = write!(text, " {key}={value}");
         }
         let level = python_level(event.metadata().level());
-        let target = event.metadata().target();
         // Runtime threads attach only for the duration of the call; during interpreter
         // shutdown the event is dropped.
         let _ = Python::try_attach(|py| -> PyResult<()> {
@@ -200,7 +212,7 @@ where
                 field_dict.set_item(key, value)?;
             }
             extra.set_item("paywire_fields", field_dict)?;
-            extra.set_item("paywire_target", target)?;
+            extra.set_item("paywire_target", &target)?;
             let kwargs = PyDict::new(py);
             kwargs.set_item("extra", extra)?;
             logger(py)?.call_method("log", (level, text.trim_start()), Some(&kwargs))?;

@@ -4,7 +4,7 @@ use std::sync::Mutex;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyType;
+use pyo3::types::{PyDict, PyType};
 
 use paywire_sandbox::credentials;
 
@@ -399,6 +399,42 @@ impl Sandbox {
     fn notifications<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let value = self.with(py, |s| Ok(s.notifications()))?;
         convert::json_to_py(py, &value)
+    }
+
+    /// Every secuconnect access and refresh token the sandbox issued since the last
+    /// ``reset()``. Test-only: for leak scans (none of them may show up in logs, errors or
+    /// results).
+    fn issued_tokens(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        self.with(py, |s| Ok(s.issued_tokens()))
+    }
+
+    /// The sandbox's public test credentials (the ones its clients use), by name:
+    /// ``saferpay_customer_id``, ``saferpay_terminal_id``, ``saferpay_username``,
+    /// ``saferpay_password``, ``secuconnect_client_id``, ``secuconnect_client_secret``,
+    /// ``secuconnect_contract_id``, ``sekurepay_api_key``. Test-only: they open nothing but
+    /// the sandbox, and are published so tests can build clients and scan for leaks.
+    #[staticmethod]
+    fn credentials(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+        let dict = PyDict::new(py);
+        for (name, value) in [
+            ("saferpay_customer_id", credentials::SAFERPAY_CUSTOMER_ID),
+            ("saferpay_terminal_id", credentials::SAFERPAY_TERMINAL_ID),
+            ("saferpay_username", credentials::SAFERPAY_USERNAME),
+            ("saferpay_password", credentials::SAFERPAY_PASSWORD),
+            ("secuconnect_client_id", credentials::SECUCONNECT_CLIENT_ID),
+            (
+                "secuconnect_client_secret",
+                credentials::SECUCONNECT_CLIENT_SECRET,
+            ),
+            (
+                "secuconnect_contract_id",
+                credentials::SECUCONNECT_CONTRACT_ID,
+            ),
+            ("sekurepay_api_key", credentials::SEKUREPAY_API_KEY),
+        ] {
+            dict.set_item(name, value)?;
+        }
+        Ok(dict)
     }
 
     /// Clears all state, stats, faults, notifications and the clock offset.

@@ -234,20 +234,7 @@ fn basket(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<core::BasketI
 }
 
 fn bank_account(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<core::BankAccount>> {
-    let Some(value) = value.filter(|v| !v.is_none()) else {
-        return Ok(None);
-    };
-    let json = convert::py_to_json(value, "bank_account")?;
-    let text = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-    let (Some(owner), Some(iban)) = (text("owner"), text("iban")) else {
-        return Err(errors::validation(
-            "bank_account",
-            "must be a dict with \"owner\" and \"iban\" (and optionally \"bic\")",
-        ));
-    };
-    let mut account = core::BankAccount::new(owner, iban);
-    account.bic = text("bic");
-    Ok(Some(account))
+    container("bank_account", value)
 }
 
 fn opt_money(field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<paywire::Money>> {

@@ -194,6 +194,17 @@ class Runner:
         self._clients: Dict[str, Any] = {}
         self._saved: Dict[str, Any] = {}
 
+    # Hooks for the secrets scan (no-ops here).
+    def observe(self, outcome: "Outcome") -> None:
+        """Sees the outcome of every client call (result, iterated items or error)."""
+
+    def before_reset(self) -> None:
+        """Runs before each sandbox reset (the sandbox still holds the last run's state)."""
+
+    @property
+    def clients(self) -> Dict[str, Any]:
+        return dict(self._clients)
+
     def client(self, name: str) -> Any:
         if name not in self._clients:
             factory_name = f"{name}_client" if self.mode == "sync" else f"async_{name}_client"
@@ -223,6 +234,7 @@ class Runner:
                 raise
 
     def _run_sync(self, scenario: Dict[str, Any], saved: Dict[str, Any]) -> None:
+        self.before_reset()
         self.sandbox.reset()
         for index, step in enumerate(scenario["steps"]):
             with _step_label(index, step):
@@ -232,6 +244,7 @@ class Runner:
                 self._check(step, outcome, saved)
 
     async def _run_async(self, scenario: Dict[str, Any], saved: Dict[str, Any]) -> None:
+        self.before_reset()
         self.sandbox.reset()
         for index, step in enumerate(scenario["steps"]):
             with _step_label(index, step):
@@ -270,7 +283,7 @@ class Runner:
             result = method(**args)
             if _collects(step):
                 items = list(result)
-                return Outcome(items=items, total=_total(result))
+                return Outcome(value=result, items=items, total=_total(result))
             return Outcome(value=result)
         except PaywireError as error:
             return Outcome(error=error)
@@ -285,12 +298,14 @@ class Runner:
                 raise ScenarioFailure(f"async client returned {type(result).__name__}, not an awaitable")
             if _collects(step):
                 items = [item async for item in result]
-                return Outcome(items=items, total=_total(result))
+                return Outcome(value=result, items=items, total=_total(result))
             return Outcome(value=result)
         except PaywireError as error:
             return Outcome(error=error)
 
     def _check(self, step: Dict[str, Any], outcome: Outcome, saved: Dict[str, Any]) -> None:
+        if "sandbox" not in step:
+            self.observe(outcome)
         want_error = step.get("expect_error")
         if want_error is not None:
             if outcome.error is None:

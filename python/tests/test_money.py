@@ -23,6 +23,10 @@ def test_construct_and_parse() -> None:
     assert Money.parse("1500", "JPY").minor == 1500
     assert str(Money.parse("1.5", "KWD")) == "1.500 KWD"
     assert Money.parse(Decimal("1E+1"), "CHF").minor == 1000
+    # Extra decimals that are all zero are accepted by the core, as text or Decimal as given.
+    assert Money.parse("4.0400", "CHF") == m
+    assert Money.parse(Decimal("4.0400"), "CHF") == m
+    assert Money.parse(Decimal("1500.00"), "JPY").minor == 1500
     assert m.to_decimal() == Decimal("4.04")
 
 
@@ -38,6 +42,8 @@ def test_equality_hash_pickle() -> None:
     "amount, currency, field",
     [
         ("4.045", "CHF", "amount"),
+        ("4.0401", "CHF", "amount"),
+        (Decimal("4.0401"), "CHF", "amount"),
         ("1.5", "JPY", "amount"),
         ("-1", "CHF", "amount"),
         ("1e3", "CHF", "amount"),

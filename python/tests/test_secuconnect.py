@@ -76,6 +76,18 @@ async def test_smart_transactions_async(sandbox) -> None:  # type: ignore[no-unt
     assert sorted(ids) == sorted([stx.id, other.id])
 
 
+def test_prepare_with_inline_bank_account(sandbox) -> None:  # type: ignore[no-untyped-def]
+    c = sandbox.secuconnect_client()
+    stx = c.create_smart_transaction(Money(500, "EUR"))
+    account = {"owner": "Max Muster", "iban": "DE89370400440532013000", "bic": "COBADEFFXXX"}
+    assert c.prepare_smart_transaction(stx.id, "debit", bank_account=account).id == stx.id
+    # The core decodes the dict and names the field.
+    for bad in ({"owner": "Max Muster"}, dict(account, colour="blue"), "DE89370400440532013000"):
+        with pytest.raises(ValidationError) as info:
+            c.prepare_smart_transaction(stx.id, "debit", bank_account=bad)  # type: ignore[arg-type]
+        assert info.value.field is not None and info.value.field.startswith("bank_account"), info.value
+
+
 def test_payment_transactions(sandbox) -> None:  # type: ignore[no-untyped-def]
     c = sandbox.secuconnect_client()
     stx = c.create_smart_transaction(Money(800, "EUR"))

@@ -23,6 +23,7 @@ __all__ = [
     "SekurePayTaxDict",
     "ReturnUrlsDict",
     "BasketItemDict",
+    "BankAccountDict",
 ]
 
 
@@ -144,3 +145,14 @@ class BasketItemDict(TypedDict, total=False):
     reference_id: str
     contract_id: str
     sub_basket: List["BasketItemDict"]
+
+
+class _BankAccountRequired(TypedDict):
+    owner: str
+    iban: str
+
+
+class BankAccountDict(_BankAccountRequired, total=False):
+    """A bank account for ``prepare_smart_transaction`` (SEPA direct debit)."""
+
+    bic: str
