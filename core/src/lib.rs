@@ -34,6 +34,11 @@ pub mod sekurepay;
 pub mod testing;
 pub(crate) mod validate;
 
+/// The README's Rust example, compiled as a doctest so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 pub use config::{ClientOptions, RequestOptions};
 pub use error::{Error, ErrorKind, Provider, Result, Retryable};
 pub use money::{Currency, Money};
