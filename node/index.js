@@ -209,6 +209,38 @@ const Money = Object.freeze({
 // ---------------------------------------------------------------------------------------------
 // Paging
 
+// A reported transaction's `raw` crosses from Rust as JSON text, beside the item (turning every
+// transaction's provider JSON into JS objects up front dominated an export's CPU and memory). It
+// becomes a property parsed on first access, then kept as an ordinary data property; added, not
+// redefined, so V8 keeps the item a fast object.
+// The getter and setter are shared (per-object closures would give every item its own hidden
+// class); the text waits under a non-enumerable symbol key.
+const RAW_JSON = Symbol('paywire.rawJson')
+
+function rawProperty(value) {
+  return { value, writable: true, enumerable: true, configurable: true }
+}
+
+const LAZY_RAW = {
+  get() {
+    const value = JSON.parse(this[RAW_JSON])
+    this[RAW_JSON] = undefined
+    Object.defineProperty(this, 'raw', rawProperty(value))
+    return value
+  },
+  set(value) {
+    this[RAW_JSON] = undefined
+    Object.defineProperty(this, 'raw', rawProperty(value))
+  },
+  enumerable: true,
+  configurable: true,
+}
+
+function withLazyRaw(item, json) {
+  Object.defineProperty(item, RAW_JSON, { value: json, writable: true, enumerable: false, configurable: false })
+  return Object.defineProperty(item, 'raw', LAZY_RAW)
+}
+
 /** Async iterator over a report; pages are fetched serially, in batches, as you consume. */
 class TransactionIterator {
   #pager
@@ -228,7 +260,8 @@ class TransactionIterator {
       const batch = await call({ signal: this.#signal }, (token) => this.#pager.nextBatch(this.#pager.batchSize, token))
       this.#total = batch.totalTransactions ?? this.#total
       this.#nextPage = batch.nextPageNumber
-      for (const item of batch.items) yield item
+      const { items, raws } = batch
+      for (let i = 0; i < items.length; i++) yield withLazyRaw(items[i], raws[i])
       if (batch.done || batch.items.length === 0) return
     }
   }

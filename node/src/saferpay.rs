@@ -313,6 +313,9 @@ pub struct PaymentPageConfiguration {
 }
 
 /// One transaction of the reporting API.
+// The public type; it crosses as a `ReportedTransactionItem` plus its `raw` as JSON text, which
+// `index.js` parses on first access.
+#[allow(dead_code)]
 #[napi(object)]
 pub struct ReportedTransaction {
     pub id: String,
@@ -340,9 +343,38 @@ pub struct ReportedTransaction {
     pub raw: Value,
 }
 
-impl From<core::ReportedTransaction> for ReportedTransaction {
-    fn from(t: core::ReportedTransaction) -> ReportedTransaction {
-        ReportedTransaction {
+/// `ReportedTransaction` without `raw` (internal: what a batch carries). Leaving `raw` out lets
+/// `index.js` add it as a lazy property without V8 turning every object into a dictionary.
+#[napi(object)]
+pub struct ReportedTransactionItem {
+    pub id: String,
+    #[napi(js_name = "type")]
+    pub transaction_type: Option<String>,
+    pub status: String,
+    pub amount: Option<Money>,
+    pub captured_amount: Option<Money>,
+    pub order_id: Option<String>,
+    pub date: Option<String>,
+    pub customer_id: String,
+    pub terminal_id: String,
+    pub terminal_type: Option<String>,
+    pub application: Option<String>,
+    pub payment_method: Option<String>,
+    pub provider: Option<String>,
+    pub description: Option<String>,
+    pub payer_id: Option<String>,
+    pub is_captured: bool,
+    pub is_refunded: bool,
+    pub is_cancelled: bool,
+    pub declined_by: Option<String>,
+}
+
+impl ReportedTransactionItem {
+    /// The item and its provider JSON as text.
+    fn split(t: core::ReportedTransaction) -> (ReportedTransactionItem, String) {
+        // serde_json writes straight into a buffer (`Value`'s Display goes through fmt).
+        let raw = serde_json::to_string(&t.raw).unwrap_or_else(|_| "null".to_owned());
+        let item = ReportedTransactionItem {
             amount: Money::from_core_opt(t.amount.as_ref()),
             captured_amount: Money::from_core_opt(t.captured_amount.as_ref()),
             id: t.id,
@@ -362,15 +394,17 @@ impl From<core::ReportedTransaction> for ReportedTransaction {
             is_refunded: t.is_refunded,
             is_cancelled: t.is_cancelled,
             declined_by: t.declined_by,
-            raw: t.raw,
-        }
+        };
+        (item, raw)
     }
 }
 
 /// One batch of a report.
 #[napi(object)]
 pub struct TransactionBatch {
-    pub items: Vec<ReportedTransaction>,
+    pub items: Vec<ReportedTransactionItem>,
+    /// Each item's `raw` as JSON text, in item order.
+    pub raws: Vec<String>,
     /// Known after the first page.
     pub total_transactions: Option<f64>,
     /// The page the next batch fetches (store it to resume later).
@@ -768,9 +802,15 @@ impl TransactionPager {
         let pager = Arc::clone(&self.pager);
         guarded(cancel, async move {
             let mut pager = pager.lock().await;
-            let items = pager.next_batch(max.max(1) as usize).await?;
+            let (items, raws) = pager
+                .next_batch(max.max(1) as usize)
+                .await?
+                .into_iter()
+                .map(ReportedTransactionItem::split)
+                .unzip();
             Ok(TransactionBatch {
-                items: items.into_iter().map(ReportedTransaction::from).collect(),
+                items,
+                raws,
                 total_transactions: pager.total_transactions().map(|n| n as f64),
                 next_page_number: pager.next_page_number(),
                 done: pager.is_done(),
