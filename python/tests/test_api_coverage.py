@@ -36,9 +36,6 @@ PROVIDERS = {
 }
 
 # Methods of API.md not bound yet. Strict: once a method is implemented this list must shrink.
-PENDING_IN_CORE: set = set()
-
-
 def api_methods() -> List[Tuple[str, str]]:
     text = _api_md().read_text(encoding="utf-8")
     found: Dict[Tuple[str, str], None] = {}
@@ -91,8 +88,6 @@ def test_api_md_parsed() -> None:
 
 @pytest.mark.parametrize("provider, method", METHODS, ids=[f"{p}.{m}" for p, m in METHODS])
 def test_method_in_both_classes_typed_and_tested(provider: str, method: str) -> None:
-    if (provider, method) in PENDING_IN_CORE:
-        pytest.xfail(f"{provider}.{method}: not in core yet")
     sync_name, async_name = PROVIDERS[provider]
     stubs = _stub_methods()
     for cls_name in (sync_name, async_name):
