@@ -97,12 +97,3 @@ def test_method_in_both_classes_typed_and_tested(provider: str, method: str) -> 
         assert method in stubs.get(cls_name, set()), f"{cls_name}.{method} is not in the stubs"
     text = _exercised_text()
     assert f".{method}(" in text or f'"call": "{method}"' in text, f"{method} is not exercised"
-
-
-def test_pending_list_is_current() -> None:
-    """A pending method that now exists must leave PENDING_IN_CORE (and get tested)."""
-    implemented = [
-        f"{p}.{m}" for p, m in sorted(PENDING_IN_CORE)
-        if hasattr(getattr(paywire, PROVIDERS[p][0], None), m)
-    ]
-    assert not implemented, f"implemented but still marked pending: {implemented}"
