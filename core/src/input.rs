@@ -22,6 +22,13 @@ pub fn from_json<T: DeserializeOwned>(field: &str, value: Value) -> Result<T, Er
     })
 }
 
+/// Like [`from_json`], from JSON text (bindings whose inputs arrive as strings, e.g. UniFFI).
+pub fn from_json_str<T: DeserializeOwned>(field: &str, text: &str) -> Result<T, Error> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::validation(field, format!("is not valid JSON ({e})")))?;
+    from_json(field, value)
+}
+
 /// Parses a timestamp the way every binding accepts it: RFC 3339 (`2026-12-24T12:00:00+01:00`,
 /// `…Z`, fractions allowed) or the same without seconds (`2026-12-24T12:00+01:00`, what Java's
 /// `OffsetDateTime.toString()` prints when the seconds are zero). An offset is required, so a
@@ -91,6 +98,8 @@ mod tests {
         assert!(err.message().contains("nickname"), "{}", err.message());
         let payer: Payer = from_json("payer", serde_json::json!({"language_code": "de"})).unwrap();
         assert_eq!(payer.language_code.as_deref(), Some("de"));
+        let err = from_json_str::<Payer>("payer", "{nope").unwrap_err();
+        assert_eq!(err.field(), Some("payer"));
         let err = from_json::<Vec<Payer>>("payers", serde_json::json!([{}, {"nickname": 1}]))
             .unwrap_err();
         assert_eq!(err.field(), Some("payers[1].nickname"));

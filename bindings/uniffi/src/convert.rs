@@ -52,3 +52,9 @@ pub(crate) fn request_options(
         retry_indicator: opt_count("retry_indicator", retry_indicator)?,
     })
 }
+
+/// An input record from snake_case JSON text, decoded by the core so a wrong key or type is a
+/// validation error naming its path, as in every language.
+pub(crate) fn from_json_text<T: serde::de::DeserializeOwned>(json: &str, field: &str) -> Result<T> {
+    Ok(paywire::input::from_json_str(field, json)?)
+}

@@ -32,23 +32,17 @@ pub struct SekurePayTax {
     pub amount_cents: i64,
 }
 
-fn decode<T: serde::de::DeserializeOwned>(json: &str, field: &str) -> Result<T> {
-    let value: serde_json::Value = serde_json::from_str(json)
-        .map_err(|e| paywire::Error::validation(field, format!("is not valid JSON ({e})")))?;
-    Ok(paywire::input::from_json(field, value)?)
-}
-
 /// Order lines from snake_case JSON (`[{"description": "Widget", "amount_cents": 500, "quantity": 2}]`),
 /// decoded by the core so a wrong key names its path (`items[0].price`).
 #[uniffi::export(default(field = "items"))]
 pub fn sekurepay_items_from_json(json: String, field: String) -> Result<Vec<SekurePayOrderItem>> {
-    guard(|| decode(&json, &field))
+    guard(|| crate::convert::from_json_text(&json, &field))
 }
 
 /// Tax lines from snake_case JSON.
 #[uniffi::export(default(field = "taxes"))]
 pub fn sekurepay_taxes_from_json(json: String, field: String) -> Result<Vec<SekurePayTax>> {
-    guard(|| decode(&json, &field))
+    guard(|| crate::convert::from_json_text(&json, &field))
 }
 
 /// A SekurePay order as read back.

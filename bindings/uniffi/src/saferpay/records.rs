@@ -10,36 +10,28 @@ fn raw_json(value: &serde_json::Value) -> String {
     value.to_string()
 }
 
-/// Decodes an input record from snake_case JSON with the core's decoder, so a wrong key or type
-/// is a validation error naming the path (`payer.billing_address.email`), as in every language.
-fn from_json<T: serde::de::DeserializeOwned>(json: &str, field: &str) -> Result<T> {
-    let value: serde_json::Value = serde_json::from_str(json)
-        .map_err(|e| paywire::Error::validation(field, format!("is not valid JSON ({e})")))?;
-    Ok(paywire::input::from_json(field, value)?)
-}
-
 /// A `Payer` from snake_case JSON (`{"language_code": "de", "billing_address": {...}}`).
 #[uniffi::export(default(field = "payer"))]
 pub fn payer_from_json(json: String, field: String) -> Result<Payer> {
-    guard(|| from_json(&json, &field))
+    guard(|| crate::convert::from_json_text(&json, &field))
 }
 
 /// An `Address` from snake_case JSON.
 #[uniffi::export(default(field = "address"))]
 pub fn address_from_json(json: String, field: String) -> Result<Address> {
-    guard(|| from_json(&json, &field))
+    guard(|| crate::convert::from_json_text(&json, &field))
 }
 
 /// A `BillingAddressForm` from snake_case JSON.
 #[uniffi::export(default(field = "billing_address_form"))]
 pub fn billing_address_form_from_json(json: String, field: String) -> Result<BillingAddressForm> {
-    guard(|| from_json(&json, &field))
+    guard(|| crate::convert::from_json_text(&json, &field))
 }
 
 /// An `Order` from snake_case JSON (`{"items": [{"name": "Book", "unit_price": {"minor": 100, "currency": "CHF"}}]}`).
 #[uniffi::export(default(field = "order"))]
 pub fn order_from_json(json: String, field: String) -> Result<Order> {
-    guard(|| from_json(&json, &field))
+    guard(|| crate::convert::from_json_text(&json, &field))
 }
 
 /// A postal address (billing or delivery). Every field is optional.

@@ -247,33 +247,29 @@ impl From<core::ReturnUrls> for ReturnUrls {
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(json: &str, field: &str) -> Result<T> {
-    let value: serde_json::Value = serde_json::from_str(json)
-        .map_err(|e| paywire::Error::validation(field, format!("is not valid JSON ({e})")))?;
-    Ok(paywire::input::from_json(field, value)?)
-}
-
 /// A `SecuconnectCustomer` from the provider's snake_case JSON (core decoder, field paths).
 #[uniffi::export(default(field = "customer"))]
 pub fn customer_from_json(json: String, field: String) -> Result<SecuconnectCustomer> {
-    guard(|| Ok(decode::<core::Customer>(&json, &field)?.into()))
+    guard(|| Ok(crate::convert::from_json_text::<core::Customer>(&json, &field)?.into()))
 }
 
 /// A basket (list of `BasketItem`) from JSON.
 #[uniffi::export(default(field = "basket"))]
 pub fn basket_from_json(json: String, field: String) -> Result<Vec<BasketItem>> {
     guard(|| {
-        Ok(decode::<Vec<core::BasketItem>>(&json, &field)?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        Ok(
+            crate::convert::from_json_text::<Vec<core::BasketItem>>(&json, &field)?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        )
     })
 }
 
 /// `ReturnUrls` from JSON.
 #[uniffi::export(default(field = "return_urls"))]
 pub fn return_urls_from_json(json: String, field: String) -> Result<ReturnUrls> {
-    guard(|| Ok(decode::<core::ReturnUrls>(&json, &field)?.into()))
+    guard(|| Ok(crate::convert::from_json_text::<core::ReturnUrls>(&json, &field)?.into()))
 }
 
 /// A payment transaction behind a smart transaction.
