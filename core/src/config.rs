@@ -25,6 +25,34 @@ impl Default for ClientOptions {
     }
 }
 
+/// The request-engine setters every provider's client builder shares (fields `options:
+/// ClientOptions` and `transport: Option<Arc<dyn Transport>>`), written once.
+macro_rules! engine_builder_setters {
+    () => {
+        /// Timeout, retries and backoff in one go.
+        pub fn options(mut self, options: $crate::config::ClientOptions) -> Self {
+            self.options = options;
+            self
+        }
+        /// Per-attempt timeout (default 100 s).
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.timeout = timeout;
+            self
+        }
+        /// Retries after the first attempt (default 2, at most 9).
+        pub fn max_retries(mut self, max_retries: u32) -> Self {
+            self.options.max_retries = max_retries;
+            self
+        }
+        /// Replaces the HTTP transport (tests, or an app's own HTTP stack).
+        pub fn transport(mut self, transport: std::sync::Arc<dyn $crate::http::Transport>) -> Self {
+            self.transport = Some(transport);
+            self
+        }
+    };
+}
+pub(crate) use engine_builder_setters;
+
 /// Upper bound on retries: Saferpay's RetryIndicator only goes up to 9.
 pub const MAX_RETRIES_LIMIT: u32 = 9;
 

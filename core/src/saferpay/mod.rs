@@ -160,26 +160,10 @@ impl ClientBuilder {
         self.spec_version = Some(value.into());
         self
     }
-    pub fn options(mut self, options: ClientOptions) -> Self {
-        self.options = options;
-        self
-    }
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = max_retries;
-        self
-    }
+    crate::config::engine_builder_setters!();
     /// `ClientInfo` (shop and OS description) for every JSON API `RequestHeader`.
     pub fn client_info(mut self, value: ClientInfo) -> Self {
         self.client_info = Some(value);
-        self
-    }
-    /// Replaces the HTTP transport (tests, or an app's own HTTP stack).
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
         self
     }
 

@@ -169,18 +169,7 @@ impl ClientBuilder {
         self.contract_id = Some(value.into());
         self
     }
-    pub fn options(mut self, options: ClientOptions) -> Self {
-        self.options = options;
-        self
-    }
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = max_retries;
-        self
-    }
+    crate::config::engine_builder_setters!();
     /// Where tokens are kept (default: in memory, per client). A [`FileTokenStore`] lets a
     /// restarted process reuse its token and device session.
     pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
@@ -195,11 +184,6 @@ impl ClientBuilder {
     /// How long before expiry a token is refreshed (default 60 s).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.refresh_margin = margin;
-        self
-    }
-    /// Replaces the HTTP transport (tests, or an app's own HTTP stack).
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
         self
     }
     #[cfg(test)]

@@ -68,23 +68,7 @@ impl ClientBuilder {
         self.base_url = Some(value.into());
         self
     }
-    pub fn options(mut self, options: ClientOptions) -> Self {
-        self.options = options;
-        self
-    }
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = timeout;
-        self
-    }
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = max_retries;
-        self
-    }
-    /// Replaces the HTTP transport (tests, or an app's own HTTP stack).
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
-        self
-    }
+    crate::config::engine_builder_setters!();
 
     pub fn build(self) -> Result<Client, Error> {
         let api_key = self
