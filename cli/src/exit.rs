@@ -8,6 +8,7 @@
 //! | 4  | provider error: api, declined, conflict, not_found, rate_limited |
 //! | 5  | transport or decode error (no answer, timeout, unreadable answer) |
 //! | 6  | configuration error (missing or invalid credentials/settings, bad config file or profile) |
+//! | 7  | outcome unknown: the provider may have executed the request; settle it with the call the error names before repeating it |
 //! | 70 | internal error (a bug in paywire) |
 //! | 74 | local I/O error (cannot read or write an output, checkpoint or lock file) |
 //! | 75 | temporary: another run holds the lock, or an export stopped early; run again to resume |
@@ -21,6 +22,7 @@ pub const AUTH: u8 = 3;
 pub const PROVIDER: u8 = 4;
 pub const TRANSPORT: u8 = 5;
 pub const CONFIG: u8 = 6;
+pub const OUTCOME_UNKNOWN: u8 = 7;
 pub const INTERNAL: u8 = 70;
 pub const IO: u8 = 74;
 pub const TEMPFAIL: u8 = 75;
@@ -38,6 +40,7 @@ pub fn code_for_kind(kind: ErrorKind) -> u8 {
         ErrorKind::Transport | ErrorKind::Decode => TRANSPORT,
         ErrorKind::Configuration => CONFIG,
         ErrorKind::Internal => INTERNAL,
+        ErrorKind::OutcomeUnknown => OUTCOME_UNKNOWN,
     }
 }
 
@@ -119,6 +122,7 @@ impl CliError {
             map.insert("request_id".into(), json!(e.request_id()));
             map.insert("retryable".into(), json!(e.retryable().as_str()));
             map.insert("outcome_unknown".into(), json!(e.outcome_unknown()));
+            map.insert("settle_with".into(), json!(e.settle_with()));
         }
         json!({ "error": error })
     }
@@ -144,9 +148,9 @@ impl CliError {
                 ErrorKind::Permission => Some(
                     "the credentials work but are not allowed to do this (terminal, license or customer mismatch)",
                 ),
-                ErrorKind::Transport if e.outcome_unknown() => {
-                    Some("the request may have been executed; check before repeating it")
-                }
+                ErrorKind::OutcomeUnknown => Some(
+                    "the request may have been executed; settle it with the call named above before repeating it",
+                ),
                 _ => None,
             },
             CliError::Config(_) => {

@@ -71,16 +71,18 @@ impl ClientOptions {
     }
 }
 
-/// Per-call overrides. A caller-supplied `request_id` lets a call be retried safely across
-/// process restarts (Saferpay replays the first result for a known RequestId).
+/// Per-call overrides. A caller-supplied `request_id` is sent on every attempt (Saferpay's
+/// `RequestId` / `Saferpay-RequestId`, "for debugging purposes"; the spec asks for the same id
+/// on a retry). It makes a repeated call recognisable in the provider's logs; it does not make
+/// repeating it safe: after an `outcome_unknown` error, make the call the error names first.
 #[derive(Clone, Debug, Default)]
 pub struct RequestOptions {
     pub timeout: Option<Duration>,
     pub max_retries: Option<u32>,
     pub request_id: Option<String>,
     /// With a caller-supplied Saferpay `request_id` repeated after a restart: the first
-    /// RetryIndicator to send (one more than the last one used). Within one process the
-    /// client counts on by itself.
+    /// RetryIndicator to send (one more than the last one used), as the spec asks for retries.
+    /// Within one process the client counts on by itself.
     pub retry_indicator: Option<u32>,
 }
 

@@ -23,10 +23,15 @@ pub enum ErrorKind {
     Decode,
     Configuration,
     Internal,
+    /// A call with a side effect failed after the request may have reached the provider, and
+    /// paywire could not settle whether it took effect. It is not sent again; the error names
+    /// the call that settles it ([`Error::settle_with`]). `outcome_unknown` is true; `code`,
+    /// `http_status` and the message keep what the last attempt saw.
+    OutcomeUnknown,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 12] = [
+    pub const ALL: [ErrorKind; 13] = [
         ErrorKind::Validation,
         ErrorKind::Authentication,
         ErrorKind::Permission,
@@ -39,6 +44,7 @@ impl ErrorKind {
         ErrorKind::Decode,
         ErrorKind::Configuration,
         ErrorKind::Internal,
+        ErrorKind::OutcomeUnknown,
     ];
 
     /// `validation`, `not_found`, … as in DESIGN.md.
@@ -56,6 +62,7 @@ impl ErrorKind {
             ErrorKind::Decode => "decode",
             ErrorKind::Configuration => "configuration",
             ErrorKind::Internal => "internal",
+            ErrorKind::OutcomeUnknown => "outcome_unknown",
         }
     }
 }
@@ -132,6 +139,7 @@ struct Inner {
     request_id: Option<String>,
     retryable: Retryable,
     outcome_unknown: bool,
+    settle_with: Option<String>,
     raw: Option<String>,
 }
 
@@ -151,6 +159,7 @@ impl Error {
                 request_id: None,
                 retryable: Retryable::No,
                 outcome_unknown: false,
+                settle_with: None,
                 raw: None,
             }),
         }
@@ -213,9 +222,20 @@ impl Error {
         self
     }
 
+    /// Names the call that settles an unknown outcome (see [`Error::settle_with`]).
+    pub fn with_settle_with(mut self, settle_with: impl Into<String>) -> Error {
+        self.inner.settle_with = Some(settle_with.into());
+        self
+    }
+
     /// Keeps the provider's body (already scrubbed of secrets by the caller).
     pub fn with_raw(mut self, raw: impl Into<String>) -> Error {
         self.inner.raw = Some(raw.into());
+        self
+    }
+
+    pub fn with_message(mut self, message: impl Into<String>) -> Error {
+        self.inner.message = message.into();
         self
     }
 
@@ -257,6 +277,12 @@ impl Error {
     pub fn outcome_unknown(&self) -> bool {
         self.inner.outcome_unknown
     }
+    /// For an unknown outcome: the call that tells whether the side effect happened, e.g.
+    /// `saferpay inquire_by_order_id("pw-…")`. Make it (after the time it names, if any)
+    /// before doing the operation again.
+    pub fn settle_with(&self) -> Option<&str> {
+        self.inner.settle_with.as_deref()
+    }
     /// The provider's response body, secrets scrubbed.
     pub fn raw(&self) -> Option<&str> {
         self.inner.raw.as_deref()
@@ -283,6 +309,9 @@ impl fmt::Display for Error {
             f.write_str(
                 " — the provider may have executed the request; check before repeating it",
             )?;
+            if let Some(settle) = &self.inner.settle_with {
+                write!(f, " with {settle}")?;
+            }
         }
         if let Some(request_id) = &self.inner.request_id {
             write!(f, " (request id {request_id})")?;
@@ -313,6 +342,7 @@ impl fmt::Debug for Error {
         }
         s.field("retryable", &self.inner.retryable)
             .field("outcome_unknown", &self.inner.outcome_unknown)
+            .field("settle_with", &self.inner.settle_with)
             .finish()
     }
 }

@@ -41,5 +41,6 @@ pub struct ReadmeDoctests;
 
 pub use config::{ClientOptions, RequestOptions};
 pub use error::{Error, ErrorKind, Provider, Result, Retryable};
+pub use http::EngineStats;
 pub use money::{Currency, Money};
 pub use secret::Secret;

@@ -17,8 +17,12 @@ pub(crate) enum Step {
         json: bool,
     },
     Fail(FailureStage),
+    /// No answer within the attempt's timeout (the request was sent).
+    Timeout,
     /// Answers after a pause.
     Delay(Duration, Box<Step>),
+    /// The answer of `Step` with one more header.
+    Header(&'static str, &'static str, Box<Step>),
 }
 
 impl Step {
@@ -90,6 +94,7 @@ impl Transport for Scripted {
 
 async fn play(step: Option<Step>) -> Result<HttpResponse, TransportFailure> {
     let mut step = step;
+    let mut extra: Vec<(&'static str, &'static str)> = Vec::new();
     loop {
         match step {
             None => {
@@ -107,6 +112,9 @@ async fn play(step: Option<Step>) -> Result<HttpResponse, TransportFailure> {
                     "text/html"
                 };
                 headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(ct));
+                for (name, value) in extra {
+                    headers.insert(name, HeaderValue::from_static(value));
+                }
                 return Ok(HttpResponse {
                     status,
                     headers,
@@ -119,6 +127,17 @@ async fn play(step: Option<Step>) -> Result<HttpResponse, TransportFailure> {
                     timed_out: false,
                     message: "connection reset by peer".into(),
                 });
+            }
+            Some(Step::Timeout) => {
+                return Err(TransportFailure {
+                    stage: FailureStage::MaybeSent,
+                    timed_out: true,
+                    message: "operation timed out".into(),
+                });
+            }
+            Some(Step::Header(name, value, next)) => {
+                extra.push((name, value));
+                step = Some(*next);
             }
             Some(Step::Delay(pause, next)) => {
                 tokio::time::sleep(pause).await;

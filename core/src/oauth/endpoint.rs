@@ -265,12 +265,7 @@ impl TokenEndpoint {
         let provider = self.provider;
         self.engine
             .send(
-                Call {
-                    operation: grant.operation(),
-                    safety: Safety::Read,
-                    request_id: &request_id,
-                    options: &options,
-                },
+                Call::new(grant.operation(), Safety::Read, &request_id, &options),
                 |_, timeout| {
                     Ok(HttpRequest {
                         method: Method::POST,

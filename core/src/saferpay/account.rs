@@ -207,14 +207,7 @@ impl Client {
     ) -> Result<Value, Error> {
         self.spawn(move |client| async move {
             client
-                .management(ManagementCall {
-                    operation,
-                    method: Method::GET,
-                    path,
-                    query: Vec::new(),
-                    body: None,
-                    since,
-                })
+                .management(ManagementCall::new(operation, Method::GET, path, since))
                 .await
         })
         .await

@@ -237,8 +237,20 @@ async fn transaction_refund_matches_the_example() {
         Some(2029)
     );
     assert!(payment.liability.is_none());
-    let (path, body) = sent(&script);
+    let (path, mut body) = sent(&script);
     assert_eq!(path, "/api/Payment/v1/Transaction/Refund");
+    // The example leaves out the recommended Refund.OrderId (Id[1..80]); paywire generates
+    // one when the caller gives none: the key that settles an ambiguous refund.
+    let order_id = body["Refund"]
+        .as_object_mut()
+        .and_then(|refund| refund.remove("OrderId"))
+        .unwrap();
+    let order_id = order_id.as_str().unwrap();
+    assert!(
+        order_id.starts_with("pw-rf-") && order_id.len() <= 80,
+        "{order_id}"
+    );
+    crate::validate::id("order_id", order_id, 1, 80).unwrap();
     assert_same_shape(&fixture("transaction_refund.request.json"), &body, "$");
     assert_header(&body);
 }

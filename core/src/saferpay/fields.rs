@@ -2,11 +2,12 @@
 
 use http::Method;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::Client;
 use super::management::{ManagementCall, segment, typed};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
+use crate::http::Safety;
 use crate::validate;
 
 #[derive(Deserialize)]
@@ -36,16 +37,17 @@ impl Client {
         }
         let body = json!({"SourceUrls": source_urls, "Description": description});
         self.spawn(move |client| async move {
-            let raw = client
-                .management(ManagementCall {
-                    operation: "saferpay.fields_tokens.create",
-                    method: Method::POST,
-                    path: format!("/terminals/{terminal_id}/fields-access-tokens"),
-                    query: Vec::new(),
-                    body: Some(body),
-                    since: "1.21",
-                })
-                .await?;
+            let mut call = ManagementCall::new(
+                "saferpay.fields_tokens.create",
+                Method::POST,
+                format!("/terminals/{terminal_id}/fields-access-tokens"),
+                "1.21",
+            );
+            call.body = Some(body);
+            // Harmless to repeat: a token whose answer was lost is known to nobody, grants
+            // nothing and moves no money; the caller's next step would be to create one anyway.
+            call.safety = Safety::Idempotent;
+            let raw = client.management(call).await?;
             Ok(typed::<WireToken>(&raw)?.access_token)
         })
         .await
@@ -64,15 +66,17 @@ impl Client {
             segment(access_token)
         );
         self.spawn(move |client| async move {
+            let mut call = ManagementCall::new(
+                "saferpay.fields_tokens.delete",
+                Method::DELETE,
+                path,
+                "1.44",
+            );
+            // A repeated delete finds nothing: after an attempt that may have deleted it,
+            // "not found" means done.
+            call.already_done = Some(|e| e.kind() == ErrorKind::NotFound);
             client
-                .management(ManagementCall {
-                    operation: "saferpay.fields_tokens.delete",
-                    method: Method::DELETE,
-                    path,
-                    query: Vec::new(),
-                    body: None,
-                    since: "1.44",
-                })
+                .management_with(call, Some(|| async { Ok(Some(Value::Null)) }))
                 .await?;
             Ok(())
         })

@@ -2,14 +2,17 @@
 //! `RequestHeader {SpecVersion, CustomerId, RequestId, RetryIndicator, ClientInfo?}`.
 //!
 //! The envelope is built per attempt by the engine's `build` closure: the RequestId is created
-//! once per logical call (or taken from `RequestOptions::request_id`, so a caller can repeat a
-//! call after a restart) and stays the same on every attempt, while `RetryIndicator` counts the
-//! attempts 0, 1, 2 … (at most 9). That pair is how Saferpay tells a retry from a new request.
-//! When the caller repeats a call with its own request id (say after an outcome-unknown
-//! error), the count continues where the previous call stopped (per client, in memory).
-//! Every JSON API call is retried like a keyed call: transport errors, timeouts, 5xx,
-//! `Behavior: RETRY`, and unreadable 200 bodies (the provider replays the first result for a
-//! known RequestId); never `DO_NOT_RETRY`/`ABORT`, `OTHER_MEANS` or `RETRY_LATER`.
+//! once per logical call (or taken from `RequestOptions::request_id`) and stays the same on
+//! every attempt, while `RetryIndicator` counts the attempts 0, 1, 2 … (at most 9), as the
+//! spec asks ("If a request is retried due to an error, use the same request id … the
+//! RetryIndicator should be increased"). When the caller repeats a call with its own request
+//! id, the count continues where the previous call stopped (per client, in memory).
+//!
+//! The spec documents RequestId as "for debugging purposes" and says nothing about what
+//! Saferpay does with a repeated one, so paywire does not count on it being recognised: whether
+//! an attempt is sent again after an ambiguous failure is the call's [`Safety`] (see
+//! `docs/exactly-once.md`). `DO_NOT_RETRY`/`ABORT`, `OTHER_MEANS` and `RETRY_LATER` are never
+//! retried.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -24,7 +27,7 @@ use super::notifications::OutcomeCache;
 use super::transaction::MultipartLocks;
 use crate::config;
 use crate::error::{Error, ErrorKind, Provider};
-use crate::http::{self, Call, HttpRequest, Safety};
+use crate::http::{self, Call, HttpRequest, Lookup, Safety};
 use crate::validate;
 
 /// Saferpay accepts RetryIndicator 0..=9, which is also why `max_retries` is capped at 9.
@@ -113,10 +116,41 @@ pub(crate) struct JsonApiCall {
     pub operation: &'static str,
     /// Below the base URL, e.g. `/Payment/v1/Transaction/Capture`.
     pub path: &'static str,
-    /// `Keyed` for calls that change something, `Read` for Assert/Inquire (which only affects
-    /// whether a final failure says the outcome is unknown).
+    /// How an ambiguous failure is settled (see `docs/exactly-once.md`).
     pub safety: Safety,
     pub body: Map<String, Value>,
+    /// The call that settles an unknown outcome, named in the error.
+    pub settle: Option<String>,
+    /// For `Idempotent` calls: answers meaning an earlier attempt already did it.
+    pub already_done: Option<fn(&Error) -> bool>,
+}
+
+impl JsonApiCall {
+    pub(crate) fn new(
+        operation: &'static str,
+        path: &'static str,
+        safety: Safety,
+        body: Map<String, Value>,
+    ) -> JsonApiCall {
+        JsonApiCall {
+            operation,
+            path,
+            safety,
+            body,
+            settle: None,
+            already_done: None,
+        }
+    }
+
+    pub(crate) fn settle(mut self, settle: impl Into<String>) -> JsonApiCall {
+        self.settle = Some(settle.into());
+        self
+    }
+
+    pub(crate) fn already_done(mut self, already_done: fn(&Error) -> bool) -> JsonApiCall {
+        self.already_done = Some(already_done);
+        self
+    }
 }
 
 /// Builds the `RequestHeader` for one attempt.
@@ -167,12 +201,27 @@ fn check_response_header(value: &Value, request_id: &str) {
 
 impl Client {
     /// Sends a JSON API call; `decode` turns the success body into the result. Decoding runs
-    /// inside the engine, so an unreadable 200 is retried under the same RequestId.
+    /// inside the engine, so an unreadable 200 counts as an ambiguous failure of the attempt.
     pub(crate) async fn json_api<T>(
         &self,
         call: JsonApiCall,
         decode: impl Fn(Value) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        self.json_api_with(call, decode, None::<fn() -> std::future::Ready<Lookup<T>>>)
+            .await
+    }
+
+    /// [`Client::json_api`] with the call's lookup by its own key (see [`Safety`]).
+    pub(crate) async fn json_api_with<T, L, F>(
+        &self,
+        call: JsonApiCall,
+        decode: impl Fn(Value) -> Result<T, Error>,
+        lookup: Option<L>,
+    ) -> Result<T, Error>
+    where
+        L: Fn() -> F,
+        F: std::future::Future<Output = Lookup<T>>,
+    {
         let inner = self.inner();
         let state = &inner.json_api;
         let supplied = self.request_options().request_id.is_some();
@@ -203,15 +252,15 @@ impl Client {
         let url = config::join(&inner.base_url, call.path)?;
         let headers = json_headers(inner.authorization().expose())?;
         let client_info = state.client_info.as_ref();
+        let mut engine_call = Call::new(call.operation, call.safety, &request_id, &options);
+        engine_call.settle = call.settle.clone();
+        engine_call.already_done = call.already_done;
+        // RetryIndicator goes up to 9: never more attempts than that, whatever the retries.
+        engine_call.max_attempts = Some(MAX_RETRY_INDICATOR + 1 - first);
         inner
             .engine
-            .send(
-                Call {
-                    operation: call.operation,
-                    safety: call.safety,
-                    request_id: &request_id,
-                    options: &options,
-                },
+            .send_with(
+                engine_call,
                 |attempt, timeout| {
                     let indicator = first + attempt;
                     let header = request_header(
@@ -253,6 +302,7 @@ impl Client {
                         }
                     })
                 },
+                lookup,
             )
             .await
     }
@@ -278,10 +328,17 @@ fn json_headers(authorization: &str) -> Result<HeaderMap, Error> {
 }
 
 /// `TransactionReference` by transaction id (`AlphaNumeric[1..64]`). The spec also allows an
-/// `OrderId` reference; paywire always uses the unambiguous transaction id.
+/// `OrderId` reference ([`order_reference`]), used to settle refunds by their order id.
 pub(crate) fn transaction_reference(field: &str, transaction_id: &str) -> Result<Value, Error> {
     validate::alphanumeric(field, transaction_id, 1, 64)?;
     Ok(json!({ "TransactionId": transaction_id }))
+}
+
+/// `TransactionReference` by order id: "Unambiguous OrderId of the referenced transaction"
+/// (`Id[1..80]`).
+pub(crate) fn order_reference(field: &str, order_id: &str) -> Result<Value, Error> {
+    validate::id(field, order_id, 1, 80)?;
+    Ok(json!({ "OrderId": order_id }))
 }
 
 /// `CaptureReference` by capture id (`Id[1..64]`), the reference Saferpay prefers.
@@ -336,12 +393,12 @@ pub(crate) mod tests {
         body.insert("Token".into(), json!("tok"));
         client
             .json_api(
-                JsonApiCall {
-                    operation: "test.echo",
-                    path: "/Payment/v1/PaymentPage/Assert",
-                    safety: Safety::Keyed,
+                JsonApiCall::new(
+                    "test.echo",
+                    "/Payment/v1/PaymentPage/Assert",
+                    Safety::Idempotent,
                     body,
-                },
+                ),
                 |value| {
                     value
                         .get("Ok")
@@ -442,8 +499,9 @@ pub(crate) mod tests {
             Step::Fail(FailureStage::MaybeSent),
         ]);
         let err = echo(&client(&script)).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Transport);
+        assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
         assert!(err.outcome_unknown());
+        assert!(err.message().contains("connection reset"), "{err}");
         let bodies = bodies(&script);
         assert_eq!(
             err.request_id(),

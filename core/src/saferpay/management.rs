@@ -1,5 +1,7 @@
 //! The Management API request path: REST verbs under `/rest/customers/{customerId}`, headers
-//! `Saferpay-ApiVersion` and `Saferpay-RequestId` (reused on retry), no body envelope.
+//! `Saferpay-ApiVersion` and `Saferpay-RequestId` (reused on retry, as the spec asks: "If a
+//! request is retried due to an error, use the same request id"), no body envelope. The spec
+//! calls the id "for debugging purposes": whether a call is sent again is its [`Safety`].
 
 use ::http::{HeaderMap, HeaderValue, Method};
 use bytes::Bytes;
@@ -8,7 +10,7 @@ use serde_json::Value;
 use super::{Client, error::error_from_response, version_at_least};
 use crate::config;
 use crate::error::{Error, Provider};
-use crate::http::{self, Call, HttpRequest, Safety};
+use crate::http::{self, Call, HttpRequest, Lookup, Safety};
 
 /// One Management API call.
 pub(crate) struct ManagementCall {
@@ -20,21 +22,64 @@ pub(crate) struct ManagementCall {
     pub body: Option<Value>,
     /// The spec version that introduced the endpoint; the header never goes below it.
     pub since: &'static str,
+    /// GET is a read and DELETE idempotent; a POST says what it is.
+    pub safety: Safety,
+    /// The call that settles an unknown outcome, named in the error.
+    pub settle: Option<String>,
+    /// For `Idempotent` calls: answers meaning an earlier attempt already did it.
+    pub already_done: Option<fn(&Error) -> bool>,
+}
+
+impl ManagementCall {
+    /// A call with the safety its method implies (GET: read, DELETE: idempotent, POST: no
+    /// mechanism, so never sent again once it may have arrived).
+    pub(crate) fn new(
+        operation: &'static str,
+        method: Method,
+        path: String,
+        since: &'static str,
+    ) -> ManagementCall {
+        let safety = match method {
+            Method::GET => Safety::Read,
+            Method::DELETE => Safety::Idempotent,
+            _ => Safety::Unkeyed,
+        };
+        ManagementCall {
+            operation,
+            method,
+            path,
+            query: Vec::new(),
+            body: None,
+            since,
+            safety,
+            settle: None,
+            already_done: None,
+        }
+    }
 }
 
 impl Client {
     /// Sends a Management API call and returns the JSON body (`Null` for an empty one).
     pub(crate) async fn management(&self, call: ManagementCall) -> Result<Value, Error> {
+        self.management_with(call, None::<fn() -> std::future::Ready<Lookup<Value>>>)
+            .await
+    }
+
+    /// [`Client::management`] with the call's lookup (see [`Safety`]).
+    pub(crate) async fn management_with<L, F>(
+        &self,
+        call: ManagementCall,
+        lookup: Option<L>,
+    ) -> Result<Value, Error>
+    where
+        L: Fn() -> F,
+        F: std::future::Future<Output = Lookup<Value>>,
+    {
         let inner = self.inner();
         let options = self.request_options();
         let request_id = match &options.request_id {
             Some(id) => id.clone(),
             None => http::new_request_id(),
-        };
-        let safety = match call.method {
-            Method::GET => Safety::Read,
-            // DELETE is idempotent; POST carries the request id Saferpay recognises.
-            _ => Safety::Keyed,
         };
         let api_version = if version_at_least(&inner.spec_version, call.since) {
             inner.spec_version.clone()
@@ -61,15 +106,13 @@ impl Client {
             &request_id,
             body.is_some(),
         )?;
+        let mut engine_call = Call::new(call.operation, call.safety, &request_id, options);
+        engine_call.settle = call.settle.clone();
+        engine_call.already_done = call.already_done;
         inner
             .engine
-            .send(
-                Call {
-                    operation: call.operation,
-                    safety,
-                    request_id: &request_id,
-                    options,
-                },
+            .send_with(
+                engine_call,
                 |_, timeout| {
                     Ok(HttpRequest {
                         method: call.method.clone(),
@@ -88,6 +131,7 @@ impl Client {
                     }
                     http::decode_json::<Value>(Provider::Saferpay, &response)
                 },
+                lookup,
             )
             .await
     }

@@ -4,7 +4,10 @@
 //! One [`Client`] speaks both APIs with the same credentials. Management calls carry
 //! `Saferpay-ApiVersion` and `Saferpay-RequestId` headers; JSON API calls carry a body
 //! `RequestHeader`. Either way the request id is created once per logical call and reused on
-//! every retry, which is what lets Saferpay recognise a retry instead of executing twice.
+//! every retry, as the spec asks. The spec calls it "for debugging purposes" and promises
+//! nothing about repeated ids, so exactly-once never rests on it: each operation is retried
+//! only where the provider's own state or a lookup by the call's key rules out a second
+//! effect (`docs/exactly-once.md`).
 
 mod account;
 #[cfg(test)]
@@ -296,6 +299,12 @@ impl Client {
 
     pub fn spec_version(&self) -> &str {
         &self.inner.spec_version
+    }
+
+    /// What the request engine did for this client and its views: calls, retries, ambiguous
+    /// failures settled by a lookup, outcome-unknown failures, 429 refusals waited out.
+    pub fn engine_stats(&self) -> crate::http::EngineStats {
+        self.inner.engine.stats()
     }
 
     pub(crate) fn inner(&self) -> &Inner {

@@ -218,22 +218,30 @@ pub(crate) fn offer_from_wire(raw: Value, terminal_id: &str) -> Result<Offer, Er
 }
 
 impl Client {
-    /// Creates a Secure PayGate offer and returns its payment link. Retried safely: the
-    /// `Saferpay-RequestId` is the same on every attempt.
+    /// Creates a Secure PayGate offer and returns its payment link.
+    ///
+    /// Never sent twice once it may have reached Saferpay: the Management API has no way to
+    /// find an offer by its order id, and a second offer for the same order could be paid
+    /// twice. After a timeout, reset, 5xx or unreadable answer the call fails with an
+    /// `outcome_unknown` error (only connect errors and 429 refusals are retried; the
+    /// `Saferpay-RequestId` is the same on every attempt, as the spec asks).
     pub async fn create_offer(&self, request: CreateOffer) -> Result<Offer, Error> {
         let terminal_id = self.resolve_terminal(request.terminal_id.as_deref())?;
         let body = request.to_wire(Utc::now())?;
         self.spawn(move |client| async move {
-            let raw = client
-                .management(ManagementCall {
-                    operation: "saferpay.offers.create",
-                    method: Method::POST,
-                    path: format!("/terminals/{terminal_id}/spg-offers"),
-                    query: Vec::new(),
-                    body: Some(body),
-                    since: "1.35",
-                })
-                .await?;
+            let mut call = ManagementCall::new(
+                "saferpay.offers.create",
+                Method::POST,
+                format!("/terminals/{terminal_id}/spg-offers"),
+                "1.35",
+            );
+            call.body = Some(body);
+            call.settle = Some(format!(
+                "the Saferpay Backoffice (Secure PayGate offers, order id {:?}): no API call \
+                 lists offers by order id; the lost answer's link was handed to nobody",
+                request.order_id
+            ));
+            let raw = client.management(call).await?;
             let mut offer = offer_from_wire(raw, &terminal_id)?;
             // The create answer only has id and link; fill in what we sent.
             offer.amount = offer.amount.or(Some(request.amount));
@@ -264,21 +272,20 @@ impl Client {
         let offer_id = offer_id.to_owned();
         self.spawn(move |client| async move {
             let raw = client
-                .management(ManagementCall {
-                    operation: "saferpay.offers.get",
-                    method: Method::GET,
-                    path: format!("/terminals/{terminal_id}/spg-offers/{}", segment(&offer_id)),
-                    query: Vec::new(),
-                    body: None,
-                    since: "1.35",
-                })
+                .management(ManagementCall::new(
+                    "saferpay.offers.get",
+                    Method::GET,
+                    format!("/terminals/{terminal_id}/spg-offers/{}", segment(&offer_id)),
+                    "1.35",
+                ))
                 .await?;
             offer_from_wire(raw, &terminal_id)
         })
         .await
     }
 
-    /// Deletes (disables) an offer before it is paid.
+    /// Deletes (disables) an offer before it is paid. Idempotent: deleting a deleted offer
+    /// changes nothing, so it is retried like a read.
     pub async fn delete_offer(
         &self,
         offer_id: &str,
@@ -288,15 +295,16 @@ impl Client {
         validate::length("offer_id", offer_id, 1, 64)?;
         let offer_id = offer_id.to_owned();
         self.spawn(move |client| async move {
+            let mut call = ManagementCall::new(
+                "saferpay.offers.delete",
+                Method::DELETE,
+                format!("/terminals/{terminal_id}/spg-offers/{}", segment(&offer_id)),
+                "1.35",
+            );
+            // After an attempt that may have deleted it, "not found" means done.
+            call.already_done = Some(|e| e.kind() == crate::error::ErrorKind::NotFound);
             client
-                .management(ManagementCall {
-                    operation: "saferpay.offers.delete",
-                    method: Method::DELETE,
-                    path: format!("/terminals/{terminal_id}/spg-offers/{}", segment(&offer_id)),
-                    query: Vec::new(),
-                    body: None,
-                    since: "1.35",
-                })
+                .management_with(call, Some(|| async { Ok(Some(Value::Null)) }))
                 .await?;
             Ok(())
         })

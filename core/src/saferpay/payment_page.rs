@@ -406,12 +406,15 @@ impl Client {
         self.spawn(move |client| async move {
             client
                 .json_api(
-                    JsonApiCall {
-                        operation: "saferpay.payment_page.initialize",
-                        path: "/Payment/v1/PaymentPage/Initialize",
-                        safety: Safety::Keyed,
+                    // Harmless to repeat: a session whose answer was lost is known to nobody
+                    // (its token and redirect URL were only in that answer), so no payer can
+                    // reach it and it expires unpaid. Sending again only opens a fresh session.
+                    JsonApiCall::new(
+                        "saferpay.payment_page.initialize",
+                        "/Payment/v1/PaymentPage/Initialize",
+                        Safety::Idempotent,
                         body,
-                    },
+                    ),
                     session_from_wire,
                 )
                 .await
@@ -433,12 +436,12 @@ impl Client {
     /// The Assert call itself, on the current task.
     pub(crate) async fn assert_token(&self, body: Map<String, Value>) -> Result<Payment, Error> {
         self.json_api(
-            JsonApiCall {
-                operation: "saferpay.payment_page.assert",
-                path: "/Payment/v1/PaymentPage/Assert",
-                safety: Safety::Read,
+            JsonApiCall::new(
+                "saferpay.payment_page.assert",
+                "/Payment/v1/PaymentPage/Assert",
+                Safety::Read,
                 body,
-            },
+            ),
             payment_from_wire,
         )
         .await

@@ -515,17 +515,17 @@ async fn fetch_page(
     if let Some(terminal) = &query.terminal_id {
         params.push(("TerminalId", terminal.clone()));
     }
+    // The provider forbids parallel report calls: one in flight per client. Another process's
+    // call still running is refused with 429 and Retry-After, which the engine waits out.
     let _serial = client.inner().report_lock.lock().await;
-    let raw = client
-        .management(ManagementCall {
-            operation: "saferpay.transactions.report",
-            method: Method::GET,
-            path: "/transactions".into(),
-            query: params,
-            body: None,
-            since: "1.48",
-        })
-        .await?;
+    let mut call = ManagementCall::new(
+        "saferpay.transactions.report",
+        Method::GET,
+        "/transactions".into(),
+        "1.48",
+    );
+    call.query = params;
+    let raw = client.management(call).await?;
     drop(_serial);
     page_from_wire(raw, query.page_size, page_number)
 }

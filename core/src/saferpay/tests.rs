@@ -308,9 +308,11 @@ fn fields_token_request_matches_the_documented_example() {
 
 #[test]
 fn management_headers_and_request_id_reuse_on_retry() {
+    // Failures that cannot have created the offer are retried: a connection never made, and a
+    // 429 refusal (waited out).
     let script = Scripted::new(vec![
-        Step::html(503, "<html>Service Unavailable</html>"),
-        Step::Fail(FailureStage::MaybeSent),
+        Step::Fail(FailureStage::NotSent),
+        Step::html(429, "<html>Too Many Requests</html>"),
         Step::json(200, &fixture("spg_offer_create.response.json").to_string()),
     ]);
     let c = client(&script).with_options(RequestOptions {
@@ -352,6 +354,34 @@ fn management_headers_and_request_id_reuse_on_retry() {
             .unwrap();
         assert!(auth.starts_with("Basic "));
         assert_eq!(request.method, ::http::Method::POST);
+    }
+}
+
+#[test]
+fn offer_create_is_never_sent_again_once_it_may_have_arrived() {
+    // No API call finds an offer by its order id, so a 503, a reset or an unreadable answer
+    // ends the call: sending again could make a second payable offer for the order.
+    for first in [
+        Step::html(503, "<html>Service Unavailable</html>"),
+        Step::Fail(FailureStage::MaybeSent),
+        Step::json(200, "{\"OfferId\":"),
+    ] {
+        let script = Scripted::new(vec![
+            first,
+            Step::json(200, &fixture("spg_offer_create.response.json").to_string()),
+        ]);
+        let c = client(&script);
+        let mut request = documented_offer();
+        request.expires_at = (Utc::now() + Duration::days(2)).fixed_offset();
+        let order_id = request.order_id.clone();
+        let err = crate::rt::block_on(async move { c.create_offer(request).await }).unwrap_err();
+        assert_eq!(err.kind(), crate::error::ErrorKind::OutcomeUnknown);
+        assert!(err.outcome_unknown());
+        assert!(
+            err.settle_with().is_some_and(|s| s.contains(&order_id)),
+            "{err:?}"
+        );
+        assert_eq!(script.requests().len(), 1, "sent once");
     }
 }
 

@@ -3,20 +3,18 @@
 //! that PaymentPage Assert shares.
 //!
 //! Every call goes through [`Client::json_api`](super::Client): one RequestId per logical call,
-//! RetryIndicator counting the attempts, retries only where Saferpay's `Behavior` allows.
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+//! RetryIndicator counting the attempts, retries only where Saferpay's `Behavior` allows and
+//! where sending again cannot do a side effect twice (`docs/exactly-once.md`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::Client;
-use super::json_api::{JsonApiCall, capture_reference, transaction_reference};
+use super::json_api::{JsonApiCall, capture_reference, order_reference, transaction_reference};
 use super::management::typed;
 use super::models::{WireAmount, amount_to_wire, require_positive};
-use crate::error::{Error, Provider};
-use crate::http::Safety;
+use crate::error::{Error, ErrorKind, Provider};
+use crate::http::{Lookup, Safety};
 use crate::lenient;
 use crate::money::Money;
 use crate::validate;
@@ -365,24 +363,7 @@ pub(crate) fn capture_body(
 }
 
 /// Serialises MultipartCapture calls per transaction within this client.
-#[derive(Default)]
-pub(crate) struct MultipartLocks {
-    map: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
-}
-
-impl MultipartLocks {
-    fn lock_for(&self, transaction_id: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(existing) = map.get(transaction_id).and_then(Weak::upgrade) {
-            return existing;
-        }
-        // Forget transactions nobody is capturing any more, so the map stays small.
-        map.retain(|_, lock| lock.strong_count() > 0);
-        let fresh = Arc::new(tokio::sync::Mutex::new(()));
-        map.insert(transaction_id.to_owned(), Arc::downgrade(&fresh));
-        fresh
-    }
-}
+pub(crate) type MultipartLocks = crate::http::KeyedLocks;
 
 // ---- wire shapes ----
 
@@ -780,37 +761,79 @@ pub(crate) fn refund_status_from_wire(raw: Value) -> Result<RefundStatus, Error>
     })
 }
 
+/// A fresh refund `OrderId` (`Id[1..80]`) when the caller gives none: the key that lets an
+/// ambiguous refund be settled with `Transaction/Inquire`.
+pub(crate) fn new_refund_order_id() -> String {
+    format!("pw-rf-{}", uuid::Uuid::new_v4().simple())
+}
+
+fn already_captured(error: &Error) -> bool {
+    error.code() == Some("TRANSACTION_ALREADY_CAPTURED")
+}
+
+fn wrong_state(error: &Error) -> bool {
+    error.kind() == ErrorKind::Conflict
+}
+
 impl Client {
     /// Captures an authorized payment, or an authorized refund (which is what moves the
     /// refund's money). `amount` captures part of the authorization; `None` captures it all.
     /// The currency must match the authorization.
     ///
     /// Capturing twice fails with a `conflict` error `TRANSACTION_ALREADY_CAPTURED`; treat it
-    /// as "already done", not as a crash.
+    /// as "already done", not as a crash. Saferpay checks the state, so an attempt that may
+    /// have gone through (timeout, reset, 5xx, unreadable answer) is sent again; when that
+    /// answers `TRANSACTION_ALREADY_CAPTURED`, the transaction is read with Inquire and its
+    /// existing capture returned.
     pub async fn capture(
         &self,
         transaction_id: &str,
         amount: Option<Money>,
     ) -> Result<Capture, Error> {
         let body = capture_body(transaction_id, amount.as_ref())?;
+        let transaction_id = transaction_id.to_owned();
         self.spawn(move |client| async move {
+            let call = JsonApiCall::new(
+                "saferpay.transaction.capture",
+                "/Payment/v1/Transaction/Capture",
+                Safety::Idempotent,
+                body,
+            )
+            .settle(format!("inquire({transaction_id:?})"))
+            .already_done(already_captured);
+            let lookup = || client.existing_capture(&transaction_id);
             client
-                .json_api(
-                    JsonApiCall {
-                        operation: "saferpay.transaction.capture",
-                        path: "/Payment/v1/Transaction/Capture",
-                        safety: Safety::Keyed,
-                        body,
-                    },
-                    capture_from_wire,
-                )
+                .json_api_with(call, capture_from_wire, Some(lookup))
                 .await
         })
         .await
     }
 
+    /// The capture an earlier attempt made, read with Inquire.
+    async fn existing_capture(&self, transaction_id: &str) -> Lookup<Capture> {
+        let payment = self.inquire_body(reference_body(transaction_id)?).await?;
+        let t = &payment.transaction;
+        let captured = matches!(
+            t.status,
+            TransactionStatus::Captured | TransactionStatus::Pending
+        );
+        if !captured || t.capture_id.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(Capture {
+            capture_id: t.capture_id.clone(),
+            status: t.status.clone(),
+            date: None,
+            raw: payment.raw,
+        }))
+    }
+
     /// Captures one part of an authorization. Parts of the same transaction are sent one after
     /// another within this client, because Saferpay forbids parallel multipart captures.
+    ///
+    /// Never sent twice once it may have reached Saferpay: the spec documents no answer to a
+    /// repeated `OrderPartId`, and Inquire shows the transaction, not its parts. An ambiguous
+    /// failure is an `outcome_unknown` error.
     pub async fn multipart_capture(&self, request: MultipartCapture) -> Result<Capture, Error> {
         let body = request.to_wire()?;
         self.spawn(move |client| async move {
@@ -820,56 +843,82 @@ impl Client {
                 .multipart
                 .lock_for(&request.transaction_id);
             let _serialised = lock.lock().await;
-            client
-                .json_api(
-                    JsonApiCall {
-                        operation: "saferpay.transaction.multipart_capture",
-                        path: "/Payment/v1/Transaction/MultipartCapture",
-                        safety: Safety::Keyed,
-                        body,
-                    },
-                    capture_from_wire,
-                )
-                .await
+            let call = JsonApiCall::new(
+                "saferpay.transaction.multipart_capture",
+                "/Payment/v1/Transaction/MultipartCapture",
+                Safety::Unkeyed,
+                body,
+            )
+            .settle(format!(
+                "the Saferpay Backoffice or the transaction report for transaction {:?}, \
+                 OrderPartId {:?} (inquire shows the transaction, not its parts)",
+                request.transaction_id, request.order_part_id
+            ));
+            client.json_api(call, capture_from_wire).await
         })
         .await
     }
 
     /// Closes a multipart capture without a `FINAL` part; the rest of the authorization is
-    /// released.
+    /// released. Idempotent in effect: after an attempt that may have gone through, a repeat
+    /// answered "wrong state" is checked with Inquire.
     pub async fn multipart_finalize(&self, transaction_id: &str) -> Result<(), Error> {
         let body = reference_body(transaction_id)?;
+        let transaction_id = transaction_id.to_owned();
         self.spawn(move |client| async move {
-            client
-                .json_api(
-                    JsonApiCall {
-                        operation: "saferpay.transaction.multipart_finalize",
-                        path: "/Payment/v1/Transaction/MultipartFinalize",
-                        safety: Safety::Keyed,
-                        body,
-                    },
-                    |_| Ok(()),
-                )
-                .await
+            let call = JsonApiCall::new(
+                "saferpay.transaction.multipart_finalize",
+                "/Payment/v1/Transaction/MultipartFinalize",
+                Safety::Idempotent,
+                body,
+            )
+            .settle(format!("inquire({transaction_id:?})"))
+            .already_done(wrong_state);
+            let lookup = || async {
+                let payment = client
+                    .inquire_body(reference_body(&transaction_id)?)
+                    .await?;
+                Ok((payment.transaction.status == TransactionStatus::Captured).then_some(()))
+            };
+            client.json_api_with(call, |_| Ok(()), Some(lookup)).await
         })
         .await
     }
 
     /// Cancels an authorized payment or refund (always in full). A captured payment can be
     /// cancelled only until the daily closing; after that, refund it.
+    ///
+    /// A cancelled transaction stays cancelled, so an ambiguous attempt is sent again; a
+    /// repeat answered "wrong state" is settled with Inquire (status `CANCELED`).
     pub async fn cancel(&self, transaction_id: &str) -> Result<Cancellation, Error> {
         let body = reference_body(transaction_id)?;
+        let transaction_id = transaction_id.to_owned();
         self.spawn(move |client| async move {
+            let call = JsonApiCall::new(
+                "saferpay.transaction.cancel",
+                "/Payment/v1/Transaction/Cancel",
+                Safety::Idempotent,
+                body,
+            )
+            .settle(format!("inquire({transaction_id:?})"))
+            .already_done(wrong_state);
+            let lookup = || async {
+                let payment = client
+                    .inquire_body(reference_body(&transaction_id)?)
+                    .await?;
+                let t = &payment.transaction;
+                if t.status != TransactionStatus::Canceled {
+                    return Ok(None);
+                }
+                Ok(Some(Cancellation {
+                    transaction_id: t.id.clone(),
+                    order_id: t.order_id.clone(),
+                    date: None,
+                    raw: payment.raw.clone(),
+                }))
+            };
             client
-                .json_api(
-                    JsonApiCall {
-                        operation: "saferpay.transaction.cancel",
-                        path: "/Payment/v1/Transaction/Cancel",
-                        safety: Safety::Keyed,
-                        body,
-                    },
-                    cancellation_from_wire,
-                )
+                .json_api_with(call, cancellation_from_wire, Some(lookup))
                 .await
         })
         .await
@@ -882,41 +931,102 @@ impl Client {
     /// [`capture`](Client::capture) with `payment.transaction.id` (the refund's own id) to
     /// send the money back, or [`cancel`](Client::cancel) it to drop the refund. (Some methods,
     /// e.g. PayPal, answer `CAPTURED` straight away; check `transaction.status`.)
+    ///
+    /// Exactly once: the refund carries a unique `OrderId` (generated as `pw-rf-…` when
+    /// `order_id` is `None`; a caller's own must be unique per refund). After an attempt that
+    /// may have gone through, paywire asks `Transaction/Inquire` by that order id: a `REFUND`
+    /// of the same amount is the answer; none, and the attempt cannot still be running, the
+    /// refund is sent again (same RequestId, next RetryIndicator); otherwise the call fails
+    /// with an `outcome_unknown` error naming `inquire_by_order_id`.
     pub async fn refund(&self, request: Refund) -> Result<Payment, Error> {
+        let mut request = request;
+        let order_id = match &request.order_id {
+            Some(order_id) => order_id.clone(),
+            None => {
+                let generated = new_refund_order_id();
+                request.order_id = Some(generated.clone());
+                generated
+            }
+        };
         let body = request.to_wire()?;
+        let amount = request.amount;
         self.spawn(move |client| async move {
+            let call = JsonApiCall::new(
+                "saferpay.transaction.refund",
+                "/Payment/v1/Transaction/Refund",
+                Safety::Reconcilable,
+                body,
+            )
+            .settle(format!("inquire_by_order_id({order_id:?})"));
+            let lookup = || client.existing_refund(&order_id, &amount);
             client
-                .json_api(
-                    JsonApiCall {
-                        operation: "saferpay.transaction.refund",
-                        path: "/Payment/v1/Transaction/Refund",
-                        safety: Safety::Keyed,
-                        body,
-                    },
-                    payment_from_wire,
-                )
+                .json_api_with(call, payment_from_wire, Some(lookup))
                 .await
         })
         .await
+    }
+
+    /// The refund an earlier attempt made, found by its order id.
+    async fn existing_refund(&self, order_id: &str, amount: &Money) -> Lookup<Payment> {
+        let mut body = Map::new();
+        body.insert(
+            "TransactionReference".into(),
+            order_reference("order_id", order_id)?,
+        );
+        match self.inquire_body(body).await {
+            Ok(payment) => {
+                let t = &payment.transaction;
+                if t.transaction_type == TransactionType::Refund && t.amount == *amount {
+                    Ok(Some(payment))
+                } else {
+                    Err(Error::new(
+                        ErrorKind::Conflict,
+                        format!(
+                            "order id {order_id:?} belongs to a {} of {} (transaction {}), not to \
+                             this refund of {amount}: give every refund its own order id",
+                            t.transaction_type.as_str(),
+                            t.amount,
+                            t.id
+                        ),
+                    )
+                    .with_provider(Provider::Saferpay))
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Reads a transaction's current state. Fair use only: call it when something happened
     /// (a return, a notification, a timeout), never to poll.
     pub async fn inquire(&self, transaction_id: &str) -> Result<Payment, Error> {
         let body = reference_body(transaction_id)?;
-        self.spawn(move |client| async move {
-            client
-                .json_api(
-                    JsonApiCall {
-                        operation: "saferpay.transaction.inquire",
-                        path: "/Payment/v1/Transaction/Inquire",
-                        safety: Safety::Read,
-                        body,
-                    },
-                    payment_from_wire,
-                )
-                .await
-        })
+        self.spawn(move |client| async move { client.inquire_body(body).await })
+            .await
+    }
+
+    /// Reads a transaction by its `OrderId` ("unambiguous OrderId of the referenced
+    /// transaction"), e.g. a refund whose answer was lost. Fair use, like [`Client::inquire`].
+    pub async fn inquire_by_order_id(&self, order_id: &str) -> Result<Payment, Error> {
+        let mut body = Map::new();
+        body.insert(
+            "TransactionReference".into(),
+            order_reference("order_id", order_id)?,
+        );
+        self.spawn(move |client| async move { client.inquire_body(body).await })
+            .await
+    }
+
+    async fn inquire_body(&self, body: Map<String, Value>) -> Result<Payment, Error> {
+        self.json_api(
+            JsonApiCall::new(
+                "saferpay.transaction.inquire",
+                "/Payment/v1/Transaction/Inquire",
+                Safety::Read,
+                body,
+            ),
+            payment_from_wire,
+        )
         .await
     }
 
@@ -930,12 +1040,12 @@ impl Client {
         self.spawn(move |client| async move {
             client
                 .json_api(
-                    JsonApiCall {
-                        operation: "saferpay.transaction.assert_capture",
-                        path: "/Payment/v1/Transaction/AssertCapture",
-                        safety: Safety::Read,
+                    JsonApiCall::new(
+                        "saferpay.transaction.assert_capture",
+                        "/Payment/v1/Transaction/AssertCapture",
+                        Safety::Read,
                         body,
-                    },
+                    ),
                     capture_status_from_wire,
                 )
                 .await
@@ -949,12 +1059,12 @@ impl Client {
         self.spawn(move |client| async move {
             client
                 .json_api(
-                    JsonApiCall {
-                        operation: "saferpay.transaction.assert_refund",
-                        path: "/Payment/v1/Transaction/AssertRefund",
-                        safety: Safety::Read,
+                    JsonApiCall::new(
+                        "saferpay.transaction.assert_refund",
+                        "/Payment/v1/Transaction/AssertRefund",
+                        Safety::Read,
                         body,
-                    },
+                    ),
                     refund_status_from_wire,
                 )
                 .await
@@ -969,6 +1079,7 @@ mod tests {
 
     use super::*;
     use crate::error::{ErrorKind, Retryable};
+    use crate::http::FailureStage;
     use crate::http::scripted::{Scripted, Step};
     use crate::saferpay::json_api::tests::client;
 
@@ -1259,6 +1370,150 @@ mod tests {
         ]);
         let err = client(&script).capture("abc", None).await.unwrap_err();
         assert!(err.outcome_unknown(), "a 5xx capture may have gone through");
+    }
+
+    const REFUND_TX: &str = r#"{"ResponseHeader":{"SpecVersion":"1.53","RequestId":"r"},"Transaction":{"Type":"REFUND","Status":"AUTHORIZED","Id":"R1","Date":"2015-01-30T12:45:22.258+01:00","Amount":{"Value":"50","CurrencyCode":"CHF"},"OrderId":"ORDER"},"PaymentMeans":{"DisplayText":"x"}}"#;
+    const NOT_FOUND: &str = r#"{"Behavior":"DO_NOT_RETRY","ErrorName":"TRANSACTION_NOT_FOUND","ErrorMessage":"Transaction not found"}"#;
+
+    #[tokio::test]
+    async fn an_ambiguous_refund_is_settled_by_inquire_with_its_order_id() {
+        // The refund went through but its answer was lost (a 500 after the fact): Inquire by
+        // the refund's own order id finds it, and it is not sent again.
+        let script = Scripted::new(vec![
+            Step::html(500, "<html>oops</html>"),
+            Step::json(200, REFUND_TX),
+        ]);
+        let client = client(&script);
+        let payment = client.refund(Refund::new("cap_1", chf(50))).await.unwrap();
+        assert_eq!(payment.transaction.id, "R1");
+        let (path, refund) = sent(&script, 0);
+        assert_eq!(path, "/api/Payment/v1/Transaction/Refund");
+        let order_id = refund["Refund"]["OrderId"].as_str().unwrap().to_owned();
+        assert!(order_id.starts_with("pw-rf-"), "generated: {order_id}");
+        let (path, inquire) = sent(&script, 1);
+        assert_eq!(path, "/api/Payment/v1/Transaction/Inquire");
+        assert_eq!(
+            inquire["TransactionReference"],
+            json!({"OrderId": order_id})
+        );
+        assert_eq!(script.requests().len(), 2, "one refund request");
+        assert_eq!(client.engine_stats().reconciled, 1);
+    }
+
+    #[tokio::test]
+    async fn an_ambiguous_refund_inquire_cannot_find_is_sent_again_with_the_next_retry_indicator() {
+        let script = Scripted::new(vec![
+            Step::Fail(FailureStage::MaybeSent),
+            Step::json(402, NOT_FOUND),
+            Step::json(200, REFUND_TX),
+        ]);
+        let mut refund = Refund::new("cap_1", chf(50));
+        refund.order_id = Some("refund-4711-1".into());
+        client(&script).refund(refund).await.unwrap();
+        let (_, first) = sent(&script, 0);
+        let (path, again) = sent(&script, 2);
+        assert_eq!(path, "/api/Payment/v1/Transaction/Refund");
+        assert_eq!(first["Refund"]["OrderId"], "refund-4711-1");
+        assert_eq!(
+            again["Refund"], first["Refund"],
+            "the same refund, the same key"
+        );
+        assert_eq!(
+            again["RequestHeader"]["RequestId"],
+            first["RequestHeader"]["RequestId"]
+        );
+        assert_eq!(again["RequestHeader"]["RetryIndicator"], 1);
+    }
+
+    #[tokio::test]
+    async fn a_timed_out_refund_is_never_sent_again_and_names_inquire_by_order_id() {
+        let script = Scripted::new(vec![Step::Timeout, Step::json(402, NOT_FOUND)]);
+        let mut refund = Refund::new("cap_1", chf(50));
+        refund.order_id = Some("refund-4711-2".into());
+        let err = client(&script).refund(refund).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
+        assert!(err.outcome_unknown());
+        assert_eq!(
+            err.settle_with(),
+            Some("inquire_by_order_id(\"refund-4711-2\")")
+        );
+        assert_eq!(script.requests().len(), 2, "one refund, one inquire");
+        // An order id that belongs to something else cannot settle it either.
+        let script = Scripted::new(vec![
+            Step::html(502, "bad gateway"),
+            Step::json(200, &REFUND_TX.replace("\"REFUND\"", "\"PAYMENT\"")),
+        ]);
+        let err = client(&script)
+            .refund(Refund::new("cap_1", chf(50)))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
+        assert!(
+            err.details().iter().any(|d| d.contains("its own order id")),
+            "{err:?}"
+        );
+        assert_eq!(script.requests().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_capture_repeated_after_an_ambiguous_attempt_returns_the_existing_capture() {
+        let script = Scripted::new(vec![
+            Step::Fail(FailureStage::MaybeSent),
+            Step::json(
+                402,
+                r#"{"Behavior":"DO_NOT_RETRY","ErrorName":"TRANSACTION_ALREADY_CAPTURED","ErrorMessage":"Transaction already captured"}"#,
+            ),
+            Step::json(
+                200,
+                r#"{"Transaction":{"Type":"PAYMENT","Status":"CAPTURED","Id":"abc","CaptureId":"abc_c","Date":"d","Amount":{"Value":"100","CurrencyCode":"CHF"}}}"#,
+            ),
+        ]);
+        let client = client(&script);
+        let capture = client.capture("abc", None).await.unwrap();
+        assert_eq!(capture.capture_id.as_deref(), Some("abc_c"));
+        assert_eq!(capture.status, TransactionStatus::Captured);
+        let paths: Vec<String> = (0..3).map(|i| sent(&script, i).0).collect();
+        assert_eq!(
+            paths,
+            [
+                "/api/Payment/v1/Transaction/Capture",
+                "/api/Payment/v1/Transaction/Capture",
+                "/api/Payment/v1/Transaction/Inquire",
+            ]
+        );
+        assert_eq!(client.engine_stats().reconciled, 1);
+    }
+
+    #[tokio::test]
+    async fn a_cancel_repeated_after_an_ambiguous_attempt_is_settled_by_inquire() {
+        let script = Scripted::new(vec![
+            Step::html(500, "x"),
+            Step::json(
+                402,
+                r#"{"Behavior":"DO_NOT_RETRY","ErrorName":"TRANSACTION_IN_WRONG_STATE","ErrorMessage":"already canceled"}"#,
+            ),
+            Step::json(
+                200,
+                r#"{"Transaction":{"Type":"PAYMENT","Status":"CANCELED","Id":"abc","OrderId":"o1","Date":"d","Amount":{"Value":"100","CurrencyCode":"CHF"}}}"#,
+            ),
+        ]);
+        let cancellation = client(&script).cancel("abc").await.unwrap();
+        assert_eq!(cancellation.transaction_id, "abc");
+        assert_eq!(cancellation.order_id.as_deref(), Some("o1"));
+        assert_eq!(script.requests().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_multipart_capture_is_never_sent_again_once_it_may_have_arrived() {
+        let script = Scripted::new(vec![Step::html(500, "x"), Step::json(200, CAPTURED)]);
+        let part = MultipartCapture::new("abc", chf(100), MultipartCaptureType::Partial, "part-7");
+        let err = client(&script).multipart_capture(part).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
+        assert!(
+            err.settle_with().is_some_and(|s| s.contains("part-7")),
+            "{err:?}"
+        );
+        assert_eq!(script.requests().len(), 1);
     }
 
     #[test]

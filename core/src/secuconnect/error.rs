@@ -130,26 +130,8 @@ fn product_error(response: &HttpResponse, body: ProductError) -> Error {
         .with_raw(crate::error::scrub_body(&response.body))
 }
 
-/// Rebuilds `error` with `hint` appended to its message (errors have no message setter).
+/// `error` with `hint` appended to its message.
 pub(crate) fn with_hint(error: Error, hint: &str) -> Error {
-    let mut rebuilt = Error::new(error.kind(), format!("{} — {hint}", error.message()))
-        .with_details(error.details().to_vec())
-        .with_retryable(error.retryable())
-        .with_outcome_unknown(error.outcome_unknown());
-    if let Some(provider) = error.provider() {
-        rebuilt = rebuilt.with_provider(provider);
-    }
-    if let Some(status) = error.http_status() {
-        rebuilt = rebuilt.with_http_status(status);
-    }
-    if let Some(code) = error.code() {
-        rebuilt = rebuilt.with_code(code);
-    }
-    if let Some(request_id) = error.request_id() {
-        rebuilt = rebuilt.with_request_id(request_id);
-    }
-    if let Some(raw) = error.raw() {
-        rebuilt = rebuilt.with_raw(raw);
-    }
-    rebuilt
+    let message = format!("{} — {hint}", error.message());
+    error.with_message(message)
 }

@@ -46,7 +46,7 @@ pub use crate::oauth::{
 
 use crate::config::{self, ClientOptions, RequestOptions};
 use crate::error::{Error, Provider};
-use crate::http::{self, Call, Engine, HttpRequest, Safety, Transport};
+use crate::http::{self, Call, Engine, HttpRequest, Lookup, Safety, Transport};
 use crate::oauth::{Credentials, DEFAULT_REFRESH_MARGIN, TokenEndpoint};
 use crate::secret::Secret;
 use crate::validate;
@@ -104,6 +104,9 @@ pub(crate) struct Inner {
     client_id: String,
     contract_id: Option<String>,
     tokens: TokenManager,
+    /// One cancel or refund per payment transaction at a time: settling an ambiguous one
+    /// compares the transaction before and after.
+    pub(crate) cancel_locks: http::KeyedLocks,
     /// Tests run operations on their own (paused-clock) runtime instead of the shared one.
     #[cfg(test)]
     inline: bool,
@@ -247,6 +250,7 @@ impl ClientBuilder {
                 client_id,
                 contract_id: self.contract_id,
                 tokens,
+                cancel_locks: http::KeyedLocks::default(),
                 #[cfg(test)]
                 inline: self.inline,
             }),
@@ -274,6 +278,8 @@ pub(crate) struct ApiCall {
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) body: Option<Value>,
     pub(crate) safety: Safety,
+    /// The call that settles an unknown outcome, named in the error.
+    pub(crate) settle: Option<String>,
 }
 
 impl Client {
@@ -327,6 +333,12 @@ impl Client {
     /// The host root; tokens come from `{base_url}/oauth/token`.
     pub fn base_url(&self) -> &str {
         self.inner.base_url.as_str()
+    }
+
+    /// What the request engine did for this client and its views: calls, retries, ambiguous
+    /// failures settled by a lookup, outcome-unknown failures, 429 refusals waited out.
+    pub fn engine_stats(&self) -> crate::http::EngineStats {
+        self.inner.engine.stats()
     }
 
     /// The token manager behind this client (shared by its clones).
@@ -409,8 +421,23 @@ impl Client {
     }
 
     /// Sends an API call with a bearer token; on a refused token, invalidates it, gets a new
-    /// one (single-flight) and replays once. Returns the JSON body (`Null` when empty).
+    /// one (single-flight) and replays once (a refused token means nothing was executed).
+    /// Returns the JSON body (`Null` when empty).
     pub(crate) async fn api(&self, call: ApiCall) -> Result<Value, Error> {
+        self.api_with(call, None::<fn() -> std::future::Ready<Lookup<Value>>>)
+            .await
+    }
+
+    /// [`Client::api`] with the call's lookup by its own key (see [`Safety`]).
+    pub(crate) async fn api_with<L, F>(
+        &self,
+        call: ApiCall,
+        lookup: Option<L>,
+    ) -> Result<Value, Error>
+    where
+        L: Fn() -> F,
+        F: Future<Output = Lookup<Value>>,
+    {
         let request_id = match &self.options.request_id {
             Some(id) => id.clone(),
             None => http::new_request_id(),
@@ -429,7 +456,14 @@ impl Client {
         let tokens = &self.inner.tokens;
         let token = tokens.access_token(&self.options).await?;
         match self
-            .send(&call, &url, body.as_ref(), &request_id, &token)
+            .send(
+                &call,
+                &url,
+                body.as_ref(),
+                &request_id,
+                &token,
+                lookup.as_ref(),
+            )
             .await
         {
             Ok(value) => Ok(value),
@@ -438,34 +472,43 @@ impl Client {
                 let dropped = tokens.invalidate(&token);
                 tracing::debug!(dropped, "token refused; refreshing once and replaying");
                 let token = tokens.access_token(&self.options).await?;
-                self.send(&call, &url, body.as_ref(), &request_id, &token)
-                    .await
-                    .map_err(|(error, _)| error)
+                self.send(
+                    &call,
+                    &url,
+                    body.as_ref(),
+                    &request_id,
+                    &token,
+                    lookup.as_ref(),
+                )
+                .await
+                .map_err(|(error, _)| error)
             }
         }
     }
 
     /// One engine send with `token`. The flag says whether the provider refused the token.
-    async fn send(
+    async fn send<L, F>(
         &self,
         call: &ApiCall,
         url: &url::Url,
         body: Option<&Bytes>,
         request_id: &str,
         token: &Secret,
-    ) -> Result<Value, (Error, bool)> {
+        lookup: Option<&L>,
+    ) -> Result<Value, (Error, bool)>
+    where
+        L: Fn() -> F,
+        F: Future<Output = Lookup<Value>>,
+    {
         let headers = api_headers(token, body.is_some()).map_err(|e| (e, false))?;
         let token_rejected = AtomicBool::new(false);
+        let mut engine_call = Call::new(call.operation, call.safety, request_id, &self.options);
+        engine_call.settle = call.settle.clone();
         let result = self
             .inner
             .engine
-            .send(
-                Call {
-                    operation: call.operation,
-                    safety: call.safety,
-                    request_id,
-                    options: &self.options,
-                },
+            .send_with(
+                engine_call,
                 |_, timeout| {
                     Ok(HttpRequest {
                         method: call.method.clone(),
@@ -486,6 +529,7 @@ impl Client {
                     token_rejected.store(classified.token_rejected, Ordering::Relaxed);
                     Err(classified.error)
                 },
+                lookup.map(|l| move || l()),
             )
             .await;
         result.map_err(|e| (e, token_rejected.load(Ordering::Relaxed)))

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use super::error::with_hint;
 use super::{ApiCall, Client, segment};
 use crate::error::{Error, Provider};
-use crate::http::Safety;
+use crate::http::{Lookup, Safety};
 use crate::lenient;
 use crate::money::{Currency, Money};
 use crate::validate;
@@ -241,6 +241,7 @@ impl Client {
                 query: Vec::new(),
                 body: None,
                 safety: Safety::Read,
+                settle: None,
             })
             .await?;
         PaymentTransaction::from_wire(raw, Some(id))
@@ -250,28 +251,22 @@ impl Client {
     pub async fn check_payment_status(&self, id: &str) -> Result<PaymentStatus, Error> {
         check_id(id)?;
         let id = id.to_owned();
-        self.spawn(move |client| async move {
-            let raw = client
-                .api(ApiCall {
-                    operation: "secuconnect.payment_transactions.check_status",
-                    method: Method::GET,
-                    path: format!("/Payment/Transactions/{}/checkStatus", segment(&id)),
-                    query: Vec::new(),
-                    body: None,
-                    safety: Safety::Read,
-                })
-                .await?;
-            PaymentStatus::from_wire(raw)
-        })
-        .await
+        self.spawn(move |client| async move { client.read_payment_status(&id).await })
+            .await
     }
 
     /// Cancels or refunds a Payment Transaction, fully or by `reduce_amount_by`. Returns the
     /// affected transactions (a refund after payment creates linked refund transactions).
     ///
-    /// A partial refund first reads the transaction to check the currency and that the
-    /// amount is not more than the payment. Never retried once it may have been sent: a
-    /// repeated partial refund would refund twice.
+    /// A partial refund first checks the currency and that the amount is not more than the
+    /// payment. secuconnect has no idempotency key, so the cancel is settled against the
+    /// transaction itself: before sending, paywire reads it (`related_transactions`) and its
+    /// `checkStatus` amount; after an ambiguous failure (timeout, reset, 5xx, unreadable
+    /// answer) it reads both again. A new linked refund or a lower amount in effect means the
+    /// cancel was applied (its transactions are returned); neither, and the attempt cannot
+    /// still be running, it is sent again; otherwise the error is `outcome_unknown`, naming
+    /// `check_payment_status`. Cancels of one transaction are serialised within the client;
+    /// another process refunding the same transaction at the same time defeats the check.
     pub async fn cancel_payment_transaction(
         &self,
         id: &str,
@@ -281,40 +276,56 @@ impl Client {
         let body = request.to_wire()?;
         let id = id.to_owned();
         self.spawn(move |client| async move {
-            if let Some(reduce) = request.reduce_amount_by {
-                let current = client.read_payment_transaction(&id).await?;
-                if let Some(amount) = current.amount {
-                    if amount.currency() != reduce.currency() {
-                        return Err(Error::validation(
-                            "reduce_amount_by",
-                            format!(
-                                "is in {} but the payment is in {}",
-                                reduce.currency(),
-                                amount.currency()
-                            ),
-                        ));
-                    }
-                    if reduce.minor() > amount.minor() {
-                        return Err(Error::validation(
-                            "reduce_amount_by",
-                            format!(
-                                "{} is more than the payment's {}",
-                                reduce.to_decimal_string(),
-                                amount.to_decimal_string()
-                            ),
-                        ));
-                    }
+            let lock = client.inner.cancel_locks.lock_for(&id);
+            let _serialised = lock.lock().await;
+            let before = client.cancel_snapshot(&id).await?;
+            if let Some(reduce) = &request.reduce_amount_by
+                && let Some(amount) = &before.payment.amount
+            {
+                if amount.currency() != reduce.currency() {
+                    return Err(Error::validation(
+                        "reduce_amount_by",
+                        format!(
+                            "is in {} but the payment is in {}",
+                            reduce.currency(),
+                            amount.currency()
+                        ),
+                    ));
+                }
+                if reduce.minor() > amount.minor() {
+                    return Err(Error::validation(
+                        "reduce_amount_by",
+                        format!(
+                            "{} is more than the payment's {}",
+                            reduce.to_decimal_string(),
+                            amount.to_decimal_string()
+                        ),
+                    ));
                 }
             }
+            let settle = format!(
+                "check_payment_status({id:?}) and get_payment_transaction({id:?}) \
+                 (related_transactions), compared with amount {} and {} linked refund(s) before \
+                 the cancel",
+                before
+                    .effective
+                    .map_or_else(|| "unknown".to_owned(), |a| a.to_string()),
+                before.related.len()
+            );
+            let lookup = || client.applied_cancel(&id, &before);
             let raw = client
-                .api(ApiCall {
-                    operation: "secuconnect.payment_transactions.cancel",
-                    method: Method::POST,
-                    path: format!("/Payment/Transactions/{}/cancel", segment(&id)),
-                    query: Vec::new(),
-                    body: Some(body),
-                    safety: Safety::Unkeyed,
-                })
+                .api_with(
+                    ApiCall {
+                        operation: "secuconnect.payment_transactions.cancel",
+                        method: Method::POST,
+                        path: format!("/Payment/Transactions/{}/cancel", segment(&id)),
+                        query: Vec::new(),
+                        body: Some(body),
+                        safety: Safety::Reconcilable,
+                        settle: Some(settle),
+                    },
+                    Some(lookup),
+                )
                 .await
                 .map_err(|e| {
                     if e.outcome_unknown() {
@@ -333,4 +344,81 @@ impl Client {
         })
         .await
     }
+
+    /// The transaction, its linked refunds and the amount in effect, before a cancel.
+    async fn cancel_snapshot(&self, id: &str) -> Result<CancelSnapshot, Error> {
+        let payment = self.read_payment_transaction(id).await?;
+        let status = self.read_payment_status(id).await?;
+        Ok(CancelSnapshot {
+            related: related_ids(&payment.raw),
+            effective: status.amount.map(|a| a.minor()),
+            status_simple: status.status_simple,
+            payment,
+        })
+    }
+
+    /// Whether a cancel was applied since `before`: the answer it would have given (the
+    /// transaction and its new linked refunds), or `None`.
+    async fn applied_cancel(&self, id: &str, before: &CancelSnapshot) -> Lookup<Value> {
+        let after = self.cancel_snapshot(id).await?;
+        let new_children: Vec<String> = after
+            .related
+            .iter()
+            .filter(|child| !before.related.contains(child))
+            .cloned()
+            .collect();
+        let lower = matches!(
+            (before.effective, after.effective),
+            (Some(was), Some(now)) if now < was
+        );
+        let voided = after.status_simple != before.status_simple
+            && matches!(after.status_simple, Some(5) | Some(7));
+        if new_children.is_empty() && !lower && !voided {
+            return Ok(None);
+        }
+        let mut answer = vec![after.payment.raw];
+        for child in new_children {
+            answer.push(self.read_payment_transaction(&child).await?.raw);
+        }
+        Ok(Some(Value::Array(answer)))
+    }
+
+    async fn read_payment_status(&self, id: &str) -> Result<PaymentStatus, Error> {
+        let raw = self
+            .api(ApiCall {
+                operation: "secuconnect.payment_transactions.check_status",
+                method: Method::GET,
+                path: format!("/Payment/Transactions/{}/checkStatus", segment(id)),
+                query: Vec::new(),
+                body: None,
+                safety: Safety::Read,
+                settle: None,
+            })
+            .await?;
+        PaymentStatus::from_wire(raw)
+    }
+}
+
+/// What a cancel is compared against.
+struct CancelSnapshot {
+    payment: PaymentTransaction,
+    related: Vec<String>,
+    effective: Option<i64>,
+    status_simple: Option<i64>,
+}
+
+/// The ids in `related_transactions` (the linked refunds), tolerating a missing or odd list.
+fn related_ids(raw: &Value) -> Vec<String> {
+    raw.get("related_transactions")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| match item {
+                    Value::String(id) => Some(id.clone()),
+                    other => other.get("id").and_then(Value::as_str).map(str::to_owned),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

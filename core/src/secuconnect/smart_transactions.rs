@@ -700,15 +700,20 @@ fn check_id(id: &str) -> Result<(), Error> {
 }
 
 /// The message added to errors whose outcome is unknown, naming how to find out.
-fn unknown_create_hint(merchant_ref: Option<&str>, transaction_ref: Option<&str>) -> String {
+fn create_settle(merchant_ref: Option<&str>, transaction_ref: Option<&str>) -> String {
     let lookup = match (merchant_ref, transaction_ref) {
         (Some(m), _) => format!("query \"merchantRef:{m}\""),
         (None, Some(t)) => format!("query \"transactionRef:{t}\""),
         (None, None) => "a query on the creation time and amount".to_owned(),
     };
+    format!("smart_transactions({lookup})")
+}
+
+fn unknown_create_hint(merchant_ref: Option<&str>, transaction_ref: Option<&str>) -> String {
     format!(
         "the Smart Transaction may have been created; before creating it again, look it up \
-         with smart_transactions({lookup})"
+         with {}",
+        create_settle(merchant_ref, transaction_ref)
     )
 }
 
@@ -745,6 +750,10 @@ impl Client {
                     query: Vec::new(),
                     body: Some(body),
                     safety: Safety::Unkeyed,
+                    settle: Some(create_settle(
+                        merchant_ref.as_deref(),
+                        transaction_ref.as_deref(),
+                    )),
                 })
                 .await;
             let raw = result.map_err(|e| {
@@ -774,6 +783,7 @@ impl Client {
                 query: Vec::new(),
                 body: None,
                 safety: Safety::Read,
+                settle: None,
             })
             .await?;
         SmartTransaction::from_wire(raw, Some(id))
@@ -809,7 +819,8 @@ impl Client {
                     query: Vec::new(),
                     body: Some(body),
                     // PUT replaces: sending it twice leaves the same state.
-                    safety: Safety::Keyed,
+                    safety: Safety::Idempotent,
+                    settle: None,
                 })
                 .await?;
             SmartTransaction::from_wire(raw, Some(&id))
@@ -911,6 +922,7 @@ impl Client {
                     query: Vec::new(),
                     body: Some(body),
                     safety: Safety::Unkeyed,
+                    settle: Some(format!("get_smart_transaction({id:?})")),
                 })
                 .await
                 .map_err(|e| hint_if_unknown(e, || unknown_action_hint(&id)))?;
@@ -1151,6 +1163,7 @@ async fn fetch_page(
             query: params,
             body: None,
             safety: Safety::Read,
+            settle: None,
         })
         .await?;
     let wire = WireList::deserialize(&raw)

@@ -303,12 +303,16 @@ async fn create_is_not_retried_once_it_may_have_been_sent() {
         .create_smart_transaction(create_request())
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Transport);
+    assert_eq!(error.kind(), ErrorKind::OutcomeUnknown);
     assert!(error.outcome_unknown());
     assert!(
         error.message().contains("merchantRef:ORDER-1"),
         "{}",
         error.message()
+    );
+    assert_eq!(
+        error.settle_with(),
+        Some("smart_transactions(query \"merchantRef:ORDER-1\")")
     );
     assert_eq!(
         fake.api_calls(),
@@ -728,12 +732,18 @@ async fn partial_refund_checks_the_payment_then_cancels() {
     assert_eq!(affected.len(), 2);
     assert_eq!(affected[1].amount, Some(eur(300)));
     let api = fake.api_requests();
+    let paths: Vec<_> = api.iter().map(|r| r.url.path().to_owned()).collect();
     assert_eq!(
-        api[1].url.path(),
-        "/api/v2/Payment/Transactions/PCI_1/cancel"
+        paths,
+        [
+            "/api/v2/Payment/Transactions/PCI_1",
+            "/api/v2/Payment/Transactions/PCI_1/checkStatus",
+            "/api/v2/Payment/Transactions/PCI_1/cancel",
+        ],
+        "read what the cancel is settled against, then cancel"
     );
     assert_eq!(
-        body(&api[1]),
+        body(&api[2]),
         json!({"reduce_amount_by": 300, "reason": "one item returned"})
     );
 
@@ -749,43 +759,157 @@ async fn partial_refund_checks_the_payment_then_cancels() {
         .await
         .unwrap_err();
     assert_eq!(error.field(), Some("reduce_amount_by"));
-    assert_eq!(
-        fake.api_requests().len(),
-        4,
-        "refused refunds were never sent"
-    );
+    let posts = |fake: &Fake| {
+        fake.api_requests()
+            .iter()
+            .filter(|r| r.method == ::http::Method::POST)
+            .count()
+    };
+    assert_eq!(posts(&fake), 1, "refused refunds were never sent");
 
     let full = client
         .cancel_payment_transaction("PCI_1", CancelPayment::full())
         .await
         .unwrap();
     assert_eq!(full.len(), 2);
-    assert_eq!(body(&fake.api_requests()[4]), json!({}));
+    assert_eq!(posts(&fake), 2);
+    let last = fake.api_requests().pop().unwrap();
+    assert_eq!(last.method, ::http::Method::POST);
+    assert_eq!(body(&last), json!({}));
 
     let payment = client.get_payment_transaction("PCI_1").await.unwrap();
     assert_eq!(payment.status_simple, Some(9));
     assert_eq!(payment.amount, Some(eur(1000)));
 }
 
+/// A fake payment transaction PCI_1 of 10.00 EUR whose partial refunds create linked refund
+/// transactions, with `cancel` answered by `answer(n)` for the n-th cancel (0-based); `Ok`
+/// applies the refund before answering with the step.
+fn refundable(answer: impl Fn(usize) -> (bool, Step) + Send + Sync + 'static) -> Fake {
+    let state = Arc::new(std::sync::Mutex::new((1000i64, Vec::<String>::new())));
+    let cancels = Arc::new(AtomicUsize::new(0));
+    fake(move |request, _| {
+        let path = request.url.path();
+        let mut st = state.lock().unwrap();
+        match request.method {
+            ::http::Method::POST => {
+                let n = cancels.fetch_add(1, Ordering::SeqCst);
+                let (apply, step) = answer(n);
+                if apply {
+                    let reduce = body(request)["reduce_amount_by"].as_i64().unwrap();
+                    st.0 -= reduce;
+                    let child = format!("PCI_R{}", st.1.len() + 1);
+                    st.1.push(child);
+                }
+                step
+            }
+            _ if path.ends_with("/checkStatus") => Step::json(
+                200,
+                &json!({"status": "25", "status_simple": 9, "amount": st.0, "currency": "EUR"})
+                    .to_string(),
+            ),
+            _ if path.ends_with("/PCI_1") => Step::json(
+                200,
+                &json!({"object": "payment.transactions", "id": "PCI_1", "amount": 1000,
+                    "currency": "EUR", "details": {"status_simple": 9},
+                    "related_transactions": st.1.iter().map(|id| json!({"object": "payment.transactions", "id": id})).collect::<Vec<_>>()})
+                .to_string(),
+            ),
+            _ => {
+                let id = path.rsplit('/').next().unwrap_or_default().to_owned();
+                Step::json(
+                    200,
+                    &json!({"object": "payment.transactions", "id": id, "amount": 300,
+                        "currency": "EUR", "details": {"status_simple": 7}})
+                    .to_string(),
+                )
+            }
+        }
+    })
+}
+
+fn cancel_posts(fake: &Fake) -> usize {
+    fake.api_requests()
+        .iter()
+        .filter(|r| r.method == ::http::Method::POST)
+        .count()
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_ambiguous_refund_that_was_applied_is_found_not_repeated() {
+    // The refund is applied, then the connection breaks (or the answer is unreadable, or a
+    // 5xx): the linked refund and the lower amount in effect settle it.
+    for step in [
+        Step::Fail(FailureStage::MaybeSent),
+        Step::json(200, "[{\"object\":"),
+        Step::html(502, "<html>bad gateway</html>"),
+    ] {
+        let step = std::sync::Mutex::new(Some(step));
+        let fake = refundable(move |_| (true, step.lock().unwrap().take().unwrap()));
+        let eur = Money::from_minor(300, "EUR").unwrap();
+        let affected = client(&fake.script)
+            .cancel_payment_transaction("PCI_1", CancelPayment::partial(eur))
+            .await
+            .unwrap();
+        assert_eq!(cancel_posts(&fake), 1, "exactly one refund");
+        let ids: Vec<_> = affected.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["PCI_1", "PCI_R1"]);
+        assert_eq!(affected[1].amount, Some(eur));
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_ambiguous_refund_that_was_not_applied_is_sent_again_once() {
+    let fake = refundable(|n| match n {
+        0 => (false, Step::html(503, "<html>busy</html>")),
+        _ => (
+            true,
+            Step::json(
+                200,
+                r#"[{"object":"payment.transactions","id":"PCI_1","amount":1000,"currency":"EUR"},{"object":"payment.transactions","id":"PCI_R1","amount":300,"currency":"EUR"}]"#,
+            ),
+        ),
+    });
+    let client = client(&fake.script);
+    let eur = Money::from_minor(300, "EUR").unwrap();
+    let affected = client
+        .cancel_payment_transaction("PCI_1", CancelPayment::partial(eur))
+        .await
+        .unwrap();
+    assert_eq!(affected.len(), 2);
+    assert_eq!(
+        cancel_posts(&fake),
+        2,
+        "the 503 was not applied: sent again"
+    );
+    assert_eq!(client.engine_stats().retried, 1);
+}
+
 #[tokio::test(start_paused = true)]
 async fn refund_with_unknown_outcome_says_how_to_check() {
-    let fake = fake(|request, _| match request.method {
-        ::http::Method::GET => Step::json(200, r#"{"id":"PCI_1","amount":1000,"currency":"EUR"}"#),
-        _ => Step::Fail(FailureStage::MaybeSent),
-    });
+    // A timeout: the refund may still be running, so "not applied yet" proves nothing.
+    let fake = refundable(|_| (false, Step::Timeout));
     let client = client(&fake.script);
     let partial = CancelPayment::partial(Money::from_minor(300, "EUR").unwrap());
     let error = client
         .cancel_payment_transaction("PCI_1", partial)
         .await
         .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::OutcomeUnknown);
     assert!(error.outcome_unknown());
     assert!(
         error.message().contains("check_payment_status"),
         "{}",
         error.message()
     );
-    assert_eq!(fake.api_calls(), 2, "the refund itself was sent once");
+    assert!(
+        error
+            .settle_with()
+            .is_some_and(|s| s.starts_with("check_payment_status(\"PCI_1\")")),
+        "{error:?}"
+    );
+    assert_eq!(cancel_posts(&fake), 1, "the refund itself was sent once");
+    assert_eq!(client.engine_stats().outcome_unknown, 1);
 }
 
 #[tokio::test(start_paused = true)]

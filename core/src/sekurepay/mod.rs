@@ -143,6 +143,12 @@ impl Client {
         self.inner.base_url.as_str()
     }
 
+    /// What the request engine did for this client and its views: calls, retries, ambiguous
+    /// failures settled by a lookup, outcome-unknown failures, 429 refusals waited out.
+    pub fn engine_stats(&self) -> crate::http::EngineStats {
+        self.inner.engine.stats()
+    }
+
     /// Runs an operation on the shared runtime (so I/O never depends on the caller's executor)
     /// and aborts it if the caller stops waiting.
     async fn spawn<T, F, Fut>(&self, operation: F) -> Result<T, Error>
@@ -163,6 +169,34 @@ impl Client {
         body: Option<&Value>,
         safety: Safety,
     ) -> Result<Option<Value>, Error> {
+        self.exchange_with(
+            operation,
+            method,
+            path,
+            body,
+            safety,
+            None,
+            None::<fn() -> std::future::Ready<http::Lookup<Option<Value>>>>,
+        )
+        .await
+    }
+
+    /// [`Client::exchange`] with what settles an unknown outcome and the call's lookup.
+    #[allow(clippy::too_many_arguments)]
+    async fn exchange_with<L, F>(
+        &self,
+        operation: &'static str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        safety: Safety,
+        settle: Option<String>,
+        lookup: Option<L>,
+    ) -> Result<Option<Value>, Error>
+    where
+        L: Fn() -> F,
+        F: Future<Output = http::Lookup<Option<Value>>>,
+    {
         let inner = &self.inner;
         let request_id = match &self.options.request_id {
             Some(id) => id.clone(),
@@ -176,15 +210,12 @@ impl Client {
             None => None,
         };
         let headers = headers(inner.authorization.expose(), body.is_some())?;
+        let mut call = Call::new(operation, safety, &request_id, &self.options);
+        call.settle = settle;
         inner
             .engine
-            .send(
-                Call {
-                    operation,
-                    safety,
-                    request_id: &request_id,
-                    options: &self.options,
-                },
+            .send_with(
+                call,
                 |_, timeout| {
                     Ok(HttpRequest {
                         method: method.clone(),
@@ -203,6 +234,7 @@ impl Client {
                     }
                     http::decode_json::<Value>(Provider::SekurePay, &response).map(Some)
                 },
+                lookup,
             )
             .await
     }

@@ -590,12 +590,13 @@ impl Client {
     /// Creates an order. The client computes and checks the totals first (see [`CreateOrder`]);
     /// a bad request fails with a `ValidationError` and nothing is sent.
     ///
-    /// SekurePay has no idempotency key, so the call is retried only when the request provably
-    /// never left (connect errors). If the connection breaks after sending, the call times out,
-    /// or the answer is a 5xx or unreadable, the error has `outcome_unknown` set: the order may
-    /// exist. Look it up with [`Client::get_order`] under its own id before creating it again,
-    /// or use [`Client::find_or_create_order`], which does that. A duplicate order id is a
-    /// `conflict` error.
+    /// Exactly once by the merchant's own order id (the documented retrieval key): after an
+    /// ambiguous failure (the connection breaks after sending, a 5xx, an unreadable answer)
+    /// the order is looked up with `GET /orders/{id}`. Found with the same total, it is the
+    /// answer; not found, the create is sent again (a create repeated after all answers
+    /// `conflict`, which is looked up the same way). After a timeout the first attempt may
+    /// still be running, so an order not visible yet ends the call with an `outcome_unknown`
+    /// error naming [`Client::get_order`]. A duplicate order id is a `conflict` error.
     pub async fn create_order(&self, request: CreateOrder) -> Result<Order, Error> {
         let (body, totals) = request.prepare()?;
         self.spawn(move |client| async move { client.send_create(&request, &body, totals).await })
@@ -676,15 +677,33 @@ impl Client {
         totals: OrderTotals,
     ) -> Result<Order, Error> {
         let id = &request.order_id;
+        let lookup = || async move {
+            match self.fetch_order(id).await {
+                Ok(found) if found.total == Some(totals.total) => Ok(Some(Some(found.raw))),
+                // A different order holds the id: ours was not created (a repeat answers
+                // `conflict`).
+                Ok(_) => Ok(None),
+                Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
         let answer = self
-            .exchange("sekurepay.orders.create", Method::POST, "/orders", Some(body), Safety::Unkeyed)
+            .exchange_with(
+                "sekurepay.orders.create",
+                Method::POST,
+                "/orders",
+                Some(body),
+                Safety::Reconcilable,
+                Some(format!("get_order({id:?})")),
+                Some(lookup),
+            )
             .await
             .map_err(|error| {
                 if error.outcome_unknown() {
                     add_detail(
                         error,
                         format!(
-                            "SekurePay has no idempotency key: call get_order({id:?}) to learn whether the order was created before creating it again (find_or_create_order does this)"
+                            "SekurePay has no idempotency key: call get_order({id:?}) to learn whether the order was created before creating it again"
                         ),
                     )
                 } else {

@@ -147,14 +147,47 @@ async fn connect_errors_are_retried_because_nothing_left() {
 }
 
 #[tokio::test]
-async fn reset_after_sending_is_not_retried_and_says_how_to_check() {
+async fn reset_after_sending_is_settled_by_the_order_id() {
+    // The order exists: it is the answer, and the create is not sent again.
+    let script = Scripted::new(vec![Step::Fail(FailureStage::MaybeSent), found("12200")]);
+    let created = client(&script).create_order(order()).await.unwrap();
+    assert_eq!(created.total, Some(usd(12200)));
+    let sent = script.requests();
+    assert_eq!(sent.len(), 2, "one create, one lookup");
+    assert_eq!(sent[1].method, ::http::Method::GET);
+    assert_eq!(sent[1].url.as_str(), format!("{BASE}/orders/ord-2026-0001"));
+    // No order under the id after the connection broke: the create is sent again, once.
     let script = Scripted::new(vec![
         Step::Fail(FailureStage::MaybeSent),
+        Step::json(404, r#"{"error":"not_found"}"#),
+        Step::json(201, r#"{"id":"ord-2026-0001","total_cents":12200}"#),
+    ]);
+    let created = client(&script).create_order(order()).await.unwrap();
+    assert_eq!(created.total, Some(usd(12200)));
+    let methods: Vec<_> = script.requests().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(
+        methods,
+        [
+            ::http::Method::POST,
+            ::http::Method::GET,
+            ::http::Method::POST
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_timed_out_create_is_not_sent_again_and_says_how_to_check() {
+    // After a timeout the first create may still be running: an order not visible yet
+    // proves nothing, so the outcome is unknown.
+    let script = Scripted::new(vec![
+        Step::Timeout,
+        Step::json(404, r#"{"error":"not_found"}"#),
         Step::json(201, "{}"),
     ]);
     let err = client(&script).create_order(order()).await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
     assert!(err.outcome_unknown());
+    assert_eq!(err.settle_with(), Some("get_order(\"ord-2026-0001\")"));
     assert!(
         err.details()
             .iter()
@@ -162,29 +195,43 @@ async fn reset_after_sending_is_not_retried_and_says_how_to_check() {
         "{:?}",
         err.details()
     );
-    assert_eq!(
-        script.requests().len(),
-        1,
-        "an unkeyed create must not be resent"
-    );
+    let posts = script
+        .requests()
+        .iter()
+        .filter(|r| r.method == ::http::Method::POST)
+        .count();
+    assert_eq!(posts, 1, "a create that may still run is never resent");
 }
 
 #[tokio::test]
-async fn server_errors_on_create_are_not_retried_and_leave_the_outcome_unknown() {
+async fn server_errors_and_unreadable_answers_on_create_are_settled_by_the_order_id() {
+    // A 502 ended the exchange; no order under the id: sent again, exactly one order.
     let script = Scripted::new(vec![
         Step::html(502, "<html>bad gateway</html>"),
-        Step::json(201, "{}"),
+        Step::json(404, "{}"),
+        Step::json(201, r#"{"id":"ord-2026-0001"}"#),
+    ]);
+    let created = client(&script).create_order(order()).await.unwrap();
+    assert_eq!(created.total, Some(usd(12200)));
+    assert_eq!(script.requests().len(), 3);
+    // An unreadable 201 was executed: the lookup finds the order.
+    let script = Scripted::new(vec![
+        Step::html(201, "<html>created?</html>"),
+        found("12200"),
+    ]);
+    let created = client(&script).create_order(order()).await.unwrap();
+    assert_eq!(created.total, Some(usd(12200)));
+    assert_eq!(script.requests().len(), 2);
+    // The lookup fails too: the outcome stays unknown.
+    let script = Scripted::new(vec![
+        Step::html(502, "<html>bad gateway</html>"),
+        Step::json(401, "{}"),
     ]);
     let err = client(&script).create_order(order()).await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Api);
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
     assert_eq!(err.http_status(), Some(502));
     assert!(err.outcome_unknown());
-    assert_eq!(script.requests().len(), 1);
-
-    let script = Scripted::new(vec![Step::html(201, "<html>created?</html>")]);
-    let err = client(&script).create_order(order()).await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Decode);
-    assert!(err.outcome_unknown());
+    assert_eq!(script.requests().len(), 2);
 }
 
 #[tokio::test]
@@ -302,19 +349,20 @@ async fn find_or_create_surfaces_the_original_error_when_unsure() {
         (Step::json(401, "{}"), "failed too"),
     ];
     for (lookup, detail) in cases {
-        let script = Scripted::new(vec![Step::Fail(FailureStage::MaybeSent), lookup]);
+        // A timed-out create not visible yet (create_order's own lookup), then the second look.
+        let script = Scripted::new(vec![Step::Timeout, Step::json(404, "{}"), lookup]);
         let err = client(&script)
             .find_or_create_order(order())
             .await
             .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+        assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
         assert!(err.outcome_unknown());
         assert!(
             err.details().iter().any(|d| d.contains(detail)),
             "{detail}: {:?}",
             err.details()
         );
-        assert_eq!(script.requests().len(), 2);
+        assert_eq!(script.requests().len(), 3);
     }
     let script = Scripted::new(vec![Step::json(409, "{}"), found("1")]);
     let err = client(&script)
