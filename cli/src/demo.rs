@@ -309,7 +309,8 @@ fn saferpay_lifecycle(
     n.section(
         "Saferpay: payment page and the transaction lifecycle (JSON API)",
         "Every JSON API call carries a RequestHeader with a RequestId that stays the same on\n\
-         retries, so Saferpay can tell a retry from a second payment.",
+         retries, as the spec asks; paywire does not count on Saferpay recognising it: a call is\n\
+         sent again only when that cannot do its effect twice (docs/exactly-once.md).",
     );
     let order_id = format!("{order}-pp");
     let session = client.initialize_payment_page(InitializePaymentPage::new(

@@ -177,6 +177,17 @@ pub fn handle(
             secuconnect::oauth::expire_all(app);
             ok()
         }
+        ["replay"] if get => Reply::json(
+            200,
+            &json!({"request_id_replay": app.config().request_id_replay}),
+        ),
+        ["replay"] if post => {
+            let Some(enabled) = body.get("enabled").and_then(Value::as_bool) else {
+                return Reply::json(400, &json!({"error": "body needs a boolean \"enabled\""}));
+            };
+            app.set_request_id_replay(enabled);
+            Reply::json(200, &json!({"ok": true, "request_id_replay": enabled}))
+        }
         ["config"] if get => Reply::json(200, &json!(*app.config())),
         ["config"] if post => {
             let patch: SandboxConfig = match serde_json::from_value(body) {

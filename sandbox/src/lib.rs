@@ -72,6 +72,10 @@ pub struct SandboxOptions {
     pub token_lifetime_secs: u64,
     /// Seed of the generated reporting data.
     pub seed: u64,
+    /// Answer a repeated Saferpay `RequestId` with the first stored answer (default true).
+    /// Off, a repeated request is executed again, as a provider that does not deduplicate
+    /// would. Also `set_request_id_replay`, `POST /_sandbox/replay`.
+    pub request_id_replay: bool,
 }
 
 impl Default for SandboxOptions {
@@ -82,6 +86,7 @@ impl Default for SandboxOptions {
             reporting_days: 30,
             token_lifetime_secs: 1200,
             seed: 0x005e_ed0f_5afe_0a7e,
+            request_id_replay: true,
         }
     }
 }
@@ -350,6 +355,17 @@ impl Sandbox {
     /// Change runtime configuration (SPG notify/return URL templates, reporting volume, ...).
     pub fn set_config(&self, config: SandboxConfig) -> Result<(), SandboxError> {
         self.app.set_config(&config)
+    }
+
+    /// Turn RequestId replay on (the default) or off. Off, a repeated Saferpay request (same
+    /// `RequestId` / `Saferpay-RequestId`) is executed again.
+    pub fn set_request_id_replay(&self, enabled: bool) {
+        self.app.set_request_id_replay(enabled);
+    }
+
+    /// Whether RequestId replay is on.
+    pub fn request_id_replay(&self) -> bool {
+        self.app.config().request_id_replay
     }
 
     /// Current configuration.

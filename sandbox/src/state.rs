@@ -41,6 +41,8 @@ pub struct Config {
     pub device_interval_secs: u64,
     /// Send notifications to non-loopback hosts too (off: the sandbox is offline).
     pub allow_external_notifications: bool,
+    /// Replay the first stored answer for a repeated Saferpay RequestId (off: execute again).
+    pub request_id_replay: bool,
 }
 
 impl Config {
@@ -58,6 +60,7 @@ impl Config {
             token_lifetime_secs: o.token_lifetime_secs,
             device_interval_secs: 5,
             allow_external_notifications: false,
+            request_id_replay: o.request_id_replay,
         }
     }
 }
@@ -100,6 +103,9 @@ pub struct SandboxConfig {
     /// See [`Config::allow_external_notifications`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_external_notifications: Option<bool>,
+    /// See [`Config::request_id_replay`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id_replay: Option<bool>,
 }
 
 fn url_opt(v: &Option<String>, target: &mut Option<String>) {
@@ -157,6 +163,9 @@ impl SandboxConfig {
         }
         if let Some(v) = self.allow_external_notifications {
             c.allow_external_notifications = v;
+        }
+        if let Some(v) = self.request_id_replay {
+            c.request_id_replay = v;
         }
         Ok(())
     }
@@ -228,6 +237,14 @@ impl App {
         patch.apply(&mut next)?;
         *c = next;
         Ok(())
+    }
+
+    /// Turn RequestId replay on or off (stored answers are kept for when it is on again).
+    pub fn set_request_id_replay(&self, enabled: bool) {
+        self.config
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .request_id_replay = enabled;
     }
 
     /// Forget everything: objects, replays, stats, faults, notifications, config and clock.

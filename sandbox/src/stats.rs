@@ -32,15 +32,33 @@ macro_rules! counters {
 }
 
 counters! {
-    /// Effects the sandbox executed (replays do not execute again).
+    /// Effects the sandbox executed, one count per execution (with RequestId replay on, a
+    /// replayed answer does not execute again; with it off, every repeat executes).
+    /// `authorizations`: payments authorized (payment pages and offers paid); `refunds`:
+    /// Saferpay refunds; `smart_transaction_refunds`: secuconnect refund transactions (a
+    /// cancel after payment, partial or full).
     Effects {
         offers_created, offers_deleted, offers_paid, offers_declined,
         payment_pages_initialized, payment_pages_paid, payment_pages_failed, asserts,
-        captures, multipart_captures, refunds, cancels, inquiries,
+        authorizations, captures, multipart_captures, refunds, cancels, inquiries,
         fields_tokens_created, fields_tokens_deleted, reports, reports_refused,
         smart_transactions_created, smart_transactions_completed, smart_transactions_failed,
-        payment_transaction_cancels, orders_created, token_requests, tokens_issued,
-        replays,
+        payment_transaction_cancels, smart_transaction_refunds, orders_created,
+        token_requests, tokens_issued, replays,
+    }
+}
+
+counters! {
+    /// Side effects executed a second time for the same logical operation: money or objects
+    /// that exist twice. A capture or an order cannot execute twice (the state check or the
+    /// 409 refuses it), so those stay 0 by construction; they are listed so every kind reads
+    /// the same. Offers, payment authorizations: the same `OrderId` again; Saferpay refunds:
+    /// another non-canceled refund of the same capture with the same amount and `OrderId`;
+    /// smart transactions: the same `merchantRef`; secuconnect refunds: another refund
+    /// transaction of the same amount on the same payment transaction.
+    ExecutedDuplicates {
+        captures, refunds, authorizations, offers, smart_transactions,
+        smart_transaction_refunds, orders,
     }
 }
 
@@ -80,6 +98,8 @@ pub struct Stats {
     pub effects: Effects,
     /// Logical duplicates.
     pub duplicates: Duplicates,
+    /// Side effects executed twice.
+    pub executed_duplicates: ExecutedDuplicates,
     /// Outgoing notifications.
     pub notifications: Notifications,
 }
@@ -93,6 +113,7 @@ impl Default for Stats {
             requests: AtomicU64::new(0),
             effects: Effects::default(),
             duplicates: Duplicates::default(),
+            executed_duplicates: ExecutedDuplicates::default(),
             notifications: Notifications::default(),
         }
     }
@@ -166,6 +187,7 @@ impl Stats {
             .store(self.in_flight.load(Relaxed).max(0), Relaxed);
         self.effects.reset();
         self.duplicates.reset();
+        self.executed_duplicates.reset();
         self.notifications.reset();
     }
 
@@ -198,6 +220,10 @@ impl Stats {
         );
         top.insert("effects".into(), self.effects.to_json());
         top.insert("duplicates".into(), self.duplicates.to_json());
+        top.insert(
+            "executed_duplicates".into(),
+            self.executed_duplicates.to_json(),
+        );
         top.insert("notifications".into(), self.notifications.to_json());
         Value::Object(top)
     }

@@ -371,3 +371,94 @@ async fn request_id_replay_returns_first_response() {
     let (s, v) = json_api(&c, &sb, "Transaction/Inquire", body(2)).await;
     assert_eq!(s, 400, "{v}");
 }
+
+#[tokio::test]
+async fn with_replay_off_a_repeated_request_is_executed_again() {
+    let sb = start_with(paywire_sandbox::SandboxOptions {
+        request_id_replay: false,
+        ..paywire_sandbox::SandboxOptions::default()
+    });
+    assert!(!sb.request_id_replay());
+    let c = client();
+    let tx = authorized_tx(&c, &sb, "rp-off-1", "700").await;
+    let (s, v) = json_api(&c, &sb, "PaymentPage/Assert", json!({"Token": "nope"})).await;
+    assert_eq!(s, 402, "{v}");
+    let (_, capture) = json_api(
+        &c,
+        &sb,
+        "Transaction/Capture",
+        json!({"TransactionReference": {"TransactionId": tx}}),
+    )
+    .await;
+    let capture_id = capture["CaptureId"].as_str().unwrap().to_owned();
+    let refund = |retry: u8| {
+        json!({"RequestHeader": header("refund-twice", retry),
+               "Refund": {"Amount": {"Value": "100", "CurrencyCode": "CHF"}, "OrderId": "rf-1"},
+               "CaptureReference": {"CaptureId": capture_id}})
+    };
+    let (s1, v1) = json_api(&c, &sb, "Transaction/Refund", refund(0)).await;
+    let (s2, v2) = json_api(&c, &sb, "Transaction/Refund", refund(1)).await;
+    assert_eq!((s1, s2), (200, 200));
+    assert_ne!(
+        v1["Transaction"]["Id"], v2["Transaction"]["Id"],
+        "executed again: a second refund"
+    );
+    let stats = sb.stats();
+    assert_eq!(stats["effects"]["refunds"], 2);
+    assert_eq!(stats["effects"]["replays"], 0);
+    assert_eq!(stats["executed_duplicates"]["refunds"], 1);
+    assert_eq!(stats["effects"]["authorizations"], 1);
+    // A repeated capture is executed again too, and the state check refuses it.
+    let (s, v) = json_api(
+        &c,
+        &sb,
+        "Transaction/Capture",
+        json!({"TransactionReference": {"TransactionId": tx}}),
+    )
+    .await;
+    assert_eq!(
+        (s, v["ErrorName"].as_str()),
+        (402, Some("TRANSACTION_ALREADY_CAPTURED"))
+    );
+    assert_eq!(sb.stats()["executed_duplicates"]["captures"], 0);
+
+    // Switched on at run time (admin endpoint): the repeat gets the first answer back.
+    let admin = format!("{}/_sandbox/replay", sb.url());
+    let r: Value = c
+        .post(&admin)
+        .json(&json!({"enabled": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["request_id_replay"], true);
+    let now: Value = c.get(&admin).send().await.unwrap().json().await.unwrap();
+    assert_eq!(now["request_id_replay"], true);
+    assert!(sb.request_id_replay());
+    let replayed = |retry: u8| {
+        json!({"RequestHeader": header("refund-once", retry),
+               "Refund": {"Amount": {"Value": "50", "CurrencyCode": "CHF"}, "OrderId": "rf-2"},
+               "CaptureReference": {"CaptureId": capture["CaptureId"]}})
+    };
+    let (_, a) = json_api(&c, &sb, "Transaction/Refund", replayed(0)).await;
+    let (_, b) = json_api(&c, &sb, "Transaction/Refund", replayed(1)).await;
+    assert_eq!(a, b);
+    assert_eq!(sb.stats()["effects"]["refunds"], 3);
+    assert_eq!(sb.stats()["effects"]["replays"], 1);
+    // And off again through the configuration.
+    sb.set_config(paywire_sandbox::SandboxConfig {
+        request_id_replay: Some(false),
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(!sb.config().request_id_replay);
+    let r = c
+        .post(&admin)
+        .json(&json!({"enabled": "yes"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}

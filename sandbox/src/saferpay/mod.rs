@@ -362,6 +362,23 @@ impl State {
     }
 }
 
+/// Count a payment just authorized (`tx_id`), and a second authorized payment for its
+/// `OrderId` as an executed duplicate.
+pub fn count_authorization(app: &App, st: &State, tx_id: &str) {
+    inc(&app.stats.effects.authorizations);
+    let Some(order_id) = st.txs.get(tx_id).and_then(|t| t.order_id.as_deref()) else {
+        return;
+    };
+    let same_order = st
+        .txs
+        .values()
+        .filter(|t| t.kind == TxKind::Payment && t.order_id.as_deref() == Some(order_id))
+        .count();
+    if same_order > 1 {
+        inc(&app.stats.executed_duplicates.authorizations);
+    }
+}
+
 /// A stored answer for RequestId replays.
 #[derive(Debug, Clone)]
 pub struct Stored {
@@ -937,7 +954,28 @@ fn replay_or_execute(
     rh: Option<&Value>,
     exec: impl FnOnce() -> Reply,
 ) -> Reply {
+    let replay = app.config().request_id_replay;
     let mut idem = lock(&app.idem);
+    if !replay {
+        // A provider that does not deduplicate: every request is executed, repeated or not.
+        if let (Some(r), Some(stored)) = (retry, idem.get_mut(&key)) {
+            if r <= stored.last_retry {
+                inc(&app.stats.duplicates.retry_indicator_not_incremented);
+            }
+            stored.last_retry = stored.last_retry.max(r);
+        }
+        drop(idem);
+        let reply = exec();
+        if storable(&reply) {
+            lock(&app.idem).entry(key).or_insert(Stored {
+                route,
+                fingerprint,
+                reply: reply.clone(),
+                last_retry: retry.unwrap_or(0),
+            });
+        }
+        return reply;
+    }
     if let Some(stored) = idem.get_mut(&key) {
         if stored.route != route || stored.fingerprint != fingerprint {
             inc(&app.stats.duplicates.request_id_reuse);

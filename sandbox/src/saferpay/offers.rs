@@ -366,6 +366,7 @@ pub fn create(app: &Arc<App>, ctx: &Mgmt) -> Reply {
     *count += 1;
     if *count > 1 {
         inc(&app.stats.duplicates.offers);
+        inc(&app.stats.executed_duplicates.offers);
     }
     st.offers.insert(
         id.clone(),
@@ -509,6 +510,7 @@ pub fn pay(app: &Arc<App>, offer_id: &str, outcome: &str) -> Result<Value, Sandb
                 offer.pre_auth,
                 now,
             );
+            super::count_authorization(app, &st, &tx);
             session.state = SessionState::Paid;
             session.tx_id = Some(tx.clone());
             if let Some(o) = st.offers.get_mut(offer_id) {

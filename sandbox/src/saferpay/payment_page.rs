@@ -356,6 +356,7 @@ pub fn pay(app: &Arc<App>, token: &str, outcome: &str) -> Result<Value, SandboxE
                 s.pre_auth,
                 now,
             );
+            super::count_authorization(app, &st, &tx);
             inc(&app.stats.effects.payment_pages_paid);
             (SessionState::Paid, Some(tx))
         }

@@ -443,7 +443,9 @@ fn refund(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
         .iter()
         .any(|r| r.amount == value && r.order_id == order_id)
     {
+        // Executed below: the same refund exists twice.
         inc(&app.stats.duplicates.refunds);
+        inc(&app.stats.executed_duplicates.refunds);
     }
     let id = crate::ids::saferpay_id();
     let tx = Tx {

@@ -53,6 +53,20 @@ pub fn ptx_json(p: &Ptx) -> Value {
     })
 }
 
+/// Count a refund of `amount` about to be made from `parent`, and another refund of the same
+/// amount on the same payment transaction as an executed duplicate.
+pub fn count_refund(app: &App, st: &super::State, parent: &Ptx, amount: i64) {
+    inc(&app.stats.effects.smart_transaction_refunds);
+    let same = parent
+        .children
+        .iter()
+        .filter_map(|c| st.ptx.get(c))
+        .any(|c| c.amount == amount);
+    if same {
+        inc(&app.stats.executed_duplicates.smart_transaction_refunds);
+    }
+}
+
 /// Create a refund child of a captured payment transaction.
 pub fn refund_child(
     st: &mut super::State,
@@ -183,6 +197,7 @@ fn cancel(app: &Arc<App>, req: &ApiRequest) -> Reply {
             if r > p.remaining {
                 return bad_request(&format!("cannot refund {r}: only {} left", p.remaining));
             }
+            count_refund(app, &st, &p, r);
             let c = refund_child(&mut st, &p, r, now);
             if let Some(x) = st.ptx.get_mut(id) {
                 x.remaining -= r;
@@ -192,7 +207,6 @@ fn cancel(app: &Arc<App>, req: &ApiRequest) -> Reply {
                     x.status = 7;
                 }
             }
-            inc(&app.stats.effects.refunds);
             child = Some(c);
         }
         s => {

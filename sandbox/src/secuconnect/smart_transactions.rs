@@ -329,6 +329,7 @@ fn create(app: &Arc<App>, req: &ApiRequest) -> Reply {
         *c += 1;
         if *c > 1 {
             inc(&app.stats.duplicates.smart_transactions);
+            inc(&app.stats.executed_duplicates.smart_transactions);
         }
     }
     st.stx.insert(id.clone(), stx);
@@ -806,7 +807,12 @@ fn start(app: &Arc<App>, req: &ApiRequest) -> Reply {
 }
 
 /// Cancel a payment transaction fully (void or refund); returns the ids pushed.
-pub fn cancel_ptx_full(st: &mut super::State, ptx_id: &str, now: DateTime<Utc>) -> Option<String> {
+pub fn cancel_ptx_full(
+    app: &App,
+    st: &mut super::State,
+    ptx_id: &str,
+    now: DateTime<Utc>,
+) -> Option<String> {
     let p = st.ptx.get(ptx_id)?.clone();
     match p.status {
         2 | 10 => {
@@ -818,6 +824,7 @@ pub fn cancel_ptx_full(st: &mut super::State, ptx_id: &str, now: DateTime<Utc>) 
             Some(ptx_id.to_string())
         }
         1 if p.remaining > 0 => {
+            super::payment_transactions::count_refund(app, st, &p, p.remaining);
             let child = super::payment_transactions::refund_child(st, &p, p.remaining, now);
             if let Some(x) = st.ptx.get_mut(ptx_id) {
                 x.remaining = 0;
@@ -845,7 +852,7 @@ fn cancel(app: &Arc<App>, req: &ApiRequest) -> Reply {
     let pushed = stx
         .ptx
         .clone()
-        .and_then(|p| cancel_ptx_full(&mut st, &p, now));
+        .and_then(|p| cancel_ptx_full(app, &mut st, &p, now));
     stx.set_status("cancelled", now);
     let out = stx.obj.clone();
     let url = push_url(&stx);
@@ -874,7 +881,7 @@ fn abort(app: &Arc<App>, req: &ApiRequest) -> Reply {
     let pushed = stx
         .ptx
         .clone()
-        .and_then(|p| cancel_ptx_full(&mut st, &p, now));
+        .and_then(|p| cancel_ptx_full(app, &mut st, &p, now));
     stx.set_status("cancelled", now);
     let out = stx.obj.clone();
     let url = push_url(&stx);
