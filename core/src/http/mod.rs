@@ -62,6 +62,10 @@ pub struct Call<'a> {
     pub settle: Option<String>,
     /// For [`Safety::Idempotent`] calls: answers that mean "already done".
     pub already_done: Option<fn(&Error) -> bool>,
+    /// For [`Safety::Idempotent`] calls: the lookup tells for certain whether the effect exists
+    /// (a capture: the transaction is `CAPTURED` or not), so it also settles a call whose
+    /// attempts all failed ambiguously.
+    pub lookup_proves: bool,
     /// A hard cap on the attempts sent, whatever the retries (Saferpay's RetryIndicator).
     pub max_attempts: Option<u32>,
 }
@@ -80,6 +84,7 @@ impl<'a> Call<'a> {
             options,
             settle: None,
             already_done: None,
+            lookup_proves: false,
             max_attempts: None,
         }
     }
@@ -303,6 +308,26 @@ impl Engine {
                             retries += 1;
                             attempt += 1;
                             continue;
+                        } else if let (true, true, Some(lookup)) = (
+                            call.safety == Safety::Idempotent && call.lookup_proves,
+                            maybe_executed,
+                            lookup.as_ref(),
+                        ) {
+                            // Out of retries with an attempt that may have executed: the lookup
+                            // says whether it did.
+                            match lookup().await {
+                                Ok(Some(value)) => {
+                                    tracing::info!("ambiguous failure settled by lookup: the effect exists");
+                                    bump(&self.counters.reconciled);
+                                    if attempt > 0 {
+                                        bump(&self.counters.retried);
+                                    }
+                                    return Ok(value);
+                                }
+                                Ok(None) if !still_running => maybe_executed = false,
+                                Ok(None) => note = Some(self.still_running_note()),
+                                Err(e) => note = Some(format!("the lookup that would settle it failed: {e}")),
+                            }
                         }
                     }
                     Safety::Reconcilable => {

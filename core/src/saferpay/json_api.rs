@@ -123,6 +123,8 @@ pub(crate) struct JsonApiCall {
     pub settle: Option<String>,
     /// For `Idempotent` calls: answers meaning an earlier attempt already did it.
     pub already_done: Option<fn(&Error) -> bool>,
+    /// The lookup proves whether the effect exists (see `Call::lookup_proves`).
+    pub lookup_proves: bool,
 }
 
 impl JsonApiCall {
@@ -139,6 +141,7 @@ impl JsonApiCall {
             body,
             settle: None,
             already_done: None,
+            lookup_proves: false,
         }
     }
 
@@ -149,6 +152,11 @@ impl JsonApiCall {
 
     pub(crate) fn already_done(mut self, already_done: fn(&Error) -> bool) -> JsonApiCall {
         self.already_done = Some(already_done);
+        self
+    }
+
+    pub(crate) fn lookup_proves(mut self) -> JsonApiCall {
+        self.lookup_proves = true;
         self
     }
 }
@@ -255,6 +263,7 @@ impl Client {
         let mut engine_call = Call::new(call.operation, call.safety, &request_id, &options);
         engine_call.settle = call.settle.clone();
         engine_call.already_done = call.already_done;
+        engine_call.lookup_proves = call.lookup_proves;
         // RetryIndicator goes up to 9: never more attempts than that, whatever the retries.
         engine_call.max_attempts = Some(MAX_RETRY_INDICATOR + 1 - first);
         inner

@@ -784,7 +784,9 @@ impl Client {
     /// as "already done", not as a crash. Saferpay checks the state, so an attempt that may
     /// have gone through (timeout, reset, 5xx, unreadable answer) is sent again; when that
     /// answers `TRANSACTION_ALREADY_CAPTURED`, the transaction is read with Inquire and its
-    /// existing capture returned.
+    /// existing capture returned. When every attempt failed that way, Inquire settles it too:
+    /// `CAPTURED` is the answer, `AUTHORIZED` means it did not happen (unless an attempt timed
+    /// out and may still run: then the error is `outcome_unknown`).
     pub async fn capture(
         &self,
         transaction_id: &str,
@@ -800,7 +802,8 @@ impl Client {
                 body,
             )
             .settle(format!("inquire({transaction_id:?})"))
-            .already_done(already_captured);
+            .already_done(already_captured)
+            .lookup_proves();
             let lookup = || client.existing_capture(&transaction_id);
             client
                 .json_api_with(call, capture_from_wire, Some(lookup))
@@ -901,7 +904,8 @@ impl Client {
                 body,
             )
             .settle(format!("inquire({transaction_id:?})"))
-            .already_done(wrong_state);
+            .already_done(wrong_state)
+            .lookup_proves();
             let lookup = || async {
                 let payment = client
                     .inquire_body(reference_body(&transaction_id)?)
@@ -1482,6 +1486,47 @@ mod tests {
             ]
         );
         assert_eq!(client.engine_stats().reconciled, 1);
+    }
+
+    #[tokio::test]
+    async fn a_capture_whose_attempts_all_failed_ambiguously_is_settled_by_inquire() {
+        let inquired = |status: &str| {
+            Step::json(
+                200,
+                &format!(
+                    r#"{{"Transaction":{{"Type":"PAYMENT","Status":"{status}","Id":"abc","CaptureId":"abc_c","Date":"d","Amount":{{"Value":"100","CurrencyCode":"CHF"}}}}}}"#
+                ),
+            )
+        };
+        // Captured after all (the answers were lost): the capture is the answer.
+        let script = Scripted::new(vec![
+            Step::html(500, "x"),
+            Step::html(500, "x"),
+            Step::html(500, "x"),
+            inquired("CAPTURED"),
+        ]);
+        let capture = client(&script).capture("abc", None).await.unwrap();
+        assert_eq!(capture.capture_id.as_deref(), Some("abc_c"));
+        // Still authorized and nothing can still be running: it did not happen.
+        let script = Scripted::new(vec![
+            Step::html(500, "x"),
+            Step::html(503, "x"),
+            Step::html(500, "x"),
+            inquired("AUTHORIZED"),
+        ]);
+        let err = client(&script).capture("abc", None).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Api);
+        assert!(!err.outcome_unknown(), "Inquire shows it was not captured");
+        // A timed-out attempt may still capture: unknown.
+        let script = Scripted::new(vec![
+            Step::Timeout,
+            Step::html(500, "x"),
+            Step::html(500, "x"),
+            inquired("AUTHORIZED"),
+        ]);
+        let err = client(&script).capture("abc", None).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::OutcomeUnknown);
+        assert_eq!(err.settle_with(), Some("inquire(\"abc\")"));
     }
 
     #[tokio::test]
