@@ -187,6 +187,13 @@ impl Faults {
             .collect()
     }
 
+    /// Remove the faults injected for exactly this route pattern.
+    pub fn clear_route(&self, route: &str) {
+        let mut list = crate::state::lock(&self.list);
+        list.retain(|a| a.spec.route != route);
+        self.len.store(list.len(), Ordering::Release);
+    }
+
     /// Remove all faults.
     pub fn clear(&self) {
         let mut list = crate::state::lock(&self.list);

@@ -57,7 +57,31 @@ impl Sandbox {
             "captured_amount": tx.captured_amount,
             "capture_id": tx.capture_id,
             "refunds": tx.refunds,
+            "parts": tx.parts.iter().map(|p| json!({"order_part_id": p.order_part_id, "capture_id": p.capture_id, "amount": p.amount})).collect::<Vec<_>>(),
         }))
+    }
+
+    /// A secuconnect payment transaction as the sandbox holds it: status, amount still in
+    /// effect and the ids of its refund transactions; `None` for an unknown id.
+    pub fn secuconnect_payment_transaction(&self, id: &str) -> Option<Value> {
+        let secu = lock(&self.app.secu);
+        let p = secu.ptx.get(id)?;
+        Some(json!({
+            "id": p.id,
+            "status": p.status,
+            "amount": p.amount,
+            "remaining": p.remaining,
+            "refunds": p.children,
+            "smart_transaction": p.stx_id,
+        }))
+    }
+
+    /// The payment transaction behind a smart transaction, once it has one.
+    pub fn payment_transaction_of(&self, smart_transaction_id: &str) -> Option<String> {
+        lock(&self.app.secu)
+            .stx
+            .get(smart_transaction_id)
+            .and_then(|stx| stx.ptx.clone())
     }
 
     /// A secuconnect payment transaction's refunded total so far, by id.

@@ -337,6 +337,11 @@ impl Sandbox {
         self.app.faults.clear();
     }
 
+    /// Remove the active faults injected for exactly this route (or pattern).
+    pub fn clear_faults_for(&self, route: &str) {
+        self.app.faults.clear_route(route);
+    }
+
     /// Move the sandbox clock (seconds, may be negative).
     pub fn advance_clock(&self, seconds: i64) {
         self.app.clock.advance(seconds);

@@ -20,7 +20,17 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new().fallback(dispatch).with_state(app)
 }
 
+/// Runs each request to the end on its own task: a client that gives up (a timeout shorter
+/// than a `delay` fault) does not stop the request, which executes as a provider that keeps
+/// working would. Only a client that cannot know the outcome is left with it.
 async fn dispatch(State(app): State<Arc<App>>, req: Request<Body>) -> Response {
+    match tokio::spawn(serve_one(app, req)).await {
+        Ok(response) => response,
+        Err(_) => Reply::text(500, "sandbox handler failed").into_response(),
+    }
+}
+
+async fn serve_one(app: Arc<App>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().map(str::to_string);
