@@ -103,6 +103,7 @@ export type ErrorKind =
   | 'decode'
   | 'configuration'
   | 'internal'
+  | 'outcome_unknown'
 
 export declare const ERROR_KINDS: readonly ErrorKind[]
 
@@ -123,8 +124,10 @@ export declare class PaywireError extends Error {
   readonly requestId: string | null
   /** Whether repeating can help: `no`, `yes`, or `later` (after something changes). */
   readonly retryable: 'no' | 'yes' | 'later'
-  /** True when the provider may have executed the request although no answer arrived. */
+  /** True when the provider may have executed the request although no answer arrived (the error is then an `OutcomeUnknownError`). */
   readonly outcomeUnknown: boolean
+  /** For an unknown outcome: the call that tells whether it happened, e.g. `inquire_by_order_id("pw-rf-…")`. */
+  readonly settleWith: string | null
   /** For validation errors: the input field, in API.md's snake_case (`expires_at`, `payer.billing_address.email`). */
   readonly field: string | null
   /** The provider's response body (secrets scrubbed). */
@@ -141,6 +144,7 @@ export interface PaywireErrorFields {
   requestId: string | null
   retryable: 'no' | 'yes' | 'later'
   outcomeUnknown: boolean
+  settleWith: string | null
   field: string | null
   raw: string | null
   cause: unknown
@@ -165,6 +169,8 @@ export declare class DecodeError extends PaywireError {}
 export declare class ConfigurationError extends PaywireError {}
 /** A bug in paywire (including a Rust panic); the process keeps working. */
 export declare class InternalError extends PaywireError {}
+/** A call with a side effect may have been executed and paywire could not settle whether; it was not sent again. `settleWith` names the call that tells (docs/exactly-once.md). */
+export declare class OutcomeUnknownError extends PaywireError {}
 
 /** Rejection of a call whose `signal` was aborted. */
 export declare class AbortError extends Error {
@@ -243,6 +249,8 @@ export declare class SaferpayClient {
   /** Refunds a capture; the result is a `REFUND` transaction (capture it to move money). */
   refund(captureId: string, amount: Money, options?: N.RefundOptions & N.RequestOverrides & CallOptions): Promise<N.Payment>
   inquire(transactionId: string, options?: N.RequestOverrides & CallOptions): Promise<N.Payment>
+  /** Reads a transaction by its order id (e.g. a refund whose answer was lost). */
+  inquireByOrderId(orderId: string, options?: N.RequestOverrides & CallOptions): Promise<N.Payment>
   assertCapture(captureId: string, options?: N.RequestOverrides & CallOptions): Promise<N.CaptureStatus>
   assertRefund(transactionId: string, options?: N.RequestOverrides & CallOptions): Promise<N.RefundStatus>
   createPaymentLink(
@@ -378,6 +386,10 @@ export declare class Sandbox {
   approveDevice(userCode: string): Promise<void>
   injectFault(route: string, mode: FaultMode, countOrOptions?: number | N.FaultOptions): void
   clearFaults(): void
+  /** Whether a repeated Saferpay RequestId gets the first answer back (default true). */
+  readonly requestIdReplay: boolean
+  /** Off: a repeated request is executed again, as a provider that does not deduplicate would. */
+  setRequestIdReplay(enabled: boolean): void
   advanceClock(seconds: number): void
   expireTokens(): void
   /** Counters with snake_case keys (`max_in_flight`, `effects.offers_created`, …). */

@@ -26,6 +26,7 @@ const KINDS = [
   'decode',
   'configuration',
   'internal',
+  'outcome_unknown',
 ]
 
 class PaywireError extends Error {
@@ -43,6 +44,7 @@ class PaywireError extends Error {
     this.requestId = fields.requestId ?? null
     this.retryable = fields.retryable ?? 'no'
     this.outcomeUnknown = fields.outcomeUnknown ?? false
+    this.settleWith = fields.settleWith ?? null
     this.field = fields.field ?? null
     this.raw = fields.raw ?? null
   }
@@ -67,6 +69,7 @@ const TransportError = errorClass('TransportError', 'transport')
 const DecodeError = errorClass('DecodeError', 'decode')
 const ConfigurationError = errorClass('ConfigurationError', 'configuration')
 const InternalError = errorClass('InternalError', 'internal')
+const OutcomeUnknownError = errorClass('OutcomeUnknownError', 'outcome_unknown')
 
 const CLASS_BY_KIND = {
   validation: ValidationError,
@@ -81,6 +84,7 @@ const CLASS_BY_KIND = {
   decode: DecodeError,
   configuration: ConfigurationError,
   internal: InternalError,
+  outcome_unknown: OutcomeUnknownError,
 }
 
 /** Rejection of an aborted call (`err.name === 'AbortError'`, `err.code === 'ABORT_ERR'`). */
@@ -416,6 +420,11 @@ class SaferpayClient {
 
   inquire(transactionId, options) {
     return call(options, (t) => nativeOf(this).inquire(transactionId, options, t))
+  }
+
+  /** Reads a transaction by its order id (e.g. a refund whose answer was lost). */
+  inquireByOrderId(orderId, options) {
+    return call(options, (t) => nativeOf(this).inquireByOrderId(orderId, options, t))
   }
 
   assertCapture(captureId, options) {
@@ -765,6 +774,16 @@ class Sandbox {
     callSync(() => nativeOf(this).clearFaults())
   }
 
+  /** Whether a repeated Saferpay RequestId gets the first answer back (default true). */
+  get requestIdReplay() {
+    return callSync(() => nativeOf(this).requestIdReplay)
+  }
+
+  /** Turns RequestId replay off (a repeated request is executed again) or back on. */
+  setRequestIdReplay(enabled) {
+    callSync(() => nativeOf(this).setRequestIdReplay(enabled))
+  }
+
   /** Moves the sandbox clock by `seconds` (may be negative). */
   advanceClock(seconds) {
     callSync(() => nativeOf(this).advanceClock(seconds))
@@ -842,6 +861,7 @@ module.exports = {
   DecodeError,
   ConfigurationError,
   InternalError,
+  OutcomeUnknownError,
   ERROR_KINDS: Object.freeze([...KINDS]),
   _panicForTest,
   _panicForTestSync,

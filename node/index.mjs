@@ -25,6 +25,7 @@ export const {
   DecodeError,
   ConfigurationError,
   InternalError,
+  OutcomeUnknownError,
   ERROR_KINDS,
   _panicForTest,
   _panicForTestSync,

@@ -29,6 +29,7 @@ pub(crate) fn to_napi(error: Error) -> napi::Error {
         "requestId": error.request_id(),
         "retryable": error.retryable().as_str(),
         "outcomeUnknown": error.outcome_unknown(),
+        "settleWith": error.settle_with(),
         "field": error.field(),
         "raw": error.raw(),
     });

@@ -257,6 +257,19 @@ impl SaferpayClient {
         .await
     }
 
+    #[napi(ts_return_type = "Promise<Payment>")]
+    pub async fn inquire_by_order_id(
+        &self,
+        order_id: String,
+        overrides: Option<RequestOverrides>,
+        cancel: &CancelToken,
+    ) -> napi::Result<Value> {
+        guarded(cancel, async move {
+            to_js(&self.view(overrides)?.inquire_by_order_id(&order_id).await?)
+        })
+        .await
+    }
+
     #[napi(ts_return_type = "Promise<CaptureStatus>")]
     pub async fn assert_capture(
         &self,

@@ -23,6 +23,9 @@ pub struct SandboxStartOptions {
     pub reporting_days: Option<u32>,
     /// secuconnect access token lifetime in sandbox seconds (default 1200).
     pub token_lifetime_secs: Option<u32>,
+    /// Replay the first answer for a repeated Saferpay RequestId (default true); false
+    /// executes a repeated request again, as a provider that does not deduplicate would.
+    pub request_id_replay: Option<bool>,
 }
 
 /// Options of the clients a sandbox hands out.
@@ -98,6 +101,9 @@ pub async fn start_sandbox(options: Option<SandboxStartOptions>) -> napi::Result
     }
     if let Some(n) = o.token_lifetime_secs {
         start.token_lifetime_secs = u64::from(n);
+    }
+    if let Some(replay) = o.request_id_replay {
+        start.request_id_replay = replay;
     }
     let started = tokio::task::spawn_blocking(move || paywire_sandbox::Sandbox::start_with(start))
         .await
@@ -318,6 +324,21 @@ impl Sandbox {
             spec.delay_ms = o.delay_ms.map(u64::from);
             s.inject_fault_spec(spec)
         })
+    }
+
+    /// Turns RequestId replay on (the default) or off.
+    #[napi]
+    pub fn set_request_id_replay(&self, enabled: bool) -> napi::Result<()> {
+        self.with(|s| {
+            s.set_request_id_replay(enabled);
+            Ok(())
+        })
+    }
+
+    /// Whether a repeated Saferpay RequestId gets the first answer back.
+    #[napi(getter)]
+    pub fn request_id_replay(&self) -> napi::Result<bool> {
+        self.with(|s| Ok(s.request_id_replay()))
     }
 
     /// Removes every active fault.

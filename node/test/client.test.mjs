@@ -20,6 +20,7 @@ const {
   DecodeError,
   ConfigurationError,
   InternalError,
+  OutcomeUnknownError,
 } = paywire
 
 const PASSWORD = 'sandbox-saferpay-password-3141'
@@ -64,6 +65,7 @@ test('every error class is exported with its code', () => {
     DecodeError: 'PAYWIRE_DECODE',
     ConfigurationError: 'PAYWIRE_CONFIGURATION',
     InternalError: 'PAYWIRE_INTERNAL',
+    OutcomeUnknownError: 'PAYWIRE_OUTCOME_UNKNOWN',
   }
   for (const [name, code] of Object.entries(expected)) {
     const cls = paywire[name]
@@ -214,6 +216,43 @@ test('configuration and transport errors', async () => {
   // Retries (default 2) ride over a single 500.
   sandbox.injectFault('saferpay.license', 'error_500', 1)
   assert.equal(typeof (await sandbox.saferpayClient().license()).packageId, 'string')
+})
+
+test('exactly once with a sandbox that does not replay repeated requests', async () => {
+  const noReplay = await Sandbox.start({ requestIdReplay: false })
+  try {
+    assert.equal(noReplay.requestIdReplay, false)
+    noReplay.setRequestIdReplay(true)
+    assert.equal(noReplay.requestIdReplay, true)
+    noReplay.setRequestIdReplay(false)
+    assert.equal(sandbox.requestIdReplay, true, 'the default')
+    const c = noReplay.saferpayClient()
+    // A refund whose answer was lost is found by its own order id: one refund.
+    const session = await c.initializePaymentPage({ minor: 1000, currency: 'CHF' }, orderId(), 'once', 'https://shop.example/r')
+    await noReplay.payPaymentPage(session.token)
+    const payment = await c.assertPaymentPage(session.token)
+    const capture = await c.capture(payment.transaction.id)
+    noReplay.injectFault('saferpay.transaction.refund', 'drop_after_commit', 1)
+    const refund = await c.refund(capture.captureId, { minor: 100, currency: 'CHF' })
+    assert.match(refund.transaction.orderId, /^pw-rf-/)
+    assert.equal(noReplay.stats().effects.refunds, 1)
+    assert.equal(noReplay.stats().executed_duplicates.refunds, 0)
+    assert.equal((await c.inquireByOrderId(refund.transaction.orderId)).transaction.id, refund.transaction.id)
+    // An offer create that may have arrived is never sent again, and says what settles it.
+    const order = orderId()
+    noReplay.injectFault('saferpay.offers.create', 'drop_after_commit', 1)
+    await rejects(c.createOffer({ minor: 404, currency: 'CHF' }, order, 'once', inTwoHours()), OutcomeUnknownError, (e) => {
+      assert.ok(e instanceof PaywireError)
+      assert.equal(e.code, 'PAYWIRE_OUTCOME_UNKNOWN')
+      assert.equal(e.kind, 'outcome_unknown')
+      assert.equal(e.outcomeUnknown, true)
+      assert.ok(e.settleWith.includes(order), e.settleWith)
+    })
+    assert.equal(noReplay.stats().effects.offers_created, 1)
+    assert.equal(noReplay.stats().routes['saferpay.offers.create'].requests, 1)
+  } finally {
+    await noReplay.close()
+  }
 })
 
 test('fromEnv reads the environment', () => {

@@ -25,6 +25,7 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Decode => "DecodeError",
         ErrorKind::Configuration => "ConfigurationError",
         ErrorKind::Internal => "InternalError",
+        ErrorKind::OutcomeUnknown => "OutcomeUnknownError",
     }
 }
 
@@ -66,6 +67,7 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     kwargs.set_item("request_id", error.request_id())?;
     kwargs.set_item("retryable", error.retryable().as_str())?;
     kwargs.set_item("outcome_unknown", error.outcome_unknown())?;
+    kwargs.set_item("settle_with", error.settle_with())?;
     kwargs.set_item("field", error.field())?;
     kwargs.set_item("raw", raw_to_py(py, error.raw())?)?;
     let instance = class.call((error.to_string(),), Some(&kwargs))?;

@@ -906,6 +906,13 @@ dual_client! {
             Ok(async move { client.inquire(&transaction_id).await.map(Payment) })
         }
 
+        /// Reads a transaction by its order id (e.g. a refund whose answer was lost).
+        fn inquire_by_order_id(order_id: String) -> Payment
+        [order_id]
+        |_py, client| {
+            Ok(async move { client.inquire_by_order_id(&order_id).await.map(Payment) })
+        }
+
         /// The status of a pending capture.
         fn assert_capture(capture_id: String) -> CaptureStatus
         [capture_id]

@@ -141,7 +141,7 @@ impl Sandbox {
 #[pymethods]
 impl Sandbox {
     #[new]
-    #[pyo3(signature = (*, port=0, seed=None, reporting_per_day=None, reporting_days=None, token_lifetime_secs=None))]
+    #[pyo3(signature = (*, port=0, seed=None, reporting_per_day=None, reporting_days=None, token_lifetime_secs=None, request_id_replay=true))]
     fn new(
         py: Python<'_>,
         port: u16,
@@ -149,6 +149,7 @@ impl Sandbox {
         reporting_per_day: Option<u32>,
         reporting_days: Option<u32>,
         token_lifetime_secs: Option<u64>,
+        request_id_replay: bool,
     ) -> PyResult<Self> {
         bridge::guard(|| {
             let mut options = paywire_sandbox::SandboxOptions {
@@ -167,6 +168,7 @@ impl Sandbox {
             if let Some(n) = token_lifetime_secs {
                 options.token_lifetime_secs = n;
             }
+            options.request_id_replay = request_id_replay;
             let sandbox = py
                 .detach(|| paywire_sandbox::Sandbox::start_with(options))
                 .map_err(to_py)?;
@@ -363,6 +365,21 @@ impl Sandbox {
             spec.delay_ms = delay_ms;
             s.inject_fault_spec(spec)
         })
+    }
+
+    /// Turns RequestId replay on (the default) or off. Off, a repeated Saferpay request is
+    /// executed again, as a provider that does not deduplicate would.
+    fn set_request_id_replay(&self, py: Python<'_>, enabled: bool) -> PyResult<()> {
+        self.with(py, |s| {
+            s.set_request_id_replay(enabled);
+            Ok(())
+        })
+    }
+
+    /// Whether the sandbox replays the first answer for a repeated Saferpay RequestId.
+    #[getter]
+    fn request_id_replay(&self, py: Python<'_>) -> PyResult<bool> {
+        self.with(py, |s| Ok(s.request_id_replay()))
     }
 
     /// Removes every active fault.

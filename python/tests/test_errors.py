@@ -9,16 +9,13 @@ import pytest
 
 import paywire
 from paywire import (
-    ApiError,
     AuthenticationError,
     ConfigurationError,
-    DecodeError,
     Money,
     NotFoundError,
+    OutcomeUnknownError,
     PaywireError,
-    RateLimitedError,
     SaferpayClient,
-    TransportError,
     ValidationError,
 )
 
@@ -35,6 +32,7 @@ KINDS = {
     "DecodeError": "decode",
     "ConfigurationError": "configuration",
     "InternalError": "internal",
+    "OutcomeUnknownError": "outcome_unknown",
 }
 
 
@@ -114,25 +112,41 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch, sandbox) -> None:  # type: ig
 @pytest.mark.parametrize(
     "mode, cls, status, retryable, outcome_unknown",
     [
-        ("error_500", ApiError, 500, "yes", True),
-        ("error_503_html", ApiError, 503, "yes", True),
-        ("error_429", RateLimitedError, 429, "later", False),
-        ("non_json", DecodeError, 200, "no", True),
-        ("malformed_json", DecodeError, 200, "no", True),
-        ("drop_after_commit", TransportError, None, "yes", True),
+        # An offer create that may have reached Saferpay is never sent again: no API call
+        # finds an offer by its order id (docs/exactly-once.md).
+        ("error_500", OutcomeUnknownError, 500, "yes", True),
+        ("error_503_html", OutcomeUnknownError, 503, "yes", True),
+        ("non_json", OutcomeUnknownError, 200, "no", True),
+        ("malformed_json", OutcomeUnknownError, 200, "no", True),
+        ("drop_after_commit", OutcomeUnknownError, None, "yes", True),
         ("expired_token", AuthenticationError, 401, "no", False),
     ],
 )
 def test_fault_errors(sandbox, mode, cls, status, retryable, outcome_unknown) -> None:  # type: ignore[no-untyped-def]
     client = sandbox.saferpay_client(max_retries=0)
     sandbox.inject_fault("saferpay.offers.create", mode)
+    order_id = f"order-{mode}".replace("_", "-")
     with pytest.raises(cls) as info:
-        client.create_offer(Money(100, "CHF"), f"order-{mode}".replace("_", "-"), "fault", _tomorrow())
+        client.create_offer(Money(100, "CHF"), order_id, "fault", _tomorrow())
     e = info.value
     assert e.http_status == status
     assert e.retryable == retryable
     assert e.outcome_unknown is outcome_unknown
     assert e.provider == "saferpay" and e.request_id
+    if outcome_unknown:
+        assert e.kind == "outcome_unknown"
+        assert order_id in e.settle_with
+    else:
+        assert e.settle_with is None
+    assert sandbox.stats()["routes"]["saferpay.offers.create"]["requests"] == 1
+
+
+def test_a_refusal_is_waited_out(sandbox) -> None:  # type: ignore[no-untyped-def]
+    client = sandbox.saferpay_client(max_retries=0)
+    sandbox.inject_fault("saferpay.offers.create", "error_429")
+    offer = client.create_offer(Money(100, "CHF"), "order-refused-once", "fault", _tomorrow())
+    assert offer.status == "OPEN"
+    assert sandbox.stats()["routes"]["saferpay.offers.create"]["requests"] == 2
 
 
 def test_retries_recover(sandbox) -> None:  # type: ignore[no-untyped-def]

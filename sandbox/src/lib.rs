@@ -76,6 +76,10 @@ pub struct SandboxOptions {
     /// Off, a repeated request is executed again, as a provider that does not deduplicate
     /// would. Also `set_request_id_replay`, `POST /_sandbox/replay`.
     pub request_id_replay: bool,
+    /// Run every request to its end even after its client gave up waiting (default false):
+    /// a request that timed out on the client still executes, as at a provider that keeps
+    /// working. Also the `finish_abandoned_requests` config field.
+    pub finish_abandoned_requests: bool,
 }
 
 impl Default for SandboxOptions {
@@ -87,6 +91,7 @@ impl Default for SandboxOptions {
             token_lifetime_secs: 1200,
             seed: 0x005e_ed0f_5afe_0a7e,
             request_id_replay: true,
+            finish_abandoned_requests: false,
         }
     }
 }

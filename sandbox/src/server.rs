@@ -20,10 +20,13 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new().fallback(dispatch).with_state(app)
 }
 
-/// Runs each request to the end on its own task: a client that gives up (a timeout shorter
-/// than a `delay` fault) does not stop the request, which executes as a provider that keeps
-/// working would. Only a client that cannot know the outcome is left with it.
+/// With `finish_abandoned_requests` each request runs to its end on its own task: a client
+/// that gives up (a timeout shorter than a `delay` fault) does not stop it, and it executes as
+/// at a provider that keeps working. Otherwise a request ends with its connection.
 async fn dispatch(State(app): State<Arc<App>>, req: Request<Body>) -> Response {
+    if !app.config().finish_abandoned_requests {
+        return serve_one(app, req).await;
+    }
     match tokio::spawn(serve_one(app, req)).await {
         Ok(response) => response,
         Err(_) => Reply::text(500, "sandbox handler failed").into_response(),

@@ -43,6 +43,10 @@ pub struct Config {
     pub allow_external_notifications: bool,
     /// Replay the first stored answer for a repeated Saferpay RequestId (off: execute again).
     pub request_id_replay: bool,
+    /// Run a request to its end even after its client gave up waiting (a timeout shorter than
+    /// a `delay` fault), as a provider that keeps working would (off: it ends with its
+    /// connection).
+    pub finish_abandoned_requests: bool,
 }
 
 impl Config {
@@ -61,6 +65,7 @@ impl Config {
             device_interval_secs: 5,
             allow_external_notifications: false,
             request_id_replay: o.request_id_replay,
+            finish_abandoned_requests: o.finish_abandoned_requests,
         }
     }
 }
@@ -106,6 +111,9 @@ pub struct SandboxConfig {
     /// See [`Config::request_id_replay`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id_replay: Option<bool>,
+    /// See [`Config::finish_abandoned_requests`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_abandoned_requests: Option<bool>,
 }
 
 fn url_opt(v: &Option<String>, target: &mut Option<String>) {
@@ -166,6 +174,9 @@ impl SandboxConfig {
         }
         if let Some(v) = self.request_id_replay {
             c.request_id_replay = v;
+        }
+        if let Some(v) = self.finish_abandoned_requests {
+            c.finish_abandoned_requests = v;
         }
         Ok(())
     }

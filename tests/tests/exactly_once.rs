@@ -15,6 +15,7 @@ fn sandbox() -> Sandbox {
         reporting_days: 1,
         reporting_per_day: 10,
         request_id_replay: false,
+        finish_abandoned_requests: true,
         ..SandboxOptions::default()
     })
     .unwrap();

@@ -529,6 +529,8 @@ async fn soak(replay: bool, ops: usize) -> Vec<String> {
             reporting_days: 1,
             reporting_per_day: 10,
             request_id_replay: replay,
+            // A request that timed out on the client still lands, as at a real provider.
+            finish_abandoned_requests: true,
             ..SandboxOptions::default()
         })
         .unwrap(),

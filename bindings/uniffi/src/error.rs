@@ -56,6 +56,8 @@ macro_rules! paywire_error {
                     retryable: Retryable,
                     /// True when the provider may have executed the request although no answer came.
                     outcome_unknown: bool,
+                    /// For an unknown outcome: the call that tells whether it happened.
+                    settle_with: Option<String>,
                     /// The provider's response body, secrets scrubbed.
                     raw: Option<String>,
                     /// The whole error as one line (what `toString()` shows).
@@ -70,7 +72,7 @@ macro_rules! paywire_error {
                 match self {
                     $(PaywireError::$variant {
                         kind, error_message, provider, http_status, code, field, details,
-                        request_id, retryable, outcome_unknown, raw, display,
+                        request_id, retryable, outcome_unknown, settle_with, raw, display,
                     } => ErrorInfo {
                         kind: kind.clone(),
                         error_message: error_message.clone(),
@@ -82,6 +84,7 @@ macro_rules! paywire_error {
                         request_id: request_id.clone(),
                         retryable: *retryable,
                         outcome_unknown: *outcome_unknown,
+                        settle_with: settle_with.clone(),
                         raw: raw.clone(),
                         display: display.clone(),
                     },)+
@@ -99,12 +102,13 @@ macro_rules! paywire_error {
                 let request_id = error.request_id().map(str::to_owned);
                 let retryable = Retryable::from(error.retryable());
                 let outcome_unknown = error.outcome_unknown();
+                let settle_with = error.settle_with().map(str::to_owned);
                 let raw = error.raw().map(str::to_owned);
                 let display = error.to_string();
                 match error.kind() {
                     $(paywire::ErrorKind::$kind => PaywireError::$variant {
                         kind, error_message, provider, http_status, code, field, details,
-                        request_id, retryable, outcome_unknown, raw, display,
+                        request_id, retryable, outcome_unknown, settle_with, raw, display,
                     },)+
                 }
             }
@@ -132,6 +136,9 @@ paywire_error! {
     Configuration => Configuration,
     /// A bug in paywire (including a caught panic).
     Internal => Internal,
+    /// A call with a side effect may have been executed and paywire could not settle whether;
+    /// it was not sent again. `settleWith` names the call that tells (docs/exactly-once.md).
+    OutcomeUnknown => OutcomeUnknown,
 }
 
 /// The same fields as every `PaywireError` variant, as one record: `e.info().code` in Kotlin
@@ -148,6 +155,7 @@ pub struct ErrorInfo {
     pub request_id: Option<String>,
     pub retryable: Retryable,
     pub outcome_unknown: bool,
+    pub settle_with: Option<String>,
     pub raw: Option<String>,
     pub display: String,
 }

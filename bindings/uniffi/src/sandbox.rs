@@ -71,6 +71,26 @@ impl Sandbox {
         })
     }
 
+    /// Starts a sandbox with options: `port` (0 = any free port) and `requestIdReplay`
+    /// (default true; false executes a repeated Saferpay request again, as a provider that
+    /// does not deduplicate would).
+    #[uniffi::constructor(default(port = 0, request_id_replay = true))]
+    pub fn start_with(port: i32, request_id_replay: bool) -> Result<Arc<Self>> {
+        guard(|| {
+            crate::init_logging();
+            let port = u16::try_from(port)
+                .map_err(|_| invalid("port", format!("must be 0 to 65535 (got {port})")))?;
+            let options = paywire_sandbox::SandboxOptions {
+                port,
+                request_id_replay,
+                ..Default::default()
+            };
+            Ok(Arc::new(Sandbox {
+                inner: paywire_sandbox::Sandbox::start_with(options)?,
+            }))
+        })
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         self.inner.url().to_owned()
@@ -225,6 +245,16 @@ impl Sandbox {
     /// Removes every active fault.
     pub fn clear_faults(&self) {
         self.inner.clear_faults();
+    }
+
+    /// Whether a repeated Saferpay RequestId gets the first answer back (default true).
+    pub fn request_id_replay(&self) -> bool {
+        self.inner.request_id_replay()
+    }
+
+    /// Turns RequestId replay off (a repeated request is executed again) or back on.
+    pub fn set_request_id_replay(&self, enabled: bool) {
+        self.inner.set_request_id_replay(enabled);
     }
 
     /// Moves the sandbox clock (seconds, may be negative).

@@ -165,6 +165,11 @@ impl SaferpayClient {
         block_on(async move { c.inquire(&id).await })
     }
 
+    pub fn inquire_by_order_id(&self, order_id: &str) -> Result<Payment, Error> {
+        let (c, id) = (self.client.clone(), order_id.to_owned());
+        block_on(async move { c.inquire_by_order_id(&id).await })
+    }
+
     pub fn assert_capture(&self, capture_id: &str) -> Result<CaptureStatus, Error> {
         let (c, id) = (self.client.clone(), capture_id.to_owned());
         block_on(async move { c.assert_capture(&id).await })

@@ -23,6 +23,7 @@ from ._errors import (
     DecodeError,
     InternalError,
     NotFoundError,
+    OutcomeUnknownError,
     PaywireError,
     PermissionDeniedError,
     RateLimitedError,
@@ -138,4 +139,5 @@ __all__ = [
     "DecodeError",
     "ConfigurationError",
     "InternalError",
+    "OutcomeUnknownError",
 ]

@@ -21,6 +21,7 @@ __all__ = [
     "DecodeError",
     "ConfigurationError",
     "InternalError",
+    "OutcomeUnknownError",
     "SandboxError",
 ]
 
@@ -31,7 +32,7 @@ class PaywireError(Exception):
     Attributes:
         kind: ``validation``, ``authentication``, ``permission``, ``not_found``, ``conflict``,
             ``declined``, ``rate_limited``, ``api``, ``transport``, ``decode``,
-            ``configuration`` or ``internal``.
+            ``configuration``, ``internal`` or ``outcome_unknown``.
         provider: ``saferpay``, ``secuconnect``, ``sekurepay`` or ``None``.
         http_status: the HTTP status of the provider's answer, if any.
         code: the provider's error name (Saferpay ``ErrorName``, secuconnect ``error``) or
@@ -41,7 +42,10 @@ class PaywireError(Exception):
         request_id: the request id sent with the call (reused on every retry).
         retryable: ``"no"``, ``"yes"`` or ``"later"``.
         outcome_unknown: True when the provider may have executed the request although no
-            answer arrived; check before repeating it.
+            answer arrived (then the error is an :class:`OutcomeUnknownError`); settle it
+            with ``settle_with`` before repeating it.
+        settle_with: for an unknown outcome, the call that tells whether it happened, e.g.
+            ``inquire_by_order_id("pw-rf-…")``.
         field: the input field a validation error is about.
         raw: the provider's response body (secrets scrubbed), parsed when it is JSON.
     """
@@ -61,6 +65,7 @@ class PaywireError(Exception):
         request_id: Optional[str] = None,
         retryable: str = "no",
         outcome_unknown: bool = False,
+        settle_with: Optional[str] = None,
         field: Optional[str] = None,
         raw: Any = None,
     ) -> None:
@@ -79,6 +84,7 @@ class PaywireError(Exception):
         self.request_id = request_id
         self.retryable = retryable
         self.outcome_unknown = outcome_unknown
+        self.settle_with = settle_with
         self.field = field
         self.raw = raw
 
@@ -93,6 +99,7 @@ class PaywireError(Exception):
             "request_id": self.request_id,
             "retryable": self.retryable,
             "outcome_unknown": self.outcome_unknown,
+            "settle_with": self.settle_with,
             "field": self.field,
             "raw": self.raw,
         }
@@ -185,6 +192,14 @@ class InternalError(PaywireError):
     """A bug in paywire (including a Rust panic); the interpreter keeps working."""
 
     kind = "internal"
+
+
+class OutcomeUnknownError(PaywireError):
+    """A call with a side effect may have been executed, and paywire could not settle whether
+    it was; it was not sent again. ``settle_with`` names the call that tells (see
+    docs/exactly-once.md); make it before repeating the operation."""
+
+    kind = "outcome_unknown"
 
 
 class SandboxError(Exception):

@@ -554,6 +554,12 @@ impl SaferpayClient {
         guard_async(async move { Ok(self.client.inquire(&transaction_id).await?.into()) }).await
     }
 
+    /// A transaction by its order id (e.g. a refund whose answer was lost).
+    pub async fn inquire_by_order_id(&self, order_id: String) -> Result<Payment> {
+        guard_async(async move { Ok(self.client.inquire_by_order_id(&order_id).await?.into()) })
+            .await
+    }
+
     /// The status of a capture.
     pub async fn assert_capture(&self, capture_id: String) -> Result<TransactionStatusResult> {
         guard_async(async move { Ok(self.client.assert_capture(&capture_id).await?.into()) }).await
@@ -1018,6 +1024,10 @@ impl BlockingSaferpayClient {
 
     pub fn inquire(&self, transaction_id: String) -> Result<Payment> {
         guard(|| Ok(self.client.inquire(&transaction_id)?.into()))
+    }
+
+    pub fn inquire_by_order_id(&self, order_id: String) -> Result<Payment> {
+        guard(|| Ok(self.client.inquire_by_order_id(&order_id)?.into()))
     }
 
     pub fn assert_capture(&self, capture_id: String) -> Result<TransactionStatusResult> {

@@ -48,6 +48,49 @@ class ErrorsTest {
     }
 
     @Test
+    fun `exactly once without replay, and outcome unknown names its settling call`() = runBlocking {
+        Sandbox.startWith(requestIdReplay = false).use { noReplay ->
+            assertFalse(noReplay.requestIdReplay())
+            noReplay.setRequestIdReplay(true)
+            assertTrue(noReplay.requestIdReplay())
+            noReplay.setRequestIdReplay(false)
+            assertTrue(sandbox.requestIdReplay(), "the default")
+            val c = noReplay.saferpayClient()
+            // A refund whose answer was lost is found by its own order id: one refund.
+            val session = c.initializePaymentPage(
+                amount = Money(1000, "CHF"), orderId = "kt-refund-once", description = "once",
+                returnUrl = "https://shop.example/return",
+            )
+            noReplay.payPaymentPage(session.token)
+            val tx = c.assertPaymentPage(session.token).transaction.id
+            val captureId = c.capture(tx).captureId!!
+            noReplay.injectFault("saferpay.transaction.refund", "drop_after_commit")
+            val refund = c.refund(captureId, Money(100, "CHF"))
+            val orderId = refund.transaction.orderId!!
+            assertTrue(orderId.startsWith("pw-rf-"), orderId)
+            val stats = JSONObject(noReplay.stats())
+            assertEquals(1L, stats.getJSONObject("effects").getLong("refunds"))
+            assertEquals(0L, stats.getJSONObject("executed_duplicates").getLong("refunds"))
+            assertEquals(refund.transaction.id, c.inquireByOrderId(orderId).transaction.id)
+            // An offer create that may have arrived is never sent again.
+            noReplay.injectFault("saferpay.offers.create", "drop_after_commit")
+            val e = assertThrows<PaywireException.OutcomeUnknown> {
+                c.createOffer(Money(404, "CHF"), "kt-offer-once", "once", inTwoHours)
+            }
+            assertEquals("outcome_unknown", e.kind)
+            assertTrue(e.outcomeUnknown)
+            assertTrue(e.settleWith!!.contains("kt-offer-once"), e.settleWith)
+            assertEquals(e.settleWith, e.info().settleWith)
+            val after = JSONObject(noReplay.stats())
+            assertEquals(1L, after.getJSONObject("effects").getLong("offers_created"))
+            assertEquals(
+                1L,
+                after.getJSONObject("routes").getJSONObject("saferpay.offers.create").getLong("requests"),
+            )
+        }
+    }
+
+    @Test
     fun `timestamps in every spelling Java prints, always with an offset`() = runBlocking {
         val at = OffsetDateTime.now().plusHours(3).truncatedTo(ChronoUnit.MINUTES)
         for (text in listOf(

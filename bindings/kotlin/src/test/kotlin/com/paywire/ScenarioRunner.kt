@@ -458,6 +458,7 @@ fun kindOf(e: PaywireException): String = when (e) {
     is PaywireException.Decode -> "decode"
     is PaywireException.Configuration -> "configuration"
     is PaywireException.Internal -> "internal"
+    is PaywireException.OutcomeUnknown -> "outcome_unknown"
 }
 
 fun fail(message: String): Nothing = throw AssertionError(message)
