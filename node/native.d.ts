@@ -68,6 +68,7 @@ export declare class SaferpayClient {
   /** Refunds a capture; the result is a `REFUND` transaction (capture it to move money). */
   refund(captureId: string, amount: Money, options: RefundOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
   inquire(transactionId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
+  inquireByOrderId(orderId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
   assertCapture(captureId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<CaptureStatus>
   assertRefund(transactionId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<RefundStatus>
   createPaymentLink(amount: Money, orderId: string, description: string, options: PaymentLinkOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
@@ -105,6 +106,10 @@ export declare class Sandbox {
    * next calls of a route (`saferpay.offers.get`, `saferpay.*`, `*`).
    */
   injectFault(route: string, mode: string, options?: FaultOptions | undefined | null): void
+  /** Turns RequestId replay on (the default) or off. */
+  setRequestIdReplay(enabled: boolean): void
+  /** Whether a repeated Saferpay RequestId gets the first answer back. */
+  get requestIdReplay(): boolean
   /** Removes every active fault. */
   clearFaults(): void
   /** Moves the sandbox clock (seconds; may be negative). */
@@ -702,6 +707,11 @@ export interface SandboxStartOptions {
   reportingDays?: number
   /** secuconnect access token lifetime in sandbox seconds (default 1200). */
   tokenLifetimeSecs?: number
+  /**
+   * Replay the first answer for a repeated Saferpay RequestId (default true); false
+   * executes a repeated request again, as a provider that does not deduplicate would.
+   */
+  requestIdReplay?: boolean
 }
 
 /**
