@@ -60,7 +60,9 @@ pub struct Call<'a> {
     pub options: &'a RequestOptions,
     /// The call that settles an unknown outcome, put into the error (`settle_with`).
     pub settle: Option<String>,
-    /// For [`Safety::Idempotent`] calls: answers that mean "already done".
+    /// Answers that mean "already done" (a second capture, a duplicate id): after an earlier
+    /// ambiguous attempt they are settled by the lookup ([`Safety::Idempotent`] and
+    /// [`Safety::Reconcilable`] calls).
     pub already_done: Option<fn(&Error) -> bool>,
     /// For [`Safety::Idempotent`] calls: the lookup tells for certain whether the effect exists
     /// (a capture: the transaction is `CAPTURED` or not), so it also settles a call whose
@@ -229,6 +231,8 @@ impl Engine {
             let mut maybe_executed = false;
             // ... and that attempt timed out, so it may still be running at the provider.
             let mut still_running = false;
+            // Some attempt failed ambiguously, even if a lookup ruled it out since.
+            let mut ever_ambiguous = false;
             loop {
                 let request = build(attempt, timeout)?;
                 // Ids in paths can be tokens (Fields access tokens): log the method and the
@@ -262,6 +266,7 @@ impl Engine {
                 };
                 let ambiguous = may_have_executed(&error);
                 if ambiguous {
+                    ever_ambiguous = true;
                     maybe_executed = true;
                     if timed_out && !self.request_over(elapsed) {
                         still_running = true;
@@ -357,6 +362,22 @@ impl Engine {
                                     Ok(None) => note = Some(self.still_running_note()),
                                     Err(e) => note = Some(format!("the lookup that would settle it failed: {e}")),
                                 },
+                            }
+                        } else if let (true, Some(lookup)) = (
+                            ever_ambiguous && call.already_done.is_some_and(|f| f(&error)),
+                            lookup.as_ref(),
+                        ) {
+                            // A repeat answered "exists" (a SekurePay 409): whatever the earlier
+                            // lookup saw, read it again.
+                            match lookup().await {
+                                Ok(Some(value)) => {
+                                    tracing::info!(code = error.code().unwrap_or(""), "already done; settled by lookup");
+                                    bump(&self.counters.reconciled);
+                                    bump(&self.counters.retried);
+                                    return Ok(value);
+                                }
+                                Ok(None) => {}
+                                Err(e) => note = Some(format!("the lookup failed: {e}")),
                             }
                         } else if may_retry && !maybe_executed && error.retryable() == Retryable::Yes {
                             self.pause(attempt, retries, retry_after, &error).await;

@@ -212,6 +212,11 @@ impl Client {
         let headers = headers(inner.authorization.expose(), body.is_some())?;
         let mut call = Call::new(operation, safety, &request_id, &self.options);
         call.settle = settle;
+        if safety == Safety::Reconcilable {
+            // "An order with this id already exists": settled by the lookup after an
+            // ambiguous attempt (the merchant's order id is the key).
+            call.already_done = Some(|e| e.kind() == crate::error::ErrorKind::Conflict);
+        }
         inner
             .engine
             .send_with(

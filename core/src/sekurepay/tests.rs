@@ -176,6 +176,40 @@ async fn reset_after_sending_is_settled_by_the_order_id() {
 }
 
 #[tokio::test]
+async fn a_repeat_answered_conflict_after_an_ambiguous_attempt_is_fetched() {
+    // Not visible yet after a 502, then the repeat says the id exists (the first create landed
+    // in between): it is fetched, and with the same total it is the answer.
+    let script = Scripted::new(vec![
+        Step::html(502, "<html>bad gateway</html>"),
+        Step::json(404, "{}"),
+        Step::json(409, r#"{"error":"conflict"}"#),
+        found("12200"),
+    ]);
+    let created = client(&script).create_order(order()).await.unwrap();
+    assert_eq!(created.total, Some(usd(12200)));
+    let methods: Vec<_> = script.requests().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(
+        methods,
+        [
+            ::http::Method::POST,
+            ::http::Method::GET,
+            ::http::Method::POST,
+            ::http::Method::GET
+        ]
+    );
+    // A different order holds the id: a known conflict, nothing created by this call.
+    let script = Scripted::new(vec![
+        Step::html(502, "<html>bad gateway</html>"),
+        Step::json(404, "{}"),
+        Step::json(409, r#"{"error":"conflict"}"#),
+        found("99"),
+    ]);
+    let err = client(&script).create_order(order()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    assert!(!err.outcome_unknown());
+}
+
+#[tokio::test]
 async fn a_timed_out_create_is_not_sent_again_and_says_how_to_check() {
     // After a timeout the first create may still be running: an order not visible yet
     // proves nothing, so the outcome is unknown.
