@@ -593,8 +593,8 @@ impl Client {
     /// Exactly once by the merchant's own order id (the documented retrieval key): after an
     /// ambiguous failure (the connection breaks after sending, a 5xx, an unreadable answer)
     /// the order is looked up with `GET /orders/{id}`. Found with the same total, it is the
-    /// answer; not found, the create is sent again (a create repeated after all answers
-    /// `conflict`, which is looked up the same way). After a timeout the first attempt may
+    /// answer; not found, the create is sent again (and if that repeat answers `conflict`,
+    /// the order is looked up again). After a timeout the first attempt may
     /// still be running, so an order not visible yet ends the call with an `outcome_unknown`
     /// error naming [`Client::get_order`]. A duplicate order id is a `conflict` error.
     pub async fn create_order(&self, request: CreateOrder) -> Result<Order, Error> {
