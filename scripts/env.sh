@@ -7,8 +7,6 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 PAYWIRE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PAYWIRE_ROOT
-# The shared fixtures and reference live beside the repository.
-export PAYWIRE_SHARED="${PAYWIRE_SHARED:-$(cd "$PAYWIRE_ROOT/.." && pwd)/shared}"
 mkdir -p "$CARGO_TARGET_DIR" "$PAYWIRE_CACHE"
 
 step() { printf '\n==> %s\n' "$*"; }

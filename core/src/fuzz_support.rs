@@ -97,10 +97,7 @@ pub(crate) fn response(status: u16, json: bool, body: Vec<u8>) -> HttpResponse {
 
 /// Every fixture of one provider folder, parsed.
 pub(crate) fn fixtures(provider: &str) -> Vec<Value> {
-    let dir = format!(
-        "{}/../../shared/fixtures/{provider}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let dir = format!("{}{provider}", fixtures_dir!(""));
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries.flatten() {

@@ -11,6 +11,15 @@
 //! - `blocking`: the same clients with synchronous methods.
 #![forbid(unsafe_code)]
 
+/// The providers' documented example payloads, `spec/fixtures/<provider>/` in the repository
+/// (see its README for each file's source). `fixtures_dir!("saferpay/")` is a `&'static str`.
+#[cfg(test)]
+macro_rules! fixtures_dir {
+    ($sub:literal) => {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/fixtures/", $sub)
+    };
+}
+
 mod currency_table;
 mod open_enum;
 

@@ -1,8 +1,18 @@
-//! The one shared tokio runtime, created on first use, rebuilt after `fork()`.
+//! Where provider calls run: on the caller's tokio runtime when it has one that is always being
+//! driven, else on the one shared runtime (created on first use, rebuilt after `fork()`).
 //!
-//! Every provider call runs here, whichever executor (or none) the caller uses: async callers
-//! await a spawned task, blocking callers block on it. reqwest connection pools are tied to the
-//! runtime that created them, so keeping all I/O on one runtime avoids "dispatch dropped" hangs.
+//! - A Rust caller on a multi-thread tokio runtime awaits paywire directly, with no hop to
+//!   another runtime (as with a plain reqwest call).
+//! - Everyone else hops to the shared runtime: blocking callers (`blocking::*`), callers on no
+//!   runtime or on a current-thread runtime, and the bindings, which mark their calls with
+//!   [`on_shared_runtime`] at their edge so that panics, fork and cancellation behave the same
+//!   in every language.
+//!
+//! Why a current-thread runtime hops: hyper drives each pooled connection from a task on the
+//! runtime that opened it. A current-thread runtime only runs while someone blocks on it, so a
+//! connection opened there and reused from another runtime would stall while it is idle. Tasks
+//! of a multi-thread runtime always run; when such a runtime is dropped, its connection tasks
+//! end, the pool sees those connections closed and opens new ones.
 
 use std::future::Future;
 use std::sync::Mutex;
@@ -98,6 +108,43 @@ where
             panic_message(e.into_panic())
         ))),
         Err(_) => Err(Error::internal("paywire task was cancelled")),
+    }
+}
+
+tokio::task_local! {
+    /// Set by [`on_shared_runtime`] for the future it wraps.
+    static ON_SHARED_RUNTIME: ();
+}
+
+/// Marks `future` so that every paywire call it makes runs on the shared runtime, whatever
+/// runtime polls it. The bindings wrap each call in it at their edge (napi, for one, polls on a
+/// runtime of its own).
+pub async fn on_shared_runtime<F: Future>(future: F) -> F::Output {
+    ON_SHARED_RUNTIME.scope((), future).await
+}
+
+/// Whether a call made here runs where it is awaited (see the module docs).
+fn runs_on_caller() -> bool {
+    if ON_SHARED_RUNTIME.try_with(|_| ()).is_ok() {
+        return false;
+    }
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) => handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread,
+        Err(_) => false,
+    }
+}
+
+/// Runs one provider call: awaited in place on the caller's multi-thread runtime, else on the
+/// shared runtime through [`run`]. Dropping the returned future abandons the call either way.
+pub async fn run_call<F, T>(future: F) -> Result<T, Error>
+where
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+    T: Send + 'static,
+{
+    if runs_on_caller() {
+        future.await
+    } else {
+        run(future).await
     }
 }
 

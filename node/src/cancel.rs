@@ -55,7 +55,8 @@ impl CancelToken {
     }
 }
 
-/// Runs a core future unless (or until) `cancel` fires; converts core errors for JS.
+/// Runs a core future unless (or until) `cancel` fires; converts core errors for JS. The call
+/// runs on the core's shared runtime, not napi's, like every binding's calls.
 pub(crate) async fn guarded<T, F>(cancel: &CancelToken, future: F) -> napi::Result<T>
 where
     F: Future<Output = Result<T, paywire::Error>>,
@@ -64,6 +65,6 @@ where
     tokio::select! {
         biased;
         () = cancelled => Err(errors::aborted()),
-        result = future => result.map_err(errors::to_napi),
+        result = paywire::rt::on_shared_runtime(future) => result.map_err(errors::to_napi),
     }
 }

@@ -1,8 +1,9 @@
 //! Node.js binding of paywire (napi-rs 3).
 //!
 //! Rules of this crate: it only converts types, errors and async. Every call goes to a public
-//! async method of the `paywire` core, which spawns the work onto the core's shared runtime
-//! (`paywire::rt`); napi's own runtime merely awaits it, so the event loop is never blocked.
+//! async method of the `paywire` core inside `cancel::guarded`, which runs it on the core's
+//! shared runtime (`paywire::rt::on_shared_runtime`); napi's own runtime merely awaits it, so
+//! the event loop is never blocked.
 //! Each async method takes a [`CancelToken`] (the JS layer creates one per call and fires it
 //! from an `AbortSignal`): cancelling drops the core future, which aborts the in-flight request.
 //!

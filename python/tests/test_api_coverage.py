@@ -1,10 +1,9 @@
-"""Every client method of ../shared/API.md exists in the sync and the async class, is typed in
+"""Every client method of docs/API.md exists in the sync and the async class, is typed in
 the stubs, and is exercised by a test or a shared scenario."""
 
 from __future__ import annotations
 
 import ast
-import os
 import re
 from pathlib import Path
 from typing import Dict, List, Tuple
@@ -18,15 +17,10 @@ REPO = HERE.parents[1]
 
 
 def _api_md() -> Path:
-    shared = os.environ.get("PAYWIRE_SHARED")
-    candidates = [Path(shared)] if shared else []
-    candidates.append(REPO.parent / "shared")
-    for candidate in candidates:
-        if (candidate / "API.md").exists():
-            return candidate / "API.md"
-    raise AssertionError(
-        "../shared/API.md not found (scripts/env.sh sets PAYWIRE_SHARED); the coverage check cannot run"
-    )
+    path = REPO / "docs" / "API.md"
+    if not path.exists():
+        raise AssertionError(f"{path} not found; the coverage check cannot run")
+    return path
 
 
 PROVIDERS = {

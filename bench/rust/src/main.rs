@@ -379,8 +379,8 @@ async fn run() -> BenchResult<()> {
 
 fn main() {
     // The caller's runtime, as a user's `#[tokio::main]` would make it: two workers, like
-    // paywire's own shared runtime on this machine. The floor's I/O runs here; paywire's runs
-    // on its shared runtime and the awaiting happens here.
+    // paywire's own shared runtime on this machine. Both the floor and paywire run here
+    // (paywire awaits in place on a caller's multi-thread runtime).
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -1,5 +1,5 @@
 //! Contract tests for the JSON API against the provider's example payloads in
-//! `shared/fixtures/saferpay/`: every response example decodes into our types, and every
+//! `spec/fixtures/saferpay/`: every response example decodes into our types, and every
 //! request we build for the same inputs matches the documented example field for field
 //! (placeholders such as `"[your customer id]"` match any string; the RequestId is ours).
 
@@ -19,10 +19,7 @@ use super::{
 use crate::http::scripted::{Scripted, Step};
 use crate::money::Money;
 
-const DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/fixtures/saferpay/"
-);
+const DIR: &str = fixtures_dir!("saferpay/");
 
 fn text(name: &str) -> String {
     let path = format!("{DIR}{name}");

@@ -162,10 +162,7 @@ mod tests {
     }
 
     fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/../../shared/fixtures/saferpay/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = format!("{}{name}", fixtures_dir!("saferpay/"));
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 

@@ -315,15 +315,15 @@ impl Client {
         &self.options
     }
 
-    /// Runs an operation on the shared runtime (so I/O never depends on the caller's executor)
-    /// and aborts it if the caller stops waiting.
+    /// Runs an operation where `rt::run_call` decides (the caller's runtime or the shared one);
+    /// dropping the future abandons it.
     pub(crate) async fn spawn<T, F, Fut>(&self, operation: F) -> Result<T, Error>
     where
         F: FnOnce(Client) -> Fut,
         Fut: Future<Output = Result<T, Error>> + Send + 'static,
         T: Send + 'static,
     {
-        crate::rt::run(operation(self.clone())).await
+        crate::rt::run_call(operation(self.clone())).await
     }
 
     /// The terminal for a call: the explicit one, else the client's default.

@@ -13,10 +13,7 @@ use crate::http::scripted::{Scripted, Step};
 use crate::money::Money;
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/../../shared/fixtures/saferpay/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}{name}", fixtures_dir!("saferpay/"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

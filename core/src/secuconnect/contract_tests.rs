@@ -1,4 +1,4 @@
-//! Contract tests against the documented secuconnect payloads in `shared/fixtures/secuconnect`:
+//! Contract tests against the documented secuconnect payloads in `spec/fixtures/secuconnect`:
 //! every fixture deserialises into our types (fragments leniently), and the requests we
 //! build match the documented examples field for field.
 
@@ -13,10 +13,7 @@ use crate::http::HttpResponse;
 use crate::money::Money;
 use crate::oauth::{self, Credentials, Grant};
 
-const DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/fixtures/secuconnect"
-);
+const DIR: &str = fixtures_dir!("secuconnect");
 
 fn fixture(name: &str) -> String {
     let path = format!("{DIR}/{name}");

@@ -405,8 +405,8 @@ impl Client {
         .await
     }
 
-    /// Runs an operation on the shared runtime (so I/O never depends on the caller's
-    /// executor) and aborts it if the caller stops waiting.
+    /// Runs an operation where `rt::run_call` decides (the caller's runtime or the shared one);
+    /// dropping the future abandons it.
     pub(crate) async fn spawn<T, F, Fut>(&self, operation: F) -> Result<T, Error>
     where
         F: FnOnce(Client) -> Fut,
@@ -417,7 +417,7 @@ impl Client {
         if self.inner.inline {
             return operation(self.clone()).await;
         }
-        crate::rt::run(operation(self.clone())).await
+        crate::rt::run_call(operation(self.clone())).await
     }
 
     /// Sends an API call with a bearer token; on a refused token, invalidates it, gets a new

@@ -14,10 +14,7 @@ use crate::http::{FailureStage, HttpRequest};
 use crate::money::Money;
 
 const SECRET: &str = "client-secret-that-must-not-leak";
-const FIXTURES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/fixtures/secuconnect"
-);
+const FIXTURES: &str = fixtures_dir!("secuconnect");
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap()

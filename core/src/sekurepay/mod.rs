@@ -149,15 +149,15 @@ impl Client {
         self.inner.engine.stats()
     }
 
-    /// Runs an operation on the shared runtime (so I/O never depends on the caller's executor)
-    /// and aborts it if the caller stops waiting.
+    /// Runs an operation where `rt::run_call` decides (the caller's runtime or the shared one);
+    /// dropping the future abandons it.
     async fn spawn<T, F, Fut>(&self, operation: F) -> Result<T, Error>
     where
         F: FnOnce(Client) -> Fut,
         Fut: Future<Output = Result<T, Error>> + Send + 'static,
         T: Send + 'static,
     {
-        crate::rt::run(operation(self.clone())).await
+        crate::rt::run_call(operation(self.clone())).await
     }
 
     /// Sends one call and returns the JSON body, `None` for an empty 2xx body.

@@ -775,11 +775,8 @@ mod tests {
     }
 
     fn fixture() -> Value {
-        let path = format!(
-            "{}/../../shared/fixtures/sekurepay/order_create.request.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let path = fixtures_dir!("sekurepay/order_create.request.json");
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         serde_json::from_str(&text).unwrap()
     }
 

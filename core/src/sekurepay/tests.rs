@@ -50,11 +50,8 @@ fn body_of(request: &crate::http::HttpRequest) -> Value {
 }
 
 fn fixture() -> Value {
-    let path = format!(
-        "{}/../../shared/fixtures/sekurepay/order_create.request.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+    let path = fixtures_dir!("sekurepay/order_create.request.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}")))
         .unwrap()
 }
 
