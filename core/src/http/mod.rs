@@ -301,8 +301,7 @@ impl Engine {
                             match lookup().await {
                                 Ok(Some(value)) => {
                                     tracing::info!(code = error.code().unwrap_or(""), "already done by an earlier attempt; settled by lookup");
-                                    bump(&self.counters.reconciled);
-                                    bump(&self.counters.retried);
+                                    self.count_settled_by_lookup(true);
                                     return Ok(value);
                                 }
                                 Ok(None) => note = Some("the lookup did not confirm the earlier attempt".to_owned()),
@@ -323,10 +322,7 @@ impl Engine {
                             match lookup().await {
                                 Ok(Some(value)) => {
                                     tracing::info!("ambiguous failure settled by lookup: the effect exists");
-                                    bump(&self.counters.reconciled);
-                                    if attempt > 0 {
-                                        bump(&self.counters.retried);
-                                    }
+                                    self.count_settled_by_lookup(attempt > 0);
                                     return Ok(value);
                                 }
                                 Ok(None) if !still_running => maybe_executed = false,
@@ -342,10 +338,7 @@ impl Engine {
                                 Some(lookup) => match lookup().await {
                                     Ok(Some(value)) => {
                                         tracing::info!("ambiguous failure settled by lookup: the effect exists");
-                                        bump(&self.counters.reconciled);
-                                        if attempt > 0 {
-                                            bump(&self.counters.retried);
-                                        }
+                                        self.count_settled_by_lookup(attempt > 0);
                                         return Ok(value);
                                     }
                                     Ok(None) if !still_running => {
@@ -372,8 +365,7 @@ impl Engine {
                             match lookup().await {
                                 Ok(Some(value)) => {
                                     tracing::info!(code = error.code().unwrap_or(""), "already done; settled by lookup");
-                                    bump(&self.counters.reconciled);
-                                    bump(&self.counters.retried);
+                                    self.count_settled_by_lookup(true);
                                     return Ok(value);
                                 }
                                 Ok(None) => {}
@@ -431,6 +423,15 @@ impl Engine {
     /// Whether an attempt that timed out after this long is over at the provider.
     fn request_over(&self, elapsed: Duration) -> bool {
         self.request_limit.is_some_and(|limit| elapsed >= limit)
+    }
+
+    /// An ambiguous or "already done" outcome settled by a lookup that found the effect; it
+    /// counts as retried when an earlier attempt had been sent.
+    fn count_settled_by_lookup(&self, after_a_retry: bool) {
+        bump(&self.counters.reconciled);
+        if after_a_retry {
+            bump(&self.counters.retried);
+        }
     }
 
     fn still_running_note(&self) -> String {
