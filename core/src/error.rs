@@ -250,6 +250,18 @@ impl Error {
     pub fn message(&self) -> &str {
         &self.inner.message
     }
+    /// The message without the `field: ` prefix a validation error carries.
+    pub fn message_text(&self) -> &str {
+        match &self.inner.field {
+            Some(field) => self
+                .inner
+                .message
+                .strip_prefix(field.as_str())
+                .and_then(|rest| rest.strip_prefix(": "))
+                .unwrap_or(&self.inner.message),
+            None => &self.inner.message,
+        }
+    }
     pub fn provider(&self) -> Option<Provider> {
         self.inner.provider
     }

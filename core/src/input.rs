@@ -6,6 +6,25 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+thread_local! {
+    /// The core error behind the last failed `Deserialize` of a core type (e.g. `Money`), so
+    /// [`crate::operation::decode_input`] can report its own field (`currency`) and message
+    /// rather than serde's text. Decoding is synchronous, so the same thread reads it back.
+    static NESTED_ERROR: std::cell::RefCell<Option<Error>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Turns a core error inside a `Deserialize` impl into serde's error, keeping the original.
+pub(crate) fn de_error<E: serde::de::Error>(error: Error) -> E {
+    let text = error.message_text().to_owned();
+    NESTED_ERROR.with(|slot| *slot.borrow_mut() = Some(error));
+    E::custom(text)
+}
+
+/// Takes the error kept by [`de_error`], if any (and clears it).
+pub(crate) fn take_nested_error() -> Option<Error> {
+    NESTED_ERROR.with(|slot| slot.borrow_mut().take())
+}
+
 /// Decodes `value` as a `T` (e.g. a `Payer` from a Python dict), naming `field` and the path
 /// inside it on failure: `payer.billing_address.email: invalid type …`.
 pub fn from_json<T: DeserializeOwned>(field: &str, value: Value) -> Result<T, Error> {
@@ -27,6 +46,15 @@ pub fn from_json_str<T: DeserializeOwned>(field: &str, text: &str) -> Result<T, 
     let value: Value = serde_json::from_str(text)
         .map_err(|e| Error::validation(field, format!("is not valid JSON ({e})")))?;
     from_json(field, value)
+}
+
+/// serde `deserialize_with` for timestamps in operation inputs: [`parse_timestamp`]'s rules
+/// (the field's name is added by the caller's path).
+pub fn deserialize_timestamp<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<chrono::DateTime<chrono::FixedOffset>, D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+    parse_timestamp("", &text).map_err(de_error)
 }
 
 /// Parses a timestamp the way every binding accepts it: RFC 3339 (`2026-12-24T12:00:00+01:00`,

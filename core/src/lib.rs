@@ -35,6 +35,7 @@ pub mod links;
 pub mod logging;
 pub mod money;
 pub mod oauth;
+pub mod operation;
 pub mod rt;
 pub mod saferpay;
 pub mod secret;

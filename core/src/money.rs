@@ -288,7 +288,7 @@ impl Serialize for Money {
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let repr = MoneyRepr::deserialize(deserializer)?;
-        Money::from_minor(repr.minor, &repr.currency).map_err(serde::de::Error::custom)
+        Money::from_minor(repr.minor, &repr.currency).map_err(crate::input::de_error)
     }
 }
 

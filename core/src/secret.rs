@@ -22,6 +22,13 @@ impl Secret {
     }
 }
 
+/// Bindings and the CLI hand secrets in as plain strings; they become `Secret` at once.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer).map(Secret)
+    }
+}
+
 impl From<String> for Secret {
     fn from(value: String) -> Self {
         Secret(value)

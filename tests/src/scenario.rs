@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use paywire::links::CreatePaymentLink;
+use paywire::operation::{Operation, Pager, decode_input};
 use paywire::{Error, Money, saferpay, secuconnect, sekurepay};
 use paywire_sandbox::Sandbox;
 use serde_json::{Value, json};
@@ -259,13 +260,6 @@ fn to_value<T: serde::Serialize>(result: Result<T, Error>) -> Outcome {
     }
 }
 
-fn str_arg(args: &Value, key: &str) -> Result<String, String> {
-    args.get(key)
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .ok_or_else(|| format!("argument {key:?} missing or not a string"))
-}
-
 fn opt_str(args: &Value, key: &str) -> Option<String> {
     args.get(key).and_then(Value::as_str).map(str::to_owned)
 }
@@ -292,228 +286,83 @@ async fn dispatch(
     args: &Value,
     collect: bool,
 ) -> Result<Outcome, String> {
-    match client {
-        "saferpay" => match call {
-            "create_payment_link" | "get_payment_link" | "cancel_payment_link" => {
-                Ok(dispatch_links(&clients.saferpay, call, args).await)
-            }
-            _ => dispatch_saferpay(&clients.saferpay, call, args, collect).await,
-        },
-        "secuconnect" => match call {
-            "create_payment_link" | "get_payment_link" | "cancel_payment_link" => {
-                Ok(dispatch_links(&clients.secuconnect, call, args).await)
-            }
-            _ => dispatch_secuconnect(&clients.secuconnect, call, args, collect).await,
-        },
-        "sekurepay" => dispatch_sekurepay(&clients.sekurepay, call, args).await,
-        other => Err(format!("unknown client {other:?}")),
-    }
-}
-
-async fn dispatch_saferpay(
-    c: &saferpay::Client,
-    call: &str,
-    args: &Value,
-    collect: bool,
-) -> Result<Outcome, String> {
-    let terminal = opt_str(args, "terminal_id");
-    Ok(match call {
-        "create_offer" => to_value(create_offer(c, args).await),
-        "get_offer" => to_value(
-            c.get_offer(&str_arg(args, "offer_id")?, terminal.as_deref())
-                .await,
-        ),
-        "delete_offer" => to_value(
-            c.delete_offer(&str_arg(args, "offer_id")?, terminal.as_deref())
-                .await,
-        ),
-        "license" => to_value(c.license().await),
-        "terminals" => to_value(c.terminals().await),
-        "terminal" => to_value(c.terminal(&str_arg(args, "terminal_id")?).await),
-        "payment_page_configurations" => to_value(c.payment_page_configurations().await),
-        "create_fields_access_token" => {
-            let urls: Vec<String> = args
-                .get("source_urls")
-                .and_then(Value::as_array)
-                .map(|v| {
-                    v.iter()
-                        .filter_map(|u| u.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            to_value(
-                c.create_fields_access_token(
-                    &str_arg(args, "description")?,
-                    &urls,
-                    terminal.as_deref(),
-                )
-                .await,
-            )
+    let args = args.clone();
+    Ok(match (client, call) {
+        ("saferpay", "create_payment_link" | "get_payment_link" | "cancel_payment_link") => {
+            dispatch_links(&clients.saferpay, call, &args).await
         }
-        "delete_fields_access_token" => to_value(
-            c.delete_fields_access_token(&str_arg(args, "access_token")?, terminal.as_deref())
-                .await,
-        ),
-        "transactions" => {
-            let query = (|| {
-                let mut query = saferpay::TransactionQuery::parse(
-                    args.get("start")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default(),
-                    args.get("end").and_then(Value::as_str).unwrap_or_default(),
-                )?;
-                if let Some(state) = opt_str(args, "state") {
-                    query.state = state;
-                }
-                if let Some(size) = args.get("page_size").and_then(Value::as_u64) {
-                    query.page_size = u32::try_from(size).unwrap_or(u32::MAX);
-                }
-                query.terminal_id = terminal.clone();
-                c.transactions(query)
-            })();
-            match query {
+        ("secuconnect", "create_payment_link" | "get_payment_link" | "cancel_payment_link") => {
+            dispatch_links(&clients.secuconnect, call, &args).await
+        }
+        // Not a client call: parsing a push body the scenario gives as JSON.
+        ("secuconnect", "parse_push") => {
+            let body = args.get("body").map(Value::to_string).unwrap_or_default();
+            to_value(secuconnect::parse_push(body.as_bytes()))
+        }
+        // Paged rows: the runner counts what an iterator yields, or reads the first page.
+        ("saferpay", "transactions") => match decode_input::<saferpay::TransactionQuery>(args) {
+            Err(e) => Outcome::Error(e),
+            Ok(query) => match query.invoke(&clients.saferpay).await {
                 Err(e) => Outcome::Error(e),
                 Ok(mut pager) if collect => {
-                    let mut ids = Vec::new();
-                    loop {
-                        match pager.next_batch(500).await {
-                            Ok(batch) if batch.is_empty() => break,
-                            Ok(batch) => ids.extend(batch.into_iter().map(|t| t.id)),
-                            Err(e) => return Ok(Outcome::Error(e)),
-                        }
-                    }
+                    let ids = match drain(&mut pager, |t| t.id).await {
+                        Ok(ids) => ids,
+                        Err(e) => return Ok(Outcome::Error(e)),
+                    };
                     Outcome::Items(ids.len() as u64, ids, pager.total_transactions())
                 }
                 Ok(mut pager) => to_value(pager.next_page().await),
-            }
-        }
-        "initialize_payment_page" => match payment_page_request(args) {
-            Ok(request) => to_value(c.initialize_payment_page(request).await),
-            Err(e) => Outcome::Error(e),
+            },
         },
-        "assert_payment_page" => to_value(c.assert_payment_page(&str_arg(args, "token")?).await),
-        "payment_outcome" => to_value(c.payment_outcome(&str_arg(args, "token")?).await),
-        "capture" => {
-            let amount = match args.get("amount") {
-                Some(v) if !v.is_null() => match money_arg(args, "amount") {
-                    Ok(m) => Some(m),
-                    Err(e) => return Ok(Outcome::Error(e)),
-                },
-                _ => None,
-            };
-            to_value(c.capture(&str_arg(args, "transaction_id")?, amount).await)
-        }
-        "cancel" => to_value(c.cancel(&str_arg(args, "transaction_id")?).await),
-        "inquire" => to_value(c.inquire(&str_arg(args, "transaction_id")?).await),
-        "refund" => {
-            let request = (|| {
-                let mut refund = saferpay::Refund::new(
-                    opt_str(args, "capture_id").unwrap_or_default(),
-                    money_arg(args, "amount")?,
-                );
-                refund.order_id = opt_str(args, "order_id");
-                refund.description = opt_str(args, "description");
-                Ok::<_, Error>(refund)
-            })();
-            match request {
-                Ok(refund) => to_value(c.refund(refund).await),
+        ("secuconnect", "smart_transactions") => {
+            match decode_input::<secuconnect::SmartTransactionQuery>(args) {
                 Err(e) => Outcome::Error(e),
+                Ok(query) => match query.invoke(&clients.secuconnect).await {
+                    Err(e) => Outcome::Error(e),
+                    Ok(mut pager) if collect => {
+                        let ids = match drain(&mut pager, |t| t.id).await {
+                            Ok(ids) => ids,
+                            Err(e) => return Ok(Outcome::Error(e)),
+                        };
+                        Outcome::Items(ids.len() as u64, ids, pager.total())
+                    }
+                    Ok(mut pager) => to_value(pager.next_page().await),
+                },
             }
         }
-        "assert_capture" => to_value(c.assert_capture(&str_arg(args, "capture_id")?).await),
-        "assert_refund" => to_value(c.assert_refund(&str_arg(args, "transaction_id")?).await),
-        other => return Err(format!("the Rust runner does not know saferpay.{other}")),
+        // Every other call goes through its provider's operation table.
+        ("saferpay", _) => {
+            json_outcome(saferpay::operations::call_json(&clients.saferpay, call, args).await)
+        }
+        ("secuconnect", _) => {
+            json_outcome(secuconnect::operations::call_json(&clients.secuconnect, call, args).await)
+        }
+        ("sekurepay", _) => {
+            json_outcome(sekurepay::operations::call_json(&clients.sekurepay, call, args).await)
+        }
+        (other, _) => return Err(format!("unknown client {other:?}")),
     })
 }
 
-fn payment_page_request(args: &Value) -> Result<saferpay::InitializePaymentPage, Error> {
-    let mut request = saferpay::InitializePaymentPage::new(
-        money_arg(args, "amount")?,
-        opt_str(args, "order_id").unwrap_or_default(),
-        opt_str(args, "description").unwrap_or_default(),
-        opt_str(args, "return_url").unwrap_or_default(),
-    );
-    request.success_notify_url = opt_str(args, "success_notify_url");
-    request.fail_notify_url = opt_str(args, "fail_notify_url");
-    request.payer = json_arg(args, "payer")?;
-    request.pre_auth = args
-        .get("pre_auth")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    request.terminal_id = opt_str(args, "terminal_id");
-    request.config_set = opt_str(args, "config_set");
-    request.condition = opt_str(args, "condition");
-    request.payer_note = opt_str(args, "payer_note");
-    request.payer_email = opt_str(args, "payer_email");
-    if let Some(emails) = args.get("merchant_emails").and_then(Value::as_array) {
-        request.merchant_emails = emails
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect();
+fn json_outcome(result: Result<Value, Error>) -> Outcome {
+    match result {
+        Ok(value) => Outcome::Value(value),
+        Err(e) => Outcome::Error(e),
     }
-    if let Some(wallets) = args.get("wallets").and_then(Value::as_array) {
-        request.wallets = wallets
-            .iter()
-            .filter_map(Value::as_str)
-            .map(saferpay::Wallet::from)
-            .collect();
-    }
-    if let Some(methods) = args.get("payment_methods").and_then(Value::as_array) {
-        request.payment_methods = methods
-            .iter()
-            .filter_map(Value::as_str)
-            .map(saferpay::PaymentMethod::from)
-            .collect();
-    }
-    Ok(request)
 }
 
-async fn create_offer(c: &saferpay::Client, args: &Value) -> Result<saferpay::Offer, Error> {
-    let expires = args
-        .get("expires_at")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let expires_at = chrono::DateTime::parse_from_rfc3339(expires)
-        .map_err(|e| Error::validation("expires_at", e.to_string()))?;
-    let mut request = saferpay::CreateOffer::new(
-        money_arg(args, "amount")?,
-        args.get("order_id")
-            .and_then(Value::as_str)
-            .unwrap_or_default(),
-        args.get("description")
-            .and_then(Value::as_str)
-            .unwrap_or_default(),
-        expires_at,
-    );
-    request.pre_auth = args
-        .get("pre_auth")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    request.register_alias = args
-        .get("register_alias")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    request.config_set = opt_str(args, "config_set");
-    request.condition = opt_str(args, "condition");
-    request.terminal_id = opt_str(args, "terminal_id");
-    request.max_payment_attempts = args
-        .get("max_payment_attempts")
-        .and_then(Value::as_u64)
-        .map(|n| u32::try_from(n).unwrap_or(u32::MAX));
-    for (key, slot) in [("payer", 0), ("billing_address_form", 1), ("order", 2)] {
-        if let Some(value) = args.get(key).filter(|v| !v.is_null()) {
-            match slot {
-                0 => request.payer = Some(paywire::input::from_json(key, value.clone())?),
-                1 => {
-                    request.billing_address_form =
-                        Some(paywire::input::from_json(key, value.clone())?)
-                }
-                _ => request.order = Some(paywire::input::from_json(key, value.clone())?),
-            }
+async fn drain<P: Pager>(
+    pager: &mut P,
+    id: impl Fn(P::Item) -> String,
+) -> Result<Vec<String>, Error> {
+    let mut ids = Vec::new();
+    loop {
+        let batch = pager.next_batch(500).await?;
+        if batch.is_empty() {
+            return Ok(ids);
         }
+        ids.extend(batch.into_iter().map(&id));
     }
-    c.create_offer(request).await
 }
 
 /// The three payment-link methods, which both link providers share.
@@ -576,147 +425,6 @@ async fn dispatch_links(c: &impl LinkProvider, call: &str, args: &Value) -> Outc
         "get_payment_link" => to_value(c.get(&id).await),
         _ => to_value(c.cancel(&id).await),
     }
-}
-
-fn json_arg<T: serde::de::DeserializeOwned>(args: &Value, key: &str) -> Result<Option<T>, Error> {
-    match args.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => paywire::input::from_json(key, value.clone()).map(Some),
-    }
-}
-
-fn smart_transaction_request(args: &Value) -> Result<secuconnect::CreateSmartTransaction, Error> {
-    let mut request = secuconnect::CreateSmartTransaction::new(money_arg(args, "amount")?);
-    if let Some(intent) = opt_str(args, "intent") {
-        request.intent = intent;
-    }
-    request.contract_id = opt_str(args, "contract_id");
-    request.customer = json_arg(args, "customer")?;
-    request.basket = json_arg(args, "basket")?;
-    request.checkout_template = opt_str(args, "checkout_template");
-    request.language = opt_str(args, "language");
-    request.return_urls = json_arg(args, "return_urls")?;
-    request.auto_capture = args.get("auto_capture").and_then(Value::as_bool);
-    request.merchant_ref = opt_str(args, "merchant_ref");
-    request.transaction_ref = opt_str(args, "transaction_ref");
-    request.is_demo = args
-        .get("is_demo")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    Ok(request)
-}
-
-async fn dispatch_secuconnect(
-    c: &secuconnect::Client,
-    call: &str,
-    args: &Value,
-    collect: bool,
-) -> Result<Outcome, String> {
-    let id = opt_str(args, "id").unwrap_or_default();
-    Ok(match call {
-        "create_smart_transaction" => match smart_transaction_request(args) {
-            Ok(request) => to_value(c.create_smart_transaction(request).await),
-            Err(e) => Outcome::Error(e),
-        },
-        "get_smart_transaction" => to_value(c.get_smart_transaction(&id).await),
-        "update_smart_transaction" => {
-            let request = (|| {
-                let mut update = secuconnect::UpdateSmartTransaction::new();
-                if args.get("amount").is_some() {
-                    update.amount = Some(money_arg(args, "amount")?);
-                }
-                update.basket = json_arg(args, "basket")?;
-                update.customer = json_arg(args, "customer")?;
-                update.merchant_ref = opt_str(args, "merchant_ref");
-                update.transaction_ref = opt_str(args, "transaction_ref");
-                Ok::<_, Error>(update)
-            })();
-            match request {
-                Ok(update) => to_value(c.update_smart_transaction(&id, update).await),
-                Err(e) => Outcome::Error(e),
-            }
-        }
-        "prepare_smart_transaction" => {
-            let mut prepare = secuconnect::PrepareSmartTransaction::new();
-            prepare.container_id = opt_str(args, "container_id");
-            let method = opt_str(args, "payment_method").unwrap_or_default();
-            to_value(c.prepare_smart_transaction(&id, &method, prepare).await)
-        }
-        "start_smart_transaction" => to_value(
-            c.start_smart_transaction(&id, opt_str(args, "payment_method").as_deref())
-                .await,
-        ),
-        "cancel_smart_transaction" => to_value(c.cancel_smart_transaction(&id).await),
-        "abort_smart_transaction" => to_value(c.abort_smart_transaction(&id).await),
-        "get_payment_transaction" => to_value(c.get_payment_transaction(&id).await),
-        "cancel_payment_transaction" => {
-            let request = match args.get("reduce_amount_by") {
-                Some(v) if !v.is_null() => match money_arg(args, "reduce_amount_by") {
-                    Ok(amount) => secuconnect::CancelPayment::partial(amount),
-                    Err(e) => return Ok(Outcome::Error(e)),
-                },
-                _ => secuconnect::CancelPayment::full(),
-            };
-            to_value(c.cancel_payment_transaction(&id, request).await)
-        }
-        "parse_push" => {
-            let body = args.get("body").map(Value::to_string).unwrap_or_default();
-            to_value(secuconnect::parse_push(body.as_bytes()))
-        }
-        "smart_transactions" => {
-            let mut query = secuconnect::SmartTransactionQuery::new();
-            query.query = opt_str(args, "query");
-            query.sort = opt_str(args, "sort");
-            if let Some(size) = args.get("page_size").and_then(Value::as_u64) {
-                query.page_size = u32::try_from(size).unwrap_or(u32::MAX);
-            }
-            match c.smart_transactions(query) {
-                Err(e) => Outcome::Error(e),
-                Ok(mut pager) if collect => {
-                    let mut ids = Vec::new();
-                    loop {
-                        match pager.next_batch(200).await {
-                            Ok(batch) if batch.is_empty() => break,
-                            Ok(batch) => ids.extend(batch.into_iter().map(|t| t.id)),
-                            Err(e) => return Ok(Outcome::Error(e)),
-                        }
-                    }
-                    Outcome::Items(ids.len() as u64, ids, pager.total())
-                }
-                Ok(mut pager) => to_value(pager.next_page().await),
-            }
-        }
-        other => return Err(format!("the Rust runner does not know secuconnect.{other}")),
-    })
-}
-
-async fn dispatch_sekurepay(
-    c: &sekurepay::Client,
-    call: &str,
-    args: &Value,
-) -> Result<Outcome, String> {
-    Ok(match call {
-        "create_order" => {
-            let request = sekurepay::CreateOrder::from_args(
-                &opt_str(args, "order_id").unwrap_or_default(),
-                &opt_str(args, "currency").unwrap_or_default(),
-                args.get("items").cloned().unwrap_or(Value::Null),
-                args.get("taxes").cloned().unwrap_or(Value::Null),
-                args.get("shipping_amount_cents")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(0),
-            );
-            match request {
-                Ok(request) => to_value(c.create_order(request).await),
-                Err(e) => Outcome::Error(e),
-            }
-        }
-        "get_order" => to_value(
-            c.get_order(&opt_str(args, "order_id").unwrap_or_default())
-                .await,
-        ),
-        other => return Err(format!("the Rust runner does not know sekurepay.{other}")),
-    })
 }
 
 /// Loads every scenario file of a directory, sorted by name.

@@ -19,6 +19,7 @@ mod management;
 mod models;
 mod notifications;
 mod offers;
+pub mod operations;
 mod payment_page;
 mod reporting;
 mod transaction;
@@ -39,6 +40,12 @@ pub use notifications::{
     notify_url, spg_notify_url_template, token_from_url,
 };
 pub use offers::{CreateOffer, Offer, OfferStatus};
+pub use operations::{
+    AssertCapture, AssertPaymentPage, AssertRefund, CancelRequest, CaptureRequest,
+    CreateFieldsAccessToken, DeleteFieldsAccessToken, DeleteOffer, GetOffer, InquireByOrderId,
+    InquireRequest, LicenseConfigurationRequest, LicenseRequest, MultipartFinalize, PaymentOutcome,
+    PaymentPageConfigurationsRequest, TerminalRequest, TerminalsRequest,
+};
 pub use payment_page::{
     DeliveryAddressForm, InitializePaymentPage, PaymentPageSession, RegisterAlias,
 };

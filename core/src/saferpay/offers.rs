@@ -32,27 +32,29 @@ const CONDITIONS: &[&str] = &[
 
 const MAX_PAYMENT_ATTEMPTS: &[u32] = &[0, 1, 3, 5, 10];
 
-/// Everything `create_offer` accepts. Start from [`CreateOffer::new`] and set what you need.
-#[derive(Clone, Debug)]
-pub struct CreateOffer {
-    pub amount: Money,
-    pub order_id: String,
-    /// Shown on the payment page; at most 100 characters.
-    pub description: String,
-    /// At least 1 hour and at most 180 days ahead.
-    pub expires_at: DateTime<FixedOffset>,
-    pub payer: Option<Payer>,
-    pub pre_auth: bool,
-    pub config_set: Option<String>,
-    /// One of 0 (unlimited), 1, 3, 5, 10.
-    pub max_payment_attempts: Option<u32>,
-    pub register_alias: bool,
-    pub billing_address_form: Option<BillingAddressForm>,
-    pub order: Option<Order>,
-    /// `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or
-    /// `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
-    pub condition: Option<String>,
-    pub terminal_id: Option<String>,
+crate::operation_input! {
+    /// Everything `create_offer` accepts. Start from [`CreateOffer::new`] and set what you need.
+    pub struct CreateOffer {
+        pub amount: Money,
+        pub order_id: String,
+        /// Shown on the payment page; at most 100 characters.
+        pub description: String,
+        /// At least 1 hour and at most 180 days ahead.
+        #[serde(deserialize_with = "crate::input::deserialize_timestamp")]
+        pub expires_at: DateTime<FixedOffset>,
+        pub payer: Option<Payer> = null,
+        pub pre_auth: bool = false,
+        pub config_set: Option<String> = null,
+        /// One of 0 (unlimited), 1, 3, 5, 10.
+        pub max_payment_attempts: Option<u32> = null,
+        pub register_alias: bool = false,
+        pub billing_address_form: Option<BillingAddressForm> = null,
+        pub order: Option<Order> = null,
+        /// `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or
+        /// `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
+        pub condition: Option<String> = null,
+        pub terminal_id: Option<String> = null,
+    }
 }
 
 impl CreateOffer {

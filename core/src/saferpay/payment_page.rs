@@ -88,60 +88,61 @@ impl RegisterAlias {
     }
 }
 
-/// Everything `initialize_payment_page` accepts. Start from [`InitializePaymentPage::new`]
-/// and set what you need; `initialize_payment_page` checks every documented limit first.
-#[derive(Clone, Debug)]
-pub struct InitializePaymentPage {
-    pub amount: Money,
-    /// `Id[1..80]` (TWINT and iDEAL keep only the first 50 characters).
-    pub order_id: String,
-    /// Shown on the payment page; 1 to 1000 characters.
-    pub description: String,
-    /// Where the payer returns after success, failure or abort (one URL for all three).
-    /// Your own query parameters survive; put nothing sensitive in them.
-    pub return_url: String,
-    /// Called server-to-server (GET, no body) on success; see `notifications::notify_url`.
-    pub success_notify_url: Option<String>,
-    /// Called server-to-server (GET, no body) on failure.
-    pub fail_notify_url: Option<String>,
-    /// Up to 10 addresses that get Saferpay's confirmation e-mail.
-    pub merchant_emails: Vec<String>,
-    pub payer_email: Option<String>,
-    /// Only when `payer_email` is not set.
-    pub payer_dcc_receipt_email: Option<String>,
-    /// Restricts the page to these methods; one method skips the selection page.
-    pub payment_methods: Vec<PaymentMethod>,
-    pub wallets: Vec<Wallet>,
-    pub payer: Option<Payer>,
-    pub billing_address_form: Option<BillingAddressForm>,
-    pub delivery_address_form: Option<DeliveryAddressForm>,
-    pub register_alias: Option<RegisterAlias>,
-    /// Order lines (mandatory for Klarna).
-    pub order: Option<Order>,
-    /// `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or
-    /// `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
-    pub condition: Option<String>,
-    /// A payment page configuration (`Id[1..20]`); see `payment_page_configurations`.
-    pub config_set: Option<String>,
-    /// Pre-authorization: a longer-lived reservation.
-    pub pre_auth: bool,
-    pub allow_partial_authorization: bool,
-    /// Text on the payer's statement; 1 to 50 characters (about 10–12 survive in practice).
-    pub payer_note: Option<String>,
-    /// German ELV only; `Id[1..35]`.
-    pub mandate_id: Option<String>,
-    /// First payment of a recurring series (excludes `installment_initial`).
-    pub recurring_initial: bool,
-    /// First payment of an installment plan (excludes `recurring_initial`).
-    pub installment_initial: bool,
-    /// `LOW_VALUE` or `TRANSACTION_RISK_ANALYSIS`.
-    pub authentication_exemption: Option<String>,
-    /// Force a 3-D Secure challenge.
-    pub force_three_ds_challenge: bool,
-    /// Card holder name field: `NONE` or `MANDATORY`.
-    pub card_holder_name: Option<String>,
-    /// Defaults to the client's terminal.
-    pub terminal_id: Option<String>,
+crate::operation_input! {
+    /// Everything `initialize_payment_page` accepts. Start from [`InitializePaymentPage::new`]
+    /// and set what you need; `initialize_payment_page` checks every documented limit first.
+    pub struct InitializePaymentPage {
+        pub amount: Money,
+        /// `Id[1..80]` (TWINT and iDEAL keep only the first 50 characters).
+        pub order_id: String,
+        /// Shown on the payment page; 1 to 1000 characters.
+        pub description: String,
+        /// Where the payer returns after success, failure or abort (one URL for all three).
+        /// Your own query parameters survive; put nothing sensitive in them.
+        pub return_url: String,
+        /// Called server-to-server (GET, no body) on success; see `notifications::notify_url`.
+        pub success_notify_url: Option<String> = null,
+        /// Called server-to-server (GET, no body) on failure.
+        pub fail_notify_url: Option<String> = null,
+        /// Up to 10 addresses that get Saferpay's confirmation e-mail.
+        pub merchant_emails: Vec<String> = [],
+        pub payer_email: Option<String> = null,
+        /// Only when `payer_email` is not set.
+        pub payer_dcc_receipt_email: Option<String> = null,
+        /// Restricts the page to these methods; one method skips the selection page.
+        pub payment_methods: Vec<PaymentMethod> = [],
+        pub wallets: Vec<Wallet> = [],
+        pub payer: Option<Payer> = null,
+        pub billing_address_form: Option<BillingAddressForm> = null,
+        pub delivery_address_form: Option<DeliveryAddressForm> = null,
+        pub register_alias: Option<RegisterAlias> = null,
+        /// Order lines (mandatory for Klarna).
+        pub order: Option<Order> = null,
+        /// `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or
+        /// `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
+        pub condition: Option<String> = null,
+        /// A payment page configuration (`Id[1..20]`); see `payment_page_configurations`.
+        pub config_set: Option<String> = null,
+        /// Pre-authorization: a longer-lived reservation.
+        pub pre_auth: bool = false,
+        pub allow_partial_authorization: bool = false,
+        /// Text on the payer's statement; 1 to 50 characters (about 10–12 survive in practice).
+        pub payer_note: Option<String> = null,
+        /// German ELV only; `Id[1..35]`.
+        pub mandate_id: Option<String> = null,
+        /// First payment of a recurring series (excludes `installment_initial`).
+        pub recurring_initial: bool = false,
+        /// First payment of an installment plan (excludes `recurring_initial`).
+        pub installment_initial: bool = false,
+        /// `LOW_VALUE` or `TRANSACTION_RISK_ANALYSIS`.
+        pub authentication_exemption: Option<String> = null,
+        /// Force a 3-D Secure challenge.
+        pub force_three_ds_challenge: bool = false,
+        /// Card holder name field: `NONE` or `MANDATORY`.
+        pub card_holder_name: Option<String> = null,
+        /// Defaults to the client's terminal.
+        pub terminal_id: Option<String> = null,
+    }
 }
 
 impl InitializePaymentPage {

@@ -34,6 +34,21 @@ pub enum ReportDate {
     Minute(NaiveDateTime),
 }
 
+/// As input: the text [`ReportDate::parse`] reads.
+impl<'de> Deserialize<'de> for ReportDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        ReportDate::parse("", &text).map_err(crate::input::de_error)
+    }
+}
+
+impl crate::operation::Pager for TransactionPager {
+    type Item = ReportedTransaction;
+    async fn next_batch(&mut self, max: usize) -> Result<Vec<ReportedTransaction>, Error> {
+        TransactionPager::next_batch(self, max).await
+    }
+}
+
 impl ReportDate {
     /// Parses `yyyy-MM-dd` or `yyyy-MM-ddTHH:mm` (seconds are refused: the API has none).
     pub fn parse(field: &str, value: &str) -> Result<ReportDate, Error> {
@@ -66,22 +81,23 @@ impl ReportDate {
     }
 }
 
-/// What to export.
-///
-/// Boundaries are wall-clock times as Saferpay reads them: the API documents no time zone
-/// (Saferpay runs on Swiss time), and its answers carry no offset either, so paywire passes
-/// the values through unchanged. The "before today" rule is checked against today's date in
-/// UTC; near midnight Swiss time the provider may still refuse an end date that passes here.
-#[derive(Clone, Debug)]
-pub struct TransactionQuery {
-    pub start: ReportDate,
-    /// Must be before today 00:00 (UTC); to include yesterday pass yesterday `23:59`.
-    pub end: ReportDate,
-    /// `SUCCESSFUL` (default), `FAILED` or `PENDING`.
-    pub state: String,
-    pub terminal_id: Option<String>,
-    /// 1 to 2000 (default 2000).
-    pub page_size: u32,
+crate::operation_input! {
+    /// What to export.
+    ///
+    /// Boundaries are wall-clock times as Saferpay reads them: the API documents no time zone
+    /// (Saferpay runs on Swiss time), and its answers carry no offset either, so paywire passes
+    /// the values through unchanged. The "before today" rule is checked against today's date in
+    /// UTC; near midnight Swiss time the provider may still refuse an end date that passes here.
+    pub struct TransactionQuery {
+        pub start: ReportDate,
+        /// Must be before today 00:00 (UTC); to include yesterday pass yesterday `23:59`.
+        pub end: ReportDate,
+        /// `SUCCESSFUL` (default), `FAILED` or `PENDING`.
+        pub state: String = "SUCCESSFUL",
+        pub terminal_id: Option<String> = null,
+        /// 1 to 2000 (default 2000).
+        pub page_size: u32 = 2000,
+    }
 }
 
 impl TransactionQuery {

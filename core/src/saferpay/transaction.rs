@@ -229,19 +229,20 @@ pub struct RefundStatus {
     pub raw: Value,
 }
 
-/// Everything `refund` accepts. Start from [`Refund::new`] and set what you need.
-#[derive(Clone, Debug)]
-pub struct Refund {
-    /// The `CaptureId` of the capture to refund.
-    pub capture_id: String,
-    pub amount: Money,
-    pub order_id: Option<String>,
-    pub description: Option<String>,
-    /// Shown on the payer's statement where supported; at most 50 characters.
-    pub payer_note: Option<String>,
-    /// Reject the refund if the sum of refunds would exceed the captured amount (without it,
-    /// Saferpay lets refunds exceed the original payment).
-    pub restrict_refund_amount_to_captured_amount: bool,
+crate::operation_input! {
+    /// Everything `refund` accepts. Start from [`Refund::new`] and set what you need.
+    pub struct Refund {
+        /// The `CaptureId` of the capture to refund.
+        pub capture_id: String,
+        pub amount: Money,
+        pub order_id: Option<String> = null,
+        pub description: Option<String> = null,
+        /// Shown on the payer's statement where supported; at most 50 characters.
+        pub payer_note: Option<String> = null,
+        /// Reject the refund if the sum of refunds would exceed the captured amount (without it,
+        /// Saferpay lets refunds exceed the original payment).
+        pub restrict_refund_amount_to_captured_amount: bool = false,
+    }
 }
 
 impl Refund {
@@ -302,16 +303,17 @@ impl MultipartCaptureType {
     }
 }
 
-/// One part of a multipart capture. Parts of one transaction are sent one at a time (the
-/// provider forbids parallel calls), their total must not exceed the authorization, and a
-/// transaction captured in parts cannot also be captured normally.
-#[derive(Clone, Debug)]
-pub struct MultipartCapture {
-    pub transaction_id: String,
-    pub amount: Money,
-    pub capture_type: MultipartCaptureType,
-    /// Unique per part (`Id[1..80]`); refunds of this part can reference it.
-    pub order_part_id: String,
+crate::operation_input! {
+    /// One part of a multipart capture. Parts of one transaction are sent one at a time (the
+    /// provider forbids parallel calls), their total must not exceed the authorization, and a
+    /// transaction captured in parts cannot also be captured normally.
+    pub struct MultipartCapture {
+        pub transaction_id: String,
+        pub amount: Money,
+        pub capture_type: MultipartCaptureType,
+        /// Unique per part (`Id[1..80]`); refunds of this part can reference it.
+        pub order_part_id: String,
+    }
 }
 
 impl MultipartCapture {

@@ -12,6 +12,7 @@
 
 mod error;
 mod models;
+pub mod operations;
 mod payment_transactions;
 mod push;
 mod smart_transactions;
@@ -30,6 +31,12 @@ pub use error::{EXPIRED_TOKEN_CODE, PRODUCT_NOT_ALLOWED};
 pub use models::{
     Address, BankAccount, BasketItem, Contact, ContainerRef, Customer, Delivery,
     PaymentInstructions, PaymentTransactionRef, ReturnUrls, SmartTransactionStatus,
+};
+pub use operations::{
+    AbortSmartTransaction, CancelPaymentTransaction, CancelSmartTransaction, CheckPaymentStatus,
+    FetchPushPaymentTransactions, GetPaymentTransaction, GetSmartTransaction,
+    PrepareSmartTransactionRequest, SetDelivery, StartSmartTransaction,
+    UpdateSmartTransactionRequest,
 };
 pub use payment_transactions::{CancelPayment, PaymentStatus, PaymentTransaction};
 pub use push::{PushNotification, PushObject, parse_push};

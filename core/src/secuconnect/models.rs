@@ -469,8 +469,10 @@ pub(crate) fn normalize_iban(field: &str, raw: &str) -> Result<String, Error> {
     Ok(iban)
 }
 
-/// How goods reach the customer, for `setDelivery` (obligatory for invoice payments).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// How goods reach the customer, for `setDelivery` (obligatory for invoice payments). As
+/// input: `{"type": "shipping", "tracking_code": …}` or `{"type": "collection", …}`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Delivery {
     Shipping {
         /// ISO 8601 date-time.

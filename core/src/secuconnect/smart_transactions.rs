@@ -65,35 +65,36 @@ pub const MAX_PAGE_SIZE: u32 = 1000;
 /// supported here); narrow the query (e.g. by `created` ranges) to read more.
 pub const MAX_RESULT_WINDOW: u64 = 10_000;
 
-/// Everything `create_smart_transaction` accepts. Start from [`CreateSmartTransaction::new`].
-#[derive(Clone, Debug)]
-pub struct CreateSmartTransaction {
-    /// Sent as `basket_info` {sum in minor units, currency}. Must be more than zero and, with
-    /// a basket, equal its total.
-    pub amount: Money,
-    /// `sale` (default), `authorization` or `order`.
-    pub intent: String,
-    /// General Contract `GCR_...`; the client's default when not set.
-    pub contract_id: Option<String>,
-    /// Omit to let Smart Checkout ask the payer.
-    pub customer: Option<Customer>,
-    pub basket: Option<Vec<BasketItem>>,
-    /// `COT_...` (application_context.checkout_template).
-    pub checkout_template: Option<String>,
-    /// Checkout language, two letters (`de`, `en`).
-    pub language: Option<String>,
-    pub return_urls: Option<ReturnUrls>,
-    /// Capture as soon as the payment is authorised (saves the `/start` call).
-    pub auto_capture: Option<bool>,
-    /// Your order number, shown in secuOffice. Set it: it is how a create whose answer was
-    /// lost can be found again.
-    pub merchant_ref: Option<String>,
-    /// Purpose line on the payer's bank statement.
-    pub transaction_ref: Option<String>,
-    /// A demo payment: nothing is executed.
-    pub is_demo: bool,
-    /// More top-level fields, sent as given (objects are merged with ours; ours win).
-    pub extra: Map<String, Value>,
+crate::operation_input! {
+    /// Everything `create_smart_transaction` accepts. Start from [`CreateSmartTransaction::new`].
+    pub struct CreateSmartTransaction {
+        /// Sent as `basket_info` {sum in minor units, currency}. Must be more than zero and, with
+        /// a basket, equal its total.
+        pub amount: Money,
+        /// `sale` (default), `authorization` or `order`.
+        pub intent: String = "sale",
+        /// General Contract `GCR_...`; the client's default when not set.
+        pub contract_id: Option<String> = null,
+        /// Omit to let Smart Checkout ask the payer.
+        pub customer: Option<Customer> = null,
+        pub basket: Option<Vec<BasketItem>> = null,
+        /// `COT_...` (application_context.checkout_template).
+        pub checkout_template: Option<String> = null,
+        /// Checkout language, two letters (`de`, `en`).
+        pub language: Option<String> = null,
+        pub return_urls: Option<ReturnUrls> = null,
+        /// Capture as soon as the payment is authorised (saves the `/start` call).
+        pub auto_capture: Option<bool> = null,
+        /// Your order number, shown in secuOffice. Set it: it is how a create whose answer was
+        /// lost can be found again.
+        pub merchant_ref: Option<String> = null,
+        /// Purpose line on the payer's bank statement.
+        pub transaction_ref: Option<String> = null,
+        /// A demo payment: nothing is executed.
+        pub is_demo: bool = false,
+        /// More top-level fields, sent as given (objects are merged with ours; ours win).
+        pub extra: Map<String, Value> = {},
+    }
 }
 
 impl CreateSmartTransaction {
@@ -948,17 +949,25 @@ impl Client {
     }
 }
 
-/// What to list.
-#[derive(Clone, Debug)]
-pub struct SmartTransactionQuery {
-    /// Lucene-like filter: `status:ok`, `merchantRef:4711`, `created:[2026-01-01 TO *]`,
-    /// with `AND`, `OR`, `NOT`.
-    pub query: Option<String>,
-    /// `field:asc|desc`, comma-separated. Sort on a stable field (e.g. `created:asc`):
-    /// offset paging over a changing set can otherwise skip or repeat items.
-    pub sort: Option<String>,
-    /// 1 to [`MAX_PAGE_SIZE`] (default 100).
-    pub page_size: u32,
+crate::operation_input! {
+    /// What to list.
+    pub struct SmartTransactionQuery {
+        /// Lucene-like filter: `status:ok`, `merchantRef:4711`, `created:[2026-01-01 TO *]`,
+        /// with `AND`, `OR`, `NOT`.
+        pub query: Option<String> = null,
+        /// `field:asc|desc`, comma-separated. Sort on a stable field (e.g. `created:asc`):
+        /// offset paging over a changing set can otherwise skip or repeat items.
+        pub sort: Option<String> = null,
+        /// 1 to [`MAX_PAGE_SIZE`] (default 100).
+        pub page_size: u32 = 100,
+    }
+}
+
+impl crate::operation::Pager for SmartTransactionPager {
+    type Item = SmartTransaction;
+    async fn next_batch(&mut self, max: usize) -> Result<Vec<SmartTransaction>, Error> {
+        SmartTransactionPager::next_batch(self, max).await
+    }
 }
 
 impl Default for SmartTransactionQuery {

@@ -11,6 +11,7 @@
 //! Authentication is HTTP Basic with the API key as the user name and an empty password.
 
 mod error;
+pub mod operations;
 mod orders;
 
 use std::fmt;
@@ -22,6 +23,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use serde_json::Value;
 
+pub use operations::{CreateOrderRequest, FindOrCreateOrder, GetOrder};
 pub use orders::{
     CreateOrder, MAX_DESCRIPTION_LEN, MAX_ORDER_ID_LEN, Order, OrderItem, OrderTotals, Tax,
 };

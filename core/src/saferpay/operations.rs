@@ -1,0 +1,219 @@
+//! Saferpay's operation table: every operation the client offers, declared once (see
+//! [`crate::operation`]). The inputs of operations that take only ids are declared here; the
+//! larger ones live beside their operations (`CreateOffer`, `InitializePaymentPage`,
+//! `Refund`, `MultipartCapture`, `TransactionQuery`).
+
+use super::*;
+use crate::Secret;
+use crate::money::Money;
+
+crate::operation_input! {
+    /// What `get_offer` takes.
+    pub struct GetOffer {
+        /// The offer's id (`OfferId` from `create_offer`).
+        pub offer_id: String,
+        /// Defaults to the client's terminal.
+        pub terminal_id: Option<String> = null,
+    }
+}
+
+crate::operation_input! {
+    /// What `delete_offer` takes.
+    pub struct DeleteOffer {
+        pub offer_id: String,
+        pub terminal_id: Option<String> = null,
+    }
+}
+
+crate::operation_input! {
+    /// `license` takes nothing.
+    pub struct LicenseRequest {}
+}
+
+crate::operation_input! {
+    /// `license_configuration` takes nothing.
+    pub struct LicenseConfigurationRequest {}
+}
+
+crate::operation_input! {
+    /// `terminals` takes nothing.
+    pub struct TerminalsRequest {}
+}
+
+crate::operation_input! {
+    /// What `terminal` takes.
+    pub struct TerminalRequest {
+        /// Eight digits.
+        pub terminal_id: String,
+    }
+}
+
+crate::operation_input! {
+    /// `payment_page_configurations` takes nothing.
+    pub struct PaymentPageConfigurationsRequest {}
+}
+
+crate::operation_input! {
+    /// What `create_fields_access_token` takes.
+    pub struct CreateFieldsAccessToken {
+        /// 1 to 128 characters.
+        pub description: String,
+        /// The https pages that embed the Fields (at least one).
+        pub source_urls: Vec<String>,
+        pub terminal_id: Option<String> = null,
+    }
+}
+
+crate::operation_input! {
+    /// What `delete_fields_access_token` takes.
+    pub struct DeleteFieldsAccessToken {
+        pub access_token: Secret,
+        pub terminal_id: Option<String> = null,
+    }
+}
+
+crate::operation_input! {
+    /// What `assert_payment_page` takes.
+    pub struct AssertPaymentPage {
+        /// The payment page's token.
+        pub token: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `payment_outcome` takes.
+    pub struct PaymentOutcome {
+        /// The payment page's token, from the return or notify URL.
+        pub token: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `capture` takes.
+    pub struct CaptureRequest {
+        pub transaction_id: String,
+        /// Less than the authorized amount captures part of it; `null` captures all.
+        pub amount: Option<Money> = null,
+    }
+}
+
+crate::operation_input! {
+    /// What `multipart_finalize` takes.
+    pub struct MultipartFinalize {
+        pub transaction_id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `cancel` takes.
+    pub struct CancelRequest {
+        pub transaction_id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `inquire` takes.
+    pub struct InquireRequest {
+        pub transaction_id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `inquire_by_order_id` takes.
+    pub struct InquireByOrderId {
+        pub order_id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `assert_capture` takes.
+    pub struct AssertCapture {
+        /// The pending capture's `CaptureId`.
+        pub capture_id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `assert_refund` takes.
+    pub struct AssertRefund {
+        /// The refund's transaction id.
+        pub transaction_id: String,
+    }
+}
+
+crate::operation_table! {
+    provider = "saferpay", client = Client;
+
+    /// Creates a Secure PayGate offer: a single-use payment link (Management API).
+    /// Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
+    create_offer(CreateOffer) -> Offer, KeyedWrite, single,
+        |c, i| c.create_offer(i);
+    /// Reads an offer (status, payment link, the payment once paid).
+    get_offer(GetOffer) -> Offer, Read, single,
+        |c, i| c.get_offer(&i.offer_id, i.terminal_id.as_deref());
+    /// Deletes an open offer; a deleted or missing offer is not an error.
+    delete_offer(DeleteOffer) -> (), KeyedWrite, single,
+        |c, i| c.delete_offer(&i.offer_id, i.terminal_id.as_deref());
+    /// The customer's licence: package, features and payment methods.
+    license(LicenseRequest) -> License, Read, single,
+        |c, _i| c.license();
+    /// The licence as configured (features per terminal).
+    license_configuration(LicenseConfigurationRequest) -> License, Read, single,
+        |c, _i| c.license_configuration();
+    /// Every terminal of the customer.
+    terminals(TerminalsRequest) -> Vec<Terminal>, Read, single,
+        |c, _i| c.terminals();
+    /// One terminal with its payment methods and wallets.
+    terminal(TerminalRequest) -> Terminal, Read, single,
+        |c, i| c.terminal(&i.terminal_id);
+    /// The payment page configurations (`config_set` values).
+    payment_page_configurations(PaymentPageConfigurationsRequest) -> Vec<PaymentPageConfiguration>,
+        Read, single,
+        |c, _i| c.payment_page_configurations();
+    /// Creates an access token for Saferpay Fields on the given https pages.
+    create_fields_access_token(CreateFieldsAccessToken) -> String, UnkeyedWrite, single,
+        |c, i| c.create_fields_access_token(&i.description, &i.source_urls, i.terminal_id.as_deref());
+    /// Deletes a Fields access token.
+    delete_fields_access_token(DeleteFieldsAccessToken) -> (), KeyedWrite, single,
+        |c, i| c.delete_fields_access_token(i.access_token.expose(), i.terminal_id.as_deref());
+    /// Exports transactions from the reporting API, page by page (at most one call in flight).
+    transactions(TransactionQuery) -> TransactionPager, Read, pages(MAX_PAGE_SIZE),
+        |c, i| async move { c.transactions(i) };
+    /// Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
+    initialize_payment_page(InitializePaymentPage) -> PaymentPageSession, UnkeyedWrite, single,
+        |c, i| c.initialize_payment_page(i);
+    /// Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back.
+    assert_payment_page(AssertPaymentPage) -> Payment, Read, single,
+        |c, i| c.assert_payment_page(&i.token);
+    /// Assert, safe to call from both the return URL and the notify URL at once: one Assert
+    /// per token, every caller gets the same answer.
+    payment_outcome(PaymentOutcome) -> Payment, Read, single,
+        |c, i| c.payment_outcome(&i.token);
+    /// Captures an authorized transaction, in full or in part; never twice.
+    capture(CaptureRequest) -> Capture, KeyedWrite, single,
+        |c, i| c.capture(&i.transaction_id, i.amount);
+    /// Captures one part of a transaction (one part at a time per transaction).
+    multipart_capture(MultipartCapture) -> Capture, KeyedWrite, single,
+        |c, i| c.multipart_capture(i);
+    /// Closes a transaction captured in parts.
+    multipart_finalize(MultipartFinalize) -> (), KeyedWrite, single,
+        |c, i| c.multipart_finalize(&i.transaction_id);
+    /// Cancels an authorized, not yet captured transaction.
+    cancel(CancelRequest) -> Cancellation, KeyedWrite, single,
+        |c, i| c.cancel(&i.transaction_id);
+    /// Refunds a capture, in full or in part; a lost answer is settled by its `order_id`.
+    refund(Refund) -> Payment, KeyedWrite, single,
+        |c, i| c.refund(i);
+    /// Reads a transaction by its id.
+    inquire(InquireRequest) -> Payment, Read, single,
+        |c, i| c.inquire(&i.transaction_id);
+    /// Reads a transaction by its order id.
+    inquire_by_order_id(InquireByOrderId) -> Payment, Read, single,
+        |c, i| c.inquire_by_order_id(&i.order_id);
+    /// Settles a pending capture (e.g. PayPal, paydirekt).
+    assert_capture(AssertCapture) -> CaptureStatus, Read, single,
+        |c, i| c.assert_capture(&i.capture_id);
+    /// Settles a pending refund.
+    assert_refund(AssertRefund) -> RefundStatus, Read, single,
+        |c, i| c.assert_refund(&i.transaction_id);
+}

@@ -1,0 +1,177 @@
+//! secuconnect's operation table (see [`crate::operation`]). `CreateSmartTransaction` and
+//! `SmartTransactionQuery` live beside their operations; the inputs of the rest are here.
+
+use serde_json::{Map, Value};
+
+use super::*;
+use crate::money::Money;
+
+crate::operation_input! {
+    /// What `get_smart_transaction` takes.
+    pub struct GetSmartTransaction {
+        /// `STX_…`
+        pub id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `update_smart_transaction` takes: the id and what changes.
+    pub struct UpdateSmartTransactionRequest {
+        pub id: String,
+        /// The new amount; `null` keeps the current one.
+        pub amount: Option<Money> = null,
+        /// The new basket; `null` keeps the current one (it is resent either way).
+        pub basket: Option<Vec<BasketItem>> = null,
+        pub customer: Option<Customer> = null,
+        pub merchant_ref: Option<String> = null,
+        pub transaction_ref: Option<String> = null,
+        pub auto_capture: Option<bool> = null,
+        /// More top-level fields, sent as given.
+        pub extra: Map<String, Value> = {},
+    }
+}
+
+crate::operation_input! {
+    /// What `prepare_smart_transaction` takes.
+    pub struct PrepareSmartTransactionRequest {
+        pub id: String,
+        /// One of `PREPARE_METHODS` (`creditcard`, `debit`, `invoice`, `paypal`, `prepaid`, …).
+        pub payment_method: String,
+        /// An existing payment container `PCT_…`.
+        pub container_id: Option<String> = null,
+        /// An inline bank account (SEPA direct debit).
+        pub bank_account: Option<BankAccount> = null,
+        pub extra: Map<String, Value> = {},
+    }
+}
+
+crate::operation_input! {
+    /// What `start_smart_transaction` takes.
+    pub struct StartSmartTransaction {
+        pub id: String,
+        /// One of `START_METHODS`; `null` starts the prepared method.
+        pub payment_method: Option<String> = null,
+    }
+}
+
+crate::operation_input! {
+    /// What `cancel_smart_transaction` takes.
+    pub struct CancelSmartTransaction {
+        pub id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `abort_smart_transaction` takes.
+    pub struct AbortSmartTransaction {
+        pub id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `set_delivery` takes.
+    pub struct SetDelivery {
+        pub id: String,
+        /// `{"type": "shipping", …}` or `{"type": "collection", …}`.
+        pub delivery: Delivery,
+    }
+}
+
+crate::operation_input! {
+    /// What `get_payment_transaction` takes.
+    pub struct GetPaymentTransaction {
+        /// `PCI_…`
+        pub id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `check_payment_status` takes.
+    pub struct CheckPaymentStatus {
+        pub id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `cancel_payment_transaction` takes.
+    pub struct CancelPaymentTransaction {
+        pub id: String,
+        /// A partial refund; `null` cancels or refunds the whole payment.
+        pub reduce_amount_by: Option<Money> = null,
+        /// Up to 100 characters.
+        pub reason: Option<String> = null,
+    }
+}
+
+crate::operation_input! {
+    /// What `fetch_push_payment_transactions` takes.
+    pub struct FetchPushPaymentTransactions {
+        /// The push request's body, as received.
+        pub body: String,
+    }
+}
+
+async fn fetch_push(c: &Client, body: &str) -> Result<Vec<PaymentTransaction>, Error> {
+    let push = parse_push(body.as_bytes())?;
+    c.fetch_push_payment_transactions(&push).await
+}
+
+crate::operation_table! {
+    provider = "secuconnect", client = Client;
+
+    /// Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
+    /// answer is settled by looking it up by `merchant_ref`.
+    create_smart_transaction(CreateSmartTransaction) -> SmartTransaction, KeyedWrite, single,
+        |c, i| c.create_smart_transaction(i);
+    /// Reads a Smart Transaction.
+    get_smart_transaction(GetSmartTransaction) -> SmartTransaction, Read, single,
+        |c, i| c.get_smart_transaction(&i.id);
+    /// Changes a Smart Transaction before its payment starts.
+    update_smart_transaction(UpdateSmartTransactionRequest) -> SmartTransaction, KeyedWrite, single,
+        |c, i| c.update_smart_transaction(&i.id, UpdateSmartTransaction {
+            amount: i.amount,
+            basket: i.basket,
+            customer: i.customer,
+            merchant_ref: i.merchant_ref,
+            transaction_ref: i.transaction_ref,
+            auto_capture: i.auto_capture,
+            extra: i.extra,
+        });
+    /// Prepares the payment with one method (custom checkout).
+    prepare_smart_transaction(PrepareSmartTransactionRequest) -> SmartTransaction, UnkeyedWrite, single,
+        |c, i| c.prepare_smart_transaction(&i.id, &i.payment_method, PrepareSmartTransaction {
+            container_id: i.container_id,
+            bank_account: i.bank_account,
+            extra: i.extra,
+        });
+    /// Starts the payment (executes it).
+    start_smart_transaction(StartSmartTransaction) -> SmartTransaction, UnkeyedWrite, single,
+        |c, i| c.start_smart_transaction(&i.id, i.payment_method.as_deref());
+    /// Cancels a Smart Transaction.
+    cancel_smart_transaction(CancelSmartTransaction) -> SmartTransaction, UnkeyedWrite, single,
+        |c, i| c.cancel_smart_transaction(&i.id);
+    /// Aborts a Smart Transaction the payer has not finished.
+    abort_smart_transaction(AbortSmartTransaction) -> SmartTransaction, UnkeyedWrite, single,
+        |c, i| c.abort_smart_transaction(&i.id);
+    /// Marks the goods shipped or collected (obligatory for invoice payments).
+    set_delivery(SetDelivery) -> SmartTransaction, UnkeyedWrite, single,
+        |c, i| c.set_delivery(&i.id, i.delivery);
+    /// Lists Smart Transactions page by page (offset paging, at most 10,000 matches).
+    smart_transactions(SmartTransactionQuery) -> SmartTransactionPager, Read, pages(100),
+        |c, i| async move { c.smart_transactions(i) };
+    /// Reads a payment transaction (`PCI_…`).
+    get_payment_transaction(GetPaymentTransaction) -> PaymentTransaction, Read, single,
+        |c, i| c.get_payment_transaction(&i.id);
+    /// Reads a payment's current status and remaining amount.
+    check_payment_status(CheckPaymentStatus) -> PaymentStatus, Read, single,
+        |c, i| c.check_payment_status(&i.id);
+    /// Cancels or refunds a payment, in full or by `reduce_amount_by`.
+    cancel_payment_transaction(CancelPaymentTransaction) -> Vec<PaymentTransaction>, KeyedWrite, single,
+        |c, i| c.cancel_payment_transaction(&i.id, CancelPayment {
+            reduce_amount_by: i.reduce_amount_by,
+            reason: i.reason,
+        });
+    /// Reads the payment transactions a push names (the push itself is never trusted).
+    fetch_push_payment_transactions(FetchPushPaymentTransactions) -> Vec<PaymentTransaction>, Read, single,
+        |c, i| fetch_push(c, &i.body);
+}

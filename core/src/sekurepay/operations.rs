@@ -1,0 +1,69 @@
+//! SekurePay's operation table (see [`crate::operation`]).
+
+use serde_json::Value;
+
+use super::*;
+
+crate::operation_input! {
+    /// What `create_order` and `find_or_create_order` take, as API.md gives them: items and
+    /// taxes as plain lists with amounts in minor units of `currency`.
+    pub struct CreateOrderRequest {
+        /// 1 to 64 characters of `A-Z a-z 0-9 . : - _`; the key for `get_order`.
+        pub order_id: String,
+        /// ISO 4217, e.g. `USD`.
+        pub currency: String,
+        /// At least one `{"description", "amount_cents", "quantity" (default 1)}`; the
+        /// amount is the price of one unit.
+        pub items: Value,
+        /// `{"description", "amount_cents"}` lines.
+        pub taxes: Value = [],
+        pub shipping_amount_cents: i64 = 0,
+    }
+}
+
+impl CreateOrderRequest {
+    fn order(&self) -> Result<CreateOrder, Error> {
+        CreateOrder::from_args(
+            &self.order_id,
+            &self.currency,
+            self.items.clone(),
+            self.taxes.clone(),
+            self.shipping_amount_cents,
+        )
+    }
+}
+
+crate::operation_input! {
+    /// What `find_or_create_order` takes (the same as `create_order`).
+    pub struct FindOrCreateOrder {
+        pub order_id: String,
+        pub currency: String,
+        pub items: Value,
+        pub taxes: Value = [],
+        pub shipping_amount_cents: i64 = 0,
+    }
+}
+
+crate::operation_input! {
+    /// What `get_order` takes.
+    pub struct GetOrder {
+        pub order_id: String,
+    }
+}
+
+crate::operation_table! {
+    provider = "sekurepay", client = Client;
+
+    /// Creates an order with totals the client computes; sent at most once per `order_id`.
+    create_order(CreateOrderRequest) -> Order, KeyedWrite, single,
+        |c, i| async move { c.create_order(i.order()?).await };
+    /// Reads an order by its id.
+    get_order(GetOrder) -> Order, Read, single,
+        |c, i| c.get_order(&i.order_id);
+    /// Returns the order with this id, creating it when there is none.
+    find_or_create_order(FindOrCreateOrder) -> Order, KeyedWrite, single,
+        |c, i| async move {
+            let order = CreateOrder::from_args(&i.order_id, &i.currency, i.items, i.taxes, i.shipping_amount_cents)?;
+            c.find_or_create_order(order).await
+        };
+}
