@@ -63,6 +63,11 @@ impl Param {
     pub fn is_required(&self) -> bool {
         self.default.is_none()
     }
+
+    /// The documentation as text (see [`OperationInfo::doc_text`]).
+    pub fn doc_text(&self) -> String {
+        doc_text(self.doc)
+    }
 }
 
 /// One row of a provider's operation table.
@@ -86,6 +91,7 @@ pub struct OperationInfo {
 
 impl OperationInfo {
     #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)] // called only by `operation_table!`
     pub const fn new(
         provider: &'static str,
         name: &'static str,
@@ -118,16 +124,32 @@ impl OperationInfo {
         self.doc.lines().next().unwrap_or("").trim()
     }
 
+    /// The documentation as text: doc-comment lines without their leading space.
+    pub fn doc_text(&self) -> String {
+        doc_text(self.doc)
+    }
+
     /// The row as JSON (with its parameters), for generators and `docs/API.md`.
     pub fn to_json(&self) -> Value {
         let mut row = match serde_json::to_value(self) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
         };
-        row.insert(
-            "params".into(),
-            serde_json::to_value(self.params()).unwrap_or(Value::Null),
-        );
+        row.insert("doc".into(), Value::String(self.doc_text()));
+        let params = self
+            .params()
+            .iter()
+            .map(|p| {
+                let mut param = match serde_json::to_value(p) {
+                    Ok(Value::Object(map)) => map,
+                    _ => Map::new(),
+                };
+                param.insert("doc".into(), Value::String(p.doc_text()));
+                param.insert("required".into(), Value::Bool(p.is_required()));
+                Value::Object(param)
+            })
+            .collect();
+        row.insert("params".into(), Value::Array(params));
         Value::Object(row)
     }
 }
@@ -278,6 +300,16 @@ pub fn find(provider: &str, name: &str) -> Option<&'static OperationInfo> {
     all()
         .into_iter()
         .find(|row| row.provider == provider && row.name == name)
+}
+
+/// Doc comments arrive as lines with a leading space; give them back as plain text.
+fn doc_text(doc: &str) -> String {
+    doc.lines()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line).trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_owned()
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -435,3 +467,6 @@ macro_rules! operation_table {
         $crate::operation::call_json_paged::<$input>($client, $value).await
     };
 }
+
+#[cfg(test)]
+mod tests;
