@@ -141,6 +141,8 @@ struct Inner {
     outcome_unknown: bool,
     settle_with: Option<String>,
     raw: Option<String>,
+    /// The lower-level error behind this one (a transport or JSON error), for `source()`.
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -161,8 +163,18 @@ impl Error {
                 outcome_unknown: false,
                 settle_with: None,
                 raw: None,
+                source: None,
             }),
         }
+    }
+
+    /// Keeps the lower-level error this one comes from (see `std::error::Error::source`).
+    pub fn with_source(
+        mut self,
+        source: std::sync::Arc<dyn std::error::Error + Send + Sync>,
+    ) -> Error {
+        self.inner.source = Some(source);
+        self
     }
 
     /// Bad input for `field`; raised before anything is sent.
@@ -359,7 +371,14 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// JSON keys whose values are credentials; their values are replaced before a body is kept.
 const SECRET_KEYS: &[&str] = &[
@@ -426,6 +445,16 @@ fn scrub_value(value: &mut serde_json::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_chains_to_the_lower_level_error() {
+        let io = std::io::Error::other("connection refused");
+        let error = Error::new(ErrorKind::Transport, "could not connect")
+            .with_source(std::sync::Arc::new(io));
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("connection refused"));
+        assert!(std::error::Error::source(&Error::internal("x")).is_none());
+    }
 
     #[test]
     fn display_reads_well() {

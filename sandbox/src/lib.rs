@@ -12,7 +12,6 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
-pub mod clients;
 pub mod clock;
 pub mod currency;
 pub mod error;

@@ -1,5 +1,6 @@
 //! Runs one shared scenario file against an embedded sandbox (see `tests/scenarios/README.md`).
 
+use paywire_testing::SandboxClients;
 use std::collections::HashMap;
 use std::path::Path;
 

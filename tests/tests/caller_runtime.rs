@@ -6,6 +6,7 @@
 use chrono::{Duration, Utc};
 use paywire::{Money, saferpay};
 use paywire_sandbox::Sandbox;
+use paywire_testing::SandboxClients;
 
 fn thread_name() -> String {
     std::thread::current().name().unwrap_or("").to_owned()

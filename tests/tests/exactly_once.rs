@@ -2,6 +2,7 @@
 //! side effect, against a sandbox that does NOT replay answers for a repeated RequestId (a
 //! repeated request is executed again, as a provider that does not deduplicate would).
 
+use paywire_testing::SandboxClients;
 use std::time::Duration;
 
 use chrono::Utc;

@@ -1,6 +1,7 @@
 //! Exporting 100,000 sandbox transactions (50 pages of 2000) streams with flat memory and
 //! yields each transaction exactly once.
 
+use paywire_testing::SandboxClients;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 

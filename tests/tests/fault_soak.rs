@@ -16,6 +16,7 @@
 //!
 //! `PAYWIRE_SOAK_OPS` sets the number of operations per run (default 2000).
 
+use paywire_testing::SandboxClients;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -2,6 +2,7 @@
 //! exactly one token request and all succeed; a checkout paid on the sandbox page ends `ok`
 //! with a push the client parses.
 
+use paywire_testing::SandboxClients;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::time::Duration;

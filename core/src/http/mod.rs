@@ -455,7 +455,12 @@ impl Engine {
         } else {
             failure.message.clone()
         };
-        Error::new(ErrorKind::Transport, message)
+        let error = Error::new(ErrorKind::Transport, message);
+        let error = match &failure.source {
+            Some(source) => error.with_source(source.clone()),
+            None => error,
+        };
+        error
             .with_provider(self.provider)
             .with_retryable(Retryable::Yes)
             .with_outcome_unknown(failure.stage == FailureStage::MaybeSent)
@@ -599,7 +604,10 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     provider: Provider,
     response: &HttpResponse,
 ) -> Result<T, Error> {
-    serde_json::from_slice(&response.body).map_err(|e| decode_error(provider, response, &e))
+    serde_json::from_slice(&response.body).map_err(|e| {
+        let error = decode_error(provider, response, &e);
+        error.with_source(Arc::new(e))
+    })
 }
 
 pub(crate) fn decode_error(

@@ -102,6 +102,7 @@ async fn play(step: Option<Step>) -> Result<HttpResponse, TransportFailure> {
                     stage: FailureStage::NotSent,
                     timed_out: false,
                     message: "script exhausted".into(),
+                    source: None,
                 });
             }
             Some(Step::Respond { status, body, json }) => {
@@ -126,6 +127,7 @@ async fn play(step: Option<Step>) -> Result<HttpResponse, TransportFailure> {
                     stage,
                     timed_out: false,
                     message: "connection reset by peer".into(),
+                    source: None,
                 });
             }
             Some(Step::Timeout) => {
@@ -133,6 +135,7 @@ async fn play(step: Option<Step>) -> Result<HttpResponse, TransportFailure> {
                     stage: FailureStage::MaybeSent,
                     timed_out: true,
                     message: "operation timed out".into(),
+                    source: None,
                 });
             }
             Some(Step::Header(name, value, next)) => {

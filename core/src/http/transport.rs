@@ -40,6 +40,8 @@ pub struct TransportFailure {
     pub stage: FailureStage,
     pub timed_out: bool,
     pub message: String,
+    /// The transport's own error, kept as the paywire error's `source()`.
+    pub source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 /// Sends one HTTP request. Implementations must not retry on their own.
@@ -114,6 +116,7 @@ impl Transport for ReqwestTransport {
                 stage: FailureStage::NotSent,
                 timed_out: false,
                 message: e.message().to_owned(),
+                source: Some(std::sync::Arc::new(e)),
             })?;
             let mut builder = client
                 .request(request.method, request.url)
@@ -156,5 +159,6 @@ fn failure(error: reqwest::Error) -> TransportFailure {
         stage,
         timed_out: error.is_timeout(),
         message,
+        source: Some(std::sync::Arc::new(error)),
     }
 }

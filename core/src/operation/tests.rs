@@ -170,3 +170,17 @@ async fn call_json_refuses_an_unknown_operation_before_sending() {
         .unwrap_err();
     assert_eq!(field_of(&error), "order_id");
 }
+
+#[tokio::test]
+async fn a_transport_failure_keeps_its_cause_as_source() {
+    // Nothing listens on port 1 of the loopback: the connection is refused at once.
+    let client = crate::sekurepay::Client::builder()
+        .api_key("k")
+        .base_url("http://127.0.0.1:1")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = client.get_order("O-1").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(std::error::Error::source(&error).is_some(), "{error:?}");
+}
