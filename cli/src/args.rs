@@ -38,8 +38,20 @@ pub struct Cli {
     #[arg(long, global = true, env = "PAYWIRE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Log the core's events to stderr at this level (error, warn, info, debug, trace, or a
+    /// tracing filter such as `paywire=debug`); secrets are never logged.
+    #[arg(long, global = true, env = "PAYWIRE_LOG", value_name = "LEVEL")]
+    pub log_level: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The whole command line: the hand-written commands plus one command per row of every
+/// provider's operation table (see `operations`).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    Cli::command().subcommands(crate::operations::provider_commands())
 }
 
 /// Examples first, then the exit codes scripts rely on.
@@ -312,6 +324,7 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]

@@ -3,7 +3,6 @@
 use std::io::Write as _;
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
-use clap::CommandFactory as _;
 use paywire::Money;
 use paywire::blocking::SaferpayClient;
 use paywire::saferpay::{CreateOffer, TransactionQuery};
@@ -48,7 +47,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         }
         Command::Config(command) => config(&load(&[])?, command, json),
         Command::Completions { shell } => {
-            let mut command = Cli::command();
+            let mut command = crate::args::command();
             let mut stdout = std::io::stdout();
             clap_complete::generate(*shell, &mut command, "paywire", &mut stdout);
             stdout
