@@ -38,6 +38,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "PAYWIRE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Talk to a running `paywire sandbox` at URL: its base URLs and fixed test credentials,
+    /// as if given as flags.
+    #[arg(long = "sandbox", global = true, value_name = "URL")]
+    pub sandbox_url: Option<String>,
+
     /// Log the core's events to stderr at this level (error, warn, info, debug, trace, or a
     /// tracing filter such as `paywire=debug`); secrets are never logged.
     #[arg(long, global = true, env = "PAYWIRE_LOG", value_name = "LEVEL")]

@@ -21,7 +21,10 @@ use crate::{demo, snapshot};
 pub fn run(cli: Cli) -> CliResult<()> {
     let json = cli.json;
     let load = |flags: &[(&'static str, Option<String>)]| {
-        Settings::load(cli.config.as_deref(), cli.profile.as_deref(), flags)
+        // A command's own flags (a terminal id) win over --sandbox's.
+        let mut all = crate::operations::sandbox_flags(cli.sandbox_url.as_deref());
+        all.extend_from_slice(flags);
+        Settings::load(cli.config.as_deref(), cli.profile.as_deref(), &all)
     };
     match &cli.command {
         Command::Demo(args) => demo::run(args, json),

@@ -31,8 +31,11 @@ fn main() -> ExitCode {
         Some((provider, sub)) if operations::is_provider(provider) => {
             let config = matches.get_one::<std::path::PathBuf>("config").cloned();
             let profile = matches.get_one::<String>("profile").cloned();
+            let sandbox = matches.get_one::<String>("sandbox_url").cloned();
             operations::run(provider, sub, json, |flags| {
-                settings::Settings::load(config.as_deref(), profile.as_deref(), flags)
+                let mut all = operations::sandbox_flags(sandbox.as_deref());
+                all.extend_from_slice(flags);
+                settings::Settings::load(config.as_deref(), profile.as_deref(), &all)
             })
         }
         _ => match args::Cli::from_arg_matches(&matches) {
