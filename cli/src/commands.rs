@@ -16,7 +16,7 @@ use crate::exit::{CliError, CliResult};
 use crate::export::{self, ExportOptions};
 use crate::output;
 use crate::settings::Settings;
-use crate::{demo, snapshot};
+use crate::{control, demo, snapshot};
 
 pub fn run(cli: Cli) -> CliResult<()> {
     let json = cli.json;
@@ -28,7 +28,12 @@ pub fn run(cli: Cli) -> CliResult<()> {
     };
     match &cli.command {
         Command::Demo(args) => demo::run(args, json),
+        Command::Sandbox(SandboxArgs {
+            control: Some(control),
+            ..
+        }) => control::sandbox_control(control, cli.sandbox_url.as_deref(), json),
         Command::Sandbox(args) => sandbox(args, json),
+        Command::Listen(args) => control::listen(args, cli.sandbox_url.as_deref(), json),
         Command::Offers(command) => offers(command, json, load),
         Command::Transactions(TransactionsCommand::Export(args)) => {
             let settings = load(&[("SAFERPAY_TERMINAL_ID", None)])?;

@@ -7,6 +7,7 @@
 
 mod args;
 mod commands;
+mod control;
 mod demo;
 mod exit;
 mod export;
