@@ -84,6 +84,7 @@ const AFTER_HELP: &str = concat!(
     "   4  provider error (api, declined, conflict, not_found, rate_limited)\n",
     "   5  transport or decode error (no answer, timeout, unreadable answer)\n",
     "   6  configuration error (missing/invalid credentials, config file, profile)\n",
+    "   7  outcome unknown: the provider may have done it; settle with the call the error names\n",
     "  70  internal error (a bug in paywire)\n",
     "  74  local I/O error (output, checkpoint or lock file)\n",
     "  75  try again later (another run holds the lock, or an export stopped early)\n",
@@ -412,7 +413,16 @@ mod tests {
     fn after_help_matches_the_exit_code_table() {
         use crate::exit::*;
         for code in [
-            OK, USAGE, AUTH, PROVIDER, TRANSPORT, CONFIG, INTERNAL, IO, TEMPFAIL,
+            OK,
+            USAGE,
+            AUTH,
+            PROVIDER,
+            TRANSPORT,
+            CONFIG,
+            OUTCOME_UNKNOWN,
+            INTERNAL,
+            IO,
+            TEMPFAIL,
         ] {
             assert!(
                 AFTER_HELP.contains(&format!("\n{code:>4}  ")),

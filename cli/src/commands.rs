@@ -31,7 +31,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::Sandbox(SandboxArgs {
             control: Some(control),
             ..
-        }) => control::sandbox_control(control, cli.sandbox_url.as_deref(), json),
+        }) => control::sandbox_control(control, cli.sandbox_url.as_deref()),
         Command::Sandbox(args) => sandbox(args, json),
         Command::Listen(args) => control::listen(args, cli.sandbox_url.as_deref(), json),
         Command::Offers(command) => offers(command, json, load),

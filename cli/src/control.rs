@@ -154,11 +154,9 @@ fn parse_duration(text: &str) -> CliResult<i64> {
         })
 }
 
-pub fn sandbox_control(
-    control: &SandboxControl,
-    sandbox: Option<&str>,
-    json: bool,
-) -> CliResult<()> {
+/// Runs one control command; the sandbox's answer is printed as JSON (with or without
+/// `--json`: it is what the sandbox says, nothing to summarise).
+pub fn sandbox_control(control: &SandboxControl, sandbox: Option<&str>) -> CliResult<()> {
     let admin = Admin::new(sandbox)?;
     let result = match control {
         SandboxControl::Pay { id, outcome } => {
@@ -219,8 +217,6 @@ pub fn sandbox_control(
         },
         SandboxControl::Stats => admin.call("GET", "stats", None)?,
     };
-    // Text and JSON alike: the sandbox's answer, pretty.
-    let _ = json;
     output::print_json(&result)
 }
 
