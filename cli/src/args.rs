@@ -38,8 +38,25 @@ pub struct Cli {
     #[arg(long, global = true, env = "PAYWIRE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Talk to a running `paywire sandbox` at URL: its base URLs and fixed test credentials,
+    /// as if given as flags.
+    #[arg(long = "sandbox", global = true, value_name = "URL")]
+    pub sandbox_url: Option<String>,
+
+    /// Log the core's events to stderr at this level (error, warn, info, debug, trace, or a
+    /// tracing filter such as `paywire=debug`); secrets are never logged.
+    #[arg(long, global = true, env = "PAYWIRE_LOG", value_name = "LEVEL")]
+    pub log_level: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The whole command line: the hand-written commands plus one command per row of every
+/// provider's operation table (see `operations`).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    Cli::command().subcommands(crate::operations::provider_commands())
 }
 
 /// Examples first, then the exit codes scripts rely on.
@@ -54,6 +71,10 @@ const AFTER_HELP: &str = concat!(
     "  paywire transactions export --start 2026-11-01 --end 2026-11-20T23:59 --out nov.csv\n",
     "  paywire transactions snapshot --dir reports/ --days 7   # safe to run from cron hourly\n",
     "  paywire --profile live terminals\n",
+    "  paywire saferpay capture --transaction-id T --amount 5.00 --currency CHF   # any operation\n",
+    "  paywire saferpay --help                       # the operations of one provider\n",
+    "  paywire sandbox pay STX_... --sandbox http://127.0.0.1:8080   # act as the payer\n",
+    "  paywire listen --sandbox http://127.0.0.1:8080 --forward-to http://127.0.0.1:3000/hooks\n",
     "  paywire completions bash > ~/.local/share/bash-completion/completions/paywire\n",
     "\n",
     "Exit codes:\n",
@@ -63,6 +84,7 @@ const AFTER_HELP: &str = concat!(
     "   4  provider error (api, declined, conflict, not_found, rate_limited)\n",
     "   5  transport or decode error (no answer, timeout, unreadable answer)\n",
     "   6  configuration error (missing/invalid credentials, config file, profile)\n",
+    "   7  outcome unknown: the provider may have done it; settle with the call the error names\n",
     "  70  internal error (a bug in paywire)\n",
     "  74  local I/O error (output, checkpoint or lock file)\n",
     "  75  try again later (another run holds the lock, or an export stopped early)\n",
@@ -84,9 +106,22 @@ other flow the core supports. Nothing leaves this machine; no credentials are ne
         long_about = "Serves the paywire sandbox (an offline, stateful emulator of Saferpay, \
 secuconnect and SekurePay) on 127.0.0.1 and prints its URLs. Point a client at it with \
 SAFERPAY_BASE_URL=<url>/api; the sandbox credentials are printed at start.",
-        after_help = "Examples:\n  paywire sandbox\n  paywire sandbox --port 8080 --reporting-per-day 200"
+        after_help = "Examples:\n  paywire sandbox\n  paywire sandbox --port 8080 --reporting-per-day 200\n  paywire sandbox pay STX_... --sandbox http://127.0.0.1:8080\n  paywire sandbox clock --advance 1d --sandbox http://127.0.0.1:8080",
+        args_conflicts_with_subcommands = true
     )]
     Sandbox(SandboxArgs),
+
+    /// Forward the sandbox's Saferpay notifications and secuconnect pushes to a local URL.
+    #[command(
+        long_about = "Watches a running `paywire sandbox` (--sandbox URL) and forwards every \
+Saferpay notification and secuconnect push it sends from now on to --forward-to (the same \
+method and body; a notification's query string is kept), printing one line per event: time, \
+provider, kind, original target, forwarded status. With --json, one JSON line per event. When \
+the sandbox has no Secure PayGate notify URLs configured, listen sets them to an endpoint of \
+its own, so paid offers produce events too.",
+        after_help = "Examples:\n  paywire listen --sandbox http://127.0.0.1:8080 --forward-to http://127.0.0.1:3000/webhooks\n  paywire --json listen --sandbox http://127.0.0.1:8080 --forward-to http://127.0.0.1:3000/webhooks | jq .kind"
+    )]
+    Listen(ListenArgs),
 
     /// Saferpay Secure PayGate offers (single-use payment links).
     #[command(subcommand)]
@@ -127,7 +162,66 @@ pub struct DemoArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Where each event goes (http://, e.g. your app's webhook route).
+    #[arg(long, value_name = "URL")]
+    pub forward_to: String,
+    /// How often to look for new events, in milliseconds.
+    #[arg(long, default_value_t = 200, value_name = "MS")]
+    pub poll_ms: u64,
+    /// Testing aid: exit after forwarding this many events.
+    #[arg(long, hide = true, value_name = "N")]
+    pub exit_after: Option<u32>,
+}
+
+/// How the sandbox's payer finishes a payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Outcome {
+    Success,
+    /// Declined (offers, payment pages) or failed (Smart Transactions).
+    Fail,
+    /// The payer gives up (offers, payment pages).
+    Abort,
+}
+
+/// Control a running `paywire sandbox` (name it with --sandbox URL).
+#[derive(Debug, Subcommand)]
+pub enum SandboxControl {
+    /// Act as the payer: an offer id, a payment page token or a Smart Transaction id (STX_...).
+    Pay {
+        /// Offer id (a UUID), payment page token or STX_... id.
+        id: String,
+        #[arg(long, value_enum, default_value_t = Outcome::Success)]
+        outcome: Outcome,
+    },
+    /// Inject a fault for the next calls of a route (`*` and `prefix.*` allowed).
+    #[command(
+        after_help = "Example:\n  paywire sandbox fault --route saferpay.capture --mode http_500 --count 2 --sandbox http://127.0.0.1:8080\n\nThe routes and modes: GET <sandbox>/_sandbox/info."
+    )]
+    Fault {
+        #[arg(long, value_name = "ROUTE")]
+        route: String,
+        #[arg(long, value_name = "MODE")]
+        mode: String,
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        count: u32,
+        /// For the delay mode.
+        #[arg(long, value_name = "MS")]
+        delay_ms: Option<u64>,
+    },
+    /// Show the sandbox's clock, or move it forward (--advance 1d, 2h, 15m, 30s).
+    Clock {
+        #[arg(long, value_name = "DURATION")]
+        advance: Option<String>,
+    },
+    /// Requests, effects and notifications the sandbox has counted.
+    Stats,
+}
+
+#[derive(Debug, Args)]
 pub struct SandboxArgs {
+    #[command(subcommand)]
+    pub control: Option<SandboxControl>,
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, short, default_value_t = 0)]
     pub port: u16,
@@ -312,13 +406,23 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
     }
 
     #[test]
     fn after_help_matches_the_exit_code_table() {
         use crate::exit::*;
         for code in [
-            OK, USAGE, AUTH, PROVIDER, TRANSPORT, CONFIG, INTERNAL, IO, TEMPFAIL,
+            OK,
+            USAGE,
+            AUTH,
+            PROVIDER,
+            TRANSPORT,
+            CONFIG,
+            OUTCOME_UNKNOWN,
+            INTERNAL,
+            IO,
+            TEMPFAIL,
         ] {
             assert!(
                 AFTER_HELP.contains(&format!("\n{code:>4}  ")),

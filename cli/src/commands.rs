@@ -3,7 +3,6 @@
 use std::io::Write as _;
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
-use clap::CommandFactory as _;
 use paywire::Money;
 use paywire::blocking::SaferpayClient;
 use paywire::saferpay::{CreateOffer, TransactionQuery};
@@ -17,16 +16,24 @@ use crate::exit::{CliError, CliResult};
 use crate::export::{self, ExportOptions};
 use crate::output;
 use crate::settings::Settings;
-use crate::{demo, snapshot};
+use crate::{control, demo, snapshot};
 
 pub fn run(cli: Cli) -> CliResult<()> {
     let json = cli.json;
     let load = |flags: &[(&'static str, Option<String>)]| {
-        Settings::load(cli.config.as_deref(), cli.profile.as_deref(), flags)
+        // A command's own flags (a terminal id) win over --sandbox's.
+        let mut all = crate::operations::sandbox_flags(cli.sandbox_url.as_deref());
+        all.extend_from_slice(flags);
+        Settings::load(cli.config.as_deref(), cli.profile.as_deref(), &all)
     };
     match &cli.command {
         Command::Demo(args) => demo::run(args, json),
+        Command::Sandbox(SandboxArgs {
+            control: Some(control),
+            ..
+        }) => control::sandbox_control(control, cli.sandbox_url.as_deref()),
         Command::Sandbox(args) => sandbox(args, json),
+        Command::Listen(args) => control::listen(args, cli.sandbox_url.as_deref(), json),
         Command::Offers(command) => offers(command, json, load),
         Command::Transactions(TransactionsCommand::Export(args)) => {
             let settings = load(&[("SAFERPAY_TERMINAL_ID", None)])?;
@@ -48,7 +55,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
         }
         Command::Config(command) => config(&load(&[])?, command, json),
         Command::Completions { shell } => {
-            let mut command = Cli::command();
+            let mut command = crate::args::command();
             let mut stdout = std::io::stdout();
             clap_complete::generate(*shell, &mut command, "paywire", &mut stdout);
             stdout

@@ -56,6 +56,8 @@ pub enum CliError {
     Config(String),
     /// A local file operation failed.
     Io(String),
+    /// No (usable) answer from a local endpoint (the sandbox's admin API, a forward target).
+    Transport(String),
     /// Another run holds a lock, or the run stopped early on purpose; running again helps.
     TryAgain(String),
     /// A bug.
@@ -79,6 +81,7 @@ impl CliError {
             CliError::Usage(_) => USAGE,
             CliError::Config(_) => CONFIG,
             CliError::Io(_) => IO,
+            CliError::Transport(_) => TRANSPORT,
             CliError::TryAgain(_) => TEMPFAIL,
             CliError::Internal(_) => INTERNAL,
         }
@@ -91,6 +94,7 @@ impl CliError {
             CliError::Usage(_) => "validation",
             CliError::Config(_) => "configuration",
             CliError::Io(_) => "io",
+            CliError::Transport(_) => "transport",
             CliError::TryAgain(_) => "try_again",
             CliError::Internal(_) => "internal",
         }
@@ -102,6 +106,7 @@ impl CliError {
             CliError::Usage(m)
             | CliError::Config(m)
             | CliError::Io(m)
+            | CliError::Transport(m)
             | CliError::TryAgain(m)
             | CliError::Internal(m) => m.clone(),
         }

@@ -7,9 +7,11 @@
 
 mod args;
 mod commands;
+mod control;
 mod demo;
 mod exit;
 mod export;
+mod operations;
 mod output;
 mod settings;
 mod snapshot;
@@ -17,31 +19,60 @@ mod snapshot;
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::FromArgMatches as _;
 
 fn main() -> ExitCode {
-    let cli = match args::Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            });
-        }
+    let matches = match args::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => return clap_exit(&e),
     };
-    let json = cli.json;
-    match commands::run(cli) {
-        Ok(()) => {
-            let _ = std::io::stdout().flush();
-            ExitCode::from(exit::OK)
+    init_logging(matches.get_one::<String>("log_level").map(String::as_str));
+    let json = matches.get_flag("json");
+    let result = match matches.subcommand() {
+        Some((provider, sub)) if operations::is_provider(provider) => {
+            let config = matches.get_one::<std::path::PathBuf>("config").cloned();
+            let profile = matches.get_one::<String>("profile").cloned();
+            let sandbox = matches.get_one::<String>("sandbox_url").cloned();
+            operations::run(provider, sub, json, |flags| {
+                let mut all = operations::sandbox_flags(sandbox.as_deref());
+                all.extend_from_slice(flags);
+                settings::Settings::load(config.as_deref(), profile.as_deref(), &all)
+            })
         }
+        _ => match args::Cli::from_arg_matches(&matches) {
+            Ok(cli) => commands::run(cli),
+            Err(e) => return clap_exit(&e),
+        },
+    };
+    let _ = std::io::stdout().flush();
+    match result {
+        Ok(()) => ExitCode::from(exit::OK),
         Err(error) => {
-            let _ = std::io::stdout().flush();
             error.report(json);
             ExitCode::from(error.exit_code())
         }
+    }
+}
+
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+    let _ = e.print();
+    ExitCode::from(if e.use_stderr() {
+        exit::USAGE
+    } else {
+        exit::OK
+    })
+}
+
+/// `--log-level` (or `PAYWIRE_LOG`, which clap reads into it): the core's events on stderr.
+/// The core's events never carry secrets (credentials are headers, bodies are not logged).
+fn init_logging(filter: Option<&str>) {
+    let Some(filter) = filter.map(str::trim).filter(|f| !f.is_empty()) else {
+        return;
+    };
+    if !paywire::logging::init(filter) {
+        eprintln!(
+            "warning: --log-level/PAYWIRE_LOG {filter:?} is not a valid log filter; logging stays off"
+        );
     }
 }

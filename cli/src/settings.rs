@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use paywire::saferpay;
+use paywire::{saferpay, secuconnect, sekurepay};
 
 use crate::exit::{CliError, CliResult};
 
@@ -294,13 +294,43 @@ impl Settings {
         if let Some(url) = self.get("SAFERPAY_BASE_URL") {
             builder = builder.base_url(url);
         }
-        // Invalid settings are a configuration problem of this machine, not bad input.
-        builder.build().map_err(|e| match e.kind() {
-            paywire::ErrorKind::Validation | paywire::ErrorKind::Configuration => {
-                CliError::Config(format!("invalid Saferpay settings: {}", e.message()))
-            }
-            _ => CliError::Paywire(e),
-        })
+        builder.build().map_err(|e| invalid_settings("Saferpay", e))
+    }
+
+    /// A secuconnect client from these settings.
+    pub fn secuconnect_client(&self) -> CliResult<secuconnect::Client> {
+        let mut builder = secuconnect::Client::builder()
+            .client_id(self.require("SECUCONNECT_CLIENT_ID")?)
+            .client_secret(self.require("SECUCONNECT_CLIENT_SECRET")?.to_owned());
+        if let Some(environment) = self.get("SECUCONNECT_ENVIRONMENT") {
+            let environment = secuconnect::Environment::parse(environment).map_err(|_| {
+                CliError::Config(format!(
+                    "SECUCONNECT_ENVIRONMENT must be \"testing\" or \"live\" (got {environment:?})"
+                ))
+            })?;
+            builder = builder.environment(environment);
+        }
+        if let Some(url) = self.get("SECUCONNECT_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        if let Some(contract) = self.get("SECUCONNECT_CONTRACT_ID") {
+            builder = builder.contract_id(contract);
+        }
+        builder
+            .build()
+            .map_err(|e| invalid_settings("secuconnect", e))
+    }
+
+    /// A SekurePay client from these settings.
+    pub fn sekurepay_client(&self) -> CliResult<sekurepay::Client> {
+        let mut builder =
+            sekurepay::Client::builder().api_key(self.require("SEKUREPAY_API_KEY")?.to_owned());
+        if let Some(url) = self.get("SEKUREPAY_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        builder
+            .build()
+            .map_err(|e| invalid_settings("SekurePay", e))
     }
 
     /// Rows for `paywire config show`: (key, shown value, source).
@@ -317,6 +347,16 @@ impl Settings {
                 (k, shown, self.source(k.env))
             })
             .collect()
+    }
+}
+
+/// Invalid settings are a configuration problem of this machine, not bad input.
+fn invalid_settings(provider: &str, e: paywire::Error) -> CliError {
+    match e.kind() {
+        paywire::ErrorKind::Validation | paywire::ErrorKind::Configuration => {
+            CliError::Config(format!("invalid {provider} settings: {}", e.message()))
+        }
+        _ => CliError::Paywire(e),
     }
 }
 
