@@ -86,6 +86,7 @@ pub struct OperationInfo {
 
 impl OperationInfo {
     #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)] // called only by `operation_table!`, one field each
     pub const fn new(
         provider: &'static str,
         name: &'static str,
