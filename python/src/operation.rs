@@ -72,7 +72,8 @@ pub fn decode<I: Input>(args: &[(&str, Conv, Option<&Bound<'_, PyAny>>)]) -> PyR
     decode_input::<I>(Value::Object(object)).map_err(errors::to_py)
 }
 
-/// The page size of a paged row (the batch the iterators fetch per crossing).
+/// How many records a paged row's iterator fetches per crossing into the runtime: the row's
+/// `paging.page_size` (a row that does not page answers one value).
 pub fn page_size<O: Operation>() -> usize {
     match O::INFO.paging {
         paywire::operation::Paging::Pages { page_size } => page_size as usize,

@@ -11,11 +11,21 @@ macro_rules! saferpay_operations {
             operations {
                 /// Creates a Secure PayGate offer: a single-use payment link (Management API).
                 /// Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
+                ///
+                /// Parameters:
+                /// - ``description``: Shown on the payment page; at most 100 characters.
+                /// - ``expires_at``: At least 1 hour and at most 180 days ahead.
+                /// - ``max_payment_attempts``: One of 0 (unlimited), 1, 3, 5, 10.
+                /// - ``condition``: `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
                 create_offer(paywire::saferpay::CreateOffer) single
                     [amount, order_id, description, expires_at, payer=None, *, pre_auth=None, config_set=None, max_payment_attempts=None, register_alias=None, billing_address_form=None, order=None, condition=None, terminal_id=None]
                     "($self, amount, order_id, description, expires_at, payer=None, *, pre_auth=False, config_set=None, max_payment_attempts=None, register_alias=False, billing_address_form=None, order=None, condition=None, terminal_id=None)"
                     (amount: Json, order_id: Json, description: Json, expires_at: Json, payer: Json, pre_auth: Json, config_set: Json, max_payment_attempts: Json, register_alias: Json, billing_address_form: Json, order: Json, condition: Json, terminal_id: Json);
                 /// Reads an offer (status, payment link, the payment once paid).
+                ///
+                /// Parameters:
+                /// - ``offer_id``: The offer's id (`OfferId` from `create_offer`).
+                /// - ``terminal_id``: Defaults to the client's terminal.
                 get_offer(paywire::saferpay::GetOffer) single
                     [offer_id, terminal_id=None]
                     "($self, offer_id, terminal_id=None)"
@@ -41,6 +51,9 @@ macro_rules! saferpay_operations {
                     "($self)"
                     ();
                 /// One terminal with its payment methods and wallets.
+                ///
+                /// Parameters:
+                /// - ``terminal_id``: Eight digits.
                 terminal(paywire::saferpay::TerminalRequest) single
                     [terminal_id]
                     "($self, terminal_id)"
@@ -51,6 +64,10 @@ macro_rules! saferpay_operations {
                     "($self)"
                     ();
                 /// Creates an access token for Saferpay Fields on the given https pages.
+                ///
+                /// Parameters:
+                /// - ``description``: 1 to 128 characters.
+                /// - ``source_urls``: The https pages that embed the Fields (at least one).
                 create_fields_access_token(paywire::saferpay::CreateFieldsAccessToken) single
                     [description, source_urls, terminal_id=None]
                     "($self, description, source_urls, terminal_id=None)"
@@ -61,32 +78,71 @@ macro_rules! saferpay_operations {
                     "($self, access_token, terminal_id=None)"
                     (access_token: Json, terminal_id: Json);
                 /// Exports transactions from the reporting API, page by page (at most one call in flight).
+                ///
+                /// Parameters:
+                /// - ``end``: Must be before today 00:00 (UTC); to include yesterday pass yesterday `23:59`.
+                /// - ``state``: `SUCCESSFUL` (default), `FAILED` or `PENDING`.
+                /// - ``page_size``: 1 to 2000 (default 2000).
                 transactions(paywire::saferpay::TransactionQuery) pages
                     [start, end, state=None, *, terminal_id=None, page_size=None]
                     "($self, start, end, state=\"SUCCESSFUL\", *, terminal_id=None, page_size=2000)"
                     (start: ReportDate, end: ReportDate, state: Json, terminal_id: Json, page_size: Json);
                 /// Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
+                ///
+                /// Parameters:
+                /// - ``order_id``: `Id[1..80]` (TWINT and iDEAL keep only the first 50 characters).
+                /// - ``description``: Shown on the payment page; 1 to 1000 characters.
+                /// - ``return_url``: Where the payer returns after success, failure or abort (one URL for all three). Your own query parameters survive; put nothing sensitive in them.
+                /// - ``success_notify_url``: Called server-to-server (GET, no body) on success; see `notifications::notify_url`.
+                /// - ``fail_notify_url``: Called server-to-server (GET, no body) on failure.
+                /// - ``merchant_emails``: Up to 10 addresses that get Saferpay's confirmation e-mail.
+                /// - ``payer_dcc_receipt_email``: Only when `payer_email` is not set.
+                /// - ``payment_methods``: Restricts the page to these methods; one method skips the selection page.
+                /// - ``order``: Order lines (mandatory for Klarna).
+                /// - ``condition``: `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
+                /// - ``config_set``: A payment page configuration (`Id[1..20]`); see `payment_page_configurations`.
+                /// - ``pre_auth``: Pre-authorization: a longer-lived reservation.
+                /// - ``payer_note``: Text on the payer's statement; 1 to 50 characters (about 10–12 survive in practice).
+                /// - ``mandate_id``: German ELV only; `Id[1..35]`.
+                /// - ``recurring_initial``: First payment of a recurring series (excludes `installment_initial`).
+                /// - ``installment_initial``: First payment of an installment plan (excludes `recurring_initial`).
+                /// - ``authentication_exemption``: `LOW_VALUE` or `TRANSACTION_RISK_ANALYSIS`.
+                /// - ``force_three_ds_challenge``: Force a 3-D Secure challenge.
+                /// - ``card_holder_name``: Card holder name field: `NONE` or `MANDATORY`.
+                /// - ``terminal_id``: Defaults to the client's terminal.
                 initialize_payment_page(paywire::saferpay::InitializePaymentPage) single
                     [amount, order_id, description, return_url, success_notify_url=None, *, fail_notify_url=None, merchant_emails=None, payer_email=None, payer_dcc_receipt_email=None, payment_methods=None, wallets=None, payer=None, billing_address_form=None, delivery_address_form=None, register_alias=None, order=None, condition=None, config_set=None, pre_auth=None, allow_partial_authorization=None, payer_note=None, mandate_id=None, recurring_initial=None, installment_initial=None, authentication_exemption=None, force_three_ds_challenge=None, card_holder_name=None, terminal_id=None]
                     "($self, amount, order_id, description, return_url, success_notify_url=None, *, fail_notify_url=None, merchant_emails=None, payer_email=None, payer_dcc_receipt_email=None, payment_methods=None, wallets=None, payer=None, billing_address_form=None, delivery_address_form=None, register_alias=None, order=None, condition=None, config_set=None, pre_auth=False, allow_partial_authorization=False, payer_note=None, mandate_id=None, recurring_initial=False, installment_initial=False, authentication_exemption=None, force_three_ds_challenge=False, card_holder_name=None, terminal_id=None)"
                     (amount: Json, order_id: Json, description: Json, return_url: Json, success_notify_url: Json, fail_notify_url: Json, merchant_emails: Json, payer_email: Json, payer_dcc_receipt_email: Json, payment_methods: Json, wallets: Json, payer: Json, billing_address_form: Json, delivery_address_form: Json, register_alias: Json, order: Json, condition: Json, config_set: Json, pre_auth: Json, allow_partial_authorization: Json, payer_note: Json, mandate_id: Json, recurring_initial: Json, installment_initial: Json, authentication_exemption: Json, force_three_ds_challenge: Json, card_holder_name: Json, terminal_id: Json);
                 /// Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back.
+                ///
+                /// Parameters:
+                /// - ``token``: The payment page's token.
                 assert_payment_page(paywire::saferpay::AssertPaymentPage) single
                     [token]
                     "($self, token)"
                     (token: Json);
                 /// Assert, safe to call from both the return URL and the notify URL at once: one Assert
                 /// per token, every caller gets the same answer.
+                ///
+                /// Parameters:
+                /// - ``token``: The payment page's token, from the return or notify URL.
                 payment_outcome(paywire::saferpay::PaymentOutcome) single
                     [token]
                     "($self, token)"
                     (token: Json);
                 /// Captures an authorized transaction, in full or in part; never twice.
+                ///
+                /// Parameters:
+                /// - ``amount``: Less than the authorized amount captures part of it; `null` captures all.
                 capture(paywire::saferpay::CaptureRequest) single
                     [transaction_id, amount=None]
                     "($self, transaction_id, amount=None)"
                     (transaction_id: Json, amount: Json);
                 /// Captures one part of a transaction (one part at a time per transaction).
+                ///
+                /// Parameters:
+                /// - ``order_part_id``: Unique per part (`Id[1..80]`); refunds of this part can reference it.
                 multipart_capture(paywire::saferpay::MultipartCapture) single
                     [transaction_id, amount, capture_type, order_part_id]
                     "($self, transaction_id, amount, capture_type, order_part_id)"
@@ -102,6 +158,11 @@ macro_rules! saferpay_operations {
                     "($self, transaction_id)"
                     (transaction_id: Json);
                 /// Refunds a capture, in full or in part; a lost answer is settled by its `order_id`.
+                ///
+                /// Parameters:
+                /// - ``capture_id``: The `CaptureId` of the capture to refund.
+                /// - ``payer_note``: Shown on the payer's statement where supported; at most 50 characters.
+                /// - ``restrict_refund_amount_to_captured_amount``: Reject the refund if the sum of refunds would exceed the captured amount (without it, Saferpay lets refunds exceed the original payment).
                 refund(paywire::saferpay::Refund) single
                     [capture_id, amount, order_id=None, *, description=None, payer_note=None, restrict_refund_amount_to_captured_amount=None]
                     "($self, capture_id, amount, order_id=None, *, description=None, payer_note=None, restrict_refund_amount_to_captured_amount=False)"
@@ -117,11 +178,17 @@ macro_rules! saferpay_operations {
                     "($self, order_id)"
                     (order_id: Json);
                 /// Settles a pending capture (e.g. PayPal, paydirekt).
+                ///
+                /// Parameters:
+                /// - ``capture_id``: The pending capture's `CaptureId`.
                 assert_capture(paywire::saferpay::AssertCapture) single
                     [capture_id]
                     "($self, capture_id)"
                     (capture_id: Json);
                 /// Settles a pending refund.
+                ///
+                /// Parameters:
+                /// - ``transaction_id``: The refund's transaction id.
                 assert_refund(paywire::saferpay::AssertRefund) single
                     [transaction_id]
                     "($self, transaction_id)"
@@ -139,26 +206,55 @@ macro_rules! secuconnect_operations {
             operations {
                 /// Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
                 /// answer is settled by looking it up by `merchant_ref`.
+                ///
+                /// Parameters:
+                /// - ``amount``: Sent as `basket_info` {sum in minor units, currency}. Must be more than zero and, with a basket, equal its total.
+                /// - ``intent``: `sale` (default), `authorization` or `order`.
+                /// - ``contract_id``: General Contract `GCR_...`; the client's default when not set.
+                /// - ``customer``: Omit to let Smart Checkout ask the payer.
+                /// - ``checkout_template``: `COT_...` (application_context.checkout_template).
+                /// - ``language``: Checkout language, two letters (`de`, `en`).
+                /// - ``auto_capture``: Capture as soon as the payment is authorised (saves the `/start` call).
+                /// - ``merchant_ref``: Your order number, shown in secuOffice. Set it: it is how a create whose answer was lost can be found again.
+                /// - ``transaction_ref``: Purpose line on the payer's bank statement.
+                /// - ``is_demo``: A demo payment: nothing is executed.
+                /// - ``extra``: More top-level fields, sent as given (objects are merged with ours; ours win).
                 create_smart_transaction(paywire::secuconnect::CreateSmartTransaction) single
                     [amount, intent=None, *, contract_id=None, customer=None, basket=None, checkout_template=None, language=None, return_urls=None, auto_capture=None, merchant_ref=None, transaction_ref=None, is_demo=None, extra=None]
                     "($self, amount, intent=\"sale\", *, contract_id=None, customer=None, basket=None, checkout_template=None, language=None, return_urls=None, auto_capture=None, merchant_ref=None, transaction_ref=None, is_demo=False, extra=None)"
                     (amount: Json, intent: Json, contract_id: Json, customer: Json, basket: Json, checkout_template: Json, language: Json, return_urls: Json, auto_capture: Json, merchant_ref: Json, transaction_ref: Json, is_demo: Json, extra: Json);
                 /// Reads a Smart Transaction.
+                ///
+                /// Parameters:
+                /// - ``id``: `STX_…`
                 get_smart_transaction(paywire::secuconnect::GetSmartTransaction) single
                     [id]
                     "($self, id)"
                     (id: Json);
                 /// Changes a Smart Transaction before its payment starts.
+                ///
+                /// Parameters:
+                /// - ``amount``: The new amount; `null` keeps the current one.
+                /// - ``basket``: The new basket; `null` keeps the current one (it is resent either way).
+                /// - ``extra``: More top-level fields, sent as given.
                 update_smart_transaction(paywire::secuconnect::UpdateSmartTransactionRequest) single
                     [id, amount=None, *, basket=None, customer=None, merchant_ref=None, transaction_ref=None, auto_capture=None, extra=None]
                     "($self, id, amount=None, *, basket=None, customer=None, merchant_ref=None, transaction_ref=None, auto_capture=None, extra=None)"
                     (id: Json, amount: Json, basket: Json, customer: Json, merchant_ref: Json, transaction_ref: Json, auto_capture: Json, extra: Json);
                 /// Prepares the payment with one method (custom checkout).
+                ///
+                /// Parameters:
+                /// - ``payment_method``: One of `PREPARE_METHODS` (`creditcard`, `debit`, `invoice`, `paypal`, `prepaid`, …).
+                /// - ``container_id``: An existing payment container `PCT_…`.
+                /// - ``bank_account``: An inline bank account (SEPA direct debit).
                 prepare_smart_transaction(paywire::secuconnect::PrepareSmartTransactionRequest) single
                     [id, payment_method, container_id=None, *, bank_account=None, extra=None]
                     "($self, id, payment_method, container_id=None, *, bank_account=None, extra=None)"
                     (id: Json, payment_method: Json, container_id: Json, bank_account: Json, extra: Json);
                 /// Starts the payment (executes it).
+                ///
+                /// Parameters:
+                /// - ``payment_method``: One of `START_METHODS`; `null` starts the prepared method.
                 start_smart_transaction(paywire::secuconnect::StartSmartTransaction) single
                     [id, payment_method=None]
                     "($self, id, payment_method=None)"
@@ -174,16 +270,27 @@ macro_rules! secuconnect_operations {
                     "($self, id)"
                     (id: Json);
                 /// Marks the goods shipped or collected (obligatory for invoice payments).
+                ///
+                /// Parameters:
+                /// - ``delivery``: `{"type": "shipping", …}` or `{"type": "collection", …}`.
                 set_delivery(paywire::secuconnect::SetDelivery) single
                     [id, delivery]
                     "($self, id, delivery)"
                     (id: Json, delivery: Json);
                 /// Lists Smart Transactions page by page (offset paging, at most 10,000 matches).
+                ///
+                /// Parameters:
+                /// - ``query``: Lucene-like filter: `status:ok`, `merchantRef:4711`, `created:[2026-01-01 TO *]`, with `AND`, `OR`, `NOT`.
+                /// - ``sort``: `field:asc|desc`, comma-separated. Sort on a stable field (e.g. `created:asc`): offset paging over a changing set can otherwise skip or repeat items.
+                /// - ``page_size``: 1 to [`MAX_PAGE_SIZE`] (default 100).
                 smart_transactions(paywire::secuconnect::SmartTransactionQuery) pages
                     [query=None, *, sort=None, page_size=None]
                     "($self, query=None, *, sort=None, page_size=100)"
                     (query: Json, sort: Json, page_size: Json);
                 /// Reads a payment transaction (`PCI_…`).
+                ///
+                /// Parameters:
+                /// - ``id``: `PCI_…`
                 get_payment_transaction(paywire::secuconnect::GetPaymentTransaction) single
                     [id]
                     "($self, id)"
@@ -194,11 +301,18 @@ macro_rules! secuconnect_operations {
                     "($self, id)"
                     (id: Json);
                 /// Cancels or refunds a payment, in full or by `reduce_amount_by`.
+                ///
+                /// Parameters:
+                /// - ``reduce_amount_by``: A partial refund; `null` cancels or refunds the whole payment.
+                /// - ``reason``: Up to 100 characters.
                 cancel_payment_transaction(paywire::secuconnect::CancelPaymentTransaction) single
                     [id, reduce_amount_by=None, *, reason=None]
                     "($self, id, reduce_amount_by=None, *, reason=None)"
                     (id: Json, reduce_amount_by: Json, reason: Json);
                 /// Reads the payment transactions a push names (the push itself is never trusted).
+                ///
+                /// Parameters:
+                /// - ``body``: The push request's body, as received.
                 fetch_push_payment_transactions(paywire::secuconnect::FetchPushPaymentTransactions) single
                     [body]
                     "($self, body)"
@@ -215,6 +329,12 @@ macro_rules! sekurepay_operations {
             $($head)*
             operations {
                 /// Creates an order with totals the client computes; sent at most once per `order_id`.
+                ///
+                /// Parameters:
+                /// - ``order_id``: 1 to 64 characters of `A-Z a-z 0-9 . : - _`; the key for `get_order`.
+                /// - ``currency``: ISO 4217, e.g. `USD`.
+                /// - ``items``: At least one `{"description", "amount_cents", "quantity" (default 1)}`; the amount is the price of one unit.
+                /// - ``taxes``: `{"description", "amount_cents"}` lines.
                 create_order(paywire::sekurepay::CreateOrderRequest) single
                     [order_id, currency, items, taxes=None, *, shipping_amount_cents=None]
                     "($self, order_id, currency, items, taxes=None, *, shipping_amount_cents=0)"
