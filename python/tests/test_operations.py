@@ -106,6 +106,11 @@ def test_row_is_a_method_of_both_clients(row: Dict[str, Any]) -> None:
             else:
                 assert param.default == _python_default(spec["default"]), param.name
                 assert type(param.default) is type(_python_default(spec["default"])), param.name
+        # The first optional parameter may be given by position, the others only by keyword.
+        optional = [p for p, spec in zip(params, row["params"]) if spec["default"] is not None]
+        kinds = [p.kind for p in optional]
+        expected = [inspect.Parameter.POSITIONAL_OR_KEYWORD] + [inspect.Parameter.KEYWORD_ONLY] * (len(optional) - 1)
+        assert kinds == expected[: len(optional)], cls.__name__
         summary = row["doc"].strip().splitlines()[0].strip()
         assert method.__doc__ is not None and summary in method.__doc__
 
