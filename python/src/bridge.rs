@@ -288,16 +288,3 @@ impl ContextExt for PaywireRuntime {
 pub fn raising<'py>(py: Python<'py>, error: PyErr) -> PyResult<Bound<'py, PyAny>> {
     aio_helper(py, "_raise")?.call1((error.into_value(py),))
 }
-
-/// `None` as a call's result (`()` would become an empty tuple as an awaitable's value).
-pub struct Nothing;
-
-impl<'py> IntoPyObject<'py> for Nothing {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = std::convert::Infallible;
-
-    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Self::Error> {
-        Ok(py.None().into_bound(py))
-    }
-}

@@ -4,6 +4,10 @@
 
 /// Generates `#[pymethods]` for a sync and an async class over the same core client.
 ///
+/// `operations` are the rows of the core's operation table, as `operations.rs` (generated
+/// from the table) passes them: each becomes a method of both classes that decodes its
+/// arguments through the core and runs the row (see `operation.rs`).
+///
 /// Each method's body is a block evaluated with the arguments (and `py`) in scope and the
 /// client clone bound to the given name; it converts the inputs and returns
 /// `PyResult<impl Future<Output = Result<T, paywire::Error>> + Send + 'static>`.
@@ -22,6 +26,14 @@ macro_rules! dual_client {
                     |$py:ident, $c:ident| $body:block
             )*
         }
+        operations {
+            $(
+                $(#[$ometa:meta])*
+                $oname:ident ( $oinput:path ) $okind:ident
+                    [ $($osig:tt)* ] $otext:literal
+                    ( $($oarg:ident : $oconv:ident),* );
+            )*
+        }
     ) => {
         #[pyo3::pymethods]
         impl $sync {
@@ -35,6 +47,17 @@ macro_rules! dual_client {
                     let $c = self.inner.clone();
                     let future = crate::bridge::guard(|| $body)?;
                     crate::bridge::block($py, future)
+                }
+            )*
+            $(
+                $(#[$ometa])*
+                #[pyo3(signature = ($($osig)*), text_signature = $otext)]
+                #[allow(clippy::too_many_arguments)]
+                fn $oname(&self, py: pyo3::Python<'_>, $($oarg: Option<&pyo3::Bound<'_, pyo3::PyAny>>),*) -> pyo3::PyResult<pyo3::Py<pyo3::PyAny>> {
+                    crate::bridge::guard(|| {
+                        let input = crate::operation::decode::<$oinput>(&[$((stringify!($oarg), crate::operation::Conv::$oconv, $oarg)),*])?;
+                        crate::operation::$okind::sync(py, &self.inner, input)
+                    })
                 }
             )*
         }
@@ -51,6 +74,17 @@ macro_rules! dual_client {
                     let $c = self.inner.clone();
                     let future = crate::bridge::guard(|| $body)?;
                     crate::bridge::awaitable::<$out, _>($py, future)
+                }
+            )*
+            $(
+                $(#[$ometa])*
+                #[pyo3(signature = ($($osig)*), text_signature = $otext)]
+                #[allow(clippy::too_many_arguments)]
+                fn $oname<'py>(&self, py: pyo3::Python<'py>, $($oarg: Option<&pyo3::Bound<'py, pyo3::PyAny>>),*) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
+                    crate::bridge::guard(|| {
+                        let input = crate::operation::decode::<$oinput>(&[$((stringify!($oarg), crate::operation::Conv::$oconv, $oarg)),*])?;
+                        crate::operation::$okind::asyncio(py, &self.inner, input)
+                    })
                 }
             )*
         }

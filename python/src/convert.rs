@@ -4,8 +4,8 @@
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
-    PyBool, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString,
-    PyTuple, PyType,
+    PyBool, PyBytes, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence,
+    PyString, PyTuple, PyType,
 };
 
 use crate::errors;
@@ -57,12 +57,25 @@ pub fn py_to_json(value: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::
     if let Ok(s) = value.cast::<PyString>() {
         return Ok(Value::String(s.to_cow()?.into_owned()));
     }
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        // Raw request bodies (a push) arrive as bytes.
+        return std::str::from_utf8(bytes.as_bytes())
+            .map(|text| Value::String(text.to_owned()))
+            .map_err(|_| errors::validation(path, "must be UTF-8 text"));
+    }
     if let Ok(money) = value.cast::<Money>() {
         let m = money.get().inner();
         return Ok(serde_json::json!({"minor": m.minor(), "currency": m.currency().code()}));
     }
     if is_decimal(value)? {
         return Ok(Value::String(decimal_text(value)?));
+    }
+    if value.is_instance_of::<PyDateTime>() && value.call_method0("utcoffset")?.is_none() {
+        // A naive datetime has no offset: which instant it means is a guess.
+        return Err(errors::validation(
+            path,
+            "must be a timezone-aware datetime (a naive one has no offset)",
+        ));
     }
     if value.is_instance_of::<PyDateTime>() || value.is_instance_of::<PyDate>() {
         return Ok(Value::String(value.call_method0("isoformat")?.extract()?));
@@ -132,24 +145,6 @@ pub fn json_to_py<'py>(py: Python<'py>, value: &serde_json::Value) -> PyResult<B
             dict.into_any()
         }
     })
-}
-
-/// A nested input container (`payer`, `order` …) from a dict, decoded and field-checked by
-/// the core. `None` stays `None`.
-pub fn container<T: serde::de::DeserializeOwned>(
-    field: &str,
-    value: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Option<T>> {
-    match value {
-        None => Ok(None),
-        Some(v) if v.is_none() => Ok(None),
-        Some(v) => {
-            let json = py_to_json(v, field)?;
-            paywire::input::from_json::<T>(field, json)
-                .map(Some)
-                .map_err(errors::to_py)
-        }
-    }
 }
 
 /// A timestamp argument: a timezone-aware `datetime` or an RFC 3339 string with an offset,

@@ -11,6 +11,8 @@ mod errors;
 mod links;
 mod logging;
 mod money;
+mod operation;
+mod operations;
 mod record;
 mod saferpay;
 mod sandbox;
@@ -98,6 +100,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     sekurepay::register(m)?;
     secuconnect::register(m)?;
     sandbox::register(m)?;
+    m.add_function(wrap_pyfunction!(operation::operation_table, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(_log_level, m)?)?;
     m.add_function(wrap_pyfunction!(_emit_log_for_test, m)?)?;

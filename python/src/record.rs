@@ -24,6 +24,12 @@ macro_rules! record {
             }
         }
 
+        impl crate::operation::IntoPython for $inner {
+            fn into_python(self, py: pyo3::Python<'_>) -> pyo3::PyResult<pyo3::Py<pyo3::PyAny>> {
+                pyo3::IntoPyObjectExt::into_py_any($name(self), py)
+            }
+        }
+
         #[pyo3::pymethods]
         impl $name {
             $(

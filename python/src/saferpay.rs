@@ -9,12 +9,13 @@ use pyo3::types::PyType;
 
 use paywire::saferpay as core;
 
-use crate::bridge::{self, Nothing};
+use crate::bridge;
 use crate::client::{dual_client, request_options};
-use crate::convert::{self, container, timestamp};
+use crate::convert;
 use crate::errors;
 use crate::links::PaymentLink;
-use crate::money::{self, Money};
+use crate::money::Money;
+use crate::operation;
 use crate::record::record;
 
 record! {
@@ -414,25 +415,6 @@ fn client_repr(class: &str, client: &core::Client) -> String {
     )
 }
 
-fn transaction_query(
-    start: &Bound<'_, PyAny>,
-    end: &Bound<'_, PyAny>,
-    state: String,
-    terminal_id: Option<String>,
-    page_size: u32,
-) -> PyResult<core::TransactionQuery> {
-    let start = convert::report_date_text("start", start)?;
-    let end = convert::report_date_text("end", end)?;
-    let mut query = core::TransactionQuery::parse(&start, &end).map_err(errors::to_py)?;
-    query.state = state;
-    query.terminal_id = terminal_id;
-    query.page_size = page_size;
-    Ok(query)
-}
-
-/// How many reported transactions cross the boundary per call.
-const BATCH: usize = 500;
-
 struct PagerState {
     pager: core::TransactionPager,
     buffer: VecDeque<core::ReportedTransaction>,
@@ -462,7 +444,10 @@ async fn next_transaction(
     let mut guard = state.lock().await;
     let st = &mut *guard;
     if st.buffer.is_empty() && !st.exhausted {
-        let batch = st.pager.next_batch(BATCH).await?;
+        let batch = st
+            .pager
+            .next_batch(operation::page_size::<core::TransactionQuery>())
+            .await?;
         st.total = st.pager.total_transactions();
         st.next_page = st.pager.next_page_number();
         if batch.is_empty() {
@@ -487,6 +472,22 @@ fn pager_info(state: &SharedPager) -> (Option<u64>, u32) {
     match state.try_lock() {
         Ok(guard) => (guard.total, guard.next_page),
         Err(_) => (None, 0),
+    }
+}
+
+impl operation::IntoPyIterator for core::TransactionPager {
+    fn into_sync_iterator(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        TransactionIterator {
+            state: shared_pager(self),
+        }
+        .into_py_any(py)
+    }
+
+    fn into_async_iterator(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        AsyncTransactionIterator {
+            state: shared_pager(self),
+        }
+        .into_py_any(py)
     }
 }
 
@@ -566,7 +567,7 @@ impl AsyncTransactionIterator {
     }
 }
 
-dual_client! {
+crate::operations::saferpay_operations!(dual_client! {
     sync SaferpayClient;
     async AsyncSaferpayClient;
     common {
@@ -637,22 +638,6 @@ dual_client! {
             AsyncSaferpayClient::wrap(self.inner.clone())
         }
 
-        /// Iterates the transaction report, fetching pages serially.
-        #[pyo3(signature = (start, end, state="SUCCESSFUL", terminal_id=None, page_size=2000))]
-        fn transactions(
-            &self,
-            start: &Bound<'_, PyAny>,
-            end: &Bound<'_, PyAny>,
-            state: &str,
-            terminal_id: Option<String>,
-            page_size: u32,
-        ) -> PyResult<TransactionIterator> {
-            bridge::guard(|| {
-                let query = transaction_query(start, end, state.to_owned(), terminal_id, page_size)?;
-                let pager = self.inner.transactions(query).map_err(errors::to_py)?;
-                Ok(TransactionIterator { state: shared_pager(pager) })
-            })
-        }
     }
     async_extra {
         /// The sync client sharing this client's connection pool and settings.
@@ -660,273 +645,8 @@ dual_client! {
             SaferpayClient::wrap(self.inner.clone())
         }
 
-        /// Iterates the transaction report (``async for``), fetching pages serially.
-        #[pyo3(signature = (start, end, state="SUCCESSFUL", terminal_id=None, page_size=2000))]
-        fn transactions(
-            &self,
-            start: &Bound<'_, PyAny>,
-            end: &Bound<'_, PyAny>,
-            state: &str,
-            terminal_id: Option<String>,
-            page_size: u32,
-        ) -> PyResult<AsyncTransactionIterator> {
-            bridge::guard(|| {
-                let query = transaction_query(start, end, state.to_owned(), terminal_id, page_size)?;
-                let pager = self.inner.transactions(query).map_err(errors::to_py)?;
-                Ok(AsyncTransactionIterator { state: shared_pager(pager) })
-            })
-        }
     }
     methods {
-        /// Creates a Secure PayGate offer and returns it with its payment link.
-        fn create_offer(
-            amount: &Bound<'_, PyAny>,
-            order_id: String,
-            description: String,
-            expires_at: &Bound<'_, PyAny>,
-            payer: Option<&Bound<'_, PyAny>>,
-            pre_auth: bool,
-            config_set: Option<String>,
-            max_payment_attempts: Option<u32>,
-            register_alias: bool,
-            billing_address_form: Option<&Bound<'_, PyAny>>,
-            order: Option<&Bound<'_, PyAny>>,
-            condition: Option<String>,
-            terminal_id: Option<String>,
-        ) -> Offer
-        [amount, order_id, description, expires_at, payer=None, pre_auth=false, config_set=None, max_payment_attempts=None, register_alias=false, billing_address_form=None, order=None, condition=None, terminal_id=None]
-        |_py, client| {
-            let mut request = core::CreateOffer::new(
-                money::extract("amount", amount)?,
-                order_id,
-                description,
-                timestamp("expires_at", expires_at)?,
-            );
-            request.payer = container("payer", payer)?;
-            request.pre_auth = pre_auth;
-            request.config_set = config_set;
-            request.max_payment_attempts = max_payment_attempts;
-            request.register_alias = register_alias;
-            request.billing_address_form = container("billing_address_form", billing_address_form)?;
-            request.order = container("order", order)?;
-            request.condition = condition;
-            request.terminal_id = terminal_id;
-            Ok(async move { client.create_offer(request).await.map(Offer) })
-        }
-
-        /// Reads an offer (status, and the transaction id once paid).
-        fn get_offer(offer_id: String, terminal_id: Option<String>) -> Offer
-        [offer_id, terminal_id=None]
-        |_py, client| {
-            Ok(async move { client.get_offer(&offer_id, terminal_id.as_deref()).await.map(Offer) })
-        }
-
-        /// Deletes (disables) an offer before it is paid.
-        fn delete_offer(offer_id: String, terminal_id: Option<String>) -> Nothing
-        [offer_id, terminal_id=None]
-        |_py, client| {
-            Ok(async move { client.delete_offer(&offer_id, terminal_id.as_deref()).await.map(|()| Nothing) })
-        }
-
-        /// The license package and its features.
-        fn license() -> License
-        []
-        |_py, client| {
-            Ok(async move { client.license().await.map(License) })
-        }
-
-        /// The deprecated `/license-configuration` endpoint (same answer as `license()`).
-        fn license_configuration() -> License
-        []
-        |_py, client| {
-            Ok(async move { client.license_configuration().await.map(License) })
-        }
-
-        /// All terminals of the customer (id, type, description).
-        fn terminals() -> Vec<Terminal>
-        []
-        |_py, client| {
-            Ok(async move { client.terminals().await.map(|ts| ts.into_iter().map(Terminal).collect()) })
-        }
-
-        /// One terminal with its payment methods and wallets.
-        fn terminal(terminal_id: String) -> Terminal
-        [terminal_id]
-        |_py, client| {
-            Ok(async move { client.terminal(&terminal_id).await.map(Terminal) })
-        }
-
-        /// The payment page configurations (valid `config_set` names).
-        fn payment_page_configurations() -> Vec<PaymentPageConfiguration>
-        []
-        |_py, client| {
-            Ok(async move {
-                client
-                    .payment_page_configurations()
-                    .await
-                    .map(|cs| cs.into_iter().map(PaymentPageConfiguration).collect())
-            })
-        }
-
-        /// Creates an access token for Saferpay Fields on the given shop pages (https only).
-        fn create_fields_access_token(description: String, source_urls: Vec<String>, terminal_id: Option<String>) -> String
-        [description, source_urls, terminal_id=None]
-        |_py, client| {
-            Ok(async move {
-                client
-                    .create_fields_access_token(&description, &source_urls, terminal_id.as_deref())
-                    .await
-            })
-        }
-
-        /// Deletes a Fields access token.
-        fn delete_fields_access_token(access_token: String, terminal_id: Option<String>) -> Nothing
-        [access_token, terminal_id=None]
-        |_py, client| {
-            Ok(async move {
-                client
-                    .delete_fields_access_token(&access_token, terminal_id.as_deref())
-                    .await
-                    .map(|()| Nothing)
-            })
-        }
-        /// Starts a payment page session; redirect the payer to `redirect_url`.
-        fn initialize_payment_page(
-            amount: &Bound<'_, PyAny>,
-            order_id: String,
-            description: String,
-            return_url: String,
-            success_notify_url: Option<String>,
-            fail_notify_url: Option<String>,
-            payment_methods: Option<Vec<String>>,
-            payer: Option<&Bound<'_, PyAny>>,
-            pre_auth: bool,
-            terminal_id: Option<String>,
-            wallets: Option<Vec<String>>,
-            billing_address_form: Option<&Bound<'_, PyAny>>,
-            order: Option<&Bound<'_, PyAny>>,
-            register_alias: Option<&Bound<'_, PyAny>>,
-            condition: Option<String>,
-            config_set: Option<String>,
-            payer_note: Option<String>,
-            merchant_emails: Option<Vec<String>>,
-            payer_email: Option<String>,
-            payer_dcc_receipt_email: Option<String>,
-        ) -> PaymentPageSession
-        [amount, order_id, description, return_url, success_notify_url=None, fail_notify_url=None, payment_methods=None, payer=None, pre_auth=false, terminal_id=None, *, wallets=None, billing_address_form=None, order=None, register_alias=None, condition=None, config_set=None, payer_note=None, merchant_emails=None, payer_email=None, payer_dcc_receipt_email=None]
-        |_py, client| {
-            let mut request = core::InitializePaymentPage::new(
-                money::extract("amount", amount)?,
-                order_id,
-                description,
-                return_url,
-            );
-            request.success_notify_url = success_notify_url;
-            request.fail_notify_url = fail_notify_url;
-            request.payment_methods = payment_methods
-                .unwrap_or_default()
-                .iter()
-                .map(|m| core::PaymentMethod::from(m.as_str()))
-                .collect();
-            request.wallets = wallets
-                .unwrap_or_default()
-                .iter()
-                .map(|w| core::Wallet::from(w.as_str()))
-                .collect();
-            request.payer = container("payer", payer)?;
-            request.pre_auth = pre_auth;
-            request.terminal_id = terminal_id;
-            request.billing_address_form = container("billing_address_form", billing_address_form)?;
-            request.order = container("order", order)?;
-            request.register_alias = container("register_alias", register_alias)?;
-            request.condition = condition;
-            request.config_set = config_set;
-            request.payer_note = payer_note;
-            request.merchant_emails = merchant_emails.unwrap_or_default();
-            request.payer_email = payer_email;
-            request.payer_dcc_receipt_email = payer_dcc_receipt_email;
-            Ok(async move { client.initialize_payment_page(request).await.map(PaymentPageSession) })
-        }
-
-        /// Reads the outcome of a payment page session once the payer is back.
-        fn assert_payment_page(token: String) -> Payment
-        [token]
-        |_py, client| {
-            Ok(async move { client.assert_payment_page(&token).await.map(Payment) })
-        }
-
-        /// The outcome behind a notification or return URL (its token), like `assert_payment_page`.
-        fn payment_outcome(token: String) -> Payment
-        [token]
-        |_py, client| {
-            Ok(async move { client.payment_outcome(&token).await.map(Payment) })
-        }
-
-        /// Captures an authorized transaction (all of it, or `amount`).
-        fn capture(transaction_id: String, amount: Option<&Bound<'_, PyAny>>) -> Capture
-        [transaction_id, amount=None]
-        |_py, client| {
-            let amount = match amount {
-                Some(a) if !a.is_none() => Some(money::extract("amount", a)?),
-                _ => None,
-            };
-            Ok(async move { client.capture(&transaction_id, amount).await.map(Capture) })
-        }
-
-        /// Cancels an authorized, uncaptured transaction.
-        fn cancel(transaction_id: String) -> Cancellation
-        [transaction_id]
-        |_py, client| {
-            Ok(async move { client.cancel(&transaction_id).await.map(Cancellation) })
-        }
-
-        /// Refunds (part of) a capture; the result is a `REFUND` transaction to capture.
-        fn refund(
-            capture_id: String,
-            amount: &Bound<'_, PyAny>,
-            order_id: Option<String>,
-            description: Option<String>,
-            payer_note: Option<String>,
-            restrict_refund_amount_to_captured_amount: bool,
-        ) -> Payment
-        [capture_id, amount, order_id=None, description=None, *, payer_note=None, restrict_refund_amount_to_captured_amount=false]
-        |_py, client| {
-            let mut request = core::Refund::new(capture_id, money::extract("amount", amount)?);
-            request.order_id = order_id;
-            request.description = description;
-            request.payer_note = payer_note;
-            request.restrict_refund_amount_to_captured_amount = restrict_refund_amount_to_captured_amount;
-            Ok(async move { client.refund(request).await.map(Payment) })
-        }
-
-        /// Reads a transaction's current state.
-        fn inquire(transaction_id: String) -> Payment
-        [transaction_id]
-        |_py, client| {
-            Ok(async move { client.inquire(&transaction_id).await.map(Payment) })
-        }
-
-        /// Reads a transaction by its order id (e.g. a refund whose answer was lost).
-        fn inquire_by_order_id(order_id: String) -> Payment
-        [order_id]
-        |_py, client| {
-            Ok(async move { client.inquire_by_order_id(&order_id).await.map(Payment) })
-        }
-
-        /// The status of a pending capture.
-        fn assert_capture(capture_id: String) -> CaptureStatus
-        [capture_id]
-        |_py, client| {
-            Ok(async move { client.assert_capture(&capture_id).await.map(CaptureStatus) })
-        }
-
-        /// The status of a pending refund.
-        fn assert_refund(transaction_id: String) -> RefundStatus
-        [transaction_id]
-        |_py, client| {
-            Ok(async move { client.assert_refund(&transaction_id).await.map(RefundStatus) })
-        }
-
         /// A provider-neutral payment link (a Secure PayGate offer; 7 days unless `expires_at`).
         fn create_payment_link(
             amount: &Bound<'_, PyAny>,
@@ -954,7 +674,7 @@ dual_client! {
             Ok(async move { client.cancel_payment_link(&id).await.map(PaymentLink) })
         }
     }
-}
+});
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SaferpayClient>()?;

@@ -11,10 +11,11 @@ use paywire::secuconnect as core;
 
 use crate::bridge;
 use crate::client::{dual_client, request_options};
-use crate::convert::{self, container};
+use crate::convert;
 use crate::errors;
 use crate::links::PaymentLink;
-use crate::money::{self, Money};
+use crate::money::Money;
+use crate::operation;
 use crate::record::record;
 
 record! {
@@ -229,21 +230,6 @@ pub fn build(
         .map_err(errors::to_py)
 }
 
-fn basket(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<core::BasketItem>>> {
-    container("basket", value)
-}
-
-fn bank_account(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<core::BankAccount>> {
-    container("bank_account", value)
-}
-
-fn opt_money(field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<paywire::Money>> {
-    match value {
-        Some(v) if !v.is_none() => money::extract(field, v).map(Some),
-        _ => Ok(None),
-    }
-}
-
 fn push_body(body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(bytes) = body.cast::<PyBytes>() {
         return Ok(bytes.as_bytes().to_vec());
@@ -260,9 +246,6 @@ fn push_body(body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     ))
 }
 
-/// How many smart transactions cross the boundary per call.
-const BATCH: usize = 100;
-
 struct PagerState {
     pager: core::SmartTransactionPager,
     buffer: VecDeque<core::SmartTransaction>,
@@ -276,7 +259,10 @@ async fn next_item(state: SharedPager) -> Result<Option<core::SmartTransaction>,
     let mut guard = state.lock().await;
     let st = &mut *guard;
     if st.buffer.is_empty() && !st.exhausted {
-        let batch = st.pager.next_batch(BATCH).await?;
+        let batch = st
+            .pager
+            .next_batch(operation::page_size::<core::SmartTransactionQuery>())
+            .await?;
         st.total = st.pager.total();
         if batch.is_empty() {
             st.exhausted = true;
@@ -299,23 +285,29 @@ fn total(state: &SharedPager) -> Option<u64> {
     state.try_lock().ok().and_then(|g| g.total)
 }
 
-fn pager(
-    client: &core::Client,
-    query: Option<String>,
-    sort: Option<String>,
-    page_size: u32,
-) -> PyResult<SharedPager> {
-    let mut q = core::SmartTransactionQuery::new();
-    q.query = query;
-    q.sort = sort;
-    q.page_size = page_size;
-    let pager = client.smart_transactions(q).map_err(errors::to_py)?;
-    Ok(Arc::new(tokio::sync::Mutex::new(PagerState {
+fn shared_pager(pager: core::SmartTransactionPager) -> SharedPager {
+    Arc::new(tokio::sync::Mutex::new(PagerState {
         pager,
         buffer: VecDeque::new(),
         exhausted: false,
         total: None,
-    })))
+    }))
+}
+
+impl operation::IntoPyIterator for core::SmartTransactionPager {
+    fn into_sync_iterator(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        SmartTransactionIterator {
+            state: shared_pager(self),
+        }
+        .into_py_any(py)
+    }
+
+    fn into_async_iterator(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        AsyncSmartTransactionIterator {
+            state: shared_pager(self),
+        }
+        .into_py_any(py)
+    }
 }
 
 /// Iterator over Smart Transactions (offset paging, fetched in batches).
@@ -380,7 +372,7 @@ impl AsyncSmartTransactionIterator {
     }
 }
 
-dual_client! {
+crate::operations::secuconnect_operations!(dual_client! {
     sync SecuconnectClient;
     async AsyncSecuconnectClient;
     common {
@@ -471,11 +463,6 @@ dual_client! {
             AsyncSecuconnectClient::wrap(self.inner.clone())
         }
 
-        /// Iterates Smart Transactions (offset paging).
-        #[pyo3(signature = (query=None, sort=None, page_size=100))]
-        fn smart_transactions(&self, query: Option<String>, sort: Option<String>, page_size: u32) -> PyResult<SmartTransactionIterator> {
-            bridge::guard(|| Ok(SmartTransactionIterator { state: pager(&self.inner, query, sort, page_size)? }))
-        }
     }
     async_extra {
         /// The sync client sharing this client's pool and token.
@@ -483,151 +470,8 @@ dual_client! {
             SecuconnectClient::wrap(self.inner.clone())
         }
 
-        /// Iterates Smart Transactions (``async for``; offset paging).
-        #[pyo3(signature = (query=None, sort=None, page_size=100))]
-        fn smart_transactions(&self, query: Option<String>, sort: Option<String>, page_size: u32) -> PyResult<AsyncSmartTransactionIterator> {
-            bridge::guard(|| Ok(AsyncSmartTransactionIterator { state: pager(&self.inner, query, sort, page_size)? }))
-        }
     }
     methods {
-        /// Creates a Smart Transaction; send the payer to its `payment_link`.
-        fn create_smart_transaction(
-            amount: &Bound<'_, PyAny>,
-            intent: &str,
-            contract_id: Option<String>,
-            customer: Option<&Bound<'_, PyAny>>,
-            basket: Option<&Bound<'_, PyAny>>,
-            checkout_template: Option<String>,
-            language: Option<String>,
-            return_urls: Option<&Bound<'_, PyAny>>,
-            auto_capture: Option<bool>,
-            merchant_ref: Option<String>,
-            transaction_ref: Option<String>,
-            is_demo: bool,
-        ) -> SmartTransaction
-        [amount, intent="sale", contract_id=None, customer=None, basket=None, checkout_template=None, language=None, return_urls=None, auto_capture=None, merchant_ref=None, transaction_ref=None, is_demo=false]
-        |_py, client| {
-            let mut request = core::CreateSmartTransaction::new(money::extract("amount", amount)?);
-            request.intent = intent.to_owned();
-            request.contract_id = contract_id;
-            request.customer = container("customer", customer)?;
-            request.basket = self::basket(basket)?;
-            request.checkout_template = checkout_template;
-            request.language = language;
-            request.return_urls = container("return_urls", return_urls)?;
-            request.auto_capture = auto_capture;
-            request.merchant_ref = merchant_ref;
-            request.transaction_ref = transaction_ref;
-            request.is_demo = is_demo;
-            Ok(async move { client.create_smart_transaction(request).await.map(SmartTransaction) })
-        }
-
-        /// Reads a Smart Transaction.
-        fn get_smart_transaction(id: String) -> SmartTransaction
-        [id]
-        |_py, client| {
-            Ok(async move { client.get_smart_transaction(&id).await.map(SmartTransaction) })
-        }
-
-        /// Changes a Smart Transaction before it is started.
-        fn update_smart_transaction(
-            id: String,
-            amount: Option<&Bound<'_, PyAny>>,
-            basket: Option<&Bound<'_, PyAny>>,
-            customer: Option<&Bound<'_, PyAny>>,
-            merchant_ref: Option<String>,
-            transaction_ref: Option<String>,
-            auto_capture: Option<bool>,
-        ) -> SmartTransaction
-        [id, *, amount=None, basket=None, customer=None, merchant_ref=None, transaction_ref=None, auto_capture=None]
-        |_py, client| {
-            let mut request = core::UpdateSmartTransaction::new();
-            request.amount = opt_money("amount", amount)?;
-            request.basket = self::basket(basket)?;
-            request.customer = container("customer", customer)?;
-            request.merchant_ref = merchant_ref;
-            request.transaction_ref = transaction_ref;
-            request.auto_capture = auto_capture;
-            Ok(async move { client.update_smart_transaction(&id, request).await.map(SmartTransaction) })
-        }
-
-        /// Prepares a Smart Transaction for a payment method (`container_id` or `bank_account`).
-        fn prepare_smart_transaction(
-            id: String,
-            payment_method: String,
-            container_id: Option<String>,
-            bank_account: Option<&Bound<'_, PyAny>>,
-        ) -> SmartTransaction
-        [id, payment_method, *, container_id=None, bank_account=None]
-        |_py, client| {
-            let mut request = core::PrepareSmartTransaction::new();
-            request.container_id = container_id;
-            request.bank_account = self::bank_account(bank_account)?;
-            Ok(async move {
-                client
-                    .prepare_smart_transaction(&id, &payment_method, request)
-                    .await
-                    .map(SmartTransaction)
-            })
-        }
-
-        /// Starts a Smart Transaction.
-        fn start_smart_transaction(id: String, payment_method: Option<String>) -> SmartTransaction
-        [id, payment_method=None]
-        |_py, client| {
-            Ok(async move {
-                client
-                    .start_smart_transaction(&id, payment_method.as_deref())
-                    .await
-                    .map(SmartTransaction)
-            })
-        }
-
-        /// Cancels a Smart Transaction.
-        fn cancel_smart_transaction(id: String) -> SmartTransaction
-        [id]
-        |_py, client| {
-            Ok(async move { client.cancel_smart_transaction(&id).await.map(SmartTransaction) })
-        }
-
-        /// Aborts a Smart Transaction.
-        fn abort_smart_transaction(id: String) -> SmartTransaction
-        [id]
-        |_py, client| {
-            Ok(async move { client.abort_smart_transaction(&id).await.map(SmartTransaction) })
-        }
-
-        /// Reads a payment transaction.
-        fn get_payment_transaction(id: String) -> PaymentTransaction
-        [id]
-        |_py, client| {
-            Ok(async move { client.get_payment_transaction(&id).await.map(PaymentTransaction) })
-        }
-
-        /// Reads a payment transaction's status.
-        fn check_payment_status(id: String) -> PaymentStatus
-        [id]
-        |_py, client| {
-            Ok(async move { client.check_payment_status(&id).await.map(PaymentStatus) })
-        }
-
-        /// Cancels (refunds) a payment transaction, fully or by `reduce_amount_by`.
-        fn cancel_payment_transaction(id: String, reduce_amount_by: Option<&Bound<'_, PyAny>>, reason: Option<String>) -> Vec<PaymentTransaction>
-        [id, reduce_amount_by=None, reason=None]
-        |_py, client| {
-            let mut request = match opt_money("reduce_amount_by", reduce_amount_by)? {
-                Some(amount) => core::CancelPayment::partial(amount),
-                None => core::CancelPayment::full(),
-            };
-            request.reason = reason;
-            Ok(async move {
-                client
-                    .cancel_payment_transaction(&id, request)
-                    .await
-                    .map(|ts| ts.into_iter().map(PaymentTransaction).collect())
-            })
-        }
-
         /// Device flow step 1 for a device `uuid`.
         fn device_authorize(uuid: String) -> DeviceAuthorization
         [uuid]
@@ -670,7 +514,7 @@ dual_client! {
             Ok(async move { client.cancel_payment_link(&id).await.map(PaymentLink) })
         }
     }
-}
+});
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SecuconnectClient>()?;

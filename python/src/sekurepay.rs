@@ -83,14 +83,7 @@ pub fn build(
         .map_err(errors::to_py)
 }
 
-fn json_or_null(field: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<serde_json::Value> {
-    match value {
-        None => Ok(serde_json::Value::Null),
-        Some(v) => convert::py_to_json(v, field),
-    }
-}
-
-dual_client! {
+crate::operations::sekurepay_operations!(dual_client! {
     sync SekurePayClient;
     async AsyncSekurePayClient;
     common {
@@ -148,33 +141,8 @@ dual_client! {
         }
     }
     methods {
-        /// Creates an order; paywire computes and checks the totals before sending. `items`:
-        /// ``[{"description", "amount_cents", "quantity"=1}]`` (unit amounts in minor units);
-        /// `taxes`: ``[{"description", "amount_cents"}]``.
-        fn create_order(
-            order_id: String,
-            currency: String,
-            items: &Bound<'_, PyAny>,
-            taxes: Option<&Bound<'_, PyAny>>,
-            shipping_amount_cents: i64,
-        ) -> SekurePayOrder
-        [order_id, currency, items, taxes=None, shipping_amount_cents=0]
-        |_py, client| {
-            let items = convert::py_to_json(items, "items")?;
-            let taxes = json_or_null("taxes", taxes)?;
-            let request = core::CreateOrder::from_args(&order_id, &currency, items, taxes, shipping_amount_cents)
-                .map_err(errors::to_py)?;
-            Ok(async move { client.create_order(request).await.map(SekurePayOrder) })
-        }
-
-        /// Reads an order by the merchant order id.
-        fn get_order(order_id: String) -> SekurePayOrder
-        [order_id]
-        |_py, client| {
-            Ok(async move { client.get_order(&order_id).await.map(SekurePayOrder) })
-        }
     }
-}
+});
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SekurePayClient>()?;

@@ -68,6 +68,7 @@ __all__ = [
     "SekurePayClient",
     "AsyncSekurePayClient",
     "_Start",
+    "operation_table",
     "_panic_for_test",
     "_log_level",
     "_emit_log_for_test",
@@ -508,6 +509,7 @@ class SaferpayClient:
     def base_url(self) -> str: ...
     @property
     def spec_version(self) -> str: ...
+    # -- operations: generated from the core tables by python/scripts/gen-bindings; do not edit --
     def create_offer(
         self,
         amount: Money,
@@ -515,6 +517,7 @@ class SaferpayClient:
         description: str,
         expires_at: _Timestamp,
         payer: Optional[PayerDict] = None,
+        *,
         pre_auth: bool = False,
         config_set: Optional[str] = None,
         max_payment_attempts: Optional[int] = None,
@@ -523,26 +526,41 @@ class SaferpayClient:
         order: Optional[OrderDict] = None,
         condition: Optional[str] = None,
         terminal_id: Optional[str] = None,
-    ) -> Offer: ...
-    def get_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> Offer: ...
-    def delete_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> None: ...
-    def license(self) -> License: ...
-    def license_configuration(self) -> License: ...
-    def terminals(self) -> List[Terminal]: ...
-    def terminal(self, terminal_id: str) -> Terminal: ...
-    def payment_page_configurations(self) -> List[PaymentPageConfiguration]: ...
+    ) -> Offer:
+        """Creates a Secure PayGate offer: a single-use payment link (Management API). Sent at most once per `order_id`: a lost answer is settled by looking the offer up."""
+    def get_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> Offer:
+        """Reads an offer (status, payment link, the payment once paid)."""
+    def delete_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> None:
+        """Deletes an open offer; a deleted or missing offer is not an error."""
+    def license(self) -> License:
+        """The customer's licence: package, features and payment methods."""
+    def license_configuration(self) -> License:
+        """The licence as configured (features per terminal)."""
+    def terminals(self) -> List[Terminal]:
+        """Every terminal of the customer."""
+    def terminal(self, terminal_id: str) -> Terminal:
+        """One terminal with its payment methods and wallets."""
+    def payment_page_configurations(self) -> List[PaymentPageConfiguration]:
+        """The payment page configurations (`config_set` values)."""
     def create_fields_access_token(
-        self, description: str, source_urls: Sequence[str], terminal_id: Optional[str] = None
-    ) -> str: ...
-    def delete_fields_access_token(self, access_token: str, terminal_id: Optional[str] = None) -> None: ...
+        self,
+        description: str,
+        source_urls: Sequence[str],
+        terminal_id: Optional[str] = None,
+    ) -> str:
+        """Creates an access token for Saferpay Fields on the given https pages."""
+    def delete_fields_access_token(self, access_token: str, terminal_id: Optional[str] = None) -> None:
+        """Deletes a Fields access token."""
     def transactions(
         self,
         start: _ReportDate,
         end: _ReportDate,
         state: str = "SUCCESSFUL",
+        *,
         terminal_id: Optional[str] = None,
         page_size: int = 2000,
-    ) -> TransactionIterator: ...
+    ) -> TransactionIterator:
+        """Exports transactions from the reporting API, page by page (at most one call in flight)."""
     def initialize_payment_page(
         self,
         amount: Money,
@@ -550,41 +568,70 @@ class SaferpayClient:
         description: str,
         return_url: str,
         success_notify_url: Optional[str] = None,
-        fail_notify_url: Optional[str] = None,
-        payment_methods: Optional[Sequence[str]] = None,
-        payer: Optional[PayerDict] = None,
-        pre_auth: bool = False,
-        terminal_id: Optional[str] = None,
         *,
-        wallets: Optional[Sequence[str]] = None,
-        billing_address_form: Optional[BillingAddressFormDict] = None,
-        order: Optional[OrderDict] = None,
-        register_alias: Optional[RegisterAliasDict] = None,
-        condition: Optional[str] = None,
-        config_set: Optional[str] = None,
-        payer_note: Optional[str] = None,
+        fail_notify_url: Optional[str] = None,
         merchant_emails: Optional[Sequence[str]] = None,
         payer_email: Optional[str] = None,
         payer_dcc_receipt_email: Optional[str] = None,
-    ) -> PaymentPageSession: ...
-    def assert_payment_page(self, token: str) -> Payment: ...
-    def payment_outcome(self, token: str) -> Payment: ...
-    def capture(self, transaction_id: str, amount: Optional[Money] = None) -> Capture: ...
-    def cancel(self, transaction_id: str) -> Cancellation: ...
+        payment_methods: Optional[Sequence[str]] = None,
+        wallets: Optional[Sequence[str]] = None,
+        payer: Optional[PayerDict] = None,
+        billing_address_form: Optional[BillingAddressFormDict] = None,
+        delivery_address_form: Optional[Dict[str, Any]] = None,
+        register_alias: Optional[RegisterAliasDict] = None,
+        order: Optional[OrderDict] = None,
+        condition: Optional[str] = None,
+        config_set: Optional[str] = None,
+        pre_auth: bool = False,
+        allow_partial_authorization: bool = False,
+        payer_note: Optional[str] = None,
+        mandate_id: Optional[str] = None,
+        recurring_initial: bool = False,
+        installment_initial: bool = False,
+        authentication_exemption: Optional[str] = None,
+        force_three_ds_challenge: bool = False,
+        card_holder_name: Optional[str] = None,
+        terminal_id: Optional[str] = None,
+    ) -> PaymentPageSession:
+        """Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize)."""
+    def assert_payment_page(self, token: str) -> Payment:
+        """Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back."""
+    def payment_outcome(self, token: str) -> Payment:
+        """Assert, safe to call from both the return URL and the notify URL at once: one Assert per token, every caller gets the same answer."""
+    def capture(self, transaction_id: str, amount: Optional[Money] = None) -> Capture:
+        """Captures an authorized transaction, in full or in part; never twice."""
+    def multipart_capture(
+        self,
+        transaction_id: str,
+        amount: Money,
+        capture_type: str,
+        order_part_id: str,
+    ) -> Capture:
+        """Captures one part of a transaction (one part at a time per transaction)."""
+    def multipart_finalize(self, transaction_id: str) -> None:
+        """Closes a transaction captured in parts."""
+    def cancel(self, transaction_id: str) -> Cancellation:
+        """Cancels an authorized, not yet captured transaction."""
     def refund(
         self,
         capture_id: str,
         amount: Money,
         order_id: Optional[str] = None,
-        description: Optional[str] = None,
         *,
+        description: Optional[str] = None,
         payer_note: Optional[str] = None,
         restrict_refund_amount_to_captured_amount: bool = False,
-    ) -> Payment: ...
-    def inquire(self, transaction_id: str) -> Payment: ...
-    def inquire_by_order_id(self, order_id: str) -> Payment: ...
-    def assert_capture(self, capture_id: str) -> CaptureStatus: ...
-    def assert_refund(self, transaction_id: str) -> RefundStatus: ...
+    ) -> Payment:
+        """Refunds a capture, in full or in part; a lost answer is settled by its `order_id`."""
+    def inquire(self, transaction_id: str) -> Payment:
+        """Reads a transaction by its id."""
+    def inquire_by_order_id(self, order_id: str) -> Payment:
+        """Reads a transaction by its order id."""
+    def assert_capture(self, capture_id: str) -> CaptureStatus:
+        """Settles a pending capture (e.g. PayPal, paydirekt)."""
+    def assert_refund(self, transaction_id: str) -> RefundStatus:
+        """Settles a pending refund."""
+    # -- end of generated operations --
     def create_payment_link(
         self, amount: Money, order_id: str, description: str, expires_at: Optional[_Timestamp] = None
     ) -> PaymentLink: ...
@@ -622,6 +669,7 @@ class AsyncSaferpayClient:
     def base_url(self) -> str: ...
     @property
     def spec_version(self) -> str: ...
+    # -- operations: generated from the core tables by python/scripts/gen-bindings; do not edit --
     async def create_offer(
         self,
         amount: Money,
@@ -629,6 +677,7 @@ class AsyncSaferpayClient:
         description: str,
         expires_at: _Timestamp,
         payer: Optional[PayerDict] = None,
+        *,
         pre_auth: bool = False,
         config_set: Optional[str] = None,
         max_payment_attempts: Optional[int] = None,
@@ -637,26 +686,41 @@ class AsyncSaferpayClient:
         order: Optional[OrderDict] = None,
         condition: Optional[str] = None,
         terminal_id: Optional[str] = None,
-    ) -> Offer: ...
-    async def get_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> Offer: ...
-    async def delete_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> None: ...
-    async def license(self) -> License: ...
-    async def license_configuration(self) -> License: ...
-    async def terminals(self) -> List[Terminal]: ...
-    async def terminal(self, terminal_id: str) -> Terminal: ...
-    async def payment_page_configurations(self) -> List[PaymentPageConfiguration]: ...
+    ) -> Offer:
+        """Creates a Secure PayGate offer: a single-use payment link (Management API). Sent at most once per `order_id`: a lost answer is settled by looking the offer up."""
+    async def get_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> Offer:
+        """Reads an offer (status, payment link, the payment once paid)."""
+    async def delete_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> None:
+        """Deletes an open offer; a deleted or missing offer is not an error."""
+    async def license(self) -> License:
+        """The customer's licence: package, features and payment methods."""
+    async def license_configuration(self) -> License:
+        """The licence as configured (features per terminal)."""
+    async def terminals(self) -> List[Terminal]:
+        """Every terminal of the customer."""
+    async def terminal(self, terminal_id: str) -> Terminal:
+        """One terminal with its payment methods and wallets."""
+    async def payment_page_configurations(self) -> List[PaymentPageConfiguration]:
+        """The payment page configurations (`config_set` values)."""
     async def create_fields_access_token(
-        self, description: str, source_urls: Sequence[str], terminal_id: Optional[str] = None
-    ) -> str: ...
-    async def delete_fields_access_token(self, access_token: str, terminal_id: Optional[str] = None) -> None: ...
+        self,
+        description: str,
+        source_urls: Sequence[str],
+        terminal_id: Optional[str] = None,
+    ) -> str:
+        """Creates an access token for Saferpay Fields on the given https pages."""
+    async def delete_fields_access_token(self, access_token: str, terminal_id: Optional[str] = None) -> None:
+        """Deletes a Fields access token."""
     def transactions(
         self,
         start: _ReportDate,
         end: _ReportDate,
         state: str = "SUCCESSFUL",
+        *,
         terminal_id: Optional[str] = None,
         page_size: int = 2000,
-    ) -> AsyncTransactionIterator: ...
+    ) -> AsyncTransactionIterator:
+        """Exports transactions from the reporting API, page by page (at most one call in flight)."""
     async def initialize_payment_page(
         self,
         amount: Money,
@@ -664,41 +728,70 @@ class AsyncSaferpayClient:
         description: str,
         return_url: str,
         success_notify_url: Optional[str] = None,
-        fail_notify_url: Optional[str] = None,
-        payment_methods: Optional[Sequence[str]] = None,
-        payer: Optional[PayerDict] = None,
-        pre_auth: bool = False,
-        terminal_id: Optional[str] = None,
         *,
-        wallets: Optional[Sequence[str]] = None,
-        billing_address_form: Optional[BillingAddressFormDict] = None,
-        order: Optional[OrderDict] = None,
-        register_alias: Optional[RegisterAliasDict] = None,
-        condition: Optional[str] = None,
-        config_set: Optional[str] = None,
-        payer_note: Optional[str] = None,
+        fail_notify_url: Optional[str] = None,
         merchant_emails: Optional[Sequence[str]] = None,
         payer_email: Optional[str] = None,
         payer_dcc_receipt_email: Optional[str] = None,
-    ) -> PaymentPageSession: ...
-    async def assert_payment_page(self, token: str) -> Payment: ...
-    async def payment_outcome(self, token: str) -> Payment: ...
-    async def capture(self, transaction_id: str, amount: Optional[Money] = None) -> Capture: ...
-    async def cancel(self, transaction_id: str) -> Cancellation: ...
+        payment_methods: Optional[Sequence[str]] = None,
+        wallets: Optional[Sequence[str]] = None,
+        payer: Optional[PayerDict] = None,
+        billing_address_form: Optional[BillingAddressFormDict] = None,
+        delivery_address_form: Optional[Dict[str, Any]] = None,
+        register_alias: Optional[RegisterAliasDict] = None,
+        order: Optional[OrderDict] = None,
+        condition: Optional[str] = None,
+        config_set: Optional[str] = None,
+        pre_auth: bool = False,
+        allow_partial_authorization: bool = False,
+        payer_note: Optional[str] = None,
+        mandate_id: Optional[str] = None,
+        recurring_initial: bool = False,
+        installment_initial: bool = False,
+        authentication_exemption: Optional[str] = None,
+        force_three_ds_challenge: bool = False,
+        card_holder_name: Optional[str] = None,
+        terminal_id: Optional[str] = None,
+    ) -> PaymentPageSession:
+        """Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize)."""
+    async def assert_payment_page(self, token: str) -> Payment:
+        """Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back."""
+    async def payment_outcome(self, token: str) -> Payment:
+        """Assert, safe to call from both the return URL and the notify URL at once: one Assert per token, every caller gets the same answer."""
+    async def capture(self, transaction_id: str, amount: Optional[Money] = None) -> Capture:
+        """Captures an authorized transaction, in full or in part; never twice."""
+    async def multipart_capture(
+        self,
+        transaction_id: str,
+        amount: Money,
+        capture_type: str,
+        order_part_id: str,
+    ) -> Capture:
+        """Captures one part of a transaction (one part at a time per transaction)."""
+    async def multipart_finalize(self, transaction_id: str) -> None:
+        """Closes a transaction captured in parts."""
+    async def cancel(self, transaction_id: str) -> Cancellation:
+        """Cancels an authorized, not yet captured transaction."""
     async def refund(
         self,
         capture_id: str,
         amount: Money,
         order_id: Optional[str] = None,
-        description: Optional[str] = None,
         *,
+        description: Optional[str] = None,
         payer_note: Optional[str] = None,
         restrict_refund_amount_to_captured_amount: bool = False,
-    ) -> Payment: ...
-    async def inquire(self, transaction_id: str) -> Payment: ...
-    async def inquire_by_order_id(self, order_id: str) -> Payment: ...
-    async def assert_capture(self, capture_id: str) -> CaptureStatus: ...
-    async def assert_refund(self, transaction_id: str) -> RefundStatus: ...
+    ) -> Payment:
+        """Refunds a capture, in full or in part; a lost answer is settled by its `order_id`."""
+    async def inquire(self, transaction_id: str) -> Payment:
+        """Reads a transaction by its id."""
+    async def inquire_by_order_id(self, order_id: str) -> Payment:
+        """Reads a transaction by its order id."""
+    async def assert_capture(self, capture_id: str) -> CaptureStatus:
+        """Settles a pending capture (e.g. PayPal, paydirekt)."""
+    async def assert_refund(self, transaction_id: str) -> RefundStatus:
+        """Settles a pending refund."""
+    # -- end of generated operations --
     async def create_payment_link(
         self, amount: Money, order_id: str, description: str, expires_at: Optional[_Timestamp] = None
     ) -> PaymentLink: ...
@@ -924,13 +1017,12 @@ class SecuconnectClient:
     @property
     def base_url(self) -> str: ...
     def token_info(self) -> Optional[TokenInfo]: ...
-    def smart_transactions(
-        self, query: Optional[str] = None, sort: Optional[str] = None, page_size: int = 100
-    ) -> SmartTransactionIterator: ...
+    # -- operations: generated from the core tables by python/scripts/gen-bindings; do not edit --
     def create_smart_transaction(
         self,
         amount: Money,
         intent: str = "sale",
+        *,
         contract_id: Optional[str] = None,
         customer: Optional[Dict[str, Any]] = None,
         basket: Optional[Sequence[BasketItemDict]] = None,
@@ -941,35 +1033,65 @@ class SecuconnectClient:
         merchant_ref: Optional[str] = None,
         transaction_ref: Optional[str] = None,
         is_demo: bool = False,
-    ) -> SmartTransaction: ...
-    def get_smart_transaction(self, id: str) -> SmartTransaction: ...
+        extra: Optional[Dict[str, Any]] = None,
+    ) -> SmartTransaction:
+        """Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost answer is settled by looking it up by `merchant_ref`."""
+    def get_smart_transaction(self, id: str) -> SmartTransaction:
+        """Reads a Smart Transaction."""
     def update_smart_transaction(
         self,
         id: str,
-        *,
         amount: Optional[Money] = None,
+        *,
         basket: Optional[Sequence[BasketItemDict]] = None,
         customer: Optional[Dict[str, Any]] = None,
         merchant_ref: Optional[str] = None,
         transaction_ref: Optional[str] = None,
         auto_capture: Optional[bool] = None,
-    ) -> SmartTransaction: ...
+        extra: Optional[Dict[str, Any]] = None,
+    ) -> SmartTransaction:
+        """Changes a Smart Transaction before its payment starts."""
     def prepare_smart_transaction(
         self,
         id: str,
         payment_method: str,
-        *,
         container_id: Optional[str] = None,
+        *,
         bank_account: Optional[BankAccountDict] = None,
-    ) -> SmartTransaction: ...
-    def start_smart_transaction(self, id: str, payment_method: Optional[str] = None) -> SmartTransaction: ...
-    def cancel_smart_transaction(self, id: str) -> SmartTransaction: ...
-    def abort_smart_transaction(self, id: str) -> SmartTransaction: ...
-    def get_payment_transaction(self, id: str) -> PaymentTransaction: ...
-    def check_payment_status(self, id: str) -> PaymentStatus: ...
+        extra: Optional[Dict[str, Any]] = None,
+    ) -> SmartTransaction:
+        """Prepares the payment with one method (custom checkout)."""
+    def start_smart_transaction(self, id: str, payment_method: Optional[str] = None) -> SmartTransaction:
+        """Starts the payment (executes it)."""
+    def cancel_smart_transaction(self, id: str) -> SmartTransaction:
+        """Cancels a Smart Transaction."""
+    def abort_smart_transaction(self, id: str) -> SmartTransaction:
+        """Aborts a Smart Transaction the payer has not finished."""
+    def set_delivery(self, id: str, delivery: Dict[str, Any]) -> SmartTransaction:
+        """Marks the goods shipped or collected (obligatory for invoice payments)."""
+    def smart_transactions(
+        self,
+        query: Optional[str] = None,
+        *,
+        sort: Optional[str] = None,
+        page_size: int = 100,
+    ) -> SmartTransactionIterator:
+        """Lists Smart Transactions page by page (offset paging, at most 10,000 matches)."""
+    def get_payment_transaction(self, id: str) -> PaymentTransaction:
+        """Reads a payment transaction (`PCI_…`)."""
+    def check_payment_status(self, id: str) -> PaymentStatus:
+        """Reads a payment's current status and remaining amount."""
     def cancel_payment_transaction(
-        self, id: str, reduce_amount_by: Optional[Money] = None, reason: Optional[str] = None
-    ) -> List[PaymentTransaction]: ...
+        self,
+        id: str,
+        reduce_amount_by: Optional[Money] = None,
+        *,
+        reason: Optional[str] = None,
+    ) -> List[PaymentTransaction]:
+        """Cancels or refunds a payment, in full or by `reduce_amount_by`."""
+    def fetch_push_payment_transactions(self, body: str) -> List[PaymentTransaction]:
+        """Reads the payment transactions a push names (the push itself is never trusted)."""
+    # -- end of generated operations --
     def device_authorize(self, uuid: str) -> DeviceAuthorization: ...
     def device_poll(self, authorization: DeviceAuthorization) -> TokenInfo: ...
     def create_payment_link(
@@ -1008,13 +1130,12 @@ class AsyncSecuconnectClient:
     @property
     def base_url(self) -> str: ...
     def token_info(self) -> Optional[TokenInfo]: ...
-    def smart_transactions(
-        self, query: Optional[str] = None, sort: Optional[str] = None, page_size: int = 100
-    ) -> AsyncSmartTransactionIterator: ...
+    # -- operations: generated from the core tables by python/scripts/gen-bindings; do not edit --
     async def create_smart_transaction(
         self,
         amount: Money,
         intent: str = "sale",
+        *,
         contract_id: Optional[str] = None,
         customer: Optional[Dict[str, Any]] = None,
         basket: Optional[Sequence[BasketItemDict]] = None,
@@ -1025,35 +1146,69 @@ class AsyncSecuconnectClient:
         merchant_ref: Optional[str] = None,
         transaction_ref: Optional[str] = None,
         is_demo: bool = False,
-    ) -> SmartTransaction: ...
-    async def get_smart_transaction(self, id: str) -> SmartTransaction: ...
+        extra: Optional[Dict[str, Any]] = None,
+    ) -> SmartTransaction:
+        """Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost answer is settled by looking it up by `merchant_ref`."""
+    async def get_smart_transaction(self, id: str) -> SmartTransaction:
+        """Reads a Smart Transaction."""
     async def update_smart_transaction(
         self,
         id: str,
-        *,
         amount: Optional[Money] = None,
+        *,
         basket: Optional[Sequence[BasketItemDict]] = None,
         customer: Optional[Dict[str, Any]] = None,
         merchant_ref: Optional[str] = None,
         transaction_ref: Optional[str] = None,
         auto_capture: Optional[bool] = None,
-    ) -> SmartTransaction: ...
+        extra: Optional[Dict[str, Any]] = None,
+    ) -> SmartTransaction:
+        """Changes a Smart Transaction before its payment starts."""
     async def prepare_smart_transaction(
         self,
         id: str,
         payment_method: str,
-        *,
         container_id: Optional[str] = None,
+        *,
         bank_account: Optional[BankAccountDict] = None,
-    ) -> SmartTransaction: ...
-    async def start_smart_transaction(self, id: str, payment_method: Optional[str] = None) -> SmartTransaction: ...
-    async def cancel_smart_transaction(self, id: str) -> SmartTransaction: ...
-    async def abort_smart_transaction(self, id: str) -> SmartTransaction: ...
-    async def get_payment_transaction(self, id: str) -> PaymentTransaction: ...
-    async def check_payment_status(self, id: str) -> PaymentStatus: ...
+        extra: Optional[Dict[str, Any]] = None,
+    ) -> SmartTransaction:
+        """Prepares the payment with one method (custom checkout)."""
+    async def start_smart_transaction(
+        self,
+        id: str,
+        payment_method: Optional[str] = None,
+    ) -> SmartTransaction:
+        """Starts the payment (executes it)."""
+    async def cancel_smart_transaction(self, id: str) -> SmartTransaction:
+        """Cancels a Smart Transaction."""
+    async def abort_smart_transaction(self, id: str) -> SmartTransaction:
+        """Aborts a Smart Transaction the payer has not finished."""
+    async def set_delivery(self, id: str, delivery: Dict[str, Any]) -> SmartTransaction:
+        """Marks the goods shipped or collected (obligatory for invoice payments)."""
+    def smart_transactions(
+        self,
+        query: Optional[str] = None,
+        *,
+        sort: Optional[str] = None,
+        page_size: int = 100,
+    ) -> AsyncSmartTransactionIterator:
+        """Lists Smart Transactions page by page (offset paging, at most 10,000 matches)."""
+    async def get_payment_transaction(self, id: str) -> PaymentTransaction:
+        """Reads a payment transaction (`PCI_…`)."""
+    async def check_payment_status(self, id: str) -> PaymentStatus:
+        """Reads a payment's current status and remaining amount."""
     async def cancel_payment_transaction(
-        self, id: str, reduce_amount_by: Optional[Money] = None, reason: Optional[str] = None
-    ) -> List[PaymentTransaction]: ...
+        self,
+        id: str,
+        reduce_amount_by: Optional[Money] = None,
+        *,
+        reason: Optional[str] = None,
+    ) -> List[PaymentTransaction]:
+        """Cancels or refunds a payment, in full or by `reduce_amount_by`."""
+    async def fetch_push_payment_transactions(self, body: str) -> List[PaymentTransaction]:
+        """Reads the payment transactions a push names (the push itself is never trusted)."""
+    # -- end of generated operations --
     async def device_authorize(self, uuid: str) -> DeviceAuthorization: ...
     async def device_poll(self, authorization: DeviceAuthorization) -> TokenInfo: ...
     async def create_payment_link(
@@ -1080,15 +1235,30 @@ class SekurePayClient:
     def async_client(self) -> AsyncSekurePayClient: ...
     @property
     def base_url(self) -> str: ...
+    # -- operations: generated from the core tables by python/scripts/gen-bindings; do not edit --
     def create_order(
         self,
         order_id: str,
         currency: str,
         items: Sequence[SekurePayItemDict],
         taxes: Optional[Sequence[SekurePayTaxDict]] = None,
+        *,
         shipping_amount_cents: int = 0,
-    ) -> SekurePayOrder: ...
-    def get_order(self, order_id: str) -> SekurePayOrder: ...
+    ) -> SekurePayOrder:
+        """Creates an order with totals the client computes; sent at most once per `order_id`."""
+    def get_order(self, order_id: str) -> SekurePayOrder:
+        """Reads an order by its id."""
+    def find_or_create_order(
+        self,
+        order_id: str,
+        currency: str,
+        items: Sequence[SekurePayItemDict],
+        taxes: Optional[Sequence[SekurePayTaxDict]] = None,
+        *,
+        shipping_amount_cents: int = 0,
+    ) -> SekurePayOrder:
+        """Returns the order with this id, creating it when there is none."""
+    # -- end of generated operations --
 
 @final
 class AsyncSekurePayClient:
@@ -1106,15 +1276,30 @@ class AsyncSekurePayClient:
     def sync_client(self) -> SekurePayClient: ...
     @property
     def base_url(self) -> str: ...
+    # -- operations: generated from the core tables by python/scripts/gen-bindings; do not edit --
     async def create_order(
         self,
         order_id: str,
         currency: str,
         items: Sequence[SekurePayItemDict],
         taxes: Optional[Sequence[SekurePayTaxDict]] = None,
+        *,
         shipping_amount_cents: int = 0,
-    ) -> SekurePayOrder: ...
-    async def get_order(self, order_id: str) -> SekurePayOrder: ...
+    ) -> SekurePayOrder:
+        """Creates an order with totals the client computes; sent at most once per `order_id`."""
+    async def get_order(self, order_id: str) -> SekurePayOrder:
+        """Reads an order by its id."""
+    async def find_or_create_order(
+        self,
+        order_id: str,
+        currency: str,
+        items: Sequence[SekurePayItemDict],
+        taxes: Optional[Sequence[SekurePayTaxDict]] = None,
+        *,
+        shipping_amount_cents: int = 0,
+    ) -> SekurePayOrder:
+        """Returns the order with this id, creating it when there is none."""
+    # -- end of generated operations --
 
 # ---------------------------------------------------------------- sandbox
 
@@ -1182,6 +1367,8 @@ class Sandbox:
 class _Start:
     def __call__(self, *args: Any, **kwargs: Any) -> Awaitable[Any]: ...
 
+def operation_table() -> str:
+    """Every row of every provider's operation table, as JSON text (``paywire::operation::table_json()``)."""
 def _panic_for_test(message: str, where_: Literal["caller", "runtime", "async"] = "caller") -> Any: ...
 def _log_level() -> str: ...
 def _emit_log_for_test(level: str, message: str) -> None: ...
