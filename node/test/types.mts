@@ -166,6 +166,10 @@ export async function otherMethods(sandbox: Sandbox): Promise<void> {
   const inquired: Payment = await saferpay.inquire({ transactionId: payment.transaction.id })
   const cancellation: Cancellation = await saferpay.cancel({ transactionId: payment.transaction.id })
   const type: string = inquired.transaction.type
+  // Rows new to Node with the tables.
+  const part: Capture = await saferpay.multipartCapture({ transactionId: 't', amount: chf, captureType: 'PARTIAL', orderPartId: 'p-1' })
+  await saferpay.multipartFinalize({ transactionId: 't', requestId: 'r' })
+  void part
   for (const client of [saferpay, sandbox.secuconnectClient()]) {
     const link: PaymentLink = await client.createPaymentLink(chf, 'o', 'd', { expiresAt: new Date() })
     const got: PaymentLink = await client.getPaymentLink(link.id)
@@ -199,6 +203,10 @@ export async function otherMethods(sandbox: Sandbox): Promise<void> {
   await secuconnect.cancelSmartTransaction({ id: stx.id })
   await secuconnect.abortSmartTransaction({ id: stx.id })
   const pt: PaymentTransaction = await secuconnect.getPaymentTransaction({ id: 'PCI_1' })
+  const delivered: SmartTransaction = await secuconnect.setDelivery({ id: stx.id, delivery: { type: 'collection' } })
+  const paymentStatus: Record<string, unknown> = await secuconnect.checkPaymentStatus({ id: 'PCI_1' })
+  const pushed: PaymentTransaction[] = await secuconnect.fetchPushPaymentTransactions({ body: '{}' })
+  void [delivered, paymentStatus, pushed]
   const cancelled: PaymentTransaction[] = await secuconnect.cancelPaymentTransaction({ id: 'PCI_1', reduceAmountBy: chf })
   const push: PushNotification = SecuconnectClient.parsePush('{}')
   const ids: string[] = push.objectIds
@@ -224,6 +232,8 @@ export async function otherMethods(sandbox: Sandbox): Promise<void> {
     shippingAmountCents: 5,
   })
   const read: SekurePayOrder = await sekurepay.getOrder({ orderId: order.id })
+  const same: SekurePayOrder = await sekurepay.findOrCreateOrder({ orderId: 'o', currency: 'USD', items: [{ description: 'x', amountCents: 100 }] })
+  void same
   await sandbox.approveDevice(code)
   void [again, captureStatus, refundStatus, cancellation, type, other, fromEnv, pt, cancelled, ids, pushType, token, totalStx, explicit, sekureEnv, read]
 }
