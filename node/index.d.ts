@@ -1,20 +1,19 @@
-// Public types of `paywire`. Data and option types are generated from the Rust side by
-// `napi build` (native.d.ts); this file is the thin hand-written layer napi cannot express:
-// `{ signal?: AbortSignal }` on every call, the error classes, async iterators, and the
-// wrapper classes that carry them.
+// Public types of `paywire`. Data types are generated from the Rust side by `napi build`
+// (native.d.ts), the operations and their input types from the core's tables by
+// scripts/gen-operations.mjs (operations.d.ts); this file is the thin hand-written layer napi
+// cannot express: the per-call options, the error classes, async iterators, and the wrapper
+// classes that carry them.
 
 import type * as N from './native'
+import type { ErrorKind, SaferpayClientOperations, SecuconnectClientOperations, SekurePayClientOperations } from './operations'
+
+export type * from './operations'
 
 export type {
-  CancelPaymentTransactionOptions,
-  CaptureOptions,
   Cancellation,
   Capture,
   CaptureStatus,
   Card,
-  CreateOrderOptions,
-  CreateSmartTransactionOptions,
-  InitializePaymentPageOptions,
   Liability,
   PayPalAccount,
   Payment,
@@ -23,9 +22,7 @@ export type {
   PaymentMeans,
   PaymentPageSession,
   PaymentTransaction,
-  PrepareSmartTransactionOptions,
   PushNotification,
-  RefundOptions,
   RefundStatus,
   RegistrationResult,
   SaferpayBankAccount,
@@ -37,16 +34,12 @@ export type {
   SekurePayOrderItem,
   SekurePayTax,
   SmartTransaction,
-  SmartTransactionsOptions,
-  StartSmartTransactionOptions,
   ThreeDs,
   TokenInfo,
   Transaction,
-  UpdateSmartTransactionOptions,
   Address,
   BillingAddressForm,
   ClientEnvOptions,
-  CreateOfferOptions,
   FaultOptions,
   Feature,
   License,
@@ -62,15 +55,24 @@ export type {
   SandboxClientOptions,
   SandboxStartOptions,
   Terminal,
-  TerminalOptions,
-  TransactionsOptions,
   WalletInfo,
+  TransactionIteratorOptions,
+  SmartTransactionIteratorOptions,
 } from './native'
 
-/** Every method takes a trailing options object; `signal` aborts the in-flight request. */
+/**
+ * Per-call options, given in the same object as the parameters (`saferpay.getOffer({ offerId,
+ * signal, timeoutMs })`); methods that are not table rows take them in their trailing options.
+ */
 export interface CallOptions {
   /** Aborting rejects the call with an `AbortError` and cancels the request in Rust. */
   signal?: AbortSignal
+  /** Per-attempt timeout in milliseconds for this call. */
+  timeoutMs?: number
+  /** Retries after the first attempt for this call. */
+  maxRetries?: number
+  /** Your own request id (1 to 50 characters), reused on every retry. */
+  requestId?: string
 }
 
 /** An amount: integer minor units (a safe integer) and an ISO 4217 code. */
@@ -89,21 +91,6 @@ export declare const version: string
 
 // ---------------------------------------------------------------------------------------------
 // Errors
-
-export type ErrorKind =
-  | 'validation'
-  | 'authentication'
-  | 'permission'
-  | 'not_found'
-  | 'conflict'
-  | 'declined'
-  | 'rate_limited'
-  | 'api'
-  | 'transport'
-  | 'decode'
-  | 'configuration'
-  | 'internal'
-  | 'outcome_unknown'
 
 export declare const ERROR_KINDS: readonly ErrorKind[]
 
@@ -210,49 +197,6 @@ export declare class SaferpayClient {
   readonly baseUrl: string
   readonly specVersion: string
 
-  /** Creates a Secure PayGate offer (a payment link). */
-  createOffer(
-    amount: Money,
-    orderId: string,
-    description: string,
-    expiresAt: string | Date,
-    options?: N.CreateOfferOptions & CallOptions,
-  ): Promise<N.Offer>
-  getOffer(offerId: string, options?: N.TerminalOptions & CallOptions): Promise<N.Offer>
-  deleteOffer(offerId: string, options?: N.TerminalOptions & CallOptions): Promise<void>
-  license(options?: N.RequestOverrides & CallOptions): Promise<N.License>
-  /** The deprecated `/license-configuration` endpoint (same answer as `license()`). */
-  licenseConfiguration(options?: N.RequestOverrides & CallOptions): Promise<N.License>
-  terminals(options?: N.RequestOverrides & CallOptions): Promise<N.Terminal[]>
-  terminal(terminalId: string, options?: N.RequestOverrides & CallOptions): Promise<N.Terminal>
-  paymentPageConfigurations(options?: N.RequestOverrides & CallOptions): Promise<N.PaymentPageConfiguration[]>
-  createFieldsAccessToken(
-    description: string,
-    sourceUrls: string[],
-    options?: N.TerminalOptions & CallOptions,
-  ): Promise<string>
-  deleteFieldsAccessToken(accessToken: string, options?: N.TerminalOptions & CallOptions): Promise<void>
-  /** Starts a payment page; send the payer to `redirectUrl`, keep `token` for the assert. */
-  initializePaymentPage(
-    amount: Money,
-    orderId: string,
-    description: string,
-    returnUrl: string,
-    options?: N.InitializePaymentPageOptions & N.RequestOverrides & CallOptions,
-  ): Promise<N.PaymentPageSession>
-  assertPaymentPage(token: string, options?: N.RequestOverrides & CallOptions): Promise<N.Payment>
-  /** The payment behind a payment page token (single-flight; for notify handlers). */
-  paymentOutcome(token: string, options?: N.RequestOverrides & CallOptions): Promise<N.Payment>
-  /** Captures an authorization; `amount` for a partial capture. */
-  capture(transactionId: string, options?: N.CaptureOptions & N.RequestOverrides & CallOptions): Promise<N.Capture>
-  cancel(transactionId: string, options?: N.RequestOverrides & CallOptions): Promise<N.Cancellation>
-  /** Refunds a capture; the result is a `REFUND` transaction (capture it to move money). */
-  refund(captureId: string, amount: Money, options?: N.RefundOptions & N.RequestOverrides & CallOptions): Promise<N.Payment>
-  inquire(transactionId: string, options?: N.RequestOverrides & CallOptions): Promise<N.Payment>
-  /** Reads a transaction by its order id (e.g. a refund whose answer was lost). */
-  inquireByOrderId(orderId: string, options?: N.RequestOverrides & CallOptions): Promise<N.Payment>
-  assertCapture(captureId: string, options?: N.RequestOverrides & CallOptions): Promise<N.CaptureStatus>
-  assertRefund(transactionId: string, options?: N.RequestOverrides & CallOptions): Promise<N.RefundStatus>
   createPaymentLink(
     amount: Money,
     orderId: string,
@@ -261,9 +205,6 @@ export declare class SaferpayClient {
   ): Promise<N.PaymentLink>
   getPaymentLink(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.PaymentLink>
   cancelPaymentLink(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.PaymentLink>
-  /** The transaction report (`for await`); `start`/`end` are `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`. */
-  transactions(start: string, end: string, options?: N.TransactionsOptions & CallOptions): TransactionIterator
-
   toJSON(): { customerId: string; terminalId: string | null; baseUrl: string; specVersion: string }
   toString(): string
 }
@@ -293,40 +234,10 @@ export declare class SecuconnectClient {
   readonly contractId: string | null
   readonly baseUrl: string
 
-  createSmartTransaction(
-    amount: Money,
-    options?: N.CreateSmartTransactionOptions & N.RequestOverrides & CallOptions,
-  ): Promise<N.SmartTransaction>
-  getSmartTransaction(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.SmartTransaction>
-  updateSmartTransaction(
-    id: string,
-    changes: N.UpdateSmartTransactionOptions & N.RequestOverrides & CallOptions,
-  ): Promise<N.SmartTransaction>
-  /**
-   * Prepares a payment method: `containerId` (an existing container) or `bankAccount`
-   * (`{ owner, iban, bic? }`, an inline SEPA bank account for `debit`), not both.
-   */
-  prepareSmartTransaction(
-    id: string,
-    paymentMethod: string,
-    options?: N.PrepareSmartTransactionOptions & N.RequestOverrides & CallOptions,
-  ): Promise<N.SmartTransaction>
-  startSmartTransaction(
-    id: string,
-    options?: N.StartSmartTransactionOptions & N.RequestOverrides & CallOptions,
-  ): Promise<N.SmartTransaction>
-  cancelSmartTransaction(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.SmartTransaction>
-  abortSmartTransaction(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.SmartTransaction>
-  getPaymentTransaction(id: string, options?: N.RequestOverrides & CallOptions): Promise<N.PaymentTransaction>
-  cancelPaymentTransaction(
-    id: string,
-    options?: N.CancelPaymentTransactionOptions & N.RequestOverrides & CallOptions,
-  ): Promise<N.PaymentTransaction[]>
   /** Device flow step 1: show `userCode` and `verificationUrl` to the user. */
   deviceAuthorize(uuid: string, options?: N.RequestOverrides & CallOptions): Promise<N.DeviceAuthorization>
   /** Device flow step 2: waits until approved; the client then holds the token. */
   devicePoll(authorization: N.DeviceAuthorization, options?: N.RequestOverrides & CallOptions): Promise<N.TokenInfo>
-  smartTransactions(options?: N.SmartTransactionsOptions & CallOptions): SmartTransactionIterator
   createPaymentLink(
     amount: Money,
     orderId: string,
@@ -346,16 +257,35 @@ export declare class SekurePayClient {
   /** Reads SEKUREPAY_API_KEY and SEKUREPAY_BASE_URL. */
   static fromEnv(options?: N.ClientEnvOptions): SekurePayClient
   readonly baseUrl: string
-  createOrder(
-    orderId: string,
-    currency: string,
-    items: N.SekurePayOrderItem[],
-    options?: N.CreateOrderOptions & N.RequestOverrides & CallOptions,
-  ): Promise<N.SekurePayOrder>
-  getOrder(orderId: string, options?: N.RequestOverrides & CallOptions): Promise<N.SekurePayOrder>
   toJSON(): { baseUrl: string }
   toString(): string
 }
+
+// The generated operations of each client (one method per table row, see operations.d.ts).
+export interface SaferpayClient extends SaferpayClientOperations {}
+export interface SecuconnectClient extends SecuconnectClientOperations {}
+export interface SekurePayClient extends SekurePayClientOperations {}
+
+/** Per row: provider, operation, method, parameters (camelCase) with their defaults, paging. */
+export declare const OPERATIONS: ReadonlyArray<{
+  readonly provider: 'saferpay' | 'secuconnect' | 'sekurepay'
+  readonly operation: string
+  readonly method: string
+  readonly pageSize: number | null
+  readonly params: ReadonlyArray<{ readonly name: string; readonly param: string; readonly default: unknown; readonly freeForm: boolean }>
+}>
+
+/** Every row of the core's operation tables as JSON (`paywire::operation::table_json()`). */
+export declare function operationTable(): Array<{
+  provider: string
+  name: string
+  doc: string
+  safety: 'read' | 'keyed_write' | 'unkeyed_write'
+  paging: 'single' | { pages: { page_size: number } }
+  input: string
+  output: string
+  params: Array<{ name: string; rust_type: string; default: string | null; doc: string }>
+}>
 
 /** A device authorization (its device code stays inside). */
 export { DeviceAuthorization } from './native'

@@ -27,6 +27,8 @@ export const {
   InternalError,
   OutcomeUnknownError,
   ERROR_KINDS,
+  OPERATIONS,
+  operationTable,
   _panicForTest,
   _panicForTestSync,
 } = paywire

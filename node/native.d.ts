@@ -43,34 +43,16 @@ export declare class SaferpayClient {
   get specVersion(): string
   /** The client as the core prints it (secrets redacted). */
   describe(): string
-  createOffer(amount: Money, orderId: string, description: string, expiresAt: string | Date, options: CreateOfferOptions | undefined | null, cancel: CancelToken): Promise<Offer>
-  getOffer(offerId: string, options: TerminalOptions | undefined | null, cancel: CancelToken): Promise<Offer>
-  deleteOffer(offerId: string, options: TerminalOptions | undefined | null, cancel: CancelToken): Promise<void>
-  license(options: RequestOverrides | undefined | null, cancel: CancelToken): Promise<License>
-  /** The deprecated `/license-configuration` endpoint (same answer as `license()`). */
-  licenseConfiguration(options: RequestOverrides | undefined | null, cancel: CancelToken): Promise<License>
-  terminals(options: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Array<Terminal>>
-  terminal(terminalId: string, options: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Terminal>
-  paymentPageConfigurations(options: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Array<PaymentPageConfiguration>>
-  createFieldsAccessToken(description: string, sourceUrls: Array<string>, options: TerminalOptions | undefined | null, cancel: CancelToken): Promise<string>
-  deleteFieldsAccessToken(accessToken: string, options: TerminalOptions | undefined | null, cancel: CancelToken): Promise<void>
   /**
-   * Starts a report export (validated now, before anything is sent); the JS layer turns the
-   * pager into an async iterator.
+   * Runs the table row `name` (`create_offer`, `capture`, …) with its parameters as one
+   * object; the JS methods generated from the table call this.
    */
-  transactions(start: string, end: string, options?: TransactionsOptions | undefined | null): TransactionPager
-  initializePaymentPage(amount: Money, orderId: string, description: string, returnUrl: string, options: InitializePaymentPageOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentPageSession>
-  assertPaymentPage(token: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
-  /** The outcome of a payment page by its token (single-flight; for notify handlers). */
-  paymentOutcome(token: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
-  capture(transactionId: string, options: CaptureOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Capture>
-  cancel(transactionId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Cancellation>
-  /** Refunds a capture; the result is a `REFUND` transaction (capture it to move money). */
-  refund(captureId: string, amount: Money, options: RefundOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
-  inquire(transactionId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
-  inquireByOrderId(orderId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Payment>
-  assertCapture(captureId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<CaptureStatus>
-  assertRefund(transactionId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<RefundStatus>
+  call(name: string, input: any | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<unknown>
+  /**
+   * Starts the report export of the paged row `transactions` (decoded now, before anything
+   * is sent); the JS layer turns the pager into an async iterator.
+   */
+  transactions(input?: any | undefined | null, options?: TransactionIteratorOptions | undefined | null, overrides?: RequestOverrides | undefined | null): TransactionPager
   createPaymentLink(amount: Money, orderId: string, description: string, options: PaymentLinkOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
   getPaymentLink(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
   cancelPaymentLink(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
@@ -137,24 +119,22 @@ export declare class SecuconnectClient {
   get clientId(): string
   get contractId(): string | null
   get baseUrl(): string
-  createSmartTransaction(amount: Money, options: CreateSmartTransactionOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
-  getSmartTransaction(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
-  updateSmartTransaction(id: string, changes: UpdateSmartTransactionOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
-  prepareSmartTransaction(id: string, paymentMethod: string, options: PrepareSmartTransactionOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
-  startSmartTransaction(id: string, options: StartSmartTransactionOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
-  cancelSmartTransaction(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
-  abortSmartTransaction(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SmartTransaction>
-  getPaymentTransaction(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentTransaction>
-  /** Cancels (or, with `reduceAmountBy`, partially refunds) a payment transaction. */
-  cancelPaymentTransaction(id: string, options: CancelPaymentTransactionOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<Array<PaymentTransaction>>
+  /**
+   * Runs the table row `name` (`create_smart_transaction`, …) with its parameters as one
+   * object; the JS methods generated from the table call this.
+   */
+  call(name: string, input: any | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<unknown>
   /** Parses a push body (the raw request body as a string or Buffer). */
   static parsePush(body: string | Buffer): PushNotification
   /** Starts the device flow for a device `uuid`. */
   deviceAuthorize(uuid: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<DeviceAuthorization>
   /** Polls until the user approved (or the code expired); the client then holds the token. */
   devicePoll(authorization: DeviceAuthorization, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<TokenInfo>
-  /** Starts a listing (validated now); the JS layer turns it into an async iterator. */
-  smartTransactions(options?: SmartTransactionsOptions | undefined | null): SmartTransactionPager
+  /**
+   * Starts the listing of the paged row `smart_transactions` (decoded now, before anything
+   * is sent); the JS layer turns it into an async iterator.
+   */
+  smartTransactions(input?: any | undefined | null, options?: SmartTransactionIteratorOptions | undefined | null, overrides?: RequestOverrides | undefined | null): SmartTransactionPager
   createPaymentLink(amount: Money, orderId: string, description: string, options: PaymentLinkOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
   getPaymentLink(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
   cancelPaymentLink(id: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<PaymentLink>
@@ -166,9 +146,11 @@ export declare class SekurePayClient {
   /** Reads `SEKUREPAY_API_KEY` and `SEKUREPAY_BASE_URL`. */
   static fromEnv(options?: ClientEnvOptions | undefined | null): SekurePayClient
   get baseUrl(): string
-  /** Creates an order; the core computes and checks the totals. */
-  createOrder(orderId: string, currency: string, items: Array<SekurePayOrderItem>, options: CreateOrderOptions | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SekurePayOrder>
-  getOrder(orderId: string, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<SekurePayOrder>
+  /**
+   * Runs the table row `name` (`create_order`, …) with its parameters as one object; the
+   * JS methods generated from the table call this.
+   */
+  call(name: string, input: any | undefined | null, overrides: RequestOverrides | undefined | null, cancel: CancelToken): Promise<unknown>
 }
 
 /** A running Smart Transaction listing (native part of the async iterator). */
@@ -228,23 +210,11 @@ export interface Cancellation {
   raw: any
 }
 
-/** Optional arguments of `cancelPaymentTransaction`. */
-export interface CancelPaymentTransactionOptions {
-  /** A partial refund of this much (default: cancel everything). */
-  reduceAmountBy?: Money
-}
-
 export interface Capture {
   captureId?: string
   status: string
   date?: string
   raw: any
-}
-
-/** Optional arguments of `capture`. */
-export interface CaptureOptions {
-  /** A partial amount (default: the whole authorization). */
-  amount?: Money
 }
 
 /** The result of `assertCapture`. */
@@ -272,51 +242,8 @@ export interface ClientEnvOptions {
   maxRetries?: number
 }
 
-/** The optional arguments of `createOffer`. Nested objects take camelCase (or snake_case) keys. */
-export interface CreateOfferOptions {
-  payer?: Payer
-  preAuth?: boolean
-  configSet?: string
-  /** 0 (unlimited), 1, 3, 5 or 10. */
-  maxPaymentAttempts?: number
-  registerAlias?: boolean
-  billingAddressForm?: BillingAddressForm
-  order?: Order
-  /**
-   * `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or
-   * `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
-   */
-  condition?: string
-  terminalId?: string
-  requestId?: string
-  timeoutMs?: number
-  maxRetries?: number
-}
-
-/** Optional arguments of `createOrder`. */
-export interface CreateOrderOptions {
-  taxes?: Array<SekurePayTax>
-  shippingAmountCents?: number
-}
-
-/**
- * Optional arguments of `createSmartTransaction`. Nested objects take camelCase (or
- * snake_case) keys and are checked by the core.
- */
-export interface CreateSmartTransactionOptions {
-  /** `sale` (default), `authorization` or `order`. */
-  intent?: string
-  contractId?: string
-  customer?: any
-  basket?: Array<any>
-  checkoutTemplate?: string
-  language?: string
-  returnUrls?: any
-  autoCapture?: boolean
-  merchantRef?: string
-  transactionRef?: string
-  isDemo?: boolean
-}
+/** The core's error kinds (`ErrorKind::ALL`), in order: `validation`, `authentication`, … */
+export declare function errorKinds(): Array<string>
 
 /** Options of `injectFault`. */
 export interface FaultOptions {
@@ -329,29 +256,6 @@ export interface FaultOptions {
 export interface Feature {
   id: string
   name: string
-}
-
-/** Optional arguments of `initializePaymentPage`. */
-export interface InitializePaymentPageOptions {
-  /** Called server-to-server (GET) on success. */
-  successNotifyUrl?: string
-  /** Called server-to-server (GET) on failure. */
-  failNotifyUrl?: string
-  /** Restricts the page to these methods (`VISA`, `TWINT`, …). */
-  paymentMethods?: Array<string>
-  /** Wallets to offer (`APPLEPAY`, `GOOGLEPAY`, …). */
-  wallets?: Array<string>
-  payer?: Payer
-  preAuth?: boolean
-  terminalId?: string
-  configSet?: string
-  billingAddressForm?: BillingAddressForm
-  order?: Order
-  condition?: string
-  payerNote?: string
-  payerEmail?: string
-  merchantEmails?: Array<string>
-  allowPartialAuthorization?: boolean
 }
 
 export interface Liability {
@@ -408,6 +312,12 @@ export interface Offer {
   /** The provider's full answer. */
   raw: any
 }
+
+/**
+ * Every row of every provider's table as JSON (`paywire::operation::table_json()`), for the
+ * generator and the parity test.
+ */
+export declare function operationTable(): any
 
 /** Order details (mandatory for Klarna). */
 export interface Order {
@@ -536,14 +446,6 @@ export interface PayPalAccount {
   sellerProtectionStatus?: string
 }
 
-/** Optional arguments of `prepareSmartTransaction`. */
-export interface PrepareSmartTransactionOptions {
-  /** An existing payment container `PCT_...`. */
-  containerId?: string
-  /** An inline bank account (SEPA direct debit); not together with `containerId`. */
-  bankAccount?: SecuconnectBankAccount
-}
-
 /** A parsed secuconnect push notification. */
 export interface PushNotification {
   /** Deliveries repeat until acknowledged: deduplicate on it. */
@@ -556,16 +458,6 @@ export interface PushNotification {
   objectIds: Array<string>
   objects: Array<any>
   raw: any
-}
-
-/** Optional arguments of `refund`. */
-export interface RefundOptions {
-  orderId?: string
-  description?: string
-  /** Shown on the payer's statement where supported. */
-  payerNote?: string
-  /** Refuse refunds beyond the captured amount. */
-  restrictRefundAmountToCapturedAmount?: boolean
 }
 
 /** The result of `assertRefund`. */
@@ -815,27 +707,17 @@ export interface SmartTransactionBatch {
   done: boolean
 }
 
-/** Options of `smartTransactions`. */
-export interface SmartTransactionsOptions {
-  /** Filter such as `status:ok`, `merchantRef:4711`. */
-  query?: string
-  /** `field:asc|desc`, e.g. `created:asc`. */
-  sort?: string
-  /** 1 to 1000 (default 100). */
-  pageSize?: number
-  /** Transactions fetched per crossing into Rust (default 100). */
+/**
+ * Options of the `smartTransactions` iterator (beside the row's parameters and the per-call
+ * overrides).
+ */
+export interface SmartTransactionIteratorOptions {
+  /** Smart Transactions fetched per crossing into Rust (default: the row's page size). */
   batchSize?: number
-  timeoutMs?: number
-  maxRetries?: number
 }
 
 /** Starts a sandbox on 127.0.0.1 on its own thread. */
 export declare function startSandbox(options?: SandboxStartOptions | undefined | null): Promise<Sandbox>
-
-/** Optional arguments of `startSmartTransaction`. */
-export interface StartSmartTransactionOptions {
-  paymentMethod?: string
-}
 
 /** A terminal; the list call fills only id, type and description. */
 export interface Terminal {
@@ -846,14 +728,6 @@ export interface Terminal {
   paymentMethods: Array<PaymentMethodInfo>
   wallets: Array<WalletInfo>
   raw: any
-}
-
-/** Options of calls that only take a terminal (and the per-call overrides). */
-export interface TerminalOptions {
-  terminalId?: string
-  requestId?: string
-  timeoutMs?: number
-  maxRetries?: number
 }
 
 export interface ThreeDs {
@@ -901,29 +775,15 @@ export interface TransactionBatch {
   done: boolean
 }
 
-/** Options of `transactions`. */
-export interface TransactionsOptions {
-  /** `SUCCESSFUL` (default), `FAILED` or `PENDING`. */
-  state?: string
-  terminalId?: string
-  /** 1 to 2000 (default 2000). */
-  pageSize?: number
+/**
+ * Options of the `transactions` iterator (beside the row's parameters and the per-call
+ * overrides).
+ */
+export interface TransactionIteratorOptions {
   /** Continue an interrupted export at this page (1-based; see `nextPageNumber`). */
   resumeAtPage?: number
-  /** Transactions fetched per crossing into Rust (default 500). */
+  /** Transactions fetched per crossing into Rust (default: the row's page size). */
   batchSize?: number
-  timeoutMs?: number
-  maxRetries?: number
-}
-
-/** What `updateSmartTransaction` changes. */
-export interface UpdateSmartTransactionOptions {
-  amount?: Money
-  basket?: Array<any>
-  customer?: any
-  merchantRef?: string
-  transactionRef?: string
-  autoCapture?: boolean
 }
 
 /** The version of the paywire core this module was built from. */

@@ -11,7 +11,11 @@ export function clientsFromEnv() {
 
 /** Starts a Saferpay payment page; resolves to `{ token, redirectUrl }`. */
 export function startPaymentPage(saferpay, { amount, currency, orderId, description, returnUrl, notifyUrl }) {
-  return saferpay.initializePaymentPage(Money.parse(amount, currency), orderId, description, returnUrl, {
+  return saferpay.initializePaymentPage({
+    amount: Money.parse(amount, currency),
+    orderId,
+    description,
+    returnUrl,
     successNotifyUrl: notifyUrl,
     failNotifyUrl: notifyUrl,
   })
@@ -19,20 +23,21 @@ export function startPaymentPage(saferpay, { amount, currency, orderId, descript
 
 /** The payment behind a payment page token (one Assert per token, shared by every caller). */
 export function paymentOutcome(saferpay, token) {
-  return saferpay.paymentOutcome(token)
+  return saferpay.paymentOutcome({ token })
 }
 
 /** Captures an authorization in full; resolves to `{ captureId, status }`. */
 export function capture(saferpay, transactionId) {
-  return saferpay.capture(transactionId)
+  return saferpay.capture({ transactionId })
 }
 
 /** A Smart Transaction whose pushes go to `pushUrl`; `merchantRef` comes back as `orderId`. */
 export function createSmartTransaction(secuconnect, { amount, currency, merchantRef, pushUrl }) {
-  return secuconnect.createSmartTransaction(Money.parse(amount, currency), {
+  return secuconnect.createSmartTransaction({
+    amount: Money.parse(amount, currency),
     merchantRef,
     autoCapture: true,
-    returnUrls: { url_push: pushUrl },
+    returnUrls: { urlPush: pushUrl },
   })
 }
 
@@ -43,5 +48,5 @@ export function parsePush(body) {
 
 /** Reads a Payment Transaction through the authenticated API. */
 export function getPaymentTransaction(secuconnect, id) {
-  return secuconnect.getPaymentTransaction(id)
+  return secuconnect.getPaymentTransaction({ id })
 }

@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use napi::Either;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::errors::Result;
@@ -41,15 +40,6 @@ pub(crate) fn snake_keys(value: Value) -> Value {
             _ => Value::Number(n),
         },
         other => other,
-    }
-}
-
-/// Decodes a nested input object (payer, order …) given with camelCase or snake_case keys; a
-/// wrong key or type is a validation error naming the path (`payer.billing_address.email`).
-pub(crate) fn input<T: DeserializeOwned>(field: &str, value: Option<Value>) -> Result<Option<T>> {
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => paywire::input::from_json(field, snake_keys(value)).map(Some),
     }
 }
 

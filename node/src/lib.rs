@@ -18,6 +18,7 @@ mod cancel;
 mod convert;
 mod errors;
 mod money;
+mod operations;
 mod results;
 mod saferpay;
 mod saferpay_payments;

@@ -37,13 +37,6 @@ impl Money {
         paywire::Money::from_minor(minor, &self.currency)
     }
 
-    /// Converts an amount given under another name (`reduce_amount_by`): every error names
-    /// `field`.
-    pub(crate) fn to_core_at(&self, field: &str) -> Result<paywire::Money> {
-        let minor = safe_integer(field, self.minor)?;
-        paywire::Money::from_minor_at(field, minor, &self.currency)
-    }
-
     pub(crate) fn from_core(money: &paywire::Money) -> Money {
         Money {
             minor: money.minor() as f64,

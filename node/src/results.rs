@@ -27,7 +27,7 @@ pub(crate) fn camel_case(key: &str) -> String {
     out
 }
 
-fn camel_keys(value: Value) -> Value {
+pub(crate) fn camel_keys(value: Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.into_iter()

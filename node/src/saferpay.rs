@@ -2,8 +2,6 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use napi::Either;
 use napi_derive::napi;
 use paywire::saferpay as core;
 use serde_json::Value;
@@ -12,6 +10,7 @@ use crate::cancel::{CancelToken, guarded};
 use crate::convert;
 use crate::errors::{self, Result};
 use crate::money::Money;
+use crate::{operations, results};
 
 /// Constructor options of `SaferpayClient` (every field may also come from `fromEnv()`).
 #[napi(object)]
@@ -52,60 +51,20 @@ pub struct RequestOverrides {
     pub max_retries: Option<f64>,
 }
 
-/// The optional arguments of `createOffer`. Nested objects take camelCase (or snake_case) keys.
+/// Options of the `transactions` iterator (beside the row's parameters and the per-call
+/// overrides).
 #[napi(object)]
 #[derive(Default)]
-pub struct CreateOfferOptions {
-    #[napi(ts_type = "Payer")]
-    pub payer: Option<Value>,
-    pub pre_auth: Option<bool>,
-    pub config_set: Option<String>,
-    /// 0 (unlimited), 1, 3, 5 or 10.
-    pub max_payment_attempts: Option<f64>,
-    pub register_alias: Option<bool>,
-    #[napi(ts_type = "BillingAddressForm")]
-    pub billing_address_form: Option<Value>,
-    #[napi(ts_type = "Order")]
-    pub order: Option<Value>,
-    /// `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or
-    /// `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
-    pub condition: Option<String>,
-    pub terminal_id: Option<String>,
-    pub request_id: Option<String>,
-    pub timeout_ms: Option<f64>,
-    pub max_retries: Option<f64>,
-}
-
-/// Options of calls that only take a terminal (and the per-call overrides).
-#[napi(object)]
-#[derive(Default)]
-pub struct TerminalOptions {
-    pub terminal_id: Option<String>,
-    pub request_id: Option<String>,
-    pub timeout_ms: Option<f64>,
-    pub max_retries: Option<f64>,
-}
-
-/// Options of `transactions`.
-#[napi(object)]
-#[derive(Default)]
-pub struct TransactionsOptions {
-    /// `SUCCESSFUL` (default), `FAILED` or `PENDING`.
-    pub state: Option<String>,
-    pub terminal_id: Option<String>,
-    /// 1 to 2000 (default 2000).
-    pub page_size: Option<f64>,
+pub struct TransactionIteratorOptions {
     /// Continue an interrupted export at this page (1-based; see `nextPageNumber`).
     pub resume_at_page: Option<f64>,
-    /// Transactions fetched per crossing into Rust (default 500).
+    /// Transactions fetched per crossing into Rust (default: the row's page size).
     pub batch_size: Option<f64>,
-    pub timeout_ms: Option<f64>,
-    pub max_retries: Option<f64>,
 }
 
 /// The payer of an offer or payment page (every field optional).
 #[napi(object)]
-#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `convert::input`)
+#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `operations.rs`)
 pub struct Payer {
     /// Payment pages only.
     pub id: Option<String>,
@@ -119,7 +78,7 @@ pub struct Payer {
 
 /// A postal address (every field optional).
 #[napi(object)]
-#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `convert::input`)
+#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `operations.rs`)
 pub struct Address {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -141,7 +100,7 @@ pub struct Address {
 
 /// Which address fields the payment page asks for.
 #[napi(object)]
-#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `convert::input`)
+#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `operations.rs`)
 pub struct BillingAddressForm {
     /// `NONE`, `SAFERPAY` or `PREFER_PAYMENTMETHOD`.
     pub address_source: String,
@@ -152,14 +111,14 @@ pub struct BillingAddressForm {
 
 /// Order details (mandatory for Klarna).
 #[napi(object)]
-#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `convert::input`)
+#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `operations.rs`)
 pub struct Order {
     pub items: Vec<OrderItem>,
 }
 
 /// One order line; money fields in the payment currency.
 #[napi(object)]
-#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `convert::input`)
+#[allow(dead_code)] // declared for the generated TypeScript; values cross as JSON (see `operations.rs`)
 pub struct OrderItem {
     /// `DIGITAL`, `PHYSICAL`, `SERVICE`, `GIFTCARD`, `DISCOUNT`, `SHIPPINGFEE`, `SALESTAX`,
     /// `SURCHARGE`.
@@ -181,6 +140,7 @@ pub struct OrderItem {
 }
 
 /// A Secure PayGate offer.
+#[allow(dead_code)] // declared for the generated TypeScript; results cross as JSON (see `operations.rs`)
 #[napi(object)]
 pub struct Offer {
     pub offer_id: String,
@@ -199,25 +159,8 @@ pub struct Offer {
     pub raw: Value,
 }
 
-impl From<core::Offer> for Offer {
-    fn from(o: core::Offer) -> Offer {
-        Offer {
-            status: o.status.as_str().to_owned(),
-            amount: Money::from_core_opt(o.amount.as_ref()),
-            offer_id: o.offer_id,
-            payment_link: o.payment_link,
-            order_id: o.order_id,
-            description: o.description,
-            created_at: o.created_at,
-            expires_at: o.expires_at,
-            transaction_id: o.transaction_id,
-            terminal_id: o.terminal_id,
-            raw: o.raw,
-        }
-    }
-}
-
 /// The license package and its features.
+#[allow(dead_code)] // declared for the generated TypeScript; results cross as JSON (see `operations.rs`)
 #[napi(object)]
 pub struct License {
     pub package_id: String,
@@ -226,31 +169,15 @@ pub struct License {
     pub raw: Value,
 }
 
+#[allow(dead_code)] // declared for the generated TypeScript; results cross as JSON (see `operations.rs`)
 #[napi(object)]
 pub struct Feature {
     pub id: String,
     pub name: String,
 }
 
-impl From<core::License> for License {
-    fn from(l: core::License) -> License {
-        License {
-            package_id: l.package_id,
-            package_name: l.package_name,
-            features: l
-                .features
-                .into_iter()
-                .map(|f| Feature {
-                    id: f.id,
-                    name: f.name,
-                })
-                .collect(),
-            raw: l.raw,
-        }
-    }
-}
-
 /// A terminal; the list call fills only id, type and description.
+#[allow(dead_code)] // declared for the generated TypeScript; results cross as JSON (see `operations.rs`)
 #[napi(object)]
 pub struct Terminal {
     pub terminal_id: String,
@@ -263,6 +190,7 @@ pub struct Terminal {
     pub raw: Value,
 }
 
+#[allow(dead_code)] // declared for the generated TypeScript; results cross as JSON (see `operations.rs`)
 #[napi(object)]
 pub struct PaymentMethodInfo {
     pub payment_method: String,
@@ -270,41 +198,15 @@ pub struct PaymentMethodInfo {
     pub logo_url: Option<String>,
 }
 
+#[allow(dead_code)] // declared for the generated TypeScript; results cross as JSON (see `operations.rs`)
 #[napi(object)]
 pub struct WalletInfo {
     pub wallet_name: String,
     pub logo_url: Option<String>,
 }
 
-impl From<core::Terminal> for Terminal {
-    fn from(t: core::Terminal) -> Terminal {
-        Terminal {
-            terminal_id: t.terminal_id,
-            terminal_type: t.terminal_type,
-            description: t.description,
-            payment_methods: t
-                .payment_methods
-                .into_iter()
-                .map(|m| PaymentMethodInfo {
-                    payment_method: m.payment_method,
-                    currencies: m.currencies,
-                    logo_url: m.logo_url,
-                })
-                .collect(),
-            wallets: t
-                .wallets
-                .into_iter()
-                .map(|w| WalletInfo {
-                    wallet_name: w.wallet_name,
-                    logo_url: w.logo_url,
-                })
-                .collect(),
-            raw: t.raw,
-        }
-    }
-}
-
 /// A payment page configuration (a valid `configSet` name).
+#[allow(dead_code)] // declared for the generated TypeScript; results cross as JSON (see `operations.rs`)
 #[napi(object)]
 pub struct PaymentPageConfiguration {
     pub name: String,
@@ -418,13 +320,6 @@ pub struct SaferpayClient {
     pub(crate) inner: core::Client,
 }
 
-fn with_overrides(client: &core::Client, options: Option<paywire::RequestOptions>) -> core::Client {
-    match options {
-        Some(options) => client.with_options(options),
-        None => client.clone(),
-    }
-}
-
 impl SaferpayClient {
     pub(crate) fn from_builder(
         builder: core::ClientBuilder,
@@ -515,260 +410,49 @@ impl SaferpayClient {
         format!("{:?}", self.inner)
     }
 
-    #[napi]
-    pub async fn create_offer(
+    /// Runs the table row `name` (`create_offer`, `capture`, …) with its parameters as one
+    /// object; the JS methods generated from the table call this.
+    #[napi(ts_return_type = "Promise<unknown>")]
+    pub async fn call(
         &self,
-        amount: Money,
-        order_id: String,
-        description: String,
-        #[napi(ts_arg_type = "string | Date")] expires_at: Either<String, DateTime<Utc>>,
-        options: Option<CreateOfferOptions>,
+        name: String,
+        input: Option<Value>,
+        overrides: Option<RequestOverrides>,
         cancel: &CancelToken,
-    ) -> napi::Result<Offer> {
-        let prepared = (|| -> Result<(core::Client, core::CreateOffer)> {
-            let o = options.unwrap_or_default();
-            let mut request = core::CreateOffer::new(
-                amount.to_core()?,
-                order_id,
-                description,
-                convert::timestamp("expires_at", expires_at)?,
-            );
-            request.payer = convert::input("payer", o.payer)?;
-            request.pre_auth = o.pre_auth.unwrap_or(false);
-            request.config_set = o.config_set;
-            request.max_payment_attempts = o
-                .max_payment_attempts
-                .map(|n| convert::uint("max_payment_attempts", n))
-                .transpose()?;
-            request.register_alias = o.register_alias.unwrap_or(false);
-            request.billing_address_form =
-                convert::input("billing_address_form", o.billing_address_form)?;
-            request.order = convert::input("order", o.order)?;
-            request.condition = o.condition;
-            request.terminal_id = o.terminal_id;
-            let overrides = convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?;
-            Ok((with_overrides(&self.inner, overrides), request))
-        })();
+    ) -> napi::Result<Value> {
         guarded(cancel, async move {
-            let (client, request) = prepared?;
-            client.create_offer(request).await.map(Offer::from)
-        })
-        .await
-    }
-
-    #[napi]
-    pub async fn get_offer(
-        &self,
-        offer_id: String,
-        options: Option<TerminalOptions>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Offer> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let client = with_overrides(
-                &self.inner,
-                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
-            );
-            client
-                .get_offer(&offer_id, o.terminal_id.as_deref())
+            let row = operations::row("saferpay", &name)?;
+            let input = operations::input_json(row, input.unwrap_or(Value::Null));
+            let client = self.view(overrides)?;
+            core::operations::call_json(&client, &name, input)
                 .await
-                .map(Offer::from)
+                .map(results::camel_keys)
         })
         .await
     }
 
-    #[napi]
-    pub async fn delete_offer(
-        &self,
-        offer_id: String,
-        options: Option<TerminalOptions>,
-        cancel: &CancelToken,
-    ) -> napi::Result<()> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let client = with_overrides(
-                &self.inner,
-                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
-            );
-            client
-                .delete_offer(&offer_id, o.terminal_id.as_deref())
-                .await
-        })
-        .await
-    }
-
-    #[napi]
-    pub async fn license(
-        &self,
-        options: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<License> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let client = with_overrides(
-                &self.inner,
-                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
-            );
-            client.license().await.map(License::from)
-        })
-        .await
-    }
-
-    /// The deprecated `/license-configuration` endpoint (same answer as `license()`).
-    #[napi]
-    pub async fn license_configuration(
-        &self,
-        options: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<License> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let client = with_overrides(
-                &self.inner,
-                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
-            );
-            client.license_configuration().await.map(License::from)
-        })
-        .await
-    }
-
-    #[napi]
-    pub async fn terminals(
-        &self,
-        options: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Vec<Terminal>> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let client = with_overrides(
-                &self.inner,
-                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
-            );
-            Ok(client
-                .terminals()
-                .await?
-                .into_iter()
-                .map(Terminal::from)
-                .collect())
-        })
-        .await
-    }
-
-    #[napi]
-    pub async fn terminal(
-        &self,
-        terminal_id: String,
-        options: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Terminal> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let client = with_overrides(
-                &self.inner,
-                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
-            );
-            client.terminal(&terminal_id).await.map(Terminal::from)
-        })
-        .await
-    }
-
-    #[napi]
-    pub async fn payment_page_configurations(
-        &self,
-        options: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Vec<PaymentPageConfiguration>> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let client = with_overrides(
-                &self.inner,
-                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
-            );
-            Ok(client
-                .payment_page_configurations()
-                .await?
-                .into_iter()
-                .map(|c| PaymentPageConfiguration {
-                    name: c.name,
-                    is_default: c.is_default,
-                    description: c.description,
-                })
-                .collect())
-        })
-        .await
-    }
-
-    #[napi]
-    pub async fn create_fields_access_token(
-        &self,
-        description: String,
-        source_urls: Vec<String>,
-        options: Option<TerminalOptions>,
-        cancel: &CancelToken,
-    ) -> napi::Result<String> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let client = with_overrides(
-                &self.inner,
-                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
-            );
-            client
-                .create_fields_access_token(&description, &source_urls, o.terminal_id.as_deref())
-                .await
-        })
-        .await
-    }
-
-    #[napi]
-    pub async fn delete_fields_access_token(
-        &self,
-        access_token: String,
-        options: Option<TerminalOptions>,
-        cancel: &CancelToken,
-    ) -> napi::Result<()> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let client = with_overrides(
-                &self.inner,
-                convert::request_options(o.request_id, o.timeout_ms, o.max_retries)?,
-            );
-            client
-                .delete_fields_access_token(&access_token, o.terminal_id.as_deref())
-                .await
-        })
-        .await
-    }
-
-    /// Starts a report export (validated now, before anything is sent); the JS layer turns the
-    /// pager into an async iterator.
+    /// Starts the report export of the paged row `transactions` (decoded now, before anything
+    /// is sent); the JS layer turns the pager into an async iterator.
     #[napi]
     pub fn transactions(
         &self,
-        start: String,
-        end: String,
-        options: Option<TransactionsOptions>,
+        input: Option<Value>,
+        options: Option<TransactionIteratorOptions>,
+        overrides: Option<RequestOverrides>,
     ) -> napi::Result<TransactionPager> {
         errors::napi_result((|| {
+            let row = operations::row("saferpay", "transactions")?;
+            let query: core::TransactionQuery = paywire::operation::decode_input(
+                operations::input_json(row, input.unwrap_or(Value::Null)),
+            )?;
             let o = options.unwrap_or_default();
-            let mut query = core::TransactionQuery::parse(&start, &end)?;
-            if let Some(state) = o.state {
-                query.state = state;
-            }
-            query.terminal_id = o.terminal_id;
-            if let Some(size) = o.page_size {
-                query.page_size = convert::uint("page_size", size)?;
-            }
-            let client = with_overrides(
-                &self.inner,
-                convert::request_options(None, o.timeout_ms, o.max_retries)?,
-            );
-            let mut pager = client.transactions(query)?;
+            let mut pager = self.view(overrides)?.transactions(query)?;
             if let Some(page) = o.resume_at_page {
                 pager = pager.resume_at(convert::uint("resume_at_page", page)?);
             }
             let batch_size = match o.batch_size {
                 Some(n) => convert::uint("batch_size", n)?.max(1),
-                None => 500,
+                None => operations::default_batch_size(row),
             };
             Ok(TransactionPager {
                 pager: Arc::new(tokio::sync::Mutex::new(pager)),

@@ -11,7 +11,8 @@ use crate::cancel::{CancelToken, guarded};
 use crate::convert;
 use crate::errors::{self, Result};
 use crate::money::Money;
-use crate::results::to_js;
+use crate::operations;
+use crate::results::{self, to_js};
 use crate::saferpay::{ClientEnvOptions, RequestOverrides};
 use crate::saferpay_payments::{PaymentLinkOptions, overrides, payment_link_request};
 
@@ -31,77 +32,13 @@ pub struct SecuconnectClientOptions {
     pub max_retries: Option<f64>,
 }
 
-/// Optional arguments of `createSmartTransaction`. Nested objects take camelCase (or
-/// snake_case) keys and are checked by the core.
+/// Options of the `smartTransactions` iterator (beside the row's parameters and the per-call
+/// overrides).
 #[napi(object)]
 #[derive(Default)]
-pub struct CreateSmartTransactionOptions {
-    /// `sale` (default), `authorization` or `order`.
-    pub intent: Option<String>,
-    pub contract_id: Option<String>,
-    pub customer: Option<Value>,
-    pub basket: Option<Vec<Value>>,
-    pub checkout_template: Option<String>,
-    pub language: Option<String>,
-    pub return_urls: Option<Value>,
-    pub auto_capture: Option<bool>,
-    pub merchant_ref: Option<String>,
-    pub transaction_ref: Option<String>,
-    pub is_demo: Option<bool>,
-}
-
-/// What `updateSmartTransaction` changes.
-#[napi(object)]
-#[derive(Default)]
-pub struct UpdateSmartTransactionOptions {
-    pub amount: Option<Money>,
-    pub basket: Option<Vec<Value>>,
-    pub customer: Option<Value>,
-    pub merchant_ref: Option<String>,
-    pub transaction_ref: Option<String>,
-    pub auto_capture: Option<bool>,
-}
-
-/// Optional arguments of `prepareSmartTransaction`.
-#[napi(object)]
-#[derive(Default)]
-pub struct PrepareSmartTransactionOptions {
-    /// An existing payment container `PCT_...`.
-    pub container_id: Option<String>,
-    /// An inline bank account (SEPA direct debit); not together with `containerId`.
-    #[napi(ts_type = "SecuconnectBankAccount")]
-    pub bank_account: Option<Value>,
-}
-
-/// Optional arguments of `startSmartTransaction`.
-#[napi(object)]
-#[derive(Default)]
-pub struct StartSmartTransactionOptions {
-    pub payment_method: Option<String>,
-}
-
-/// Optional arguments of `cancelPaymentTransaction`.
-#[napi(object)]
-#[derive(Default)]
-pub struct CancelPaymentTransactionOptions {
-    /// A partial refund of this much (default: cancel everything).
-    pub reduce_amount_by: Option<Money>,
-}
-
-/// Options of `smartTransactions`.
-#[napi(object)]
-#[derive(Default)]
-pub struct SmartTransactionsOptions {
-    /// Filter such as `status:ok`, `merchantRef:4711`.
-    pub query: Option<String>,
-    /// `field:asc|desc`, e.g. `created:asc`.
-    pub sort: Option<String>,
-    /// 1 to 1000 (default 100).
-    pub page_size: Option<f64>,
-    /// Transactions fetched per crossing into Rust (default 100).
+pub struct SmartTransactionIteratorOptions {
+    /// Smart Transactions fetched per crossing into Rust (default: the row's page size).
     pub batch_size: Option<f64>,
-    pub timeout_ms: Option<f64>,
-    pub max_retries: Option<f64>,
 }
 
 /// A device authorization: show `userCode` and `verificationUrl` to the user, then
@@ -196,10 +133,6 @@ impl SecuconnectClient {
     }
 }
 
-fn basket(field: &str, items: Option<Vec<Value>>) -> Result<Option<Vec<core::BasketItem>>> {
-    convert::input(field, items.map(Value::Array))
-}
-
 #[napi]
 impl SecuconnectClient {
     #[napi(constructor)]
@@ -233,186 +166,23 @@ impl SecuconnectClient {
         self.inner.base_url().to_owned()
     }
 
-    #[napi(ts_return_type = "Promise<SmartTransaction>")]
-    pub async fn create_smart_transaction(
+    /// Runs the table row `name` (`create_smart_transaction`, …) with its parameters as one
+    /// object; the JS methods generated from the table call this.
+    #[napi(ts_return_type = "Promise<unknown>")]
+    pub async fn call(
         &self,
-        amount: Money,
-        options: Option<CreateSmartTransactionOptions>,
-        overrides: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Value> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let mut request = core::CreateSmartTransaction::new(amount.to_core()?);
-            if let Some(intent) = o.intent {
-                request.intent = intent;
-            }
-            request.contract_id = o.contract_id;
-            request.customer = convert::input("customer", o.customer)?;
-            request.basket = basket("basket", o.basket)?;
-            request.checkout_template = o.checkout_template;
-            request.language = o.language;
-            request.return_urls = convert::input("return_urls", o.return_urls)?;
-            request.auto_capture = o.auto_capture;
-            request.merchant_ref = o.merchant_ref;
-            request.transaction_ref = o.transaction_ref;
-            request.is_demo = o.is_demo.unwrap_or(false);
-            to_js(
-                &self
-                    .view(overrides)?
-                    .create_smart_transaction(request)
-                    .await?,
-            )
-        })
-        .await
-    }
-
-    #[napi(ts_return_type = "Promise<SmartTransaction>")]
-    pub async fn get_smart_transaction(
-        &self,
-        id: String,
+        name: String,
+        input: Option<Value>,
         overrides: Option<RequestOverrides>,
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
         guarded(cancel, async move {
-            to_js(&self.view(overrides)?.get_smart_transaction(&id).await?)
-        })
-        .await
-    }
-
-    #[napi(ts_return_type = "Promise<SmartTransaction>")]
-    pub async fn update_smart_transaction(
-        &self,
-        id: String,
-        changes: Option<UpdateSmartTransactionOptions>,
-        overrides: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Value> {
-        let o = changes.unwrap_or_default();
-        guarded(cancel, async move {
-            let mut update = core::UpdateSmartTransaction::new();
-            update.amount = o.amount.map(|a| a.to_core()).transpose()?;
-            update.basket = basket("basket", o.basket)?;
-            update.customer = convert::input("customer", o.customer)?;
-            update.merchant_ref = o.merchant_ref;
-            update.transaction_ref = o.transaction_ref;
-            update.auto_capture = o.auto_capture;
-            to_js(
-                &self
-                    .view(overrides)?
-                    .update_smart_transaction(&id, update)
-                    .await?,
-            )
-        })
-        .await
-    }
-
-    #[napi(ts_return_type = "Promise<SmartTransaction>")]
-    pub async fn prepare_smart_transaction(
-        &self,
-        id: String,
-        payment_method: String,
-        options: Option<PrepareSmartTransactionOptions>,
-        overrides: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Value> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let mut prepare = core::PrepareSmartTransaction::new();
-            prepare.container_id = o.container_id;
-            prepare.bank_account = convert::input("bank_account", o.bank_account)?;
-            to_js(
-                &self
-                    .view(overrides)?
-                    .prepare_smart_transaction(&id, &payment_method, prepare)
-                    .await?,
-            )
-        })
-        .await
-    }
-
-    #[napi(ts_return_type = "Promise<SmartTransaction>")]
-    pub async fn start_smart_transaction(
-        &self,
-        id: String,
-        options: Option<StartSmartTransactionOptions>,
-        overrides: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Value> {
-        let method = options.and_then(|o| o.payment_method);
-        guarded(cancel, async move {
-            to_js(
-                &self
-                    .view(overrides)?
-                    .start_smart_transaction(&id, method.as_deref())
-                    .await?,
-            )
-        })
-        .await
-    }
-
-    #[napi(ts_return_type = "Promise<SmartTransaction>")]
-    pub async fn cancel_smart_transaction(
-        &self,
-        id: String,
-        overrides: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Value> {
-        guarded(cancel, async move {
-            to_js(&self.view(overrides)?.cancel_smart_transaction(&id).await?)
-        })
-        .await
-    }
-
-    #[napi(ts_return_type = "Promise<SmartTransaction>")]
-    pub async fn abort_smart_transaction(
-        &self,
-        id: String,
-        overrides: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Value> {
-        guarded(cancel, async move {
-            to_js(&self.view(overrides)?.abort_smart_transaction(&id).await?)
-        })
-        .await
-    }
-
-    #[napi(ts_return_type = "Promise<PaymentTransaction>")]
-    pub async fn get_payment_transaction(
-        &self,
-        id: String,
-        overrides: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Value> {
-        guarded(cancel, async move {
-            to_js(&self.view(overrides)?.get_payment_transaction(&id).await?)
-        })
-        .await
-    }
-
-    /// Cancels (or, with `reduceAmountBy`, partially refunds) a payment transaction.
-    #[napi(ts_return_type = "Promise<Array<PaymentTransaction>>")]
-    pub async fn cancel_payment_transaction(
-        &self,
-        id: String,
-        options: Option<CancelPaymentTransactionOptions>,
-        overrides: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Value> {
-        let reduce = options.and_then(|o| o.reduce_amount_by);
-        guarded(cancel, async move {
-            let request = match reduce {
-                Some(amount) => {
-                    core::CancelPayment::partial(amount.to_core_at("reduce_amount_by")?)
-                }
-                None => core::CancelPayment::full(),
-            };
-            to_js(
-                &self
-                    .view(overrides)?
-                    .cancel_payment_transaction(&id, request)
-                    .await?,
-            )
+            let row = operations::row("secuconnect", &name)?;
+            let input = operations::input_json(row, input.unwrap_or(Value::Null));
+            let client = self.view(overrides)?;
+            core::operations::call_json(&client, &name, input)
+                .await
+                .map(results::camel_keys)
         })
         .await
     }
@@ -466,30 +236,28 @@ impl SecuconnectClient {
         .await
     }
 
-    /// Starts a listing (validated now); the JS layer turns it into an async iterator.
+    /// Starts the listing of the paged row `smart_transactions` (decoded now, before anything
+    /// is sent); the JS layer turns it into an async iterator.
     #[napi]
     pub fn smart_transactions(
         &self,
-        options: Option<SmartTransactionsOptions>,
+        input: Option<Value>,
+        options: Option<SmartTransactionIteratorOptions>,
+        overrides: Option<RequestOverrides>,
     ) -> napi::Result<SmartTransactionPager> {
         errors::napi_result((|| {
-            let o = options.unwrap_or_default();
-            let mut query = core::SmartTransactionQuery::new();
-            query.query = o.query;
-            query.sort = o.sort;
-            if let Some(size) = o.page_size {
-                query.page_size = convert::uint("page_size", size)?;
-            }
-            let client = match convert::request_options(None, o.timeout_ms, o.max_retries)? {
-                Some(options) => self.inner.with_options(options),
-                None => self.inner.clone(),
-            };
-            let batch_size = match o.batch_size {
+            let row = operations::row("secuconnect", "smart_transactions")?;
+            let query: core::SmartTransactionQuery = paywire::operation::decode_input(
+                operations::input_json(row, input.unwrap_or(Value::Null)),
+            )?;
+            let batch_size = match options.unwrap_or_default().batch_size {
                 Some(n) => convert::uint("batch_size", n)?.max(1),
-                None => 100,
+                None => operations::default_batch_size(row),
             };
             Ok(SmartTransactionPager {
-                pager: Arc::new(tokio::sync::Mutex::new(client.smart_transactions(query)?)),
+                pager: Arc::new(tokio::sync::Mutex::new(
+                    self.view(overrides)?.smart_transactions(query)?,
+                )),
                 batch_size,
             })
         })())

@@ -7,9 +7,9 @@ use serde_json::Value;
 use crate::cancel::{CancelToken, guarded};
 use crate::convert;
 use crate::errors::{self, Result};
-use crate::results::to_js;
 use crate::saferpay::{ClientEnvOptions, RequestOverrides};
 use crate::saferpay_payments::overrides;
+use crate::{operations, results};
 
 /// Constructor options of `SekurePayClient`.
 #[napi(object)]
@@ -37,15 +37,6 @@ pub struct SekurePayOrderItem {
 pub struct SekurePayTax {
     pub description: String,
     pub amount_cents: f64,
-}
-
-/// Optional arguments of `createOrder`.
-#[napi(object)]
-#[derive(Default)]
-pub struct CreateOrderOptions {
-    #[napi(ts_type = "Array<SekurePayTax>")]
-    pub taxes: Option<Value>,
-    pub shipping_amount_cents: Option<f64>,
 }
 
 /// Async SekurePay client (native part; use the `SekurePayClient` exported by `paywire`).
@@ -114,44 +105,23 @@ impl SekurePayClient {
         self.inner.base_url().to_owned()
     }
 
-    /// Creates an order; the core computes and checks the totals.
-    #[napi(ts_return_type = "Promise<SekurePayOrder>")]
-    pub async fn create_order(
+    /// Runs the table row `name` (`create_order`, …) with its parameters as one object; the
+    /// JS methods generated from the table call this.
+    #[napi(ts_return_type = "Promise<unknown>")]
+    pub async fn call(
         &self,
-        order_id: String,
-        currency: String,
-        #[napi(ts_arg_type = "Array<SekurePayOrderItem>")] items: Value,
-        options: Option<CreateOrderOptions>,
-        overrides: Option<RequestOverrides>,
-        cancel: &CancelToken,
-    ) -> napi::Result<Value> {
-        let o = options.unwrap_or_default();
-        guarded(cancel, async move {
-            let shipping = match o.shipping_amount_cents {
-                Some(n) => crate::money::safe_integer("shipping_amount_cents", n)?,
-                None => 0,
-            };
-            let request = core::CreateOrder::from_args(
-                &order_id,
-                &currency,
-                convert::snake_keys(items),
-                convert::snake_keys(o.taxes.unwrap_or(Value::Null)),
-                shipping,
-            )?;
-            to_js(&self.view(overrides)?.create_order(request).await?)
-        })
-        .await
-    }
-
-    #[napi(ts_return_type = "Promise<SekurePayOrder>")]
-    pub async fn get_order(
-        &self,
-        order_id: String,
+        name: String,
+        input: Option<Value>,
         overrides: Option<RequestOverrides>,
         cancel: &CancelToken,
     ) -> napi::Result<Value> {
         guarded(cancel, async move {
-            to_js(&self.view(overrides)?.get_order(&order_id).await?)
+            let row = operations::row("sekurepay", &name)?;
+            let input = operations::input_json(row, input.unwrap_or(Value::Null));
+            let client = self.view(overrides)?;
+            core::operations::call_json(&client, &name, input)
+                .await
+                .map(results::camel_keys)
         })
         .await
     }

@@ -27,7 +27,7 @@ test('a CommonJS consumer can run calls against the sandbox', async () => {
     const client = sandbox.saferpayClient()
     const license = await client.license()
     assert.equal(typeof license.packageId, 'string')
-    await assert.rejects(client.getOffer('missing'), (e) => e instanceof paywire.NotFoundError && e.code === 'PAYWIRE_NOT_FOUND')
+    await assert.rejects(client.getOffer({ offerId: 'missing' }), (e) => e instanceof paywire.NotFoundError && e.code === 'PAYWIRE_NOT_FOUND')
   } finally {
     await sandbox.close()
   }

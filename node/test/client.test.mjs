@@ -78,7 +78,7 @@ test('every error class is exported with its code', () => {
 })
 
 test('not found carries the provider details', async () => {
-  await rejects(saferpay.getOffer('does-not-exist'), NotFoundError, (e) => {
+  await rejects(saferpay.getOffer({ offerId: 'does-not-exist' }), NotFoundError, (e) => {
     assert.equal(e.code, 'PAYWIRE_NOT_FOUND')
     assert.equal(e.kind, 'not_found')
     assert.equal(e.provider, 'saferpay')
@@ -97,7 +97,7 @@ test('not found carries the provider details', async () => {
 test('validation errors name the field and send nothing', async () => {
   const before = sandbox.stats().requests
   await rejects(
-    saferpay.createOffer({ minor: 404, currency: 'CHF' }, orderId(), 'x'.repeat(101), inTwoHours()),
+    saferpay.createOffer({ amount: { minor: 404, currency: 'CHF' }, orderId: orderId(), description: 'x'.repeat(101), expiresAt: inTwoHours() }),
     ValidationError,
     (e) => {
       assert.equal(e.code, 'PAYWIRE_VALIDATION')
@@ -105,36 +105,43 @@ test('validation errors name the field and send nothing', async () => {
       assert.equal(e.httpStatus, null)
     },
   )
-  await rejects(saferpay.createOffer({ minor: 404, currency: 'CHF' }, orderId(), 'ok', 'not a date'), ValidationError, (e) =>
+  await rejects(saferpay.createOffer({ amount: { minor: 404, currency: 'CHF' }, orderId: orderId(), description: 'ok', expiresAt: 'not a date' }), ValidationError, (e) =>
     assert.equal(e.field, 'expires_at'),
   )
   await rejects(
-    saferpay.createOffer({ minor: 404, currency: 'CHF' }, orderId(), 'ok', inTwoHours(), {
+    saferpay.createOffer({
+      amount: { minor: 404, currency: 'CHF' },
+      orderId: orderId(),
+      description: 'ok',
+      expiresAt: inTwoHours(),
       payer: { billingAddress: { email: 'not-an-email' } },
     }),
     ValidationError,
     (e) => assert.equal(e.field, 'payer.billing_address.email'),
   )
   await rejects(
-    saferpay.createOffer({ minor: 404, currency: 'CHF' }, orderId(), 'ok', inTwoHours(), { payer: { nickname: 'x' } }),
+    saferpay.createOffer({ amount: { minor: 404, currency: 'CHF' }, orderId: orderId(), description: 'ok', expiresAt: inTwoHours(), payer: { nickname: 'x' } }),
     ValidationError,
     (e) => assert.match(e.field, /^payer/),
   )
-  // A wrong JS type is bad input too.
-  await rejects(saferpay.getOffer(42), ValidationError)
+  // A wrong JS type is bad input too, and so is a parameter the operation does not have.
+  await rejects(saferpay.getOffer({ offerId: 42 }), ValidationError, (e) => assert.equal(e.field, 'offer_id'))
+  await rejects(saferpay.getOffer('positional'), ValidationError)
+  await rejects(saferpay.getOffer({ offerId: 'o', offerID: 'o' }), ValidationError, (e) => assert.equal(e.field, 'offer_i_d'))
   assert.equal(sandbox.stats().requests, before)
 })
 
 test('amounts must be safe integers', async () => {
-  for (const minor of [4.5, 2 ** 53, -1, Number.NaN, Infinity]) {
-    await rejects(saferpay.createOffer({ minor, currency: 'CHF' }, orderId(), 'ok', inTwoHours()), ValidationError, (e) =>
-      assert.equal(e.field, 'amount', `minor ${minor}: ${e.message}`),
+  // Not a whole number (or not one a JS number holds exactly): the core names `amount.minor`.
+  for (const [minor, field] of [[4.5, 'amount.minor'], [2 ** 53, 'amount.minor'], [-1, 'amount'], [Number.NaN, 'amount.minor'], [Infinity, 'amount.minor']]) {
+    await rejects(saferpay.createOffer({ amount: { minor, currency: 'CHF' }, orderId: orderId(), description: 'ok', expiresAt: inTwoHours() }), ValidationError, (e) =>
+      assert.equal(e.field, field, `minor ${minor}: ${e.message}`),
     )
   }
-  await rejects(saferpay.createOffer({ minor: 100, currency: 'XYZ' }, orderId(), 'ok', inTwoHours()), ValidationError, (e) =>
+  await rejects(saferpay.createOffer({ amount: { minor: 100, currency: 'XYZ' }, orderId: orderId(), description: 'ok', expiresAt: inTwoHours() }), ValidationError, (e) =>
     assert.equal(e.field, 'currency'),
   )
-  const offer = await saferpay.createOffer({ minor: 2 ** 31 + 7, currency: 'CHF' }, orderId(), 'big', inTwoHours())
+  const offer = await saferpay.createOffer({ amount: { minor: 2 ** 31 + 7, currency: 'CHF' }, orderId: orderId(), description: 'big', expiresAt: inTwoHours() })
   assert.deepEqual(offer.amount, { minor: 2 ** 31 + 7, currency: 'CHF' })
 })
 
@@ -151,7 +158,11 @@ test('Money helpers', () => {
 })
 
 test('offer lifecycle with camelCase results', async () => {
-  const offer = await saferpay.createOffer(Money.parse('12.50', 'EUR'), orderId(), 'Lifecycle', inTwoHours(), {
+  const offer = await saferpay.createOffer({
+    amount: Money.parse('12.50', 'EUR'),
+    orderId: orderId(),
+    description: 'Lifecycle',
+    expiresAt: new Date(Date.now() + 2 * 3600e3),
     payer: { languageCode: 'de', billingAddress: { firstName: 'Ada', email: 'ada@example.com' } },
     maxPaymentAttempts: 3,
   })
@@ -161,12 +172,12 @@ test('offer lifecycle with camelCase results', async () => {
   assert.equal(offer.terminalId, '17757531')
   assert.equal(typeof offer.raw, 'object')
   await sandbox.payOffer(offer.offerId, 'success')
-  const paid = await saferpay.getOffer(offer.offerId, { terminalId: '17757531' })
+  const paid = await saferpay.getOffer({ offerId: offer.offerId, terminalId: '17757531' })
   assert.equal(paid.status, 'PAID')
   assert.equal(typeof paid.transactionId, 'string')
-  const other = await saferpay.createOffer({ minor: 100, currency: 'CHF' }, orderId(), 'gone', inTwoHours())
-  assert.equal(await saferpay.deleteOffer(other.offerId), undefined)
-  assert.equal((await saferpay.getOffer(other.offerId)).status, 'DISABLED')
+  const other = await saferpay.createOffer({ amount: { minor: 100, currency: 'CHF' }, orderId: orderId(), description: 'gone', expiresAt: inTwoHours() })
+  assert.equal(await saferpay.deleteOffer({ offerId: other.offerId }), undefined)
+  assert.equal((await saferpay.getOffer({ offerId: other.offerId })).status, 'DISABLED')
 })
 
 test('account queries', async () => {
@@ -178,16 +189,16 @@ test('account queries', async () => {
   const terminals = await saferpay.terminals()
   assert.ok(terminals.length >= 1)
   assert.ok(terminals.some((t) => t.terminalId === '17757531'))
-  const terminal = await saferpay.terminal('17757531')
+  const terminal = await saferpay.terminal({ terminalId: '17757531' })
   assert.equal(typeof terminal.type, 'string')
   assert.ok(Array.isArray(terminal.paymentMethods))
   assert.ok(Array.isArray(terminal.wallets))
   const configurations = await saferpay.paymentPageConfigurations()
   assert.ok(Array.isArray(configurations))
   for (const c of configurations) assert.equal(typeof c.isDefault, 'boolean')
-  const token = await saferpay.createFieldsAccessToken('Fields', ['https://shop.example/checkout'])
+  const token = await saferpay.createFieldsAccessToken({ description: 'Fields', sourceUrls: ['https://shop.example/checkout'] })
   assert.equal(typeof token, 'string')
-  assert.equal(await saferpay.deleteFieldsAccessToken(token), undefined)
+  assert.equal(await saferpay.deleteFieldsAccessToken({ accessToken: token }), undefined)
 })
 
 test('authentication errors never show the password', async () => {
@@ -228,20 +239,20 @@ test('exactly once with a sandbox that does not replay repeated requests', async
     assert.equal(sandbox.requestIdReplay, true, 'the default')
     const c = noReplay.saferpayClient()
     // A refund whose answer was lost is found by its own order id: one refund.
-    const session = await c.initializePaymentPage({ minor: 1000, currency: 'CHF' }, orderId(), 'once', 'https://shop.example/r')
+    const session = await c.initializePaymentPage({ amount: { minor: 1000, currency: 'CHF' }, orderId: orderId(), description: 'once', returnUrl: 'https://shop.example/r' })
     await noReplay.payPaymentPage(session.token)
-    const payment = await c.assertPaymentPage(session.token)
-    const capture = await c.capture(payment.transaction.id)
+    const payment = await c.assertPaymentPage({ token: session.token })
+    const capture = await c.capture({ transactionId: payment.transaction.id })
     noReplay.injectFault('saferpay.transaction.refund', 'drop_after_commit', 1)
-    const refund = await c.refund(capture.captureId, { minor: 100, currency: 'CHF' })
+    const refund = await c.refund({ captureId: capture.captureId, amount: { minor: 100, currency: 'CHF' } })
     assert.match(refund.transaction.orderId, /^pw-rf-/)
     assert.equal(noReplay.stats().effects.refunds, 1)
     assert.equal(noReplay.stats().executed_duplicates.refunds, 0)
-    assert.equal((await c.inquireByOrderId(refund.transaction.orderId)).transaction.id, refund.transaction.id)
+    assert.equal((await c.inquireByOrderId({ orderId: refund.transaction.orderId })).transaction.id, refund.transaction.id)
     // An offer create that may have arrived is never sent again, and says what settles it.
     const order = orderId()
     noReplay.injectFault('saferpay.offers.create', 'drop_after_commit', 1)
-    await rejects(c.createOffer({ minor: 404, currency: 'CHF' }, order, 'once', inTwoHours()), OutcomeUnknownError, (e) => {
+    await rejects(c.createOffer({ amount: { minor: 404, currency: 'CHF' }, orderId: order, description: 'once', expiresAt: inTwoHours() }), OutcomeUnknownError, (e) => {
       assert.ok(e instanceof PaywireError)
       assert.equal(e.code, 'PAYWIRE_OUTCOME_UNKNOWN')
       assert.equal(e.kind, 'outcome_unknown')
@@ -301,7 +312,7 @@ test('inspect, toString and JSON of a client show no secret', () => {
 })
 
 test('paging: for await over the report, in batches, each transaction once', async () => {
-  const iterator = saferpay.transactions(day(3), day(1) + 'T23:59', { pageSize: 700 })
+  const iterator = saferpay.transactions({ start: day(3), end: day(1) + 'T23:59', pageSize: 700 })
   assert.ok(iterator instanceof TransactionIterator)
   const ids = new Set()
   let count = 0
@@ -318,15 +329,15 @@ test('paging: for await over the report, in batches, each transaction once', asy
   assert.equal(ids.size, count)
   assert.equal(iterator.totalTransactions, count)
   // Breaking early stops fetching; toArray needs a limit; small batches work.
-  const few = await saferpay.transactions(day(3), day(1) + 'T23:59', { pageSize: 50, batchSize: 7 }).toArray({ limit: 20 })
+  const few = await saferpay.transactions({ start: day(3), end: day(1) + 'T23:59', pageSize: 50, batchSize: 7 }).toArray({ limit: 20 })
   assert.equal(few.length, 20)
-  const resumed = saferpay.transactions(day(3), day(1) + 'T23:59', { pageSize: 1000, resumeAtPage: 2 })
+  const resumed = saferpay.transactions({ start: day(3), end: day(1) + 'T23:59', pageSize: 1000, resumeAtPage: 2 })
   let rest = 0
   for await (const _ of resumed) rest++
   assert.equal(rest, count - 1000)
   // Invalid queries throw before anything is sent.
-  assert.throws(() => saferpay.transactions(day(3), day(0)), (e) => e instanceof ValidationError && e.field === 'end')
-  assert.throws(() => saferpay.transactions(day(3), day(1), { pageSize: 2001 }), (e) => e.field === 'page_size')
+  assert.throws(() => saferpay.transactions({ start: day(3), end: day(0) }), (e) => e instanceof ValidationError && e.field === 'end')
+  assert.throws(() => saferpay.transactions({ start: day(3), end: day(1), pageSize: 2001 }), (e) => e.field === 'page_size')
 })
 
 test('abort: rejects with AbortError and cancels the request in Rust', async () => {
@@ -355,7 +366,7 @@ test('abort: rejects with AbortError and cancels the request in Rust', async () 
 
   // A timeout signal works on paging too.
   sandbox.injectFault('saferpay.transactions.report', 'delay', { count: 1, delayMs: 5000 })
-  const iterator = saferpay.transactions(day(3), day(1), { signal: AbortSignal.timeout(200) })
+  const iterator = saferpay.transactions({ start: day(3), end: day(1), signal: AbortSignal.timeout(200) })
   await rejects(iterator.next(), AbortError)
   sandbox.clearFaults()
 

@@ -5,7 +5,7 @@ export async function cjs(): Promise<string> {
   const sandbox = await paywire.Sandbox.start()
   const offer: paywire.Offer = await sandbox
     .saferpayClient()
-    .createOffer(paywire.Money.parse('1', 'CHF'), 'o', 'd', '2030-01-01T00:00:00Z')
+    .createOffer({ amount: paywire.Money.parse('1', 'CHF'), orderId: 'o', description: 'd', expiresAt: '2030-01-01T00:00:00Z' })
   await sandbox.close()
   return offer.paymentLink
 }

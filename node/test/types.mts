@@ -52,7 +52,11 @@ export async function everyMethod(): Promise<void> {
   const minor: number = amount.minor
   const text: string = Money.format(Money.fromMinor(minor, amount.currency))
 
-  const offer: Offer = await client.createOffer(amount, 'o-1', 'Invoice', new Date(), {
+  const offer: Offer = await client.createOffer({
+    amount,
+    orderId: 'o-1',
+    description: 'Invoice',
+    expiresAt: new Date(),
     payer: { languageCode: 'de', billingAddress: { firstName: 'Ada' } },
     preAuth: false,
     configSet: 'default',
@@ -63,20 +67,24 @@ export async function everyMethod(): Promise<void> {
     condition: 'NONE',
     terminalId: '17757531',
     requestId: 'r-1',
+    timeoutMs: 5000,
+    maxRetries: 0,
     signal,
   })
   const offerId: string = offer.offerId
-  const status: string = (await client.getOffer(offerId, { terminalId: '17757531', ...opts })).status
-  await client.deleteOffer(offerId, opts)
+  const status: string = (await client.getOffer({ offerId, terminalId: '17757531', ...opts })).status
+  await client.deleteOffer({ offerId, ...opts })
   const license: License = await client.license(opts)
   const legacy: License = await client.licenseConfiguration()
   const terminals: Terminal[] = await client.terminals()
-  const terminal: Terminal = await client.terminal('17757531', { signal })
+  const terminal: Terminal = await client.terminal({ terminalId: '17757531', signal })
   const kind: string = terminal.type
   const configurations: PaymentPageConfiguration[] = await client.paymentPageConfigurations()
-  const token: string = await client.createFieldsAccessToken('Fields', ['https://shop.example/'], { terminalId: '17757531' })
-  await client.deleteFieldsAccessToken(token, opts)
-  const iterator: TransactionIterator = client.transactions('2026-01-01', '2026-01-02T23:59', {
+  const token: string = await client.createFieldsAccessToken({ description: 'Fields', sourceUrls: ['https://shop.example/'], terminalId: '17757531' })
+  await client.deleteFieldsAccessToken({ accessToken: token, ...opts })
+  const iterator: TransactionIterator = client.transactions({
+    start: '2026-01-01',
+    end: '2026-01-02T23:59',
     state: 'SUCCESSFUL',
     pageSize: 500,
     batchSize: 100,
@@ -88,7 +96,7 @@ export async function everyMethod(): Promise<void> {
     const m: number | undefined = t.amount?.minor
   }
   const total: number | null = iterator.totalTransactions
-  const some: ReportedTransaction[] = await client.transactions('2026-01-01', '2026-01-02').toArray({ limit: 10 })
+  const some: ReportedTransaction[] = await client.transactions({ start: '2026-01-01', end: '2026-01-02' }).toArray({ limit: 10 })
 
   await sandbox.payOffer(offerId, 'success')
   await sandbox.payPaymentPage('token', 'decline')
@@ -135,7 +143,11 @@ export async function everyMethod(): Promise<void> {
 export async function otherMethods(sandbox: Sandbox): Promise<void> {
   const saferpay = sandbox.saferpayClient()
   const chf: Money = { minor: 1000, currency: 'CHF' }
-  const session: PaymentPageSession = await saferpay.initializePaymentPage(chf, 'o', 'd', 'https://shop.example/r', {
+  const session: PaymentPageSession = await saferpay.initializePaymentPage({
+    amount: chf,
+    orderId: 'o',
+    description: 'd',
+    returnUrl: 'https://shop.example/r',
     paymentMethods: ['VISA'],
     payer: { languageCode: 'en' },
     preAuth: true,
@@ -145,15 +157,19 @@ export async function otherMethods(sandbox: Sandbox): Promise<void> {
     requestId: 'r',
     signal: AbortSignal.timeout(1000),
   })
-  const payment: Payment = await saferpay.assertPaymentPage(session.token)
-  const again: Payment = await saferpay.paymentOutcome(session.token)
-  const capture: Capture = await saferpay.capture(payment.transaction.id, { amount: chf })
-  const captureStatus: CaptureStatus = await saferpay.assertCapture(capture.captureId ?? '')
-  const refund: Payment = await saferpay.refund(capture.captureId ?? '', chf, { orderId: 'o', description: 'd' })
-  const refundStatus: RefundStatus = await saferpay.assertRefund(refund.transaction.id)
-  const inquired: Payment = await saferpay.inquire(payment.transaction.id)
-  const cancellation: Cancellation = await saferpay.cancel(payment.transaction.id)
+  const payment: Payment = await saferpay.assertPaymentPage({ token: session.token })
+  const again: Payment = await saferpay.paymentOutcome({ token: session.token })
+  const capture: Capture = await saferpay.capture({ transactionId: payment.transaction.id, amount: chf })
+  const captureStatus: CaptureStatus = await saferpay.assertCapture({ captureId: capture.captureId ?? '' })
+  const refund: Payment = await saferpay.refund({ captureId: capture.captureId ?? '', amount: chf, orderId: 'o', description: 'd' })
+  const refundStatus: RefundStatus = await saferpay.assertRefund({ transactionId: refund.transaction.id })
+  const inquired: Payment = await saferpay.inquire({ transactionId: payment.transaction.id })
+  const cancellation: Cancellation = await saferpay.cancel({ transactionId: payment.transaction.id })
   const type: string = inquired.transaction.type
+  // Rows new to Node with the tables.
+  const part: Capture = await saferpay.multipartCapture({ transactionId: 't', amount: chf, captureType: 'PARTIAL', orderPartId: 'p-1' })
+  await saferpay.multipartFinalize({ transactionId: 't', requestId: 'r' })
+  void part
   for (const client of [saferpay, sandbox.secuconnectClient()]) {
     const link: PaymentLink = await client.createPaymentLink(chf, 'o', 'd', { expiresAt: new Date() })
     const got: PaymentLink = await client.getPaymentLink(link.id)
@@ -164,7 +180,8 @@ export async function otherMethods(sandbox: Sandbox): Promise<void> {
   const secuconnect: SecuconnectClient = sandbox.secuconnectClient()
   const other = new SecuconnectClient({ clientId: 'a', clientSecret: 'b', environment: 'testing', contractId: 'GCR_1' })
   const fromEnv: SecuconnectClient = SecuconnectClient.fromEnv()
-  const stx: SmartTransaction = await secuconnect.createSmartTransaction(chf, {
+  const stx: SmartTransaction = await secuconnect.createSmartTransaction({
+    amount: chf,
     intent: 'sale',
     contractId: 'GCR_1',
     customer: { contact: { email: 'a@example.com' } },
@@ -176,24 +193,28 @@ export async function otherMethods(sandbox: Sandbox): Promise<void> {
     transactionRef: 't',
     isDemo: true,
   })
-  await secuconnect.getSmartTransaction(stx.id)
-  await secuconnect.updateSmartTransaction(stx.id, { merchantRef: 'm2', signal: AbortSignal.timeout(100) })
-  await secuconnect.prepareSmartTransaction(stx.id, 'invoice', { containerId: 'PCT_1' })
+  await secuconnect.getSmartTransaction({ id: stx.id })
+  await secuconnect.updateSmartTransaction({ id: stx.id, merchantRef: 'm2', extra: { anyProviderKey: 1 }, signal: AbortSignal.timeout(100) })
+  await secuconnect.prepareSmartTransaction({ id: stx.id, paymentMethod: 'invoice', containerId: 'PCT_1' })
   const account: SecuconnectBankAccount = { owner: 'Max Muster', iban: 'DE02120300000000202051', bic: 'BYLADEM1001' }
-  await secuconnect.prepareSmartTransaction(stx.id, 'debit', { bankAccount: account })
-  await secuconnect.prepareSmartTransaction(stx.id, 'debit', { bankAccount: { owner: 'Max Muster', iban: 'DE02120300000000202051' } })
-  await secuconnect.startSmartTransaction(stx.id, { paymentMethod: 'invoice' })
-  await secuconnect.cancelSmartTransaction(stx.id)
-  await secuconnect.abortSmartTransaction(stx.id)
-  const pt: PaymentTransaction = await secuconnect.getPaymentTransaction('PCI_1')
-  const cancelled: PaymentTransaction[] = await secuconnect.cancelPaymentTransaction('PCI_1', { reduceAmountBy: chf })
+  await secuconnect.prepareSmartTransaction({ id: stx.id, paymentMethod: 'debit', bankAccount: account })
+  await secuconnect.prepareSmartTransaction({ id: stx.id, paymentMethod: 'debit', bankAccount: { owner: 'Max Muster', iban: 'DE02120300000000202051' } })
+  await secuconnect.startSmartTransaction({ id: stx.id, paymentMethod: 'invoice' })
+  await secuconnect.cancelSmartTransaction({ id: stx.id })
+  await secuconnect.abortSmartTransaction({ id: stx.id })
+  const pt: PaymentTransaction = await secuconnect.getPaymentTransaction({ id: 'PCI_1' })
+  const delivered: SmartTransaction = await secuconnect.setDelivery({ id: stx.id, delivery: { type: 'collection' } })
+  const paymentStatus: Record<string, unknown> = await secuconnect.checkPaymentStatus({ id: 'PCI_1' })
+  const pushed: PaymentTransaction[] = await secuconnect.fetchPushPaymentTransactions({ body: '{}' })
+  void [delivered, paymentStatus, pushed]
+  const cancelled: PaymentTransaction[] = await secuconnect.cancelPaymentTransaction({ id: 'PCI_1', reduceAmountBy: chf })
   const push: PushNotification = SecuconnectClient.parsePush('{}')
   const ids: string[] = push.objectIds
   const pushType: string = push.type
   const authorization: DeviceAuthorization = await secuconnect.deviceAuthorize('uuid')
   const code: string = authorization.userCode
   const token: TokenInfo = await secuconnect.devicePoll(authorization)
-  const listing: SmartTransactionIterator = secuconnect.smartTransactions({ query: 'status:ok', sort: 'created:asc', pageSize: 10 })
+  const listing: SmartTransactionIterator = secuconnect.smartTransactions({ query: 'status:ok', sort: 'created:asc', pageSize: 10, batchSize: 5 })
   for await (const item of listing) {
     const s: SmartTransaction = item
     void s
@@ -203,17 +224,26 @@ export async function otherMethods(sandbox: Sandbox): Promise<void> {
   const sekurepay: SekurePayClient = sandbox.sekurepayClient()
   const explicit = new SekurePayClient({ apiKey: 'k', baseUrl: 'http://127.0.0.1:1/sekurepay/api/v1' })
   const sekureEnv: SekurePayClient = SekurePayClient.fromEnv()
-  const order: SekurePayOrder = await sekurepay.createOrder('o', 'USD', [{ description: 'x', amountCents: 100, quantity: 2 }], {
+  const order: SekurePayOrder = await sekurepay.createOrder({
+    orderId: 'o',
+    currency: 'USD',
+    items: [{ description: 'x', amountCents: 100, quantity: 2 }],
     taxes: [{ description: 'VAT', amountCents: 10 }],
     shippingAmountCents: 5,
   })
-  const read: SekurePayOrder = await sekurepay.getOrder(order.id)
+  const read: SekurePayOrder = await sekurepay.getOrder({ orderId: order.id })
+  const same: SekurePayOrder = await sekurepay.findOrCreateOrder({ orderId: 'o', currency: 'USD', items: [{ description: 'x', amountCents: 100 }] })
+  void same
   await sandbox.approveDevice(code)
   void [again, captureStatus, refundStatus, cancellation, type, other, fromEnv, pt, cancelled, ids, pushType, token, totalStx, explicit, sekureEnv, read]
 }
 
 // @ts-expect-error amounts are { minor, currency }
-await sandboxClient().createOffer(404, 'o', 'd', new Date())
+await sandboxClient().createOffer({ amount: 404, orderId: 'o', description: 'd', expiresAt: new Date() })
+// @ts-expect-error one object per call, not positional arguments
+await sandboxClient().getOffer('offer-id')
+// @ts-expect-error a required parameter is missing
+await sandboxClient().getOffer({ terminalId: '17757531' })
 // @ts-expect-error no such method
 sandboxClient().capture2('x')
 // @ts-expect-error the push type is `type` (API.md), not `pushType`
