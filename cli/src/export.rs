@@ -162,7 +162,8 @@ fn fetch(pager: TransactionPager) -> CliResult<(TransactionPager, Option<ReportP
 }
 
 fn render(page: &ReportPage, format: Format) -> CliResult<Vec<u8>> {
-    let mut buffer = Vec::new();
+    // About 1 KB per JSONL line: one allocation per page in the common case.
+    let mut buffer = Vec::with_capacity(page.transactions.len() * 1024);
     for t in &page.transactions {
         match format {
             Format::Jsonl => {
@@ -171,7 +172,7 @@ fn render(page: &ReportPage, format: Format) -> CliResult<Vec<u8>> {
                 })?;
                 buffer.push(b'\n');
             }
-            Format::Csv => buffer.extend_from_slice(output::transaction_csv(t).as_bytes()),
+            Format::Csv => output::write_transaction_csv(&mut buffer, t),
         }
     }
     Ok(buffer)
@@ -194,7 +195,10 @@ pub fn export_to_stdout(
     format: Format,
     options: &ExportOptions,
 ) -> CliResult<ExportSummary> {
-    let mut pager = client.transactions(query)?;
+    // Stopping after N pages as asked must not leave page N + 1 requested.
+    let mut pager = client
+        .transactions(query)?
+        .prefetch(options.stop_after_pages.is_none());
     let progress = Progress::new(options.progress, &options.label);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -448,7 +452,9 @@ pub fn export_to_file(
     }
     progress.start_at(checkpoint.transactions_written);
 
-    let mut pager = pager.resume_at(checkpoint.next_page);
+    let mut pager = pager
+        .resume_at(checkpoint.next_page)
+        .prefetch(options.stop_after_pages.is_none());
     while !checkpoint.complete {
         let (next, page) = match fetch(pager) {
             Ok(fetched) => fetched,
@@ -479,7 +485,9 @@ pub fn export_to_file(
                     format,
                 )?;
                 summary.resumed_from_page = None;
-                pager = client.transactions(query.clone())?;
+                pager = client
+                    .transactions(query.clone())?
+                    .prefetch(options.stop_after_pages.is_none());
                 progress.start_at(0);
                 continue;
             }

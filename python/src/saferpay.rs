@@ -136,7 +136,7 @@ record! {
         is_cancelled: bool = |v| v.is_cancelled;
         declined_by: Option<String> = |v| v.declined_by.clone();
     }
-    raw = |v| &v.raw;
+    raw = |v| &v.raw.to_value();
     repr [id, r#type, status, amount, order_id, date];
 }
 
