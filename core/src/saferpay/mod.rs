@@ -19,6 +19,8 @@ mod management;
 mod models;
 mod notifications;
 mod offers;
+#[cfg(feature = "parquet")]
+mod parquet_export;
 mod payment_page;
 mod reporting;
 mod transaction;
@@ -39,6 +41,8 @@ pub use notifications::{
     notify_url, spg_notify_url_template, token_from_url,
 };
 pub use offers::{CreateOffer, Offer, OfferStatus};
+#[cfg(feature = "parquet")]
+pub use parquet_export::TransactionParquetWriter;
 pub use payment_page::{
     DeliveryAddressForm, InitializePaymentPage, PaymentPageSession, RegisterAlias,
 };
