@@ -224,6 +224,9 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header row.
     Csv,
+    /// Apache Parquet: typed columns (amounts in minor units plus currency, dates as
+    /// timestamps), a row group per page. Not resumable: an interrupted export starts over.
+    Parquet,
 }
 
 impl Format {
@@ -231,6 +234,7 @@ impl Format {
         match self {
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
+            Format::Parquet => "parquet",
         }
     }
 }
