@@ -371,11 +371,7 @@ mod tests {
         for value in ["plain", "a,b", "say \"hi\"", "\"", "two\nlines", ""] {
             let mut out = Vec::new();
             csv_field_into(&mut out, value);
-            assert_eq!(
-                String::from_utf8(out).unwrap(),
-                csv_field(value),
-                "{value:?}"
-            );
+            assert_eq!(String::from_utf8_lossy(&out), csv_field(value), "{value:?}");
         }
     }
 
@@ -388,8 +384,11 @@ mod tests {
             (1500, "KWD"),
             (0, "EUR"),
         ] {
-            let m = Money::new(minor, paywire::Currency::from_code(code).unwrap()).unwrap();
-            assert_eq!(Decimal(m).to_string(), m.to_decimal_string());
+            let money = paywire::Currency::from_code(code).and_then(|c| Money::new(minor, c));
+            assert!(money.is_ok(), "{minor} {code}");
+            if let Ok(m) = money {
+                assert_eq!(Decimal(m).to_string(), m.to_decimal_string());
+            }
         }
     }
 

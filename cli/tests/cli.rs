@@ -253,7 +253,10 @@ fn export_to_stdout_streams_jsonl() {
 /// (id, amount in minor units, currency) of every row of a Parquet export, in file order, and
 /// its number of row groups.
 #[cfg(feature = "parquet")]
-fn parquet_rows(path: &std::path::Path) -> (Vec<(String, Option<i64>, Option<String>)>, usize) {
+type Row = (String, Option<i64>, Option<String>);
+
+#[cfg(feature = "parquet")]
+fn parquet_rows(path: &std::path::Path) -> (Vec<Row>, usize) {
     use arrow_array::{Array, Int64Array, StringArray};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let file = std::fs::File::open(path).unwrap();
@@ -295,19 +298,18 @@ fn parquet_export_reads_back_with_the_ids_and_amounts_of_the_jsonl_export() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(!home.path().join("report.parquet.partial").exists());
 
-    let expected: Vec<(String, Option<i64>, Option<String>)> =
-        std::fs::read_to_string(home.path().join("report.jsonl"))
-            .unwrap()
-            .lines()
-            .map(json)
-            .map(|t| {
-                (
-                    t["id"].as_str().unwrap().to_owned(),
-                    t["amount"]["minor"].as_i64(),
-                    t["amount"]["currency"].as_str().map(str::to_owned),
-                )
-            })
-            .collect();
+    let expected: Vec<Row> = std::fs::read_to_string(home.path().join("report.jsonl"))
+        .unwrap()
+        .lines()
+        .map(json)
+        .map(|t| {
+            (
+                t["id"].as_str().unwrap().to_owned(),
+                t["amount"]["minor"].as_i64(),
+                t["amount"]["currency"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
     assert!(expected.len() > 1000, "{} transactions", expected.len());
     let (rows, groups) = parquet_rows(&home.path().join("report.parquet"));
     assert_eq!(rows, expected);
