@@ -552,11 +552,16 @@ impl TransactionPager {
     /// each page is requested only when asked for: for callers that stop early and must not
     /// cause one more report call.
     pub fn prefetch(mut self, on: bool) -> TransactionPager {
+        self.set_prefetch(on);
+        self
+    }
+
+    /// [`TransactionPager::prefetch`] in place.
+    pub fn set_prefetch(&mut self, on: bool) {
         self.prefetch = on;
         if !on {
             self.ahead = None;
         }
-        self
     }
 
     /// Fetches the next page; `None` once the report is exhausted.
