@@ -318,6 +318,9 @@ pub enum Format {
     Jsonl,
     /// Comma-separated values with a header row.
     Csv,
+    /// Apache Parquet: typed columns (amounts in minor units plus currency, dates as
+    /// timestamps), a row group per page. Not resumable: an interrupted export starts over.
+    Parquet,
 }
 
 impl Format {
@@ -325,6 +328,7 @@ impl Format {
         match self {
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
+            Format::Parquet => "parquet",
         }
     }
 }

@@ -161,12 +161,15 @@ fn export(settings: &Settings, args: &ExportArgs, json: bool) -> CliResult<()> {
     query.terminal_id = args.filter.terminal_id.clone();
     query.page_size = args.filter.page_size;
     let format = args.format.unwrap_or_else(|| {
-        let csv = args
-            .out
-            .as_ref()
-            .and_then(|p| p.extension())
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        if csv { Format::Csv } else { Format::Jsonl }
+        let extension = args.out.as_ref().and_then(|p| p.extension());
+        let is = |name: &str| extension.is_some_and(|e| e.eq_ignore_ascii_case(name));
+        if is("csv") {
+            Format::Csv
+        } else if is("parquet") {
+            Format::Parquet
+        } else {
+            Format::Jsonl
+        }
     });
     if args.restart && args.out.is_none() {
         return Err(CliError::Usage(

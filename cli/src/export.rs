@@ -162,7 +162,8 @@ fn fetch(pager: TransactionPager) -> CliResult<(TransactionPager, Option<ReportP
 }
 
 fn render(page: &ReportPage, format: Format) -> CliResult<Vec<u8>> {
-    let mut buffer = Vec::new();
+    // About 1 KB per JSONL line: one allocation per page in the common case.
+    let mut buffer = Vec::with_capacity(page.transactions.len() * 1024);
     for t in &page.transactions {
         match format {
             Format::Jsonl => {
@@ -171,7 +172,12 @@ fn render(page: &ReportPage, format: Format) -> CliResult<Vec<u8>> {
                 })?;
                 buffer.push(b'\n');
             }
-            Format::Csv => buffer.extend_from_slice(output::transaction_csv(t).as_bytes()),
+            Format::Csv => output::write_transaction_csv(&mut buffer, t),
+            Format::Parquet => {
+                return Err(CliError::Internal(
+                    "Parquet is written by its own writer, not as text".into(),
+                ));
+            }
         }
     }
     Ok(buffer)
@@ -194,7 +200,14 @@ pub fn export_to_stdout(
     format: Format,
     options: &ExportOptions,
 ) -> CliResult<ExportSummary> {
-    let mut pager = client.transactions(query)?;
+    if format == Format::Parquet {
+        let stdout = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+        return export_parquet(client, query, stdout, None, options);
+    }
+    // Stopping after N pages as asked must not leave page N + 1 requested.
+    let mut pager = client
+        .transactions(query)?
+        .prefetch(options.stop_after_pages.is_none());
     let progress = Progress::new(options.progress, &options.label);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -318,7 +331,7 @@ fn start_over(
     partial.seek(SeekFrom::Start(0)).map_err(io)?;
     let header = match format {
         Format::Csv => output::csv_header().into_bytes(),
-        Format::Jsonl => Vec::new(),
+        Format::Jsonl | Format::Parquet => Vec::new(),
     };
     partial.write_all(&header).map_err(io)?;
     partial.sync_data().map_err(io)?;
@@ -345,6 +358,9 @@ pub fn export_to_file(
     out: &Path,
     options: &ExportOptions,
 ) -> CliResult<ExportSummary> {
+    if format == Format::Parquet {
+        return export_parquet_to_file(client, query, out, options);
+    }
     let key = QueryKey::new(&query, format);
     // Validate (and so fail with exit 2) before any file is touched.
     let pager = client.transactions(query.clone())?;
@@ -448,7 +464,9 @@ pub fn export_to_file(
     }
     progress.start_at(checkpoint.transactions_written);
 
-    let mut pager = pager.resume_at(checkpoint.next_page);
+    let mut pager = pager
+        .resume_at(checkpoint.next_page)
+        .prefetch(options.stop_after_pages.is_none());
     while !checkpoint.complete {
         let (next, page) = match fetch(pager) {
             Ok(fetched) => fetched,
@@ -479,7 +497,9 @@ pub fn export_to_file(
                     format,
                 )?;
                 summary.resumed_from_page = None;
-                pager = client.transactions(query.clone())?;
+                pager = client
+                    .transactions(query.clone())?
+                    .prefetch(options.stop_after_pages.is_none());
                 progress.start_at(0);
                 continue;
             }
@@ -537,6 +557,132 @@ pub fn export_to_file(
     summary.total_transactions = checkpoint.total_transactions;
     warn_if_incomplete(summary.transactions, summary.total_transactions);
     Ok(summary)
+}
+
+/// Parquet to `out.partial`, renamed to `out` when complete. A Parquet file ends in its footer,
+/// so it cannot be continued after a crash: an interrupted export starts over (the checkpoint
+/// machinery above is for the text formats).
+fn export_parquet_to_file(
+    client: &Client,
+    query: TransactionQuery,
+    out: &Path,
+    options: &ExportOptions,
+) -> CliResult<ExportSummary> {
+    // Validate (and so fail with exit 2) before any file is touched.
+    client.transactions(query.clone())?;
+    let partial_path = sibling(out, ".partial");
+    let io =
+        |e: std::io::Error| CliError::io(format!("cannot write {}", partial_path.display()), &e);
+    let partial = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&partial_path)
+        .map_err(io)?;
+    match partial.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(CliError::TryAgain(format!(
+                "another paywire export is writing {}; try again when it has finished",
+                partial_path.display()
+            )));
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(CliError::io(
+                format!("cannot lock {}", partial_path.display()),
+                &e,
+            ));
+        }
+    }
+    partial.set_len(0).map_err(io)?;
+    let writer = std::io::BufWriter::with_capacity(1 << 20, &partial);
+    let mut summary = export_parquet(client, query, writer, Some(&partial), options)?;
+    std::fs::rename(&partial_path, out).map_err(|e| {
+        CliError::io(
+            format!(
+                "cannot rename {} to {}",
+                partial_path.display(),
+                out.display()
+            ),
+            &e,
+        )
+    })?;
+    sync_parent(out);
+    drop(partial);
+    // A text export of the same name that was interrupted leaves no checkpoint to mislead.
+    remove_if_exists(&sibling(out, ".checkpoint.json"))?;
+    summary.file = Some(out.to_path_buf());
+    Ok(summary)
+}
+
+#[cfg(feature = "parquet")]
+fn export_parquet<W: Write + Send>(
+    client: &Client,
+    query: TransactionQuery,
+    out: W,
+    durable: Option<&File>,
+    options: &ExportOptions,
+) -> CliResult<ExportSummary> {
+    let mut writer = paywire::saferpay::TransactionParquetWriter::new(out)?;
+    let mut pager = client
+        .transactions(query)?
+        .prefetch(options.stop_after_pages.is_none());
+    let progress = Progress::new(options.progress, &options.label);
+    let mut summary = ExportSummary::default();
+    loop {
+        let (next, page) = match fetch(pager) {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                progress.finish();
+                return Err(e);
+            }
+        };
+        pager = next;
+        summary.requests += 1;
+        let Some(page) = page else { break };
+        summary.total_transactions = Some(page.total_transactions);
+        progress.set_total(page.total_transactions);
+        // One row group per page, handed to the output before the next page is decoded.
+        writer.write_page(&page.transactions)?;
+        let n = page.transactions.len() as u64;
+        summary.transactions += n;
+        progress.inc(n);
+        if !pager.is_done()
+            && options
+                .stop_after_pages
+                .is_some_and(|stop| summary.requests >= stop)
+        {
+            progress.finish();
+            return Err(CliError::TryAgain(format!(
+                "stopped after {} page(s) as asked (--stop-after-pages); a Parquet export starts over when run again",
+                summary.requests
+            )));
+        }
+    }
+    progress.finish();
+    let mut out = writer.finish()?;
+    out.flush()
+        .map_err(|e| CliError::io("cannot write the Parquet output", &e))?;
+    drop(out);
+    if let Some(file) = durable {
+        file.sync_all()
+            .map_err(|e| CliError::io("cannot write the Parquet output", &e))?;
+    }
+    warn_if_incomplete(summary.transactions, summary.total_transactions);
+    Ok(summary)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn export_parquet<W: Write + Send>(
+    _client: &Client,
+    _query: TransactionQuery,
+    _out: W,
+    _durable: Option<&File>,
+    _options: &ExportOptions,
+) -> CliResult<ExportSummary> {
+    Err(CliError::Usage(
+        "this paywire was built without Parquet support (cargo feature `parquet`)".into(),
+    ))
 }
 
 #[cfg(test)]

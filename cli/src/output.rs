@@ -134,21 +134,52 @@ pub fn license_text(l: &License) -> String {
     out
 }
 
-/// An amount in JSON output: integer minor units, the currency, and the decimal text.
-#[derive(Serialize)]
-pub struct MoneyOut {
-    pub minor: i64,
-    pub currency: String,
-    pub decimal: String,
-}
+/// An amount in JSON output: integer minor units, the currency, and the decimal text, written
+/// straight into the output (no `String` per amount).
+pub struct MoneyOut(Money);
 
 impl From<&Money> for MoneyOut {
     fn from(m: &Money) -> Self {
-        MoneyOut {
-            minor: m.minor(),
-            currency: m.currency().code().to_owned(),
-            decimal: m.to_decimal_string(),
+        MoneyOut(*m)
+    }
+}
+
+impl Serialize for MoneyOut {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let currency = self.0.currency();
+        let mut out = serializer.serialize_struct("MoneyOut", 3)?;
+        out.serialize_field("minor", &self.0.minor())?;
+        out.serialize_field("currency", currency.code())?;
+        out.serialize_field("decimal", &Decimal(self.0))?;
+        out.end()
+    }
+}
+
+/// Major units as text, as `Money::to_decimal_string` spells them, without allocating.
+pub struct Decimal(pub Money);
+
+impl std::fmt::Display for Decimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let exponent = usize::from(self.0.currency().exponent());
+        let minor = self.0.minor();
+        if exponent == 0 {
+            return write!(f, "{minor}");
         }
+        let scale = 10_i64.pow(u32::from(self.0.currency().exponent()));
+        write!(
+            f,
+            "{}.{:0width$}",
+            minor / scale,
+            minor % scale,
+            width = exponent
+        )
+    }
+}
+
+impl Serialize for Decimal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
 
@@ -176,7 +207,7 @@ pub struct TransactionOut<'a> {
     pub is_refunded: bool,
     pub is_cancelled: bool,
     pub declined_by: Option<&'a str>,
-    pub raw: &'a Value,
+    pub raw: &'a paywire::RawJson,
 }
 
 pub fn transaction(t: &ReportedTransaction) -> TransactionOut<'_> {
@@ -256,44 +287,66 @@ pub fn csv_header() -> String {
     )
 }
 
-pub fn transaction_csv(t: &ReportedTransaction) -> String {
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    let b = |v: bool| if v { "true" } else { "false" }.to_owned();
-    csv_line(&[
-        t.id.clone(),
-        s(&t.transaction_type),
-        t.status.clone(),
-        t.amount
-            .as_ref()
-            .map(Money::to_decimal_string)
-            .unwrap_or_default(),
-        t.amount
-            .as_ref()
-            .map(|m| m.currency().code().to_owned())
-            .unwrap_or_default(),
-        t.amount
-            .as_ref()
-            .map(|m| m.minor().to_string())
-            .unwrap_or_default(),
-        t.captured_amount
-            .as_ref()
-            .map(Money::to_decimal_string)
-            .unwrap_or_default(),
-        s(&t.order_id),
-        s(&t.date),
-        t.customer_id.clone(),
-        t.terminal_id.clone(),
-        s(&t.terminal_type),
-        s(&t.application),
-        s(&t.payment_method),
-        s(&t.provider),
-        s(&t.description),
-        s(&t.payer_id),
-        b(t.is_captured),
-        b(t.is_refunded),
-        b(t.is_cancelled),
-        s(&t.declined_by),
-    ])
+/// One CSV field into `out`, quoted as [`csv_line`] quotes it.
+fn csv_field_into(out: &mut Vec<u8>, value: &str) {
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        for part in value.split_inclusive('"') {
+            out.extend_from_slice(part.as_bytes());
+            if part.ends_with('"') {
+                out.push(b'"');
+            }
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(value.as_bytes());
+    }
+}
+
+/// One transaction as a CSV row (the columns of [`CSV_HEADER`]), appended to `out` without
+/// building a `String` per field.
+pub fn write_transaction_csv(out: &mut Vec<u8>, t: &ReportedTransaction) {
+    use std::io::Write as _;
+    let text = |out: &mut Vec<u8>, v: &str| {
+        csv_field_into(out, v);
+        out.push(b',');
+    };
+    let opt = |out: &mut Vec<u8>, v: &Option<String>| text(out, v.as_deref().unwrap_or(""));
+    let flag = |out: &mut Vec<u8>, v: bool| text(out, if v { "true" } else { "false" });
+    text(out, &t.id);
+    opt(out, &t.transaction_type);
+    text(out, &t.status);
+    // Numbers and currency codes never need quoting. Writing into a Vec cannot fail.
+    if let Some(m) = &t.amount {
+        let _ = write!(
+            out,
+            "{},{},{},",
+            Decimal(*m),
+            m.currency().code(),
+            m.minor()
+        );
+    } else {
+        out.extend_from_slice(b",,,");
+    }
+    if let Some(m) = &t.captured_amount {
+        let _ = write!(out, "{}", Decimal(*m));
+    }
+    out.push(b',');
+    opt(out, &t.order_id);
+    opt(out, &t.date);
+    text(out, &t.customer_id);
+    text(out, &t.terminal_id);
+    opt(out, &t.terminal_type);
+    opt(out, &t.application);
+    opt(out, &t.payment_method);
+    opt(out, &t.provider);
+    opt(out, &t.description);
+    opt(out, &t.payer_id);
+    flag(out, t.is_captured);
+    flag(out, t.is_refunded);
+    flag(out, t.is_cancelled);
+    csv_field_into(out, t.declined_by.as_deref().unwrap_or(""));
+    out.extend_from_slice(b"\r\n");
 }
 
 /// Prints a JSON document on stdout.
@@ -315,6 +368,28 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
         assert_eq!(csv_line(&["a".into(), "b c".into()]), "a,b c\r\n");
+        for value in ["plain", "a,b", "say \"hi\"", "\"", "two\nlines", ""] {
+            let mut out = Vec::new();
+            csv_field_into(&mut out, value);
+            assert_eq!(String::from_utf8_lossy(&out), csv_field(value), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn decimal_matches_the_core_spelling() {
+        for (minor, code) in [
+            (500, "CHF"),
+            (5, "CHF"),
+            (100, "JPY"),
+            (1500, "KWD"),
+            (0, "EUR"),
+        ] {
+            let money = paywire::Currency::from_code(code).and_then(|c| Money::new(minor, c));
+            assert!(money.is_ok(), "{minor} {code}");
+            if let Ok(m) = money {
+                assert_eq!(Decimal(m).to_string(), m.to_decimal_string());
+            }
+        }
     }
 
     #[test]

@@ -250,6 +250,96 @@ fn export_to_stdout_streams_jsonl() {
     );
 }
 
+/// (id, amount in minor units, currency) of every row of a Parquet export, in file order, and
+/// its number of row groups.
+#[cfg(feature = "parquet")]
+type Row = (String, Option<i64>, Option<String>);
+
+#[cfg(feature = "parquet")]
+fn parquet_rows(path: &std::path::Path) -> (Vec<Row>, usize) {
+    use arrow_array::{Array, Int64Array, StringArray};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let file = std::fs::File::open(path).unwrap();
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let groups = builder.metadata().num_row_groups();
+    let mut rows = Vec::new();
+    for batch in builder.build().unwrap() {
+        let batch = batch.unwrap();
+        let column = |name: &str| batch.column_by_name(name).unwrap().clone();
+        let ids = column("id");
+        let ids = ids.as_any().downcast_ref::<StringArray>().unwrap();
+        let amounts = column("amount_minor");
+        let amounts = amounts.as_any().downcast_ref::<Int64Array>().unwrap();
+        let currencies = column("currency");
+        let currencies = currencies.as_any().downcast_ref::<StringArray>().unwrap();
+        for i in 0..batch.num_rows() {
+            rows.push((
+                ids.value(i).to_owned(),
+                (!amounts.is_null(i)).then(|| amounts.value(i)),
+                (!currencies.is_null(i)).then(|| currencies.value(i).to_owned()),
+            ));
+        }
+    }
+    (rows, groups)
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_export_reads_back_with_the_ids_and_amounts_of_the_jsonl_export() {
+    let sandbox = sandbox(700, 3);
+    let home = TempDir::new("parquet");
+    let (start, end) = (days_ago(2), format!("{}T23:59", days_ago(1)));
+    let output =
+        run(paywire_for(&sandbox, home.path()).args(export_args("report.jsonl", &start, &end)));
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let mut args = export_args("report.parquet", &start, &end);
+    args.extend(["--format".to_owned(), "parquet".to_owned()]);
+    let output = run(paywire_for(&sandbox, home.path()).args(&args));
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(!home.path().join("report.parquet.partial").exists());
+
+    let expected: Vec<Row> = std::fs::read_to_string(home.path().join("report.jsonl"))
+        .unwrap()
+        .lines()
+        .map(json)
+        .map(|t| {
+            (
+                t["id"].as_str().unwrap().to_owned(),
+                t["amount"]["minor"].as_i64(),
+                t["amount"]["currency"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert!(expected.len() > 1000, "{} transactions", expected.len());
+    let (rows, groups) = parquet_rows(&home.path().join("report.parquet"));
+    assert_eq!(rows, expected);
+    // Page size 100: one row group per page, written as the pages arrived.
+    assert_eq!(groups, expected.len().div_ceil(100));
+
+    // Snapshot writes the same format, one file per day.
+    let output = run(paywire_for(&sandbox, home.path()).args([
+        "transactions",
+        "snapshot",
+        "--dir",
+        "reports",
+        "--days",
+        "2",
+        "--format",
+        "parquet",
+    ]));
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let days: usize = (1..=2)
+        .map(|back| {
+            let file = home
+                .path()
+                .join("reports")
+                .join(format!("{}.parquet", days_ago(back)));
+            parquet_rows(&file).0.len()
+        })
+        .sum();
+    assert_eq!(days, expected.len());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Snapshot: one file per day, never requested twice, lock.
 // ---------------------------------------------------------------------------------------------

@@ -111,6 +111,38 @@ where
     }
 }
 
+/// A task that runs on its own while its owner does other work (the report pager's page
+/// fetched ahead); aborted when dropped, so an abandoned pager leaves no request behind.
+pub struct Background<T>(AbortOnDrop<T>);
+
+impl<T: Send + 'static> Background<T> {
+    /// Starts `future` where a call made here would run (see the module docs).
+    pub fn spawn<F>(future: F) -> Result<Background<T>, Error>
+    where
+        F: Future<Output = T> + Send + 'static,
+    {
+        let handle = match tokio::runtime::Handle::try_current() {
+            Ok(handle) if runs_on_caller() => handle.spawn(future),
+            _ => runtime()?.spawn(future),
+        };
+        Ok(Background(AbortOnDrop(handle)))
+    }
+}
+
+impl<T> Background<Result<T, Error>> {
+    /// Waits for the task's result.
+    pub async fn join(self) -> Result<T, Error> {
+        match self.0.await {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => Err(Error::internal(format!(
+                "paywire panicked: {}",
+                panic_message(e.into_panic())
+            ))),
+            Err(_) => Err(Error::internal("paywire task was cancelled")),
+        }
+    }
+}
+
 tokio::task_local! {
     /// Set by [`on_shared_runtime`] for the future it wraps.
     static ON_SHARED_RUNTIME: ();

@@ -274,8 +274,8 @@ pub struct ReportedTransactionItem {
 impl ReportedTransactionItem {
     /// The item and its provider JSON as text.
     fn split(t: core::ReportedTransaction) -> (ReportedTransactionItem, String) {
-        // serde_json writes straight into a buffer (`Value`'s Display goes through fmt).
-        let raw = serde_json::to_string(&t.raw).unwrap_or_else(|_| "null".to_owned());
+        // The core keeps the record's JSON text: it moves across as is.
+        let raw = t.raw.into_string();
         let item = ReportedTransactionItem {
             amount: Money::from_core_opt(t.amount.as_ref()),
             captured_amount: Money::from_core_opt(t.captured_amount.as_ref()),

@@ -137,7 +137,7 @@ record! {
         is_cancelled: bool = |v| v.is_cancelled;
         declined_by: Option<String> = |v| v.declined_by.clone();
     }
-    raw = |v| &v.raw;
+    raw = |v| &v.raw.to_value();
     repr [id, r#type, status, amount, order_id, date];
 }
 
@@ -426,6 +426,9 @@ struct PagerState {
 type SharedPager = Arc<tokio::sync::Mutex<PagerState>>;
 
 fn shared_pager(pager: core::TransactionPager) -> SharedPager {
+    // No page ahead while iterating: a loop that stops early must not cause one more report
+    // call (`to_parquet`, which reads to the end, turns it on).
+    let pager = pager.prefetch(false);
     let next_page = pager.next_page_number();
     Arc::new(tokio::sync::Mutex::new(PagerState {
         pager,
@@ -523,6 +526,41 @@ impl TransactionIterator {
     fn next_page_number(&self) -> u32 {
         pager_info(&self.state).1
     }
+
+    /// Writes the rest of the report to a Parquet file (typed columns, a row group per page,
+    /// memory flat in the report's size) and returns the number of rows written.
+    fn to_parquet(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<u64> {
+        bridge::block(py, write_parquet(self.state.clone(), path))
+    }
+}
+
+async fn write_parquet(
+    state: SharedPager,
+    path: std::path::PathBuf,
+) -> Result<u64, paywire::Error> {
+    use std::io::Write as _;
+    let mut guard = state.lock().await;
+    let st = &mut *guard;
+    let io = |e: std::io::Error| {
+        paywire::Error::configuration(format!("cannot write {}: {e}", path.display()))
+    };
+    let file = std::fs::File::create(&path).map_err(io)?;
+    let mut writer = core::TransactionParquetWriter::new(std::io::BufWriter::new(file))?;
+    let buffered: Vec<_> = st.buffer.drain(..).collect();
+    writer.write_page(&buffered)?;
+    if !st.exhausted {
+        // Reading to the end: the next page is fetched while this one is written.
+        st.pager.set_prefetch(true);
+        while let Some(page) = st.pager.next_page().await? {
+            st.total = st.pager.total_transactions();
+            st.next_page = st.pager.next_page_number();
+            writer.write_page(&page.transactions)?;
+        }
+        st.exhausted = true;
+    }
+    let rows = writer.rows();
+    writer.finish()?.flush().map_err(io)?;
+    Ok(rows)
 }
 
 /// Async iterator over reported transactions; fetches pages serially as it goes.

@@ -164,6 +164,17 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// JSON answer from bytes already encoded.
+    pub fn json_bytes(status: u16, body: Bytes) -> Reply {
+        Reply {
+            status: code(status),
+            content_type: Some("application/json; charset=utf-8"),
+            body,
+            headers: Vec::new(),
+            reason: None,
+        }
+    }
+
     /// JSON answer.
     pub fn json(status: u16, v: &Value) -> Reply {
         Reply {

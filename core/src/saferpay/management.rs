@@ -75,6 +75,36 @@ impl Client {
         L: Fn() -> F,
         F: std::future::Future<Output = Lookup<Value>>,
     {
+        self.management_decoded(call, lookup, |response| {
+            if response.body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Value::Null);
+            }
+            http::decode_json::<Value>(Provider::Saferpay, response)
+        })
+        .await
+    }
+
+    /// The body of a successful Management call, undecoded (the report pager decodes it
+    /// straight into typed records).
+    pub(crate) async fn management_body(&self, call: ManagementCall) -> Result<Bytes, Error> {
+        self.management_decoded(
+            call,
+            None::<fn() -> std::future::Ready<Lookup<Bytes>>>,
+            |response| Ok(response.body.clone()),
+        )
+        .await
+    }
+
+    async fn management_decoded<T, L, F>(
+        &self,
+        call: ManagementCall,
+        lookup: Option<L>,
+        decode: impl Fn(&http::HttpResponse) -> Result<T, Error>,
+    ) -> Result<T, Error>
+    where
+        L: Fn() -> F,
+        F: std::future::Future<Output = Lookup<T>>,
+    {
         let inner = self.inner();
         let options = self.request_options();
         let request_id = match &options.request_id {
@@ -126,10 +156,7 @@ impl Client {
                     if !(200..300).contains(&response.status) {
                         return Err(error_from_response(&response));
                     }
-                    if response.body.iter().all(u8::is_ascii_whitespace) {
-                        return Ok(Value::Null);
-                    }
-                    http::decode_json::<Value>(Provider::Saferpay, &response)
+                    decode(&response)
                 },
                 lookup,
             )

@@ -20,6 +20,8 @@ mod models;
 mod notifications;
 mod offers;
 pub mod operations;
+#[cfg(feature = "parquet")]
+mod parquet_export;
 mod payment_page;
 mod reporting;
 mod transaction;
@@ -46,6 +48,8 @@ pub use operations::{
     InquireRequest, LicenseConfigurationRequest, LicenseRequest, MultipartFinalize, PaymentOutcome,
     PaymentPageConfigurationsRequest, TerminalRequest, TerminalsRequest,
 };
+#[cfg(feature = "parquet")]
+pub use parquet_export::TransactionParquetWriter;
 pub use payment_page::{
     DeliveryAddressForm, InitializePaymentPage, PaymentPageSession, RegisterAlias,
 };

@@ -12,14 +12,17 @@ use std::collections::VecDeque;
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use futures_core::Stream;
 use http::Method;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::Client;
-use super::management::{ManagementCall, typed};
+use super::management::ManagementCall;
 use crate::error::{Error, Provider};
 use crate::lenient;
 use crate::money::{self, Currency, Money};
+use crate::raw_json::RawJson;
 use crate::validate;
 
 /// Largest page the provider serves.
@@ -173,7 +176,8 @@ pub struct ReportedTransaction {
     pub is_refunded: bool,
     pub is_cancelled: bool,
     pub declined_by: Option<String>,
-    pub raw: Value,
+    /// The provider's record as JSON text (parse it with [`RawJson::to_value`]).
+    pub raw: RawJson,
 }
 
 #[derive(Deserialize)]
@@ -190,12 +194,80 @@ struct WirePage {
         deserialize_with = "lenient::opt_i64_like"
     )]
     total_transactions: Option<i64>,
-    // `Transactions` is taken out of the parsed page and moved, not deserialized: a typed
-    // view of the list would copy every transaction (see `page_from_wire`).
+    // Each transaction is kept as its JSON text (a scan, one copy) and decoded from that text:
+    // no `Value` tree per transaction.
+    #[serde(rename = "Transactions", default, deserialize_with = "raw_list")]
+    transactions: Vec<RawJson>,
+}
+
+/// The list rules of `lenient::vec_or_empty` over raw items: missing or null is empty, an
+/// object's values are the items (PHP's `{}`/`[]` confusion), anything else is an error.
+fn raw_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<RawJson>, D::Error> {
+    struct Items;
+    impl<'de> Visitor<'de> for Items {
+        type Value = Vec<RawJson>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(item) = seq.next_element::<RawJson>()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some((_, item)) = map.next_entry::<IgnoredAny, RawJson>()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+    deserializer.deserialize_any(Items)
+}
+
+/// A detail object of a reported transaction (`AuthorizationDetails` …): absent, `null` or
+/// `[]` (PHP's empty object) is `None`; anything else must have the shape (the rules of
+/// `lenient::opt_object`, applied while decoding the record's text).
+fn details<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Details<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Details<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            match seq.next_element::<IgnoredAny>()? {
+                None => Ok(None),
+                Some(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &self)),
+            }
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+    }
+    deserializer.deserialize_any(Details(std::marker::PhantomData))
 }
 
 #[derive(Deserialize)]
-struct WireReported {
+struct WireReported<'a> {
     #[serde(rename = "TransactionId", deserialize_with = "lenient::string_like")]
     transaction_id: String,
     #[serde(
@@ -214,8 +286,8 @@ struct WireReported {
     terminal_type: Option<String>,
     #[serde(rename = "Application", default)]
     application: Option<String>,
-    #[serde(rename = "MerchantAmount", default)]
-    merchant_amount: Option<Value>,
+    #[serde(rename = "MerchantAmount", default, borrow)]
+    merchant_amount: Option<&'a RawValue>,
     #[serde(rename = "MerchantCurrency", default)]
     merchant_currency: Option<String>,
     #[serde(rename = "PaymentMethod", default)]
@@ -232,19 +304,29 @@ struct WireReported {
     payer_id: Option<String>,
     #[serde(rename = "Description", default)]
     description: Option<String>,
-    // `AuthorizationDetails`, `FailedDetails`, `PendingDetails`: see `details`.
+    #[serde(
+        rename = "AuthorizationDetails",
+        default,
+        borrow,
+        deserialize_with = "details"
+    )]
+    authorization: Option<WireAuthorization<'a>>,
+    #[serde(rename = "FailedDetails", default, deserialize_with = "details")]
+    failed: Option<WireFailed>,
+    #[serde(rename = "PendingDetails", default, deserialize_with = "details")]
+    pending: Option<WirePending>,
 }
 
 #[derive(Deserialize)]
-struct WireAuthorization {
+struct WireAuthorization<'a> {
     #[serde(rename = "AuthorizationDate", default)]
     authorization_date: Option<String>,
     #[serde(rename = "Type", default)]
     transaction_type: Option<String>,
     #[serde(rename = "State", default)]
     state: Option<String>,
-    #[serde(rename = "CapturedMerchantAmount", default)]
-    captured_amount: Option<Value>,
+    #[serde(rename = "CapturedMerchantAmount", default, borrow)]
+    captured_amount: Option<&'a RawValue>,
     #[serde(
         rename = "IsCaptured",
         default,
@@ -279,6 +361,23 @@ struct WirePending {
     pending_since: Option<String>,
 }
 
+/// A reporting amount from its JSON text: the common decimal string is read in place; numbers
+/// and `{Value, CurrencyCode}` objects take the general path through a `Value`.
+fn reporting_amount_raw(
+    raw: Option<&RawValue>,
+    currency: Option<&str>,
+) -> Result<Option<Money>, Error> {
+    let Some(raw) = raw else { return Ok(None) };
+    let text = raw.get();
+    // A string without escapes borrows from the record; anything else is rare.
+    if let Ok(decimal) = serde_json::from_str::<&str>(text) {
+        return money_from_text(decimal, currency);
+    }
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::decode(Provider::Saferpay, format!("unexpected amount: {e}")))?;
+    reporting_amount(Some(&value), currency)
+}
+
 /// Reads a reporting amount: a decimal major-unit string with a separate currency, or an
 /// object `{Value, CurrencyCode}` whose value is decimal major units.
 fn reporting_amount(value: Option<&Value>, currency: Option<&str>) -> Result<Option<Money>, Error> {
@@ -299,45 +398,44 @@ fn reporting_amount(value: Option<&Value>, currency: Option<&str>) -> Result<Opt
             ));
         }
     };
+    money_from_text(&text, code.as_deref())
+}
+
+/// Decimal major units plus a currency code; no code, no amount.
+fn money_from_text(text: &str, code: Option<&str>) -> Result<Option<Money>, Error> {
     let Some(code) = code else { return Ok(None) };
     let decode = |e: Error| Error::decode(Provider::Saferpay, e.message().to_owned());
-    let currency = Currency::from_code(&code).map_err(decode)?;
-    let minor = money::parse_decimal(&text, currency.exponent(), "amount").map_err(decode)?;
+    let currency = Currency::from_code(code).map_err(decode)?;
+    let minor = money::parse_decimal(text, currency.exponent(), "amount").map_err(decode)?;
     Money::new(minor, currency).map(Some).map_err(decode)
 }
 
-/// A detail object of a reported transaction (`AuthorizationDetails` …), read in place: absent,
-/// `null` or `[]` (PHP's empty object) is `None`; anything else must have the shape. The same
-/// rules as `lenient::opt_object`, without first copying the object out of `raw`.
-fn details<T: serde::de::DeserializeOwned>(raw: &Value, key: &str) -> Result<Option<T>, Error> {
-    match raw.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Array(items)) if items.is_empty() => Ok(None),
-        Some(value) => T::deserialize(value).map(Some).map_err(|e| {
+impl ReportedTransaction {
+    #[cfg(test)]
+    /// Decodes a transaction from a parsed record (tests and fuzzing; pages take
+    /// [`ReportedTransaction::from_raw`]).
+    pub(crate) fn from_wire(raw: Value) -> Result<ReportedTransaction, Error> {
+        ReportedTransaction::from_raw(RawJson::from_value(&raw))
+    }
+
+    /// Decodes a transaction from its JSON text, which it keeps as `raw`.
+    pub(crate) fn from_raw(raw: RawJson) -> Result<ReportedTransaction, Error> {
+        let wire: WireReported<'_> = serde_json::from_str(raw.get()).map_err(|e| {
             Error::decode(
                 Provider::Saferpay,
-                format!("unexpected response shape: {key}: {e}"),
+                format!("unexpected response shape: {e}"),
             )
-            .with_raw(crate::error::scrub_body(raw.to_string().as_bytes()))
-        }),
-    }
-}
-
-impl ReportedTransaction {
-    pub(crate) fn from_wire(raw: Value) -> Result<ReportedTransaction, Error> {
-        let wire: WireReported = typed(&raw)?;
-        let authorization: Option<WireAuthorization> = details(&raw, "AuthorizationDetails")?;
-        let failed: Option<WireFailed> = details(&raw, "FailedDetails")?;
-        let pending: Option<WirePending> = details(&raw, "PendingDetails")?;
+            .with_raw(crate::error::scrub_body(raw.get().as_bytes()))
+        })?;
         let currency = wire.merchant_currency.as_deref();
-        let amount = reporting_amount(wire.merchant_amount.as_ref(), currency)?;
+        let amount = reporting_amount_raw(wire.merchant_amount, currency)?;
         let (status, transaction_type, date, captured_amount, flags, declined_by) =
-            if let Some(auth) = authorization {
+            if let Some(auth) = wire.authorization {
                 (
                     auth.state.unwrap_or_else(|| "AUTHORIZED".into()),
                     auth.transaction_type,
                     auth.authorization_date,
-                    reporting_amount(auth.captured_amount.as_ref(), currency)?,
+                    reporting_amount_raw(auth.captured_amount, currency)?,
                     (
                         auth.is_captured.unwrap_or(false),
                         auth.is_refunded.unwrap_or(false),
@@ -345,7 +443,7 @@ impl ReportedTransaction {
                     ),
                     None,
                 )
-            } else if let Some(failed) = failed {
+            } else if let Some(failed) = wire.failed {
                 (
                     "FAILED".into(),
                     None,
@@ -354,7 +452,7 @@ impl ReportedTransaction {
                     (false, false, false),
                     failed.declined_by,
                 )
-            } else if let Some(pending) = pending {
+            } else if let Some(pending) = wire.pending {
                 (
                     "PENDING".into(),
                     None,
@@ -410,6 +508,10 @@ pub struct ReportPage {
 
 /// Walks a report page by page. Serial by construction (`&mut self`), and serial across
 /// pagers of the same client (a per-client lock is held while a page is in flight).
+///
+/// While the caller consumes a page, the next one is already being fetched (one background
+/// request, started only after the previous one has finished: never two report calls in
+/// flight). Dropping the pager abandons that request.
 pub struct TransactionPager {
     client: Client,
     query: TransactionQuery,
@@ -417,6 +519,14 @@ pub struct TransactionPager {
     total: Option<u64>,
     done: bool,
     buffer: VecDeque<ReportedTransaction>,
+    prefetch: bool,
+    ahead: Option<Ahead>,
+}
+
+/// The page being fetched ahead of the caller.
+struct Ahead {
+    page_number: u32,
+    task: crate::rt::Background<Result<ReportPage, Error>>,
 }
 
 impl std::fmt::Debug for TransactionPager {
@@ -426,6 +536,7 @@ impl std::fmt::Debug for TransactionPager {
             .field("next_page", &self.next_page)
             .field("total", &self.total)
             .field("done", &self.done)
+            .field("prefetching", &self.ahead.as_ref().map(|a| a.page_number))
             .finish()
     }
 }
@@ -448,7 +559,25 @@ impl TransactionPager {
     /// Continues an interrupted export at `page` (1-based), with the same query.
     pub fn resume_at(mut self, page: u32) -> TransactionPager {
         self.next_page = page.max(1);
+        // A page fetched ahead for another position is of no use.
+        self.ahead = None;
         self
+    }
+
+    /// Whether to fetch the next page while the caller consumes this one (default on). Off,
+    /// each page is requested only when asked for: for callers that stop early and must not
+    /// cause one more report call.
+    pub fn prefetch(mut self, on: bool) -> TransactionPager {
+        self.set_prefetch(on);
+        self
+    }
+
+    /// [`TransactionPager::prefetch`] in place.
+    pub fn set_prefetch(&mut self, on: bool) {
+        self.prefetch = on;
+        if !on {
+            self.ahead = None;
+        }
     }
 
     /// Fetches the next page; `None` once the report is exhausted.
@@ -457,11 +586,17 @@ impl TransactionPager {
             return Ok(None);
         }
         let page_number = self.next_page;
-        let query = self.query.clone();
-        let page = self
-            .client
-            .spawn(move |client| async move { fetch_page(client, query, page_number).await })
-            .await?;
+        let page = match self.ahead.take() {
+            Some(ahead) if ahead.page_number == page_number => ahead.task.join().await?,
+            _ => {
+                let query = self.query.clone();
+                self.client
+                    .spawn(
+                        move |client| async move { fetch_page(client, query, page_number).await },
+                    )
+                    .await?
+            }
+        };
         self.total = Some(page.total_transactions);
         self.next_page = page_number + 1;
         let fetched = page.transactions.len() as u64;
@@ -469,6 +604,18 @@ impl TransactionPager {
             u64::from(page_number) * u64::from(page.page_size) >= page.total_transactions;
         if fetched == 0 || fetched < u64::from(page.page_size) || reached_end {
             self.done = true;
+        }
+        if !self.done && self.prefetch {
+            // The previous call has finished, so this is the only report call in flight.
+            let client = self.client.clone();
+            let query = self.query.clone();
+            let next = self.next_page;
+            self.ahead = crate::rt::Background::spawn(fetch_page(client, query, next))
+                .ok()
+                .map(|task| Ahead {
+                    page_number: next,
+                    task,
+                });
         }
         if fetched == 0 {
             return Ok(None);
@@ -495,6 +642,10 @@ impl TransactionPager {
         if self.buffer.is_empty()
             && let Some(page) = self.next_page().await?
         {
+            // A whole page asked for: hand over its vector without copying it.
+            if max >= page.transactions.len() {
+                return Ok(page.transactions);
+            }
             self.buffer.extend(page.transactions);
         }
         let take = max.max(1).min(self.buffer.len());
@@ -541,47 +692,36 @@ async fn fetch_page(
         "1.48",
     );
     call.query = params;
-    let raw = client.management(call).await?;
+    let body = client.management_body(call).await?;
     drop(_serial);
-    page_from_wire(raw, query.page_size, page_number)
+    page_from_body(&body, query.page_size, page_number)
 }
 
-/// Decodes a report page. The transaction list is moved out of the parsed answer and each
-/// transaction keeps its own parsed JSON as `raw`: nothing is copied wholesale (a typed view of
-/// the whole page used to copy every transaction twice).
-fn page_from_wire(
-    mut raw: Value,
+/// Decodes a report page straight from the body: each transaction is kept as its JSON text
+/// and its typed fields are read from that text, with no `Value` tree in between.
+fn page_from_body(
+    body: &[u8],
     requested_page_size: u32,
     page_number: u32,
 ) -> Result<ReportPage, Error> {
-    let list = raw
-        .as_object_mut()
-        .and_then(|page| page.remove("Transactions"));
-    let wire: WirePage = typed(&raw)?;
+    let shape = |e: serde_json::Error| {
+        Error::decode(
+            Provider::Saferpay,
+            format!("unexpected response shape: {e}"),
+        )
+        .with_raw(crate::error::scrub_body(body))
+    };
+    let wire: WirePage = serde_json::from_slice(body).map_err(shape)?;
     let page_size = wire
         .page_size
         .filter(|n| *n > 0)
         .map_or(requested_page_size, |n| {
             u32::try_from(n).unwrap_or(requested_page_size)
         });
-    // The list rules of `lenient::vec_or_empty`: missing or null is empty, an object's values
-    // are the items (PHP's `{}`/`[]` confusion), anything else is a decode error.
-    let items = match list {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items,
-        Some(Value::Object(items)) => items.into_iter().map(|(_, item)| item).collect(),
-        Some(other) => {
-            let message = format!("unexpected response shape: expected a list, got {other}");
-            if let Some(page) = raw.as_object_mut() {
-                page.insert("Transactions".into(), other);
-            }
-            return Err(Error::decode(Provider::Saferpay, message)
-                .with_raw(crate::error::scrub_body(raw.to_string().as_bytes())));
-        }
-    };
-    let transactions = items
+    let transactions = wire
+        .transactions
         .into_iter()
-        .map(ReportedTransaction::from_wire)
+        .map(ReportedTransaction::from_raw)
         .collect::<Result<Vec<_>, _>>()?;
     let total = wire
         .total_transactions
@@ -606,6 +746,77 @@ impl Client {
             total: None,
             done: false,
             buffer: VecDeque::new(),
+            prefetch: true,
+            ahead: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::*;
+
+    const PAGE: &str = r#"{"PageNumber":0,"PageSize":2,"TotalTransactions":3,"Transactions":[
+        {"TransactionId":"a1","CustomerId":123,"TerminalId":17757531,"MerchantAmount":"5.00",
+         "MerchantCurrency":"CHF","OrderId":7,
+         "AuthorizationDetails":{"State":"CAPTURED","Type":"PAYMENT","IsCaptured":true,
+           "CapturedMerchantAmount":"5.00","AuthorizationDate":"2026-11-20T10:00:00.000"}},
+        {"TransactionId":"b2","MerchantAmount":{"Value":"100","CurrencyCode":"JPY"},
+         "FailedDetails":{"FailedDate":"2026-11-20T11:00:00.000","DeclinedBy":"ACQUIRER"},
+         "AuthorizationDetails":[]}]}"#;
+
+    #[test]
+    fn a_page_decodes_into_typed_records_that_keep_their_text() {
+        let page = page_from_body(PAGE.as_bytes(), 2000, 1).unwrap();
+        assert_eq!((page.page_size, page.total_transactions), (2, 3));
+        let [a, b] = &page.transactions[..] else {
+            panic!("two transactions")
+        };
+        assert_eq!((a.id.as_str(), a.status.as_str()), ("a1", "CAPTURED"));
+        assert_eq!(a.amount.map(|m| m.minor()), Some(500));
+        assert_eq!(a.captured_amount.map(|m| m.minor()), Some(500));
+        assert_eq!(a.order_id.as_deref(), Some("7"));
+        assert_eq!(a.terminal_id, "17757531");
+        assert!(a.is_captured);
+        assert!(a.raw.get().starts_with(r#"{"TransactionId":"a1""#));
+        assert_eq!(
+            a.raw.to_value()["AuthorizationDetails"]["State"],
+            "CAPTURED"
+        );
+        assert_eq!(
+            (b.status.as_str(), b.declined_by.as_deref()),
+            ("FAILED", Some("ACQUIRER"))
+        );
+        assert_eq!(
+            b.amount
+                .map(|m| (m.minor(), m.currency().code().to_owned())),
+            Some((100, "JPY".to_owned()))
+        );
+    }
+
+    #[test]
+    fn list_and_detail_shapes_follow_the_lenient_rules() {
+        let object = r#"{"Transactions":{"0":{"TransactionId":"x","PendingDetails":{}}}}"#;
+        let page = page_from_body(object.as_bytes(), 10, 1).unwrap();
+        assert_eq!(page.transactions[0].status, "PENDING");
+        assert_eq!(page.total_transactions, 1);
+        assert!(
+            page_from_body(br#"{"Transactions":null}"#, 10, 1)
+                .unwrap()
+                .transactions
+                .is_empty()
+        );
+        let bad = page_from_body(br#"{"Transactions":5}"#, 10, 1).unwrap_err();
+        assert!(bad.message().contains("unexpected response shape"), "{bad}");
+        let bad_details = page_from_body(
+            br#"{"Transactions":[{"TransactionId":"x","FailedDetails":[1]}]}"#,
+            10,
+            1,
+        )
+        .unwrap_err();
+        assert!(
+            bad_details.message().contains("unexpected response shape"),
+            "{bad_details}"
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 import datetime
 import decimal
+import os
 from typing import Any, Iterator, AsyncIterator, Awaitable, Callable, Dict, List, Literal, Optional, Sequence, Union, final
 
 from typing_extensions import Self
@@ -236,6 +237,7 @@ class TransactionIterator(Iterator[ReportedTransaction]):
     def total_transactions(self) -> Optional[int]: ...
     @property
     def next_page_number(self) -> int: ...
+    def to_parquet(self, path: Union[str, os.PathLike[str]]) -> int: ...
 
 @final
 class AsyncTransactionIterator(AsyncIterator[ReportedTransaction]):

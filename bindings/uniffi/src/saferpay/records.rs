@@ -420,7 +420,7 @@ impl From<core::ReportedTransaction> for ReportedTransaction {
             is_refunded: t.is_refunded,
             is_cancelled: t.is_cancelled,
             declined_by: t.declined_by,
-            raw: raw_json(&t.raw),
+            raw: t.raw.into_string(),
         }
     }
 }
