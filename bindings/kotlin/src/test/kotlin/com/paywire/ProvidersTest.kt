@@ -207,7 +207,7 @@ class ProvidersTest {
         blocking.cancelPaymentTransaction(SecuconnectCancelPaymentTransactionInput(paymentId, reduceAmountBy = Money(100, "EUR")))
         val other = blocking.createSmartTransaction(SecuconnectCreateSmartTransactionInput(Money(100, "EUR"), merchantRef = unique()))
         blocking.abortSmartTransaction(SecuconnectAbortSmartTransactionInput(other.id))
-        runCatching { blocking.cancelSmartTransaction(SecuconnectCancelSmartTransactionInput(blocking.createSmartTransaction(Money(100, "EUR")).id)) }
+        runCatching { blocking.cancelSmartTransaction(SecuconnectCancelSmartTransactionInput(blocking.createSmartTransaction(SecuconnectCreateSmartTransactionInput(Money(100, "EUR"))).id)) }
         assertTrue(blocking.smartTransactions(SecuconnectSmartTransactionsInput(pageSize = 50)).asSequence().count() >= 3)
         val link = blocking.createPaymentLink(Money(990, "EUR"), unique(), "blocking link")
         assertEquals("secuconnect", link.provider)

@@ -169,7 +169,7 @@ class ScenarioRunner(
     }
 
     private fun rows(client: () -> Any, names: Set<String>): Map<String, suspend (Args) -> Any?> =
-        names.associateWith { name -> { a: Args -> row(client(), name, a) } }
+        names.associateWith<String, suspend (Args) -> Any?> { name -> { a -> row(client(), name, a) } }
 
     private val saferpayCalls by lazy { rows({ saferpay }, tableNames("saferpay")) }
 
@@ -427,11 +427,51 @@ class Args(private val map: Map<*, *>) {
                 Int::class -> (value as? Number ?: fail("'$where' must be a number")).toInt()
                 Long::class -> (value as? Number ?: fail("'$where' must be a number")).toLong()
                 Boolean::class -> value as? Boolean ?: fail("'$where' must be a boolean")
-                List::class -> (value as? List<*> ?: fail("'$where' must be a list")).mapIndexed { i, v ->
-                    convert(v, type.arguments.single().type!!, "$where[$i]")
+                List::class -> {
+                    val list = value as? List<*> ?: fail("'$where' must be a list")
+                    val item = type.arguments.single().type!!
+                    if (list.any { !fits(item.classifier as KClass<*>, it) }) return decodeJson(List::class, item.classifier as KClass<*>, value, where)
+                    list.mapIndexed { i, v -> convert(v, item, "$where[$i]") }
                 }
                 Money::class -> toMoney(value)
-                else -> build(cls, (value as? Map<*, *> ?: fail("'$where' must be an object")).mapKeys { it.key.toString() }, "$where.")
+                else -> {
+                    if (!fits(cls, value)) return decodeJson(cls, null, value, where)
+                    build(cls, (value as? Map<*, *> ?: fail("'$where' must be an object")).mapKeys { it.key.toString() }, "$where.")
+                }
+            }
+        }
+
+        /** Whether [value] has only keys that [cls] (a record) has fields for, nested ones too. */
+        private fun fits(cls: KClass<*>, value: Any?): Boolean {
+            val map = value as? Map<*, *> ?: return true
+            val ctor = cls.primaryConstructor ?: return true
+            if (cls == Money::class) return true
+            val fields = ctor.parameters.associateBy { snake(it.name!!) }
+            return map.all { (k, v) ->
+                val p = fields[k.toString()] ?: return false
+                val c = p.type.classifier as? KClass<*> ?: return@all true
+                when {
+                    c == List::class -> (v as? List<*>)?.all { fits(p.type.arguments.single().type!!.classifier as KClass<*>, it) } ?: true
+                    else -> fits(c, v)
+                }
+            }
+        }
+
+        /**
+         * A value Kotlin's typed records cannot hold (an unknown key, `payer.nickname`) goes
+         * through the binding's JSON decoder for that record (`payerFromJson`,
+         * `sekurepayItemsFromJson`), the core's decoding, which refuses it naming the field.
+         */
+        private fun decodeJson(cls: KClass<*>, item: KClass<*>?, value: Any, where: String): Any? {
+            val decoder = Class.forName("com.paywire.PaywireKt").methods.firstOrNull { m ->
+                m.name.endsWith("FromJson") && m.parameterTypes.toList() == listOf(String::class.java, String::class.java) &&
+                    m.returnType == cls.java && (item == null || (m.genericReturnType as? java.lang.reflect.ParameterizedType)
+                        ?.actualTypeArguments?.singleOrNull() == item.java)
+            } ?: fail("'$where' has fields ${cls.simpleName} lacks, and no *FromJson decoder to refuse them")
+            return try {
+                decoder.invoke(null, toJson(value).toString(), where)
+            } catch (e: InvocationTargetException) {
+                throw e.targetException
             }
         }
 

@@ -17,6 +17,11 @@ import com.paywire.BlockingSaferpayClient
 import com.paywire.BlockingSecuconnectClient
 import com.paywire.PaywireException
 import com.paywire.ReturnUrls
+import com.paywire.SaferpayCaptureInput
+import com.paywire.SaferpayInitializePaymentPageInput
+import com.paywire.SaferpayPaymentOutcomeInput
+import com.paywire.SecuconnectCreateSmartTransactionInput
+import com.paywire.SecuconnectGetPaymentTransactionInput
 import com.paywire.moneyParse
 import com.paywire.parsePush
 import com.sun.net.httpserver.HttpExchange
