@@ -86,6 +86,8 @@ pub struct OperationInfo {
 
 impl OperationInfo {
     #[doc(hidden)]
+    // Called only by `operation_table!`, which names every field of the row.
+    #[allow(clippy::too_many_arguments)]
     pub const fn new(
         provider: &'static str,
         name: &'static str,
