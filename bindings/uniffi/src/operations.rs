@@ -502,8 +502,7 @@ impl SaferpayClient {
 
     /// Deletes an open offer; a deleted or missing offer is not an error.
     pub async fn delete_offer(&self, input: SaferpayDeleteOfferInput) -> Result<()> {
-        let output = ops::call::<paywire::saferpay::DeleteOffer>(&self.client, input).await?;
-        Ok(output)
+        ops::call::<paywire::saferpay::DeleteOffer>(&self.client, input).await
     }
 
     /// The customer's licence: package, features and payment methods.
@@ -538,14 +537,12 @@ impl SaferpayClient {
 
     /// Creates an access token for Saferpay Fields on the given https pages.
     pub async fn create_fields_access_token(&self, input: SaferpayCreateFieldsAccessTokenInput) -> Result<String> {
-        let output = ops::call::<paywire::saferpay::CreateFieldsAccessToken>(&self.client, input).await?;
-        Ok(output)
+        ops::call::<paywire::saferpay::CreateFieldsAccessToken>(&self.client, input).await
     }
 
     /// Deletes a Fields access token.
     pub async fn delete_fields_access_token(&self, input: SaferpayDeleteFieldsAccessTokenInput) -> Result<()> {
-        let output = ops::call::<paywire::saferpay::DeleteFieldsAccessToken>(&self.client, input).await?;
-        Ok(output)
+        ops::call::<paywire::saferpay::DeleteFieldsAccessToken>(&self.client, input).await
     }
 
     /// Exports transactions from the reporting API, page by page (at most one call in flight).
@@ -587,8 +584,7 @@ impl SaferpayClient {
 
     /// Closes a transaction captured in parts.
     pub async fn multipart_finalize(&self, input: SaferpayMultipartFinalizeInput) -> Result<()> {
-        let output = ops::call::<paywire::saferpay::MultipartFinalize>(&self.client, input).await?;
-        Ok(output)
+        ops::call::<paywire::saferpay::MultipartFinalize>(&self.client, input).await
     }
 
     /// Cancels an authorized, not yet captured transaction.
@@ -645,8 +641,7 @@ impl BlockingSaferpayClient {
 
     /// Deletes an open offer; a deleted or missing offer is not an error.
     pub fn delete_offer(&self, input: SaferpayDeleteOfferInput) -> Result<()> {
-        let output = ops::call_blocking::<paywire::saferpay::DeleteOffer>(self.client.async_client(), input)?;
-        Ok(output)
+        ops::call_blocking::<paywire::saferpay::DeleteOffer>(self.client.async_client(), input)
     }
 
     /// The customer's licence: package, features and payment methods.
@@ -681,14 +676,12 @@ impl BlockingSaferpayClient {
 
     /// Creates an access token for Saferpay Fields on the given https pages.
     pub fn create_fields_access_token(&self, input: SaferpayCreateFieldsAccessTokenInput) -> Result<String> {
-        let output = ops::call_blocking::<paywire::saferpay::CreateFieldsAccessToken>(self.client.async_client(), input)?;
-        Ok(output)
+        ops::call_blocking::<paywire::saferpay::CreateFieldsAccessToken>(self.client.async_client(), input)
     }
 
     /// Deletes a Fields access token.
     pub fn delete_fields_access_token(&self, input: SaferpayDeleteFieldsAccessTokenInput) -> Result<()> {
-        let output = ops::call_blocking::<paywire::saferpay::DeleteFieldsAccessToken>(self.client.async_client(), input)?;
-        Ok(output)
+        ops::call_blocking::<paywire::saferpay::DeleteFieldsAccessToken>(self.client.async_client(), input)
     }
 
     /// Exports transactions from the reporting API, page by page (at most one call in flight).
@@ -730,8 +723,7 @@ impl BlockingSaferpayClient {
 
     /// Closes a transaction captured in parts.
     pub fn multipart_finalize(&self, input: SaferpayMultipartFinalizeInput) -> Result<()> {
-        let output = ops::call_blocking::<paywire::saferpay::MultipartFinalize>(self.client.async_client(), input)?;
-        Ok(output)
+        ops::call_blocking::<paywire::saferpay::MultipartFinalize>(self.client.async_client(), input)
     }
 
     /// Cancels an authorized, not yet captured transaction.

@@ -293,11 +293,12 @@ fn generate() -> String {
                 .collect();
             let core_input = format!("paywire::{}::{}", provider.name, row.input);
             let (out_ty, conversion) = output(provider.name, &normalize(row.output));
+            // `None`: the core's output crosses as it is.
             let convert = match conversion {
-                Conversion::Same => "output".to_owned(),
-                Conversion::Into => "output.into()".to_owned(),
-                Conversion::Each => "output.into_iter().map(Into::into).collect()".to_owned(),
-                Conversion::Wrap(pager) => format!("{pager}::wrap(output)"),
+                Conversion::Same => None,
+                Conversion::Into => Some("output.into()".to_owned()),
+                Conversion::Each => Some("output.into_iter().map(Into::into).collect()".to_owned()),
+                Conversion::Wrap(pager) => Some(format!("{pager}::wrap(output)")),
             };
             let (arg, input) = if fields.is_empty() {
                 (String::new(), "ops::NoParams")
@@ -346,12 +347,16 @@ fn generate() -> String {
                 row.name
             )
             .unwrap();
-            writeln!(
-                methods,
-                "        let output = ops::call::<{core_input}>(&self.client, {input}).await?;"
-            )
-            .unwrap();
-            writeln!(methods, "        Ok({convert})").unwrap();
+            let call = format!("ops::call::<{core_input}>(&self.client, {input}).await");
+            let blocking_call =
+                format!("ops::call_blocking::<{core_input}>(self.client.async_client(), {input})");
+            match &convert {
+                None => writeln!(methods, "        {call}").unwrap(),
+                Some(convert) => {
+                    writeln!(methods, "        let output = {call}?;").unwrap();
+                    writeln!(methods, "        Ok({convert})").unwrap();
+                }
+            }
             writeln!(methods, "    }}").unwrap();
 
             writeln!(blocking).unwrap();
@@ -362,12 +367,13 @@ fn generate() -> String {
                 row.name
             )
             .unwrap();
-            writeln!(
-                blocking,
-                "        let output = ops::call_blocking::<{core_input}>(self.client.async_client(), {input})?;"
-            )
-            .unwrap();
-            writeln!(blocking, "        Ok({convert})").unwrap();
+            match &convert {
+                None => writeln!(blocking, "        {blocking_call}").unwrap(),
+                Some(convert) => {
+                    writeln!(blocking, "        let output = {blocking_call}?;").unwrap();
+                    writeln!(blocking, "        Ok({convert})").unwrap();
+                }
+            }
             writeln!(blocking, "    }}").unwrap();
         }
         writeln!(
