@@ -1,9 +1,10 @@
 //! paywire-ffi: the UniFFI face of paywire for Kotlin and Swift.
 //!
 //! This crate only converts: records mirror the core's inputs and results, objects wrap the
-//! core's clients, errors become one enum with fields, and async methods await the core's
-//! public async methods (which run on paywire's shared runtime and abort their request when
-//! dropped). No provider behaviour lives here.
+//! core's clients, errors become one enum with fields, and async methods run the core's
+//! operations on paywire's shared runtime (aborting their request when dropped). Every
+//! operation of the core's tables is generated into `operations` (an input record and a
+//! method per row); no provider behaviour lives here.
 #![forbid(unsafe_code)]
 // The UniFFI error enum crosses the FFI by value with all its fields; boxing it is not an option.
 #![allow(clippy::result_large_err)]
@@ -14,6 +15,10 @@ mod convert;
 pub mod error;
 pub mod links;
 pub mod money;
+mod ops;
+// Generated from the operation tables by tests/generated.rs (kept as generated, not reformatted).
+#[rustfmt::skip]
+pub mod operations;
 pub mod saferpay;
 pub mod sandbox;
 pub mod secuconnect;

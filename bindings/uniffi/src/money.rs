@@ -3,7 +3,9 @@
 use crate::error::{Result, guard};
 
 /// An amount: integer minor units and an ISO 4217 code. `Money(404, "CHF")` is CHF 4.04.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Deserialize, uniffi::Record)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize, uniffi::Record,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Money {
     pub minor: i64,
@@ -24,16 +26,6 @@ impl Money {
     /// fields (`amount`, `currency`), as in every other language.
     pub(crate) fn to_core(&self) -> Result<paywire::Money> {
         Ok(paywire::Money::from_minor(self.minor, &self.currency)?)
-    }
-
-    /// For amounts nested in an input (`order.items[0].unit_price`): a validation error names
-    /// the whole path, as the core's JSON input decoding does for the other languages.
-    pub(crate) fn to_core_at(&self, path: &str) -> Result<paywire::Money> {
-        Ok(paywire::Money::from_minor_at(
-            path,
-            self.minor,
-            &self.currency,
-        )?)
     }
 }
 

@@ -1,12 +1,13 @@
 //! `SekurePayClient` (async) and `BlockingSekurePayClient`: orders whose totals the core
-//! computes and checks. The API key goes in through the constructor only.
+//! computes and checks. The API key goes in through the constructor only. The operations of
+//! SekurePay's table are generated into `crate::operations`.
 
 use std::sync::Arc;
 
 use paywire::sekurepay as core;
 
 use crate::convert;
-use crate::error::{Result, guard, guard_async};
+use crate::error::{Result, guard};
 use crate::money::{Money, opt_money};
 
 fn one() -> i64 {
@@ -76,27 +77,6 @@ impl From<core::Order> for SekurePayOrder {
     }
 }
 
-/// The core builds (and checks) the request from the plain arguments, so errors name
-/// `items[0].amount_cents` exactly as in every other language.
-fn create_request(
-    order_id: &str,
-    currency: &str,
-    items: &[SekurePayOrderItem],
-    taxes: &[SekurePayTax],
-    shipping_amount_cents: i64,
-) -> Result<core::CreateOrder> {
-    let json = |value: serde_json::Result<serde_json::Value>| {
-        value.map_err(|e| paywire::Error::internal(format!("cannot convert the order lines: {e}")))
-    };
-    Ok(core::CreateOrder::from_args(
-        order_id,
-        currency,
-        json(serde_json::to_value(items))?,
-        json(serde_json::to_value(taxes))?,
-        shipping_amount_cents,
-    )?)
-}
-
 pub(crate) fn build_client(
     api_key: String,
     base_url: Option<String>,
@@ -117,7 +97,7 @@ pub(crate) fn build_client(
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct SekurePayClient {
-    client: core::Client,
+    pub(crate) client: core::Client,
 }
 
 impl std::fmt::Debug for SekurePayClient {
@@ -181,54 +161,13 @@ impl SekurePayClient {
     pub fn base_url(&self) -> String {
         self.client.base_url().to_owned()
     }
-
-    /// Creates an order; the totals are computed and checked before anything is sent.
-    #[uniffi::method(default(taxes = [], shipping_amount_cents = 0))]
-    pub async fn create_order(
-        &self,
-        order_id: String,
-        currency: String,
-        items: Vec<SekurePayOrderItem>,
-        taxes: Vec<SekurePayTax>,
-        shipping_amount_cents: i64,
-    ) -> Result<SekurePayOrder> {
-        guard_async(async move {
-            let request =
-                create_request(&order_id, &currency, &items, &taxes, shipping_amount_cents)?;
-            Ok(self.client.create_order(request).await?.into())
-        })
-        .await
-    }
-
-    pub async fn get_order(&self, order_id: String) -> Result<SekurePayOrder> {
-        guard_async(async move { Ok(self.client.get_order(&order_id).await?.into()) }).await
-    }
-
-    /// `createOrder`, or the existing order when one with this id was already created (also
-    /// after an answer was lost).
-    #[uniffi::method(default(taxes = [], shipping_amount_cents = 0))]
-    pub async fn find_or_create_order(
-        &self,
-        order_id: String,
-        currency: String,
-        items: Vec<SekurePayOrderItem>,
-        taxes: Vec<SekurePayTax>,
-        shipping_amount_cents: i64,
-    ) -> Result<SekurePayOrder> {
-        guard_async(async move {
-            let request =
-                create_request(&order_id, &currency, &items, &taxes, shipping_amount_cents)?;
-            Ok(self.client.find_or_create_order(request).await?.into())
-        })
-        .await
-    }
 }
 
 /// SekurePay with blocking methods.
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct BlockingSekurePayClient {
-    client: paywire::blocking::SekurePayClient,
+    pub(crate) client: paywire::blocking::SekurePayClient,
 }
 
 impl std::fmt::Debug for BlockingSekurePayClient {
@@ -270,41 +209,5 @@ impl BlockingSekurePayClient {
 
     pub fn async_client(&self) -> Arc<SekurePayClient> {
         SekurePayClient::wrap(self.client.async_client().clone())
-    }
-
-    #[uniffi::method(default(taxes = [], shipping_amount_cents = 0))]
-    pub fn create_order(
-        &self,
-        order_id: String,
-        currency: String,
-        items: Vec<SekurePayOrderItem>,
-        taxes: Vec<SekurePayTax>,
-        shipping_amount_cents: i64,
-    ) -> Result<SekurePayOrder> {
-        guard(|| {
-            let request =
-                create_request(&order_id, &currency, &items, &taxes, shipping_amount_cents)?;
-            Ok(self.client.create_order(request)?.into())
-        })
-    }
-
-    pub fn get_order(&self, order_id: String) -> Result<SekurePayOrder> {
-        guard(|| Ok(self.client.get_order(&order_id)?.into()))
-    }
-
-    #[uniffi::method(default(taxes = [], shipping_amount_cents = 0))]
-    pub fn find_or_create_order(
-        &self,
-        order_id: String,
-        currency: String,
-        items: Vec<SekurePayOrderItem>,
-        taxes: Vec<SekurePayTax>,
-        shipping_amount_cents: i64,
-    ) -> Result<SekurePayOrder> {
-        guard(|| {
-            let request =
-                create_request(&order_id, &currency, &items, &taxes, shipping_amount_cents)?;
-            Ok(self.client.find_or_create_order(request)?.into())
-        })
     }
 }

@@ -35,7 +35,9 @@ pub fn order_from_json(json: String, field: String) -> Result<Order> {
 }
 
 /// A postal address (billing or delivery). Every field is optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, uniffi::Record)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize, uniffi::Record,
+)]
 #[serde(default, deny_unknown_fields)]
 pub struct Address {
     #[uniffi(default)]
@@ -93,7 +95,9 @@ impl From<Address> for core::Address {
 
 /// The payer. Offers accept language, IP addresses and a billing address; payment pages also
 /// an id and a delivery address.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, uniffi::Record)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize, uniffi::Record,
+)]
 #[serde(default, deny_unknown_fields)]
 pub struct Payer {
     #[uniffi(default)]
@@ -124,7 +128,7 @@ impl From<Payer> for core::Payer {
 }
 
 /// Whether (and which) address fields the payment page asks the payer for.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, uniffi::Record)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize, uniffi::Record)]
 #[serde(deny_unknown_fields)]
 pub struct BillingAddressForm {
     /// `NONE`, `SAFERPAY` or `PREFER_PAYMENTMETHOD`.
@@ -146,14 +150,18 @@ impl From<BillingAddressForm> for core::BillingAddressForm {
 }
 
 /// Order details (mandatory for Klarna).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, uniffi::Record)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize, uniffi::Record,
+)]
 #[serde(default, deny_unknown_fields)]
 pub struct Order {
     pub items: Vec<OrderItem>,
 }
 
 /// One order line. Money fields must be in the payment currency.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, uniffi::Record)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize, uniffi::Record,
+)]
 #[serde(default, deny_unknown_fields)]
 pub struct OrderItem {
     #[uniffi(default)]
@@ -185,44 +193,6 @@ pub struct OrderItem {
     pub product_url: Option<String>,
     #[uniffi(default)]
     pub image_url: Option<String>,
-}
-
-impl Order {
-    pub(crate) fn into_core(self, field: &str) -> Result<core::Order> {
-        let items = self
-            .items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| item.into_core(&format!("{field}.items[{i}]")))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(core::Order { items })
-    }
-}
-
-impl OrderItem {
-    fn into_core(self, prefix: &str) -> Result<core::OrderItem> {
-        let money = |value: Option<Money>, name: &str| -> Result<Option<paywire::Money>> {
-            value
-                .map(|m| m.to_core_at(&format!("{prefix}.{name}")))
-                .transpose()
-        };
-        Ok(core::OrderItem {
-            item_type: self.item_type,
-            id: self.id,
-            variant_id: self.variant_id,
-            name: self.name,
-            category_name: self.category_name,
-            description: self.description,
-            quantity: self.quantity,
-            unit_price: money(self.unit_price, "unit_price")?,
-            is_pre_order: self.is_pre_order,
-            tax_rate: self.tax_rate,
-            tax_amount: money(self.tax_amount, "tax_amount")?,
-            discount_amount: money(self.discount_amount, "discount_amount")?,
-            product_url: self.product_url,
-            image_url: self.image_url,
-        })
-    }
 }
 
 /// A Secure PayGate offer.

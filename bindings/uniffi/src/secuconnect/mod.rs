@@ -1,6 +1,7 @@
 //! `SecuconnectClient` (async), `BlockingSecuconnectClient`, the smart transaction pager and the
 //! OAuth device flow. Tokens are fetched lazily, cached and refreshed single-flight by the core;
-//! the client secret goes in through the constructor and never comes back out.
+//! the client secret goes in through the constructor and never comes back out. The operations
+//! of secuconnect's table are generated into `crate::operations`.
 
 pub mod records;
 
@@ -12,10 +13,7 @@ use crate::convert;
 use crate::error::{Result, guard, guard_async};
 use crate::links::PaymentLink;
 use crate::money::Money;
-use records::{
-    BasketItem, PaymentStatus, PaymentTransaction, PushNotification, ReturnUrls,
-    SecuconnectCustomer, SmartTransaction, SmartTransactionPage, TokenInfo,
-};
+use records::{PushNotification, SmartTransaction, SmartTransactionPage, TokenInfo};
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn build_client(
@@ -44,93 +42,6 @@ pub(crate) fn build_client(
     Ok(builder.build()?)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn create_request(
-    amount: Money,
-    intent: String,
-    contract_id: Option<String>,
-    customer: Option<SecuconnectCustomer>,
-    basket: Option<Vec<BasketItem>>,
-    checkout_template: Option<String>,
-    language: Option<String>,
-    return_urls: Option<ReturnUrls>,
-    auto_capture: Option<bool>,
-    merchant_ref: Option<String>,
-    transaction_ref: Option<String>,
-    is_demo: bool,
-) -> Result<core::CreateSmartTransaction> {
-    let mut request = core::CreateSmartTransaction::new(amount.to_core()?);
-    request.intent = intent;
-    request.contract_id = contract_id;
-    request.customer = customer.map(Into::into);
-    request.basket = basket.map(|b| b.into_iter().map(Into::into).collect());
-    request.checkout_template = checkout_template;
-    request.language = language;
-    request.return_urls = return_urls.map(Into::into);
-    request.auto_capture = auto_capture;
-    request.merchant_ref = merchant_ref;
-    request.transaction_ref = transaction_ref;
-    request.is_demo = is_demo;
-    Ok(request)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn update_request(
-    amount: Option<Money>,
-    basket: Option<Vec<BasketItem>>,
-    customer: Option<SecuconnectCustomer>,
-    merchant_ref: Option<String>,
-    transaction_ref: Option<String>,
-    auto_capture: Option<bool>,
-) -> Result<core::UpdateSmartTransaction> {
-    let mut request = core::UpdateSmartTransaction::new();
-    request.amount = amount.map(|m| m.to_core()).transpose()?;
-    request.basket = basket.map(|b| b.into_iter().map(Into::into).collect());
-    request.customer = customer.map(Into::into);
-    request.merchant_ref = merchant_ref;
-    request.transaction_ref = transaction_ref;
-    request.auto_capture = auto_capture;
-    Ok(request)
-}
-
-fn prepare_request(
-    container_id: Option<String>,
-    bank_account: Option<DirectDebitAccount>,
-) -> core::PrepareSmartTransaction {
-    let mut request = core::PrepareSmartTransaction::new();
-    request.container_id = container_id;
-    request.bank_account = bank_account.map(|b| {
-        let mut account = core::BankAccount::new(b.owner, b.iban);
-        account.bic = b.bic;
-        account
-    });
-    request
-}
-
-fn cancel_request(
-    reduce_amount_by: Option<Money>,
-    reason: Option<String>,
-) -> Result<core::CancelPayment> {
-    let mut request = match reduce_amount_by {
-        Some(amount) => core::CancelPayment::partial(amount.to_core()?),
-        None => core::CancelPayment::full(),
-    };
-    request.reason = reason;
-    Ok(request)
-}
-
-fn query(
-    query: Option<String>,
-    sort: Option<String>,
-    page_size: i32,
-) -> Result<core::SmartTransactionQuery> {
-    let mut q = core::SmartTransactionQuery::new();
-    q.query = query;
-    q.sort = sort;
-    q.page_size = convert::count("page_size", page_size)?;
-    Ok(q)
-}
-
 fn link_request(
     amount: Money,
     order_id: String,
@@ -147,7 +58,7 @@ fn link_request(
 
 /// A bank account for direct debit (`prepareSmartTransaction`). `toString()` shows the IBAN in
 /// full, so don't log it.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct DirectDebitAccount {
     pub owner: String,
     pub iban: String,
@@ -294,186 +205,6 @@ impl SecuconnectClient {
         self.client.token_info().map(Into::into)
     }
 
-    #[uniffi::method(default(
-        intent = "sale",
-        contract_id = None,
-        customer = None,
-        basket = None,
-        checkout_template = None,
-        language = None,
-        return_urls = None,
-        auto_capture = None,
-        merchant_ref = None,
-        transaction_ref = None,
-        is_demo = false
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    pub async fn create_smart_transaction(
-        &self,
-        amount: Money,
-        intent: String,
-        contract_id: Option<String>,
-        customer: Option<SecuconnectCustomer>,
-        basket: Option<Vec<BasketItem>>,
-        checkout_template: Option<String>,
-        language: Option<String>,
-        return_urls: Option<ReturnUrls>,
-        auto_capture: Option<bool>,
-        merchant_ref: Option<String>,
-        transaction_ref: Option<String>,
-        is_demo: bool,
-    ) -> Result<SmartTransaction> {
-        guard_async(async move {
-            let request = create_request(
-                amount,
-                intent,
-                contract_id,
-                customer,
-                basket,
-                checkout_template,
-                language,
-                return_urls,
-                auto_capture,
-                merchant_ref,
-                transaction_ref,
-                is_demo,
-            )?;
-            Ok(self.client.create_smart_transaction(request).await?.into())
-        })
-        .await
-    }
-
-    pub async fn get_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
-        guard_async(async move { Ok(self.client.get_smart_transaction(&id).await?.into()) }).await
-    }
-
-    /// Changes what is set (null leaves a field as it is).
-    #[uniffi::method(default(
-        amount = None,
-        basket = None,
-        customer = None,
-        merchant_ref = None,
-        transaction_ref = None,
-        auto_capture = None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    pub async fn update_smart_transaction(
-        &self,
-        id: String,
-        amount: Option<Money>,
-        basket: Option<Vec<BasketItem>>,
-        customer: Option<SecuconnectCustomer>,
-        merchant_ref: Option<String>,
-        transaction_ref: Option<String>,
-        auto_capture: Option<bool>,
-    ) -> Result<SmartTransaction> {
-        guard_async(async move {
-            let request = update_request(
-                amount,
-                basket,
-                customer,
-                merchant_ref,
-                transaction_ref,
-                auto_capture,
-            )?;
-            Ok(self
-                .client
-                .update_smart_transaction(&id, request)
-                .await?
-                .into())
-        })
-        .await
-    }
-
-    #[uniffi::method(default(container_id = None, bank_account = None))]
-    pub async fn prepare_smart_transaction(
-        &self,
-        id: String,
-        payment_method: String,
-        container_id: Option<String>,
-        bank_account: Option<DirectDebitAccount>,
-    ) -> Result<SmartTransaction> {
-        guard_async(async move {
-            let request = prepare_request(container_id, bank_account);
-            Ok(self
-                .client
-                .prepare_smart_transaction(&id, &payment_method, request)
-                .await?
-                .into())
-        })
-        .await
-    }
-
-    #[uniffi::method(default(payment_method = None))]
-    pub async fn start_smart_transaction(
-        &self,
-        id: String,
-        payment_method: Option<String>,
-    ) -> Result<SmartTransaction> {
-        guard_async(async move {
-            Ok(self
-                .client
-                .start_smart_transaction(&id, payment_method.as_deref())
-                .await?
-                .into())
-        })
-        .await
-    }
-
-    pub async fn cancel_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
-        guard_async(async move { Ok(self.client.cancel_smart_transaction(&id).await?.into()) })
-            .await
-    }
-
-    pub async fn abort_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
-        guard_async(async move { Ok(self.client.abort_smart_transaction(&id).await?.into()) }).await
-    }
-
-    /// Lists smart transactions (offset paging, serial). Validated here.
-    #[uniffi::method(default(query = None, sort = None, page_size = 100))]
-    pub fn smart_transactions(
-        &self,
-        query: Option<String>,
-        sort: Option<String>,
-        page_size: i32,
-    ) -> Result<Arc<SmartTransactionPager>> {
-        guard(|| {
-            let q = self::query(query, sort, page_size)?;
-            Ok(SmartTransactionPager::wrap(
-                self.client.smart_transactions(q)?,
-            ))
-        })
-    }
-
-    pub async fn get_payment_transaction(&self, id: String) -> Result<PaymentTransaction> {
-        guard_async(async move { Ok(self.client.get_payment_transaction(&id).await?.into()) }).await
-    }
-
-    pub async fn check_payment_status(&self, id: String) -> Result<PaymentStatus> {
-        guard_async(async move { Ok(self.client.check_payment_status(&id).await?.into()) }).await
-    }
-
-    /// Cancels (refunds) a payment transaction, all of it or `reduce_amount_by`.
-    #[uniffi::method(default(reduce_amount_by = None, reason = None))]
-    pub async fn cancel_payment_transaction(
-        &self,
-        id: String,
-        reduce_amount_by: Option<Money>,
-        reason: Option<String>,
-    ) -> Result<Vec<PaymentTransaction>> {
-        guard_async(async move {
-            let request = cancel_request(reduce_amount_by, reason)?;
-            Ok(self
-                .client
-                .cancel_payment_transaction(&id, request)
-                .await?
-                .into_iter()
-                .map(Into::into)
-                .collect())
-        })
-        .await
-    }
-
     /// Parses a push notification body (same as the top-level `parsePush`).
     pub fn parse_push(&self, body: String) -> Result<PushNotification> {
         parse_push(body)
@@ -544,7 +275,7 @@ pub struct SmartTransactionPager {
 }
 
 impl SmartTransactionPager {
-    fn wrap(pager: core::SmartTransactionPager) -> Arc<SmartTransactionPager> {
+    pub(crate) fn wrap(pager: core::SmartTransactionPager) -> Arc<SmartTransactionPager> {
         Arc::new(SmartTransactionPager {
             pager: Arc::new(tokio::sync::Mutex::new(pager)),
         })
@@ -611,7 +342,7 @@ impl SmartTransactionPager {
 #[derive(uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct BlockingSecuconnectClient {
-    client: paywire::blocking::SecuconnectClient,
+    pub(crate) client: paywire::blocking::SecuconnectClient,
 }
 
 impl std::fmt::Debug for BlockingSecuconnectClient {
@@ -666,170 +397,6 @@ impl BlockingSecuconnectClient {
 
     pub fn async_client(&self) -> Arc<SecuconnectClient> {
         SecuconnectClient::wrap(self.client.async_client().clone())
-    }
-
-    #[uniffi::method(default(
-        intent = "sale",
-        contract_id = None,
-        customer = None,
-        basket = None,
-        checkout_template = None,
-        language = None,
-        return_urls = None,
-        auto_capture = None,
-        merchant_ref = None,
-        transaction_ref = None,
-        is_demo = false
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    pub fn create_smart_transaction(
-        &self,
-        amount: Money,
-        intent: String,
-        contract_id: Option<String>,
-        customer: Option<SecuconnectCustomer>,
-        basket: Option<Vec<BasketItem>>,
-        checkout_template: Option<String>,
-        language: Option<String>,
-        return_urls: Option<ReturnUrls>,
-        auto_capture: Option<bool>,
-        merchant_ref: Option<String>,
-        transaction_ref: Option<String>,
-        is_demo: bool,
-    ) -> Result<SmartTransaction> {
-        guard(|| {
-            let request = create_request(
-                amount,
-                intent,
-                contract_id,
-                customer,
-                basket,
-                checkout_template,
-                language,
-                return_urls,
-                auto_capture,
-                merchant_ref,
-                transaction_ref,
-                is_demo,
-            )?;
-            Ok(self.client.create_smart_transaction(request)?.into())
-        })
-    }
-
-    pub fn get_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
-        guard(|| Ok(self.client.get_smart_transaction(&id)?.into()))
-    }
-
-    #[uniffi::method(default(
-        amount = None,
-        basket = None,
-        customer = None,
-        merchant_ref = None,
-        transaction_ref = None,
-        auto_capture = None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    pub fn update_smart_transaction(
-        &self,
-        id: String,
-        amount: Option<Money>,
-        basket: Option<Vec<BasketItem>>,
-        customer: Option<SecuconnectCustomer>,
-        merchant_ref: Option<String>,
-        transaction_ref: Option<String>,
-        auto_capture: Option<bool>,
-    ) -> Result<SmartTransaction> {
-        guard(|| {
-            let request = update_request(
-                amount,
-                basket,
-                customer,
-                merchant_ref,
-                transaction_ref,
-                auto_capture,
-            )?;
-            Ok(self.client.update_smart_transaction(&id, request)?.into())
-        })
-    }
-
-    #[uniffi::method(default(container_id = None, bank_account = None))]
-    pub fn prepare_smart_transaction(
-        &self,
-        id: String,
-        payment_method: String,
-        container_id: Option<String>,
-        bank_account: Option<DirectDebitAccount>,
-    ) -> Result<SmartTransaction> {
-        guard(|| {
-            let request = prepare_request(container_id, bank_account);
-            Ok(self
-                .client
-                .prepare_smart_transaction(&id, &payment_method, request)?
-                .into())
-        })
-    }
-
-    #[uniffi::method(default(payment_method = None))]
-    pub fn start_smart_transaction(
-        &self,
-        id: String,
-        payment_method: Option<String>,
-    ) -> Result<SmartTransaction> {
-        guard(|| {
-            Ok(self
-                .client
-                .start_smart_transaction(&id, payment_method.as_deref())?
-                .into())
-        })
-    }
-
-    pub fn cancel_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
-        guard(|| Ok(self.client.cancel_smart_transaction(&id)?.into()))
-    }
-
-    pub fn abort_smart_transaction(&self, id: String) -> Result<SmartTransaction> {
-        guard(|| Ok(self.client.abort_smart_transaction(&id)?.into()))
-    }
-
-    #[uniffi::method(default(query = None, sort = None, page_size = 100))]
-    pub fn smart_transactions(
-        &self,
-        query: Option<String>,
-        sort: Option<String>,
-        page_size: i32,
-    ) -> Result<Arc<SmartTransactionPager>> {
-        guard(|| {
-            let q = self::query(query, sort, page_size)?;
-            Ok(SmartTransactionPager::wrap(
-                self.client.async_client().smart_transactions(q)?,
-            ))
-        })
-    }
-
-    pub fn get_payment_transaction(&self, id: String) -> Result<PaymentTransaction> {
-        guard(|| Ok(self.client.get_payment_transaction(&id)?.into()))
-    }
-
-    pub fn check_payment_status(&self, id: String) -> Result<PaymentStatus> {
-        guard(|| Ok(self.client.check_payment_status(&id)?.into()))
-    }
-
-    #[uniffi::method(default(reduce_amount_by = None, reason = None))]
-    pub fn cancel_payment_transaction(
-        &self,
-        id: String,
-        reduce_amount_by: Option<Money>,
-        reason: Option<String>,
-    ) -> Result<Vec<PaymentTransaction>> {
-        guard(|| {
-            let request = cancel_request(reduce_amount_by, reason)?;
-            Ok(self
-                .client
-                .cancel_payment_transaction(&id, request)?
-                .into_iter()
-                .map(Into::into)
-                .collect())
-        })
     }
 
     pub fn device_authorize(&self, uuid: String) -> Result<Arc<DeviceAuthorization>> {

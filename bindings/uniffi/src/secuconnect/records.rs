@@ -9,7 +9,7 @@ use crate::error::{Result, guard};
 use crate::money::{Money, opt_money};
 
 /// A postal address of a contact.
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct SecuconnectAddress {
     #[uniffi(default)]
     pub street: Option<String>,
@@ -54,7 +54,7 @@ impl From<core::Address> for SecuconnectAddress {
 }
 
 /// A person or company.
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct SecuconnectContact {
     #[uniffi(default)]
     pub salutation: Option<String>,
@@ -115,7 +115,7 @@ impl From<core::Contact> for SecuconnectContact {
 }
 
 /// The payer: an existing customer id, or a contact to create one.
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct SecuconnectCustomer {
     #[uniffi(default)]
     pub id: Option<String>,
@@ -143,7 +143,7 @@ impl From<core::Customer> for SecuconnectCustomer {
 }
 
 /// One basket line; amounts are integer minor units of the transaction currency.
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct BasketItem {
     #[uniffi(default)]
     pub id: Option<i64>,
@@ -213,7 +213,7 @@ impl From<core::BasketItem> for BasketItem {
 }
 
 /// Where the checkout sends the payer (and the push notification URL).
-#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct ReturnUrls {
     #[uniffi(default)]
     pub url_success: Option<String>,

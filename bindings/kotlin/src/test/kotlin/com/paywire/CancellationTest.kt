@@ -76,7 +76,7 @@ class CancellationTest {
     fun `a cancelled create never reaches the effect`() = runBlocking {
         sandbox.injectFault("saferpay.offers.create", "delay", count = 1, delayMs = 3_000)
         val expires = java.time.OffsetDateTime.now().plusHours(2).withNano(0).toString()
-        val call = async(Dispatchers.Default) { client.createOffer(Money(100, "CHF"), "cancel-1", "cancelled", expires) }
+        val call = async(Dispatchers.Default) { client.createOffer(SaferpayCreateOfferInput(Money(100, "CHF"), "cancel-1", "cancelled", expires)) }
         waitFor("the create to be in flight") { route("saferpay.offers.create").getLong("in_flight") == 1L }
         call.cancel()
         waitFor("the create to be abandoned") { route("saferpay.offers.create").getLong("in_flight") == 0L }

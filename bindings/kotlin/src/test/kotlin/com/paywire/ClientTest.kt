@@ -53,7 +53,7 @@ class ClientTest {
     fun `offer lifecycle with every option`() = runBlocking {
         val configs = client.paymentPageConfigurations()
         assertTrue(configs.isNotEmpty())
-        val offer = client.createOffer(
+        val offer = client.createOffer(SaferpayCreateOfferInput(
             amount = Money(2590, "CHF"),
             orderId = unique(),
             description = "Everything",
@@ -71,7 +71,7 @@ class ClientTest {
             order = Order(items = listOf(OrderItem(itemType = "PHYSICAL", name = "Book", quantity = 1, unitPrice = Money(2590, "CHF")))),
             condition = "NONE",
             terminalId = "17757531",
-        )
+        ))
         assertEquals("OPEN", offer.status)
         assertEquals(Money(2590, "CHF"), offer.amount)
         assertTrue(offer.paymentLink.startsWith("http://127.0.0.1"), offer.paymentLink)
@@ -79,13 +79,13 @@ class ClientTest {
         assertTrue(JSONObject(offer.raw).has("OfferId"))
 
         sandbox.payOffer(offer.offerId)
-        val paid = client.getOffer(offer.offerId, terminalId = "17757531")
+        val paid = client.getOffer(SaferpayGetOfferInput(offer.offerId, terminalId = "17757531"))
         assertEquals("PAID", paid.status)
         assertNotNull(paid.transactionId)
 
-        val other = client.createOffer(Money(100, "EUR"), unique(), "to delete", inTwoHours)
-        client.deleteOffer(other.offerId)
-        assertEquals("DISABLED", client.getOffer(other.offerId).status)
+        val other = client.createOffer(SaferpayCreateOfferInput(Money(100, "EUR"), unique(), "to delete", inTwoHours))
+        client.deleteOffer(SaferpayDeleteOfferInput(other.offerId))
+        assertEquals("DISABLED", client.getOffer(SaferpayGetOfferInput(other.offerId)).status)
         assertEquals(2L, effects().getLong("offers_created"))
         assertEquals(1L, effects().getLong("offers_deleted"))
     }
@@ -97,19 +97,19 @@ class ClientTest {
         assertTrue(license.packageName.isNotEmpty())
         val terminals = client.terminals()
         assertTrue(terminals.any { it.terminalId == "17757531" })
-        val terminal = client.terminal("17757531")
+        val terminal = client.terminal(SaferpayTerminalInput("17757531"))
         assertEquals("17757531", terminal.terminalId)
         assertTrue(terminal.type in setOf("ECOM", "SPG", "MPO"), terminal.type)
         assertTrue(terminal.paymentMethods.isNotEmpty())
-        val token = client.createFieldsAccessToken("shop", listOf("https://shop.example/checkout"))
+        val token = client.createFieldsAccessToken(SaferpayCreateFieldsAccessTokenInput("shop", listOf("https://shop.example/checkout")))
         assertTrue(token.isNotEmpty())
-        client.deleteFieldsAccessToken(token)
+        client.deleteFieldsAccessToken(SaferpayDeleteFieldsAccessTokenInput(token))
         assertEquals(1L, effects().getLong("fields_tokens_deleted"))
     }
 
     @Test
     fun `reporting pages serially`() = runBlocking {
-        val pager = client.transactions(start = daysAgo(2), end = daysAgo(1), pageSize = 400)
+        val pager = client.transactions(SaferpayTransactionsInput(start = daysAgo(2), end = daysAgo(1), pageSize = 400))
         assertNull(pager.totalTransactions())
         assertEquals(1, pager.nextPageNumber())
         val page = pager.nextPage()!!
@@ -128,18 +128,18 @@ class ClientTest {
         assertTrue(all.all { it.amount != null && it.status.isNotEmpty() })
 
         // Resume an interrupted export at page 3.
-        val resumed = client.transactions(start = daysAgo(2), end = daysAgo(1), pageSize = 400)
+        val resumed = client.transactions(SaferpayTransactionsInput(start = daysAgo(2), end = daysAgo(1), pageSize = 400))
         resumed.resumeAt(3)
         assertEquals(3, resumed.nextPage()!!.pageNumber)
 
         assertEquals("page_size", assertThrows<PaywireException.Validation> {
-            client.transactions(daysAgo(2), daysAgo(1), pageSize = 0)
+            client.transactions(SaferpayTransactionsInput(daysAgo(2), daysAgo(1), pageSize = 0))
         }.field)
         assertEquals("state", assertThrows<PaywireException.Validation> {
-            client.transactions(daysAgo(2), daysAgo(1), state = "MAYBE")
+            client.transactions(SaferpayTransactionsInput(daysAgo(2), daysAgo(1), state = "MAYBE"))
         }.field)
         assertEquals("start", assertThrows<PaywireException.Validation> {
-            client.transactions("last week", daysAgo(1))
+            client.transactions(SaferpayTransactionsInput("last week", daysAgo(1)))
         }.field)
     }
 
@@ -166,14 +166,14 @@ class ClientTest {
         val blocking = client.blocking()
         assertLicensed(blocking.license())
         assertTrue(blocking.terminals().isNotEmpty())
-        assertEquals("17757531", blocking.terminal("17757531").terminalId)
+        assertEquals("17757531", blocking.terminal(SaferpayTerminalInput("17757531")).terminalId)
         assertTrue(blocking.paymentPageConfigurations().isNotEmpty())
-        val offer = blocking.createOffer(Money(404, "CHF"), unique(), "blocking", inTwoHours)
-        assertEquals("OPEN", blocking.getOffer(offer.offerId).status)
-        blocking.deleteOffer(offer.offerId)
-        val token = blocking.createFieldsAccessToken("shop", listOf("https://shop.example/"))
-        blocking.deleteFieldsAccessToken(token)
-        val pager = blocking.transactions(daysAgo(2), daysAgo(1), pageSize = 2000)
+        val offer = blocking.createOffer(SaferpayCreateOfferInput(Money(404, "CHF"), unique(), "blocking", inTwoHours))
+        assertEquals("OPEN", blocking.getOffer(SaferpayGetOfferInput(offer.offerId)).status)
+        blocking.deleteOffer(SaferpayDeleteOfferInput(offer.offerId))
+        val token = blocking.createFieldsAccessToken(SaferpayCreateFieldsAccessTokenInput("shop", listOf("https://shop.example/")))
+        blocking.deleteFieldsAccessToken(SaferpayDeleteFieldsAccessTokenInput(token))
+        val pager = blocking.transactions(SaferpayTransactionsInput(daysAgo(2), daysAgo(1), pageSize = 2000))
         val first = pager.nextBatchBlocking(10)
         assertEquals(10, first.size)
         val count = first.size + pager.asSequence().count()
@@ -186,7 +186,7 @@ class ClientTest {
             terminalId = "17757531", baseUrl = sandbox.saferpayBaseUrl(),
         )
         assertLicensed(direct.license())
-        assertEquals("terminal_id", assertThrows<PaywireException.Validation> { direct.terminal("abc") }.field)
+        assertEquals("terminal_id", assertThrows<PaywireException.Validation> { direct.terminal(SaferpayTerminalInput("abc")) }.field)
     }
 
     @Test
@@ -209,7 +209,7 @@ class ClientTest {
         JSONObject("{\"n\": ${sandbox.notifications()}}")
 
         // An offer paid with a declined outcome stays payable; the sandbox reports it.
-        val offer = client.createOffer(Money(500, "CHF"), unique(), "declined", inTwoHours)
+        val offer = client.createOffer(SaferpayCreateOfferInput(Money(500, "CHF"), unique(), "declined", inTwoHours))
         sandbox.payOffer(offer.offerId, outcome = "decline")
         assertEquals(1L, effects().getLong("offers_declined"))
 
@@ -221,7 +221,7 @@ class ClientTest {
         assertTrue(sandbox.toString().contains(sandbox.url()), sandbox.toString())
         sandbox.reset()
         assertEquals(emptyList<String>(), sandbox.issuedTokens())
-        sandbox.secuconnectClient().smartTransactions(pageSize = 1).nextBatch(1)
+        sandbox.secuconnectClient().smartTransactions(SecuconnectSmartTransactionsInput(pageSize = 1)).nextBatch(1)
         assertTrue(sandbox.issuedTokens().isNotEmpty())
 
         Sandbox.startOnPort(0).use { other ->

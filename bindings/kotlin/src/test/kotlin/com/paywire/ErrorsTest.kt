@@ -35,7 +35,7 @@ class ErrorsTest {
     @Test
     fun `validation errors name the field and send nothing`() = runBlocking {
         val e = assertThrows<PaywireException.Validation> {
-            client.createOffer(Money(404, "CHF"), "order-1", "x".repeat(101), inTwoHours)
+            client.createOffer(SaferpayCreateOfferInput(Money(404, "CHF"), "order-1", "x".repeat(101), inTwoHours))
         }
         assertEquals("validation", e.kind)
         assertEquals("description", e.field)
@@ -57,25 +57,25 @@ class ErrorsTest {
             assertTrue(sandbox.requestIdReplay(), "the default")
             val c = noReplay.saferpayClient()
             // A refund whose answer was lost is found by its own order id: one refund.
-            val session = c.initializePaymentPage(
+            val session = c.initializePaymentPage(SaferpayInitializePaymentPageInput(
                 amount = Money(1000, "CHF"), orderId = "kt-refund-once", description = "once",
                 returnUrl = "https://shop.example/return",
-            )
+            ))
             noReplay.payPaymentPage(session.token)
-            val tx = c.assertPaymentPage(session.token).transaction.id
-            val captureId = c.capture(tx).captureId!!
+            val tx = c.assertPaymentPage(SaferpayAssertPaymentPageInput(session.token)).transaction.id
+            val captureId = c.capture(SaferpayCaptureInput(tx)).captureId!!
             noReplay.injectFault("saferpay.transaction.refund", "drop_after_commit")
-            val refund = c.refund(captureId, Money(100, "CHF"))
+            val refund = c.refund(SaferpayRefundInput(captureId, Money(100, "CHF")))
             val orderId = refund.transaction.orderId!!
             assertTrue(orderId.startsWith("pw-rf-"), orderId)
             val stats = JSONObject(noReplay.stats())
             assertEquals(1L, stats.getJSONObject("effects").getLong("refunds"))
             assertEquals(0L, stats.getJSONObject("executed_duplicates").getLong("refunds"))
-            assertEquals(refund.transaction.id, c.inquireByOrderId(orderId).transaction.id)
+            assertEquals(refund.transaction.id, c.inquireByOrderId(SaferpayInquireByOrderIdInput(orderId)).transaction.id)
             // An offer create that may have arrived is never sent again.
             noReplay.injectFault("saferpay.offers.create", "drop_after_commit")
             val e = assertThrows<PaywireException.OutcomeUnknown> {
-                c.createOffer(Money(404, "CHF"), "kt-offer-once", "once", inTwoHours)
+                c.createOffer(SaferpayCreateOfferInput(Money(404, "CHF"), "kt-offer-once", "once", inTwoHours))
             }
             assertEquals("outcome_unknown", e.kind)
             assertTrue(e.outcomeUnknown)
@@ -98,11 +98,11 @@ class ErrorsTest {
             at.withOffsetSameInstant(ZoneOffset.UTC).toString(), // …T12:05Z
             at.withOffsetSameInstant(ZoneOffset.UTC).plusSeconds(7).plusNanos(500_000_000).toString(), // …T12:05:07.500Z
         )) {
-            val offer = client.createOffer(Money(404, "CHF"), "order-" + text.filter(Char::isDigit), "ok", text)
+            val offer = client.createOffer(SaferpayCreateOfferInput(Money(404, "CHF"), "order-" + text.filter(Char::isDigit), "ok", text))
             assertEquals("OPEN", offer.status, text)
         }
         for (text in listOf(at.toLocalDateTime().toString(), at.toLocalDate().toString(), "")) {
-            val e = assertThrows<PaywireException.Validation> { client.createOffer(Money(404, "CHF"), "order-1", "ok", text) }
+            val e = assertThrows<PaywireException.Validation> { client.createOffer(SaferpayCreateOfferInput(Money(404, "CHF"), "order-1", "ok", text)) }
             assertEquals("expires_at", e.field, text)
         }
         assertEquals(3L, stat("saferpay.offers.create", "requests"))
@@ -111,36 +111,36 @@ class ErrorsTest {
     @Test
     fun `binding-side conversions fail as validation errors too`() = runBlocking {
         val bad = assertThrows<PaywireException.Validation> {
-            client.createOffer(Money(404, "CHF"), "order-1", "ok", "tomorrow at noon")
+            client.createOffer(SaferpayCreateOfferInput(Money(404, "CHF"), "order-1", "ok", "tomorrow at noon"))
         }
         assertEquals("expires_at", bad.field)
         val negative = assertThrows<PaywireException.Validation> {
-            client.createOffer(Money(404, "CHF"), "order-1", "ok", inTwoHours, maxPaymentAttempts = -1)
+            client.createOffer(SaferpayCreateOfferInput(Money(404, "CHF"), "order-1", "ok", inTwoHours, maxPaymentAttempts = -1))
         }
         assertEquals("max_payment_attempts", negative.field)
         val currency = assertThrows<PaywireException.Validation> {
-            client.createOffer(Money(404, "XYZ"), "order-1", "ok", inTwoHours)
+            client.createOffer(SaferpayCreateOfferInput(Money(404, "XYZ"), "order-1", "ok", inTwoHours))
         }
         assertEquals("currency", currency.field)
         val unitPrice = assertThrows<PaywireException.Validation> {
-            client.createOffer(
+            client.createOffer(SaferpayCreateOfferInput(
                 Money(404, "CHF"), "order-1", "ok", inTwoHours,
                 order = Order(items = listOf(OrderItem(name = "A", unitPrice = Money(-1, "CHF")))),
-            )
+            ))
         }
         assertEquals("order.items[0].unit_price", unitPrice.field)
         val unitCurrency = assertThrows<PaywireException.Validation> {
-            client.createOffer(
+            client.createOffer(SaferpayCreateOfferInput(
                 Money(404, "CHF"), "order-1", "ok", inTwoHours,
                 order = Order(items = listOf(OrderItem(name = "A", unitPrice = Money(1, "XYZ")))),
-            )
+            ))
         }
         assertEquals("order.items[0].unit_price", unitCurrency.field)
         val email = assertThrows<PaywireException.Validation> {
-            client.createOffer(
+            client.createOffer(SaferpayCreateOfferInput(
                 Money(404, "CHF"), "order-1", "ok", inTwoHours,
                 payer = Payer(billingAddress = Address(email = "not an email")),
-            )
+            ))
         }
         assertEquals("payer.billing_address.email", email.field)
         Unit
@@ -148,7 +148,7 @@ class ErrorsTest {
 
     @Test
     fun `unknown offer is not_found with the provider's code`() = runBlocking {
-        val e = assertThrows<PaywireException.NotFound> { client.getOffer("does-not-exist") }
+        val e = assertThrows<PaywireException.NotFound> { client.getOffer(SaferpayGetOfferInput("does-not-exist")) }
         val info = e.info()
         assertEquals("not_found", info.kind)
         assertEquals("saferpay", info.provider)

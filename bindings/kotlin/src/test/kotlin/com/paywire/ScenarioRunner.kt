@@ -9,12 +9,19 @@ import java.time.OffsetDateTime
 import java.time.ZoneOffset
 import java.time.format.DateTimeFormatter
 import java.time.temporal.ChronoUnit
+import java.lang.reflect.InvocationTargetException
+import kotlin.reflect.KClass
+import kotlin.reflect.KType
+import kotlin.reflect.full.callSuspend
+import kotlin.reflect.full.memberFunctions
 import kotlin.reflect.full.memberProperties
+import kotlin.reflect.full.primaryConstructor
 
 /**
  * Runs one shared scenario (tests/scenarios/README.md) against the embedded sandbox, unchanged.
- * Calls go through an explicit dispatch table from API.md's snake_case names to the generated
- * Kotlin methods, so a renamed method fails to compile here; an unknown call fails the scenario.
+ * A call that is a row of core's operation tables (`operationTable()`) goes to the generated
+ * method with its input record; the few calls that are not rows (payment links, pushes, the
+ * device flow) are dispatched by hand. An unknown call fails the scenario.
  *
  * For the secrets scan: with a [transcript], every result's `toString()` and every error's
  * `toString()`, `message` and fields are appended to it; [beforeReset] runs before each sandbox
@@ -142,78 +149,29 @@ class ScenarioRunner(
 
     // ---- dispatch tables -------------------------------------------------------------------
 
-    private val saferpayCalls: Map<String, suspend (Args) -> Any?> = mapOf(
-        "create_offer" to { a ->
-            saferpay.createOffer(
-                amount = a.money("amount"),
-                orderId = a.str("order_id"),
-                description = a.str("description"),
-                expiresAt = a.str("expires_at"),
-                payer = a.json("payer")?.let { payerFromJson(it, "payer") },
-                preAuth = a.bool("pre_auth", false),
-                configSet = a.optStr("config_set"),
-                maxPaymentAttempts = a.optInt("max_payment_attempts"),
-                registerAlias = a.bool("register_alias", false),
-                billingAddressForm = a.json("billing_address_form")?.let { billingAddressFormFromJson(it, "billing_address_form") },
-                order = a.json("order")?.let { orderFromJson(it, "order") },
-                condition = a.optStr("condition"),
-                terminalId = a.optStr("terminal_id"),
-            )
-        },
-        "get_offer" to { a -> saferpay.getOffer(a.str("offer_id"), a.optStr("terminal_id")) },
-        "delete_offer" to { a -> saferpay.deleteOffer(a.str("offer_id"), a.optStr("terminal_id")) },
-        "license" to { _ -> saferpay.license() },
-        "terminals" to { _ -> saferpay.terminals() },
-        "terminal" to { a -> saferpay.terminal(a.str("terminal_id")) },
-        "payment_page_configurations" to { _ -> saferpay.paymentPageConfigurations() },
-        "create_fields_access_token" to { a ->
-            saferpay.createFieldsAccessToken(a.str("description"), a.strList("source_urls"), a.optStr("terminal_id"))
-        },
-        "delete_fields_access_token" to { a ->
-            saferpay.deleteFieldsAccessToken(a.str("access_token"), a.optStr("terminal_id"))
-        },
-        "initialize_payment_page" to { a ->
-            saferpay.initializePaymentPage(
-                amount = a.money("amount"),
-                orderId = a.str("order_id"),
-                description = a.str("description"),
-                returnUrl = a.str("return_url"),
-                successNotifyUrl = a.optStr("success_notify_url"),
-                failNotifyUrl = a.optStr("fail_notify_url"),
-                paymentMethods = a.optStrList("payment_methods"),
-                payer = a.json("payer")?.let { payerFromJson(it, "payer") },
-                preAuth = a.bool("pre_auth", false),
-                terminalId = a.optStr("terminal_id"),
-                wallets = a.optStrList("wallets"),
-                billingAddressForm = a.json("billing_address_form")?.let { billingAddressFormFromJson(it, "billing_address_form") },
-                order = a.json("order")?.let { orderFromJson(it, "order") },
-                configSet = a.optStr("config_set"),
-                condition = a.optStr("condition"),
-                payerNote = a.optStr("payer_note"),
-                payerEmail = a.optStr("payer_email"),
-                merchantEmails = a.optStrList("merchant_emails"),
-            )
-        },
-        "assert_payment_page" to { a -> saferpay.assertPaymentPage(a.str("token")) },
-        "payment_outcome" to { a -> saferpay.paymentOutcome(a.str("token")) },
-        "capture" to { a -> saferpay.capture(a.str("transaction_id"), a.optMoney("amount")) },
-        "cancel" to { a -> saferpay.cancel(a.str("transaction_id")) },
-        "refund" to { a ->
-            saferpay.refund(a.str("capture_id"), a.money("amount"), a.optStr("order_id"), a.optStr("description"))
-        },
-        "inquire" to { a -> saferpay.inquire(a.str("transaction_id")) },
-        "assert_capture" to { a -> saferpay.assertCapture(a.str("capture_id")) },
-        "assert_refund" to { a -> saferpay.assertRefund(a.str("transaction_id")) },
-        "transactions" to { a ->
-            saferpay.transactions(
-                start = a.str("start"),
-                end = a.str("end"),
-                state = a.optStr("state") ?: "SUCCESSFUL",
-                terminalId = a.optStr("terminal_id"),
-                pageSize = a.optInt("page_size") ?: 2000,
-            )
-        },
-    )
+    /**
+     * Runs row [call] of a provider's table: the input record `<Provider><Call>Input` is built
+     * from the step's snake_case arguments by its constructor (each argument by its camelCase
+     * field), then passed to the client method of the same name. Every row the bindings
+     * generate is reachable without a line here, and core decodes what the record carries.
+     */
+    private suspend fun row(client: Any, call: String, a: Args): Any? {
+        val method = client::class.memberFunctions.firstOrNull { it.name == camel(call) && it.parameters.size <= 2 }
+            ?: fail("${client::class.simpleName} has no method ${camel(call)}")
+        return try {
+            when (val input = method.parameters.getOrNull(1)) {
+                null -> method.callSuspend(client)
+                else -> method.callSuspend(client, a.record(input.type))
+            }
+        } catch (e: InvocationTargetException) {
+            throw e.targetException
+        }
+    }
+
+    private fun rows(client: () -> Any, names: Set<String>): Map<String, suspend (Args) -> Any?> =
+        names.associateWith<String, suspend (Args) -> Any?> { name -> { a -> row(client(), name, a) } }
+
+    private val saferpayCalls by lazy { rows({ saferpay }, tableNames("saferpay")) }
 
     /** The same payment-link calls on either provider (`create_payment_link` …). */
     private class LinkOps(
@@ -238,74 +196,14 @@ class ScenarioRunner(
         "cancel_payment_link" to { a -> ops().cancel(a.str("id")) },
     )
 
-    private val secuconnectCalls: Map<String, suspend (Args) -> Any?> = mapOf(
-        "create_smart_transaction" to { a ->
-            secuconnect.createSmartTransaction(
-                amount = a.money("amount"),
-                intent = a.optStr("intent") ?: "sale",
-                contractId = a.optStr("contract_id"),
-                customer = a.json("customer")?.let { customerFromJson(it, "customer") },
-                basket = a.json("basket")?.let { basketFromJson(it, "basket") },
-                checkoutTemplate = a.optStr("checkout_template"),
-                language = a.optStr("language"),
-                returnUrls = a.json("return_urls")?.let { returnUrlsFromJson(it, "return_urls") },
-                autoCapture = a.optBool("auto_capture"),
-                merchantRef = a.optStr("merchant_ref"),
-                transactionRef = a.optStr("transaction_ref"),
-                isDemo = a.bool("is_demo", false),
-            )
-        },
-        "get_smart_transaction" to { a -> secuconnect.getSmartTransaction(a.str("id")) },
-        "update_smart_transaction" to { a ->
-            secuconnect.updateSmartTransaction(
-                id = a.str("id"),
-                amount = a.optMoney("amount"),
-                basket = a.json("basket")?.let { basketFromJson(it, "basket") },
-                customer = a.json("customer")?.let { customerFromJson(it, "customer") },
-                merchantRef = a.optStr("merchant_ref"),
-                transactionRef = a.optStr("transaction_ref"),
-                autoCapture = a.optBool("auto_capture"),
-            )
-        },
-        "prepare_smart_transaction" to { a ->
-            secuconnect.prepareSmartTransaction(a.str("id"), a.str("payment_method"), a.optStr("container_id"))
-        },
-        "start_smart_transaction" to { a -> secuconnect.startSmartTransaction(a.str("id"), a.optStr("payment_method")) },
-        "cancel_smart_transaction" to { a -> secuconnect.cancelSmartTransaction(a.str("id")) },
-        "abort_smart_transaction" to { a -> secuconnect.abortSmartTransaction(a.str("id")) },
-        "smart_transactions" to { a ->
-            secuconnect.smartTransactions(a.optStr("query"), a.optStr("sort"), a.optInt("page_size") ?: 100)
-        },
-        "get_payment_transaction" to { a -> secuconnect.getPaymentTransaction(a.str("id")) },
-        "check_payment_status" to { a -> secuconnect.checkPaymentStatus(a.str("id")) },
-        "cancel_payment_transaction" to { a ->
-            secuconnect.cancelPaymentTransaction(a.str("id"), a.optMoney("reduce_amount_by"), a.optStr("reason"))
-        },
-        "parse_push" to { a -> parsePush(a.json("body") ?: fail("parse_push needs a body")) },
-        "device_authorize" to { a -> secuconnect.deviceAuthorize(a.str("uuid")) },
-    )
+    private val secuconnectCalls: Map<String, suspend (Args) -> Any?> by lazy {
+        rows({ secuconnect }, tableNames("secuconnect")) + mapOf(
+            "parse_push" to { a -> parsePush(a.json("body") ?: fail("parse_push needs a body")) },
+            "device_authorize" to { a -> secuconnect.deviceAuthorize(a.str("uuid")) },
+        )
+    }
 
-    private val sekurepayCalls: Map<String, suspend (Args) -> Any?> = mapOf(
-        "create_order" to { a ->
-            sekurepay.createOrder(
-                orderId = a.str("order_id"),
-                currency = a.str("currency"),
-                items = sekurepayItemsFromJson(a.json("items") ?: fail("items are required"), "items"),
-                taxes = a.json("taxes")?.let { sekurepayTaxesFromJson(it, "taxes") }.orEmpty(),
-                shippingAmountCents = a.optLong("shipping_amount_cents") ?: 0L,
-            )
-        },
-        "get_order" to { a -> sekurepay.getOrder(a.str("order_id")) },
-        "find_or_create_order" to { a ->
-            sekurepay.findOrCreateOrder(
-                orderId = a.str("order_id"),
-                currency = a.str("currency"),
-                items = sekurepayItemsFromJson(a.json("items") ?: fail("items are required"), "items"),
-                taxes = a.json("taxes")?.let { sekurepayTaxesFromJson(it, "taxes") }.orEmpty(),
-                shippingAmountCents = a.optLong("shipping_amount_cents") ?: 0L,
-            )
-        },
-    )
+    private val sekurepayCalls by lazy { rows({ sekurepay }, tableNames("sekurepay")) }
 
     /** Everything a caller could print about an error, raw fields included. */
     private fun record(t: StringBuilder, e: PaywireException) {
@@ -442,6 +340,15 @@ class ScenarioRunner(
     }
 }
 
+fun snake(camel: String): String = camel.replace(Regex("([A-Z])")) { "_" + it.value.lowercase() }
+
+/** The operation names of [provider]'s table, as the native library exports it. */
+fun tableNames(provider: String): Set<String> {
+    val rows = JSONArray(operationTable())
+    return (0 until rows.length()).map { rows.getJSONObject(it) }
+        .filter { it.getString("provider") == provider }.map { it.getString("name") }.toSet()
+}
+
 fun camel(snake: String): String =
     snake.split('_').mapIndexed { i, part -> if (i == 0) part else part.replaceFirstChar { it.uppercase() } }.joinToString("")
 
@@ -494,10 +401,80 @@ class Args(private val map: Map<*, *>) {
     fun optStrList(name: String): List<String>? = raw(name)?.let { v -> (v as? List<*> ?: fail("'$name' must be a list")).map { it as String } }
     fun list(name: String): List<*> = raw(name) as? List<*> ?: fail("'$name' must be a list")
     fun optList(name: String): List<*>? = raw(name)?.let { it as? List<*> ?: fail("'$name' must be a list") }
+    /** The input record of type [type] from every argument (each by its camelCase field). */
+    fun record(type: KType): Any = build(type.classifier as KClass<*>, map.keys.associate { k -> k.toString() to raw(k.toString()) }, "")
+
     /** A nested input as snake_case JSON text, for the bindings' `*FromJson` decoders. */
     fun json(name: String): String? = raw(name)?.let { toJson(it).toString() }
 
     companion object {
+        /** A generated record from snake_case values: records nest, lists convert item by item. */
+        fun build(cls: KClass<*>, values: Map<String, Any?>, where: String): Any {
+            val ctor = cls.primaryConstructor ?: fail("${cls.simpleName} has no constructor")
+            val known = ctor.parameters.associateBy { snake(it.name!!) }
+            val unknown = values.keys - known.keys
+            if (unknown.isNotEmpty()) fail("${cls.simpleName} has no field for $where$unknown")
+            val args = known.filterKeys { it in values }.entries.associate { (key, p) ->
+                p to convert(values[key], p.type, "$where$key")
+            }
+            return ctor.callBy(args)
+        }
+
+        fun convert(value: Any?, type: KType, where: String): Any? {
+            if (value == null) return null
+            return when (val cls = type.classifier as KClass<*>) {
+                String::class -> value as? String ?: toJson(value).toString() // JSON-text parameters
+                Int::class -> (value as? Number ?: fail("'$where' must be a number")).toInt()
+                Long::class -> (value as? Number ?: fail("'$where' must be a number")).toLong()
+                Boolean::class -> value as? Boolean ?: fail("'$where' must be a boolean")
+                List::class -> {
+                    val list = value as? List<*> ?: fail("'$where' must be a list")
+                    val item = type.arguments.single().type!!
+                    if (list.any { !fits(item.classifier as KClass<*>, it) }) return decodeJson(List::class, item.classifier as KClass<*>, value, where)
+                    list.mapIndexed { i, v -> convert(v, item, "$where[$i]") }
+                }
+                Money::class -> toMoney(value)
+                else -> {
+                    if (!fits(cls, value)) return decodeJson(cls, null, value, where)
+                    build(cls, (value as? Map<*, *> ?: fail("'$where' must be an object")).mapKeys { it.key.toString() }, "$where.")
+                }
+            }
+        }
+
+        /** Whether [value] has only keys that [cls] (a record) has fields for, nested ones too. */
+        private fun fits(cls: KClass<*>, value: Any?): Boolean {
+            val map = value as? Map<*, *> ?: return true
+            val ctor = cls.primaryConstructor ?: return true
+            if (cls == Money::class) return true
+            val fields = ctor.parameters.associateBy { snake(it.name!!) }
+            return map.all { (k, v) ->
+                val p = fields[k.toString()] ?: return false
+                val c = p.type.classifier as? KClass<*> ?: return@all true
+                when {
+                    c == List::class -> (v as? List<*>)?.all { fits(p.type.arguments.single().type!!.classifier as KClass<*>, it) } ?: true
+                    else -> fits(c, v)
+                }
+            }
+        }
+
+        /**
+         * A value Kotlin's typed records cannot hold (an unknown key, `payer.nickname`) goes
+         * through the binding's JSON decoder for that record (`payerFromJson`,
+         * `sekurepayItemsFromJson`), the core's decoding, which refuses it naming the field.
+         */
+        private fun decodeJson(cls: KClass<*>, item: KClass<*>?, value: Any, where: String): Any? {
+            val decoder = Class.forName("com.paywire.PaywireKt").methods.firstOrNull { m ->
+                m.name.endsWith("FromJson") && m.parameterTypes.toList() == listOf(String::class.java, String::class.java) &&
+                    m.returnType == cls.java && (item == null || (m.genericReturnType as? java.lang.reflect.ParameterizedType)
+                        ?.actualTypeArguments?.singleOrNull() == item.java)
+            } ?: fail("'$where' has fields ${cls.simpleName} lacks, and no *FromJson decoder to refuse them")
+            return try {
+                decoder.invoke(null, toJson(value).toString(), where)
+            } catch (e: InvocationTargetException) {
+                throw e.targetException
+            }
+        }
+
         fun toMoney(value: Any): Money {
             val m = value as? Map<*, *> ?: fail("money must be {minor, currency}, got $value")
             return Money(minor = (m["minor"] as Number).toLong(), currency = m["currency"] as String)

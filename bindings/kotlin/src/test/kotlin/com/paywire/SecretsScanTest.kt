@@ -179,7 +179,7 @@ object SecretsScanChild {
             )
             for (o in objects) transcript.append(o).append('\n')
             // A client that has fetched a secuconnect token prints the same (no token in it).
-            kotlinx.coroutines.runBlocking { secuconnect.smartTransactions(pageSize = 1).nextBatch(1) }
+            kotlinx.coroutines.runBlocking { secuconnect.smartTransactions(SecuconnectSmartTransactionsInput(pageSize = 1)).nextBatch(1) }
             transcript.append(secuconnect).append('\n').append(secuconnect.blocking()).append('\n')
             collect()
 

@@ -17,6 +17,11 @@ import com.paywire.BlockingSaferpayClient
 import com.paywire.BlockingSecuconnectClient
 import com.paywire.PaywireException
 import com.paywire.ReturnUrls
+import com.paywire.SaferpayCaptureInput
+import com.paywire.SaferpayInitializePaymentPageInput
+import com.paywire.SaferpayPaymentOutcomeInput
+import com.paywire.SecuconnectCreateSmartTransactionInput
+import com.paywire.SecuconnectGetPaymentTransactionInput
 import com.paywire.moneyParse
 import com.paywire.parsePush
 import com.sun.net.httpserver.HttpExchange
@@ -99,14 +104,14 @@ class Shop(
         // An unguessable reference in the URLs Saferpay and the payer call; never the token.
         val ref = newId(16)
         fun url(path: String) = "$base$path?ref=${URLEncoder.encode(ref, Charsets.UTF_8)}"
-        val session = saferpay.initializePaymentPage(
+        val session = saferpay.initializePaymentPage(SaferpayInitializePaymentPageInput(
             amount = moneyParse(query.getValue("amount"), query.getValue("currency")),
             orderId = orderId,
             description = query["description"] ?: orderId,
             returnUrl = url("/saferpay/return"),
             successNotifyUrl = url("/saferpay/notify"),
             failNotifyUrl = url("/saferpay/notify"),
-        )
+        ))
         orders[orderId] = Order(orderId, "saferpay", token = session.token)
         refs[ref] = orderId
         replyJson(exchange, mapOf("orderId" to orderId, "redirectUrl" to session.redirectUrl))
@@ -118,7 +123,7 @@ class Shop(
         order.seen += trigger
         if (order.status != "open") return order
         val payment = try {
-            saferpay.paymentOutcome(order.token!!)
+            saferpay.paymentOutcome(SaferpayPaymentOutcomeInput(order.token!!))
         } catch (e: PaywireException.Declined) {
             // Declined or aborted: the payer may try again with a new order.
             order.status = "failed"
@@ -128,7 +133,7 @@ class Shop(
         order.transactionId = tx.id
         when (tx.status) {
             "AUTHORIZED" -> {
-                order.captureId = saferpay.capture(tx.id).captureId
+                order.captureId = saferpay.capture(SaferpayCaptureInput(tx.id)).captureId
                 order.status = "paid"
             }
             "CAPTURED" -> {
@@ -155,13 +160,13 @@ class Shop(
 
     private fun createSecuconnectOrder(exchange: HttpExchange, query: Map<String, String>) {
         val orderId = "order-${newId(8)}"
-        val stx = secuconnect.createSmartTransaction(
+        val stx = secuconnect.createSmartTransaction(SecuconnectCreateSmartTransactionInput(
             amount = moneyParse(query.getValue("amount"), query.getValue("currency")),
             // Comes back as `orderId` on the Payment Transaction: how a push finds its order.
             merchantRef = orderId,
             autoCapture = true,
             returnUrls = ReturnUrls(urlPush = "$base/secuconnect/push"),
-        )
+        ))
         orders[orderId] = Order(orderId, "secuconnect", smartTransactionId = stx.id)
         replyJson(exchange, mapOf("orderId" to orderId, "smartTransactionId" to stx.id, "paymentLink" to stx.paymentLink))
     }
@@ -176,7 +181,7 @@ class Shop(
         if (push.id in handledPushes) return reply(exchange, 200, "") // deliveries repeat
         // A push is unsigned and has no status: read what it names through the API.
         for (obj in push.objects.filter { it.`object` == "payment.transactions" }) {
-            val transaction = secuconnect.getPaymentTransaction(obj.id)
+            val transaction = secuconnect.getPaymentTransaction(SecuconnectGetPaymentTransactionInput(obj.id))
             val order = transaction.orderId?.let { orders[it] } ?: continue
             synchronized(order) {
                 order.status = transaction.statusSimpleText ?: "unknown"

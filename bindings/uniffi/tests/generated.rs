@@ -1,0 +1,436 @@
+#![allow(clippy::unwrap_used)] // a generator: a failed write should fail the test loudly
+
+//! `src/operations.rs` is generated from paywire's operation tables: one input record per row
+//! (its fields, order and defaults are the row's parameters) and one method per row on the
+//! async and the blocking client. This test fails when the committed file is stale (a row
+//! without a UniFFI method, a changed parameter); `PAYWIRE_BLESS=1` (what
+//! `bindings/uniffi/scripts/generate` sets) rewrites it instead.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use paywire::operation::{OperationInfo, Param};
+
+struct Provider {
+    name: &'static str,
+    /// Prefix of the input records (`SaferpayCreateOfferInput`).
+    prefix: &'static str,
+    client: &'static str,
+    blocking: &'static str,
+}
+
+const PROVIDERS: &[Provider] = &[
+    Provider {
+        name: "saferpay",
+        prefix: "Saferpay",
+        client: "SaferpayClient",
+        blocking: "BlockingSaferpayClient",
+    },
+    Provider {
+        name: "secuconnect",
+        prefix: "Secuconnect",
+        client: "SecuconnectClient",
+        blocking: "BlockingSecuconnectClient",
+    },
+    Provider {
+        name: "sekurepay",
+        prefix: "SekurePay",
+        client: "SekurePayClient",
+        blocking: "BlockingSekurePayClient",
+    },
+];
+
+/// Leaf parameter types that cross as a UniFFI type (records are the existing input records).
+/// Anything else crosses as JSON text.
+fn leaf(provider: &str, name: &str) -> Option<&'static str> {
+    Some(match (provider, name) {
+        // Text core parses (timestamps, report dates, open enums) and secrets (plain on input).
+        (
+            _,
+            "String"
+            | "Secret"
+            | "DateTime<FixedOffset>"
+            | "ReportDate"
+            | "PaymentMethod"
+            | "Wallet"
+            | "MultipartCaptureType",
+        ) => "String",
+        (_, "bool") => "bool",
+        // Kotlin `Int`: a negative value is refused by core, naming the field.
+        (_, "u32") => "i32",
+        (_, "i64") => "i64",
+        (_, "Money") => "crate::Money",
+        ("saferpay", "Payer") => "crate::saferpay::records::Payer",
+        ("saferpay", "BillingAddressForm") => "crate::saferpay::records::BillingAddressForm",
+        ("saferpay", "Order") => "crate::saferpay::records::Order",
+        ("secuconnect", "Customer") => "crate::secuconnect::records::SecuconnectCustomer",
+        ("secuconnect", "BasketItem") => "crate::secuconnect::records::BasketItem",
+        ("secuconnect", "ReturnUrls") => "crate::secuconnect::records::ReturnUrls",
+        ("secuconnect", "BankAccount") => "crate::secuconnect::DirectDebitAccount",
+        _ => return None,
+    })
+}
+
+/// Parameters core takes as free JSON but that have a record here.
+fn typed_value(provider: &str, param: &str) -> Option<&'static str> {
+    match (provider, param) {
+        ("sekurepay", "items") => Some("Vec<crate::sekurepay::SekurePayOrderItem>"),
+        ("sekurepay", "taxes") => Some("Vec<crate::sekurepay::SekurePayTax>"),
+        _ => None,
+    }
+}
+
+/// The result record of each output type, and how the core value converts to it.
+fn output(provider: &str, ty: &str) -> (String, Conversion) {
+    let record = |path: &str| (path.to_owned(), Conversion::Into);
+    match (provider, ty) {
+        (_, "()") => ("()".into(), Conversion::Same),
+        (_, "String") => ("String".into(), Conversion::Same),
+        ("saferpay", "Offer") => record("crate::saferpay::records::Offer"),
+        ("saferpay", "License") => record("crate::saferpay::records::License"),
+        ("saferpay", "Vec<Terminal>") => (
+            "Vec<crate::saferpay::records::Terminal>".into(),
+            Conversion::Each,
+        ),
+        ("saferpay", "Terminal") => record("crate::saferpay::records::Terminal"),
+        ("saferpay", "Vec<PaymentPageConfiguration>") => (
+            "Vec<crate::saferpay::records::PaymentPageConfiguration>".into(),
+            Conversion::Each,
+        ),
+        ("saferpay", "TransactionPager") => (
+            "std::sync::Arc<crate::saferpay::TransactionPager>".into(),
+            Conversion::Wrap("crate::saferpay::TransactionPager"),
+        ),
+        ("saferpay", "PaymentPageSession") => {
+            record("crate::saferpay::payments::PaymentPageSession")
+        }
+        ("saferpay", "Payment") => record("crate::saferpay::payments::Payment"),
+        ("saferpay", "Capture") => record("crate::saferpay::payments::Capture"),
+        ("saferpay", "Cancellation") => record("crate::saferpay::payments::Cancellation"),
+        ("saferpay", "CaptureStatus" | "RefundStatus") => {
+            record("crate::saferpay::payments::TransactionStatusResult")
+        }
+        ("secuconnect", "SmartTransaction") => {
+            record("crate::secuconnect::records::SmartTransaction")
+        }
+        ("secuconnect", "SmartTransactionPager") => (
+            "std::sync::Arc<crate::secuconnect::SmartTransactionPager>".into(),
+            Conversion::Wrap("crate::secuconnect::SmartTransactionPager"),
+        ),
+        ("secuconnect", "PaymentTransaction") => {
+            record("crate::secuconnect::records::PaymentTransaction")
+        }
+        ("secuconnect", "Vec<PaymentTransaction>") => (
+            "Vec<crate::secuconnect::records::PaymentTransaction>".into(),
+            Conversion::Each,
+        ),
+        ("secuconnect", "PaymentStatus") => record("crate::secuconnect::records::PaymentStatus"),
+        ("sekurepay", "Order") => record("crate::sekurepay::SekurePayOrder"),
+        _ => panic!(
+            "{provider} output `{ty}` has no UniFFI record: add one (with a From impl) and map it in {}",
+            file!()
+        ),
+    }
+}
+
+enum Conversion {
+    Same,
+    Into,
+    Each,
+    Wrap(&'static str),
+}
+
+enum Shape<'a> {
+    Opt(Box<Shape<'a>>),
+    Vec(Box<Shape<'a>>),
+    Leaf(&'a str),
+}
+
+fn shape(ty: &str) -> Shape<'_> {
+    if let Some(inner) = ty.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')) {
+        Shape::Opt(Box::new(shape(inner)))
+    } else if let Some(inner) = ty.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')) {
+        Shape::Vec(Box::new(shape(inner)))
+    } else {
+        Shape::Leaf(ty)
+    }
+}
+
+fn ffi(provider: &str, shape: &Shape<'_>) -> Option<String> {
+    match shape {
+        Shape::Opt(inner) => ffi(provider, inner).map(|t| format!("Option<{t}>")),
+        Shape::Vec(inner) => ffi(provider, inner).map(|t| format!("Vec<{t}>")),
+        Shape::Leaf(name) => leaf(provider, name).map(str::to_owned),
+    }
+}
+
+fn normalize(ty: &str) -> String {
+    ty.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+}
+
+/// How one parameter crosses: its field type, its UniFFI default, its JSON conversion.
+struct Field {
+    name: &'static str,
+    ty: String,
+    default: Option<String>,
+    to_json: String,
+}
+
+fn field(provider: &str, param: &Param) -> Field {
+    let rust_type = normalize(param.rust_type);
+    let shape = shape(&rust_type);
+    let optional = matches!(shape, Shape::Opt(_));
+    let name = param.name;
+    let default: Option<serde_json::Value> = param.default.map(|d| {
+        serde_json::from_str(d).unwrap_or_else(|e| panic!("{provider}.{name}: default {d}: {e}"))
+    });
+    let typed = match (rust_type.as_str(), typed_value(provider, name)) {
+        ("Value", Some(ty)) => Some(ty.to_owned()),
+        _ => ffi(provider, &shape),
+    };
+    match typed {
+        Some(ty) => {
+            let literal = default.as_ref().map(|d| match d {
+                serde_json::Value::Null => "None".to_owned(),
+                serde_json::Value::Array(items) if items.is_empty() => "[]".to_owned(),
+                serde_json::Value::String(s) => format!("{s:?}"),
+                serde_json::Value::Bool(_) | serde_json::Value::Number(_) => d.to_string(),
+                other => panic!("{provider}.{name}: no UniFFI literal for default {other}"),
+            });
+            let literal = match literal {
+                Some(l) if ty.starts_with("Option<") && l != "None" => Some(format!("Some({l})")),
+                l => l,
+            };
+            Field {
+                name,
+                ty,
+                default: literal,
+                to_json: format!("ops::param({name:?}, &self.{name})?"),
+            }
+        }
+        // No record for it: JSON text, checked by core like any other value.
+        None if optional || default == Some(serde_json::Value::Null) => Field {
+            name,
+            ty: "Option<String>".into(),
+            default: default.map(|d| match d {
+                serde_json::Value::Null => "None".to_owned(),
+                other => format!("Some({:?})", other.to_string()),
+            }),
+            to_json: format!("ops::opt_json_text({name:?}, self.{name}.as_deref())?"),
+        },
+        None => Field {
+            name,
+            ty: "String".into(),
+            default: default.map(|d| format!("{:?}", d.to_string())),
+            to_json: format!("ops::json_text({name:?}, &self.{name})?"),
+        },
+    }
+}
+
+fn camel(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn doc(out: &mut String, indent: &str, text: &str) {
+    for line in text.trim_end().lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            writeln!(out, "{indent}///").unwrap();
+        } else {
+            writeln!(out, "{indent}/// {line}").unwrap();
+        }
+    }
+}
+
+fn generate() -> String {
+    let mut out = String::new();
+    out.push_str(
+        "// @generated by bindings/uniffi/tests/generated.rs from paywire's operation tables; do not\n\
+         // edit. Regenerate with bindings/uniffi/scripts/generate.\n\
+         //\n\
+         // One input record per row (fields, order and defaults are the row's parameters) and one\n\
+         // method per row on the async and the blocking client; `crate::ops` decodes the record\n\
+         // through core and runs the row.\n\n\
+         use serde_json::{Map, Value};\n\n\
+         use crate::error::Result;\n\
+         use crate::ops;\n\
+         use crate::saferpay::{BlockingSaferpayClient, SaferpayClient};\n\
+         use crate::secuconnect::{BlockingSecuconnectClient, SecuconnectClient};\n\
+         use crate::sekurepay::{BlockingSekurePayClient, SekurePayClient};\n",
+    );
+    let rows = paywire::operation::all();
+    for provider in PROVIDERS {
+        let rows: Vec<&OperationInfo> = rows
+            .iter()
+            .copied()
+            .filter(|r| r.provider == provider.name)
+            .collect();
+        assert!(!rows.is_empty(), "no rows for {}", provider.name);
+        writeln!(out, "\n// ---- {} ----", provider.name).unwrap();
+        let mut methods = String::new();
+        let mut blocking = String::new();
+        for row in &rows {
+            let record = format!("{}{}Input", provider.prefix, camel(row.name));
+            let fields: Vec<Field> = row
+                .params()
+                .iter()
+                .map(|p| field(provider.name, p))
+                .collect();
+            let core_input = format!("paywire::{}::{}", provider.name, row.input);
+            let (out_ty, conversion) = output(provider.name, &normalize(row.output));
+            // `None`: the core's output crosses as it is.
+            let convert = match conversion {
+                Conversion::Same => None,
+                Conversion::Into => Some("output.into()".to_owned()),
+                Conversion::Each => Some("output.into_iter().map(Into::into).collect()".to_owned()),
+                Conversion::Wrap(pager) => Some(format!("{pager}::wrap(output)")),
+            };
+            let (arg, input) = if fields.is_empty() {
+                (String::new(), "ops::NoParams")
+            } else {
+                (format!(", input: {record}"), "input")
+            };
+
+            if !fields.is_empty() {
+                writeln!(out).unwrap();
+                writeln!(out, "/// What `{}.{}` takes.", provider.name, row.name).unwrap();
+                writeln!(out, "#[derive(uniffi::Record)]").unwrap();
+                writeln!(out, "pub struct {record} {{").unwrap();
+                for (f, p) in fields.iter().zip(row.params()) {
+                    doc(&mut out, "    ", p.doc);
+                    if let Some(d) = &f.default {
+                        writeln!(out, "    #[uniffi(default = {d})]").unwrap();
+                    }
+                    writeln!(out, "    pub {}: {},", f.name, f.ty).unwrap();
+                }
+                writeln!(out, "}}\n").unwrap();
+                writeln!(out, "impl ops::Params for {record} {{").unwrap();
+                writeln!(
+                    out,
+                    "    fn into_params(self) -> Result<Map<String, Value>> {{"
+                )
+                .unwrap();
+                writeln!(out, "        let mut params = Map::new();").unwrap();
+                for f in &fields {
+                    writeln!(
+                        out,
+                        "        params.insert({:?}.to_owned(), {});",
+                        f.name, f.to_json
+                    )
+                    .unwrap();
+                }
+                writeln!(out, "        Ok(params)").unwrap();
+                writeln!(out, "    }}").unwrap();
+                writeln!(out, "}}").unwrap();
+            }
+
+            writeln!(methods).unwrap();
+            doc(&mut methods, "    ", row.doc);
+            writeln!(
+                methods,
+                "    pub async fn {}(&self{arg}) -> Result<{out_ty}> {{",
+                row.name
+            )
+            .unwrap();
+            let call = format!("ops::call::<{core_input}>(&self.client, {input}).await");
+            let blocking_call =
+                format!("ops::call_blocking::<{core_input}>(self.client.async_client(), {input})");
+            match &convert {
+                None => writeln!(methods, "        {call}").unwrap(),
+                Some(convert) => {
+                    writeln!(methods, "        let output = {call}?;").unwrap();
+                    writeln!(methods, "        Ok({convert})").unwrap();
+                }
+            }
+            writeln!(methods, "    }}").unwrap();
+
+            writeln!(blocking).unwrap();
+            doc(&mut blocking, "    ", row.doc);
+            writeln!(
+                blocking,
+                "    pub fn {}(&self{arg}) -> Result<{out_ty}> {{",
+                row.name
+            )
+            .unwrap();
+            match &convert {
+                None => writeln!(blocking, "        {blocking_call}").unwrap(),
+                Some(convert) => {
+                    writeln!(blocking, "        let output = {blocking_call}?;").unwrap();
+                    writeln!(blocking, "        Ok({convert})").unwrap();
+                }
+            }
+            writeln!(blocking, "    }}").unwrap();
+        }
+        writeln!(
+            out,
+            "\n#[uniffi::export]\nimpl {} {{{methods}}}",
+            provider.client
+        )
+        .unwrap();
+        writeln!(
+            out,
+            "\n#[uniffi::export]\nimpl {} {{{blocking}}}",
+            provider.blocking
+        )
+        .unwrap();
+    }
+    out
+}
+
+#[test]
+fn operations_rs_is_generated_from_the_tables() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/operations.rs");
+    let fresh = generate();
+    if std::env::var_os("PAYWIRE_BLESS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "{} is stale (a core row changed or has no UniFFI method): run bindings/uniffi/scripts/generate",
+        path.display()
+    );
+}
+
+#[test]
+fn every_row_has_a_method_on_both_clients() {
+    if std::env::var_os("PAYWIRE_BLESS").is_some() {
+        return; // the file is being rewritten by the other test
+    }
+    let committed = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/operations.rs"),
+    )
+    .unwrap();
+    for row in paywire::operation::all() {
+        let method = format!("    pub async fn {}(&self", row.name);
+        let blocking = format!("    pub fn {}(&self", row.name);
+        assert!(
+            committed.contains(&method),
+            "{}.{} has no async UniFFI method",
+            row.provider,
+            row.name
+        );
+        assert!(
+            committed.contains(&blocking),
+            "{}.{} has no blocking UniFFI method",
+            row.provider,
+            row.name
+        );
+    }
+}
