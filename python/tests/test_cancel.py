@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import _thread
 import asyncio
+import signal
 import threading
 import time
 
@@ -54,15 +55,22 @@ async def test_wait_for_timeout_cancels(sandbox) -> None:  # type: ignore[no-unt
 
 def test_ctrl_c_interrupts_sync_call(sandbox, client) -> None:  # type: ignore[no-untyped-def]
     assert threading.current_thread() is threading.main_thread()
-    sandbox.inject_fault("saferpay.license", "delay", 1, delay_ms=4000)
-    timer = threading.Timer(0.3, _thread.interrupt_main)
-    started = time.monotonic()
-    timer.start()
+    # A process started in the background by a non-interactive shell inherits SIGINT as
+    # ignored, and then `interrupt_main` does nothing. Ctrl-C in a terminal always meets
+    # Python's handler, which is what this test is about, so it installs that handler.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        with pytest.raises(KeyboardInterrupt):
-            client.license()
+        sandbox.inject_fault("saferpay.license", "delay", 1, delay_ms=4000)
+        timer = threading.Timer(0.3, _thread.interrupt_main)
+        started = time.monotonic()
+        timer.start()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                client.license()
+        finally:
+            timer.cancel()
+        assert time.monotonic() - started < 2.0
+        assert _wait_until(lambda: _in_flight(sandbox, "saferpay.license") == 0, timeout=2.0)
+        assert client.license().package_id
     finally:
-        timer.cancel()
-    assert time.monotonic() - started < 2.0
-    assert _wait_until(lambda: _in_flight(sandbox, "saferpay.license") == 0, timeout=2.0)
-    assert client.license().package_id
+        signal.signal(signal.SIGINT, previous)
