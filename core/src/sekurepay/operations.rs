@@ -22,14 +22,29 @@ crate::operation_input! {
 }
 
 impl CreateOrderRequest {
-    fn order(&self) -> Result<CreateOrder, Error> {
+    /// The order, built by `CreateOrder::from_args` (which checks and names every field).
+    fn into_order(self) -> Result<CreateOrder, Error> {
         CreateOrder::from_args(
             &self.order_id,
             &self.currency,
-            self.items.clone(),
-            self.taxes.clone(),
+            self.items,
+            self.taxes,
             self.shipping_amount_cents,
         )
+    }
+}
+
+impl FindOrCreateOrder {
+    /// The same parameters as `create_order`, so the same order.
+    fn into_order(self) -> Result<CreateOrder, Error> {
+        CreateOrderRequest {
+            order_id: self.order_id,
+            currency: self.currency,
+            items: self.items,
+            taxes: self.taxes,
+            shipping_amount_cents: self.shipping_amount_cents,
+        }
+        .into_order()
     }
 }
 
@@ -56,14 +71,11 @@ crate::operation_table! {
 
     /// Creates an order with totals the client computes; sent at most once per `order_id`.
     create_order(CreateOrderRequest) -> Order, KeyedWrite, single,
-        |c, i| async move { c.create_order(i.order()?).await };
+        |c, i| async move { c.create_order(i.into_order()?).await };
     /// Reads an order by its id.
     get_order(GetOrder) -> Order, Read, single,
         |c, i| c.get_order(&i.order_id);
     /// Returns the order with this id, creating it when there is none.
     find_or_create_order(FindOrCreateOrder) -> Order, KeyedWrite, single,
-        |c, i| async move {
-            let order = CreateOrder::from_args(&i.order_id, &i.currency, i.items, i.taxes, i.shipping_amount_cents)?;
-            c.find_or_create_order(order).await
-        };
+        |c, i| async move { c.find_or_create_order(i.into_order()?).await };
 }
