@@ -1,15 +1,22 @@
 // swift-tools-version:5.9
-// paywire for Swift: the UniFFI-generated sources (Sources/Paywire/Paywire.swift and
-// Sources/PaywireFFI/include/*, written by scripts/generate, not committed) over the native
-// library `libpaywire_ffi` built by cargo.
+// paywire for Swift: the UniFFI-generated sources (Sources/Paywire/Paywire.swift, committed;
+// scripts/generate fails when they are stale) over PaywireFFI, an XCFramework holding
+// libpaywire_ffi.a for iOS, the iOS simulator and macOS with the C header and module map.
 //
-// Build (macOS/Linux with a Swift toolchain):
-//   cargo build --release -p paywire-ffi -p uniffi-bindgen
-//   bindings/swift/scripts/generate "$CARGO_TARGET_DIR/release/libpaywire_ffi.so" "$CARGO_TARGET_DIR/release/uniffi-bindgen"
-//   swift build -Xlinker -L"$CARGO_TARGET_DIR/release"
-// For iOS, package the static library (libpaywire_ffi.a) of each target in an XCFramework and
-// replace the PaywireFFI target with a binaryTarget.
+// Releases: the release workflow builds the XCFramework (scripts/xcframework) and attaches
+// PaywireFFI.xcframework.zip to the GitHub release; `releaseURL`/`releaseChecksum` below name it
+// (scripts/xcframework prints the checksum to write here before tagging).
+// Local work on a Mac: bindings/swift/scripts/xcframework, then PAYWIRE_LOCAL_XCFRAMEWORK=1 swift build.
+import Foundation
 import PackageDescription
+
+let version = "0.1.0"
+let releaseURL = "https://example.invalid/paywire/releases/download/v\(version)/PaywireFFI.xcframework.zip"
+let releaseChecksum = "0000000000000000000000000000000000000000000000000000000000000000"
+
+let ffi: Target = ProcessInfo.processInfo.environment["PAYWIRE_LOCAL_XCFRAMEWORK"] != nil
+    ? .binaryTarget(name: "PaywireFFI", path: "../../dist/swift/PaywireFFI.xcframework")
+    : .binaryTarget(name: "PaywireFFI", url: releaseURL, checksum: releaseChecksum)
 
 let package = Package(
     name: "Paywire",
@@ -18,16 +25,11 @@ let package = Package(
         .library(name: "Paywire", targets: ["Paywire"]),
     ],
     targets: [
-        .target(
-            name: "PaywireFFI",
-            path: "Sources/PaywireFFI",
-            publicHeadersPath: "include"
-        ),
+        ffi,
         .target(
             name: "Paywire",
             dependencies: ["PaywireFFI"],
-            path: "Sources/Paywire",
-            linkerSettings: [.linkedLibrary("paywire_ffi")]
+            path: "Sources/Paywire"
         ),
     ]
 )
