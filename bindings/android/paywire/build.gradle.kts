@@ -47,6 +47,8 @@ dependencies {
     // The AAR flavour of JNA: it carries libjnidispatch.so per ABI (the plain JAR has none for Android).
     implementation("net.java.dev.jna:jna:5.17.0@aar")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.10.2")
+    // UniFFI's Android code annotates its SystemCleaner path with @RequiresApi.
+    implementation("androidx.annotation:annotation:1.9.1")
 }
 
 // Every ABI must be there before an AAR is assembled: a missing one would install and then fail
