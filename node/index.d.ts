@@ -10,8 +10,6 @@ import type { ErrorKind, SaferpayClientOperations, SecuconnectClientOperations, 
 export type * from './operations'
 
 export type {
-  Cancellation,
-  Capture,
   CaptureStatus,
   Card,
   Liability,
@@ -285,6 +283,14 @@ export declare function operationTable(): Array<{
   input: string
   output: string
   params: Array<{ name: string; rust_type: string; default: string | null; doc: string }>
+}>
+
+/** Every output record core declares (`paywire::operation::record::records_json()`). */
+export declare function recordTable(): Array<{
+  provider: string
+  name: string
+  doc: string
+  fields: Array<{ name: string; rust_type: string; doc: string }>
 }>
 
 /** A device authorization (its device code stays inside). */

@@ -763,6 +763,11 @@ function operationTable() {
   return native.operationTable()
 }
 
+/** Every output record core declares (`paywire::operation::record::records_json()`). */
+function recordTable() {
+  return native.recordTable()
+}
+
 /** The version of the native module (the paywire core). */
 const version = native.version()
 
@@ -794,6 +799,7 @@ module.exports = {
   ERROR_KINDS: KINDS,
   OPERATIONS: operations.OPERATIONS,
   operationTable,
+  recordTable,
   _panicForTest,
   _panicForTestSync,
 }

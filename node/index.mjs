@@ -29,6 +29,7 @@ export const {
   ERROR_KINDS,
   OPERATIONS,
   operationTable,
+  recordTable,
   _panicForTest,
   _panicForTestSync,
 } = paywire

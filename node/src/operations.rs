@@ -18,6 +18,13 @@ pub fn operation_table() -> Value {
     paywire::operation::table_json()
 }
 
+/// Every generated output record as JSON (`paywire::operation::record::records_json()`), for
+/// the generator: their TypeScript interfaces are written from it.
+#[napi(js_name = "recordTable")]
+pub fn record_table() -> Value {
+    paywire::operation::record::records_json()
+}
+
 /// The core's error kinds (`ErrorKind::ALL`), in order: `validation`, `authentication`, …
 #[napi(js_name = "errorKinds")]
 pub fn error_kinds() -> Vec<String> {

@@ -154,3 +154,10 @@ pub fn operation_table() -> PyResult<String> {
     serde_json::to_string_pretty(&paywire::operation::table_json())
         .map_err(|e| errors::internal(format!("encoding the operation table: {e}")))
 }
+
+/// Every generated output record as JSON text (for the generator and the tests).
+#[pyfunction]
+pub fn record_table() -> PyResult<String> {
+    serde_json::to_string_pretty(&paywire::operation::record::records_json())
+        .map_err(|e| errors::internal(format!("encoding the output records: {e}")))
+}

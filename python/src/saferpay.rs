@@ -280,30 +280,6 @@ record! {
 }
 
 record! {
-    /// The result of a capture.
-    pub struct Capture("Capture") wraps core::Capture;
-    fields {
-        capture_id: Option<String> = |v| v.capture_id.clone();
-        status: String = |v| v.status.as_str().to_owned();
-        date: Option<String> = |v| v.date.clone();
-    }
-    raw = |v| &v.raw;
-    repr [capture_id, status, date];
-}
-
-record! {
-    /// The result of a cancel.
-    pub struct Cancellation("Cancellation") wraps core::Cancellation;
-    fields {
-        transaction_id: String = |v| v.transaction_id.clone();
-        order_id: Option<String> = |v| v.order_id.clone();
-        date: Option<String> = |v| v.date.clone();
-    }
-    raw = |v| &v.raw;
-    repr [transaction_id, order_id, date];
-}
-
-record! {
     /// The status of a pending capture (`assert_capture`).
     pub struct CaptureStatus("CaptureStatus") wraps core::CaptureStatus;
     fields {
@@ -737,8 +713,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RegistrationResult>()?;
     m.add_class::<Payment>()?;
     m.add_class::<PaymentPageSession>()?;
-    m.add_class::<Capture>()?;
-    m.add_class::<Cancellation>()?;
     m.add_class::<CaptureStatus>()?;
     m.add_class::<RefundStatus>()?;
     Ok(())

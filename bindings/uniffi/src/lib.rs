@@ -19,6 +19,7 @@ mod ops;
 // Generated from the operation tables by tests/generated.rs (kept as generated, not reformatted).
 #[rustfmt::skip]
 pub mod operations;
+pub mod records;
 pub mod saferpay;
 pub mod sandbox;
 pub mod secuconnect;

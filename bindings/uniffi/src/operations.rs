@@ -571,13 +571,13 @@ impl SaferpayClient {
     }
 
     /// Captures an authorized transaction, in full or in part; never twice.
-    pub async fn capture(&self, input: SaferpayCaptureInput) -> Result<crate::saferpay::payments::Capture> {
+    pub async fn capture(&self, input: SaferpayCaptureInput) -> Result<crate::records::Capture> {
         let output = ops::call::<paywire::saferpay::CaptureRequest>(&self.client, input).await?;
         Ok(output.into())
     }
 
     /// Captures one part of a transaction (one part at a time per transaction).
-    pub async fn multipart_capture(&self, input: SaferpayMultipartCaptureInput) -> Result<crate::saferpay::payments::Capture> {
+    pub async fn multipart_capture(&self, input: SaferpayMultipartCaptureInput) -> Result<crate::records::Capture> {
         let output = ops::call::<paywire::saferpay::MultipartCapture>(&self.client, input).await?;
         Ok(output.into())
     }
@@ -588,7 +588,7 @@ impl SaferpayClient {
     }
 
     /// Cancels an authorized, not yet captured transaction.
-    pub async fn cancel(&self, input: SaferpayCancelInput) -> Result<crate::saferpay::payments::Cancellation> {
+    pub async fn cancel(&self, input: SaferpayCancelInput) -> Result<crate::records::Cancellation> {
         let output = ops::call::<paywire::saferpay::CancelRequest>(&self.client, input).await?;
         Ok(output.into())
     }
@@ -710,13 +710,13 @@ impl BlockingSaferpayClient {
     }
 
     /// Captures an authorized transaction, in full or in part; never twice.
-    pub fn capture(&self, input: SaferpayCaptureInput) -> Result<crate::saferpay::payments::Capture> {
+    pub fn capture(&self, input: SaferpayCaptureInput) -> Result<crate::records::Capture> {
         let output = ops::call_blocking::<paywire::saferpay::CaptureRequest>(self.client.async_client(), input)?;
         Ok(output.into())
     }
 
     /// Captures one part of a transaction (one part at a time per transaction).
-    pub fn multipart_capture(&self, input: SaferpayMultipartCaptureInput) -> Result<crate::saferpay::payments::Capture> {
+    pub fn multipart_capture(&self, input: SaferpayMultipartCaptureInput) -> Result<crate::records::Capture> {
         let output = ops::call_blocking::<paywire::saferpay::MultipartCapture>(self.client.async_client(), input)?;
         Ok(output.into())
     }
@@ -727,7 +727,7 @@ impl BlockingSaferpayClient {
     }
 
     /// Cancels an authorized, not yet captured transaction.
-    pub fn cancel(&self, input: SaferpayCancelInput) -> Result<crate::saferpay::payments::Cancellation> {
+    pub fn cancel(&self, input: SaferpayCancelInput) -> Result<crate::records::Cancellation> {
         let output = ops::call_blocking::<paywire::saferpay::CancelRequest>(self.client.async_client(), input)?;
         Ok(output.into())
     }

@@ -468,5 +468,7 @@ macro_rules! operation_table {
     };
 }
 
+pub mod record;
+
 #[cfg(test)]
 mod tests;

@@ -217,3 +217,10 @@ crate::operation_table! {
     assert_refund(AssertRefund) -> RefundStatus, Read, single,
         |c, i| c.assert_refund(&i.transaction_id);
 }
+
+/// The output records whose binding types are generated (see `operation::record`); a result
+/// type declared with `output_record!` is listed here.
+pub fn records() -> Vec<crate::operation::record::RecordInfo> {
+    use crate::operation::record::Record;
+    vec![Capture::info("saferpay"), Cancellation::info("saferpay")]
+}

@@ -175,3 +175,9 @@ crate::operation_table! {
     fetch_push_payment_transactions(FetchPushPaymentTransactions) -> Vec<PaymentTransaction>, Read, single,
         |c, i| fetch_push(c, &i.body);
 }
+
+/// The output records whose binding types are generated (see `operation::record`); a result
+/// type declared with `output_record!` is listed here.
+pub fn records() -> Vec<crate::operation::record::RecordInfo> {
+    Vec::new()
+}
