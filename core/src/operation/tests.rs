@@ -242,3 +242,35 @@ fn every_output_record_is_reached_from_a_row() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_wire_call_must_fit_its_rows_safety_class() {
+    use crate::http::Safety;
+    // Outside any row: nothing to check.
+    assert!(check_engine_safety("x", Safety::Unkeyed).is_ok());
+    within_row("get_offer", SafetyClass::Read, async {
+        assert!(check_engine_safety("saferpay.offers.get", Safety::Read).is_ok());
+        let refused = check_engine_safety("saferpay.offers.create", Safety::Reconcilable);
+        let Err(error) = refused else {
+            panic!("a read row sending a write must be refused")
+        };
+        assert_eq!(error.kind(), ErrorKind::Internal);
+        assert!(error.message().contains("get_offer"), "{}", error.message());
+    })
+    .await;
+    within_row("refund", SafetyClass::KeyedWrite, async {
+        assert!(check_engine_safety("lookup", Safety::Read).is_ok());
+        assert!(check_engine_safety("refund", Safety::Reconcilable).is_ok());
+        assert!(check_engine_safety("refund", Safety::Unkeyed).is_err());
+    })
+    .await;
+    within_row(
+        "initialize_payment_page",
+        SafetyClass::UnkeyedWrite,
+        async {
+            assert!(check_engine_safety("init", Safety::Unkeyed).is_ok());
+            assert!(check_engine_safety("init", Safety::Idempotent).is_err());
+        },
+    )
+    .await;
+}

@@ -534,7 +534,7 @@ class SaferpayClient:
         condition: Optional[str] = None,
         terminal_id: Optional[str] = None,
     ) -> Offer:
-        """Creates a Secure PayGate offer: a single-use payment link (Management API). Sent at most once per `order_id`: a lost answer is settled by looking the offer up."""
+        """Creates a Secure PayGate offer: a single-use payment link (Management API). Never sent again once it may have arrived (no API finds an offer by its order id): a lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice."""
     def get_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> Offer:
         """Reads an offer (status, payment link, the payment once paid)."""
     def delete_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> None:
@@ -555,7 +555,7 @@ class SaferpayClient:
         source_urls: Sequence[str],
         terminal_id: Optional[str] = None,
     ) -> str:
-        """Creates an access token for Saferpay Fields on the given https pages."""
+        """Creates an access token for Saferpay Fields on the given https pages. Repeating it is harmless: a token whose answer was lost grants nothing to anyone."""
     def delete_fields_access_token(self, access_token: str, terminal_id: Optional[str] = None) -> None:
         """Deletes a Fields access token."""
     def transactions(
@@ -600,7 +600,7 @@ class SaferpayClient:
         card_holder_name: Optional[str] = None,
         terminal_id: Optional[str] = None,
     ) -> PaymentPageSession:
-        """Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize)."""
+        """Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize). Repeating it is harmless: a session whose answer was lost is known to no payer."""
     def assert_payment_page(self, token: str) -> Payment:
         """Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back."""
     def payment_outcome(self, token: str) -> Payment:
@@ -614,7 +614,7 @@ class SaferpayClient:
         capture_type: str,
         order_part_id: str,
     ) -> Capture:
-        """Captures one part of a transaction (one part at a time per transaction)."""
+        """Captures one part of a transaction (one part at a time per transaction). Never sent again once it may have arrived (the spec documents no answer to a repeated `OrderPartId`): a lost answer ends `outcome_unknown`."""
     def multipart_finalize(self, transaction_id: str) -> None:
         """Closes a transaction captured in parts."""
     def cancel(self, transaction_id: str) -> Cancellation:
@@ -694,7 +694,7 @@ class AsyncSaferpayClient:
         condition: Optional[str] = None,
         terminal_id: Optional[str] = None,
     ) -> Offer:
-        """Creates a Secure PayGate offer: a single-use payment link (Management API). Sent at most once per `order_id`: a lost answer is settled by looking the offer up."""
+        """Creates a Secure PayGate offer: a single-use payment link (Management API). Never sent again once it may have arrived (no API finds an offer by its order id): a lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice."""
     async def get_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> Offer:
         """Reads an offer (status, payment link, the payment once paid)."""
     async def delete_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> None:
@@ -715,7 +715,7 @@ class AsyncSaferpayClient:
         source_urls: Sequence[str],
         terminal_id: Optional[str] = None,
     ) -> str:
-        """Creates an access token for Saferpay Fields on the given https pages."""
+        """Creates an access token for Saferpay Fields on the given https pages. Repeating it is harmless: a token whose answer was lost grants nothing to anyone."""
     async def delete_fields_access_token(self, access_token: str, terminal_id: Optional[str] = None) -> None:
         """Deletes a Fields access token."""
     def transactions(
@@ -760,7 +760,7 @@ class AsyncSaferpayClient:
         card_holder_name: Optional[str] = None,
         terminal_id: Optional[str] = None,
     ) -> PaymentPageSession:
-        """Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize)."""
+        """Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize). Repeating it is harmless: a session whose answer was lost is known to no payer."""
     async def assert_payment_page(self, token: str) -> Payment:
         """Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back."""
     async def payment_outcome(self, token: str) -> Payment:
@@ -774,7 +774,7 @@ class AsyncSaferpayClient:
         capture_type: str,
         order_part_id: str,
     ) -> Capture:
-        """Captures one part of a transaction (one part at a time per transaction)."""
+        """Captures one part of a transaction (one part at a time per transaction). Never sent again once it may have arrived (the spec documents no answer to a repeated `OrderPartId`): a lost answer ends `outcome_unknown`."""
     async def multipart_finalize(self, transaction_id: str) -> None:
         """Closes a transaction captured in parts."""
     async def cancel(self, transaction_id: str) -> Cancellation:
@@ -1042,7 +1042,7 @@ class SecuconnectClient:
         is_demo: bool = False,
         extra: Optional[Dict[str, Any]] = None,
     ) -> SmartTransaction:
-        """Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost answer is settled by looking it up by `merchant_ref`."""
+        """Creates a Smart Transaction (a checkout for one payment); never sent again once it may have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` / `transaction_ref` to look it up by."""
     def get_smart_transaction(self, id: str) -> SmartTransaction:
         """Reads a Smart Transaction."""
     def update_smart_transaction(
@@ -1155,7 +1155,7 @@ class AsyncSecuconnectClient:
         is_demo: bool = False,
         extra: Optional[Dict[str, Any]] = None,
     ) -> SmartTransaction:
-        """Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost answer is settled by looking it up by `merchant_ref`."""
+        """Creates a Smart Transaction (a checkout for one payment); never sent again once it may have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` / `transaction_ref` to look it up by."""
     async def get_smart_transaction(self, id: str) -> SmartTransaction:
         """Reads a Smart Transaction."""
     async def update_smart_transaction(
