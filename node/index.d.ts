@@ -41,7 +41,6 @@ export type {
   FaultOptions,
   Feature,
   License,
-  Offer,
   Order,
   OrderItem,
   Payer,

@@ -139,26 +139,6 @@ pub struct OrderItem {
     pub image_url: Option<String>,
 }
 
-/// A Secure PayGate offer.
-#[allow(dead_code)] // declared for the generated TypeScript; results cross as JSON (see `operations.rs`)
-#[napi(object)]
-pub struct Offer {
-    pub offer_id: String,
-    pub payment_link: String,
-    /// `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer value).
-    pub status: String,
-    pub amount: Option<Money>,
-    pub order_id: Option<String>,
-    pub description: Option<String>,
-    pub created_at: Option<String>,
-    pub expires_at: Option<String>,
-    /// Set once the offer is paid.
-    pub transaction_id: Option<String>,
-    pub terminal_id: String,
-    /// The provider's full answer.
-    pub raw: Value,
-}
-
 /// The license package and its features.
 #[allow(dead_code)] // declared for the generated TypeScript; results cross as JSON (see `operations.rs`)
 #[napi(object)]

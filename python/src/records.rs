@@ -10,6 +10,30 @@ pub mod saferpay {
     use pyo3::prelude::*;
 
     record! {
+        /// A Secure PayGate offer (a single-use payment link).
+        pub struct Offer("Offer") wraps paywire::saferpay::Offer;
+        fields {
+            offer_id: String = |v| v.offer_id.clone();
+            /// Send the payer here.
+            payment_link: String = |v| v.payment_link.clone();
+            /// `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer provider value).
+            status: String = |v| v.status.as_str().to_owned();
+            amount: Option<Money> = |v| v.amount.map(Money);
+            order_id: Option<String> = |v| v.order_id.clone();
+            description: Option<String> = |v| v.description.clone();
+            /// ISO 8601, as sent by Saferpay.
+            created_at: Option<String> = |v| v.created_at.clone();
+            /// ISO 8601, as sent by Saferpay.
+            expires_at: Option<String> = |v| v.expires_at.clone();
+            /// Set once the offer is paid; use it with capture, cancel, inquire.
+            transaction_id: Option<String> = |v| v.transaction_id.clone();
+            terminal_id: String = |v| v.terminal_id.clone();
+        }
+        raw = |v| &v.raw;
+        repr [offer_id, payment_link, status, amount, order_id, description, created_at, expires_at, transaction_id, terminal_id];
+    }
+
+    record! {
         /// The answer to Capture and MultipartCapture.
         pub struct Capture("Capture") wraps paywire::saferpay::Capture;
         fields {
@@ -39,6 +63,7 @@ pub mod saferpay {
 
     /// Adds this provider's generated result classes to the module.
     pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add_class::<Offer>()?;
         m.add_class::<Capture>()?;
         m.add_class::<Cancellation>()?;
         Ok(())

@@ -19,29 +19,6 @@ use crate::operation;
 use crate::record::record;
 
 record! {
-    /// A Secure PayGate offer (a single-use payment link).
-    pub struct Offer("Offer") wraps core::Offer;
-    fields {
-        offer_id: String = |v| v.offer_id.clone();
-        payment_link: String = |v| v.payment_link.clone();
-        /// `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer provider value).
-        status: String = |v| v.status.as_str().to_owned();
-        amount: Option<Money> = |v| v.amount.map(Money);
-        order_id: Option<String> = |v| v.order_id.clone();
-        description: Option<String> = |v| v.description.clone();
-        /// ISO 8601, as sent by Saferpay.
-        created_at: Option<String> = |v| v.created_at.clone();
-        /// ISO 8601, as sent by Saferpay.
-        expires_at: Option<String> = |v| v.expires_at.clone();
-        /// Set once the offer is paid.
-        transaction_id: Option<String> = |v| v.transaction_id.clone();
-        terminal_id: String = |v| v.terminal_id.clone();
-    }
-    raw = |v| &v.raw;
-    repr [offer_id, status, amount, order_id, transaction_id];
-}
-
-record! {
     /// One licensed feature.
     pub struct Feature("Feature") wraps core::Feature;
     fields {
@@ -693,7 +670,6 @@ crate::operations::saferpay_operations!(dual_client! {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SaferpayClient>()?;
     m.add_class::<AsyncSaferpayClient>()?;
-    m.add_class::<Offer>()?;
     m.add_class::<License>()?;
     m.add_class::<Feature>()?;
     m.add_class::<Terminal>()?;

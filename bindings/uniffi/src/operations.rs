@@ -490,13 +490,13 @@ impl SaferpayClient {
     /// Creates a Secure PayGate offer: a single-use payment link (Management API).
     /// Never sent again once it may have arrived (no API finds an offer by its order id): a
     /// lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
-    pub async fn create_offer(&self, input: SaferpayCreateOfferInput) -> Result<crate::saferpay::records::Offer> {
+    pub async fn create_offer(&self, input: SaferpayCreateOfferInput) -> Result<crate::records::Offer> {
         let output = ops::call::<paywire::saferpay::CreateOffer>(&self.client, input).await?;
         Ok(output.into())
     }
 
     /// Reads an offer (status, payment link, the payment once paid).
-    pub async fn get_offer(&self, input: SaferpayGetOfferInput) -> Result<crate::saferpay::records::Offer> {
+    pub async fn get_offer(&self, input: SaferpayGetOfferInput) -> Result<crate::records::Offer> {
         let output = ops::call::<paywire::saferpay::GetOffer>(&self.client, input).await?;
         Ok(output.into())
     }
@@ -634,13 +634,13 @@ impl BlockingSaferpayClient {
     /// Creates a Secure PayGate offer: a single-use payment link (Management API).
     /// Never sent again once it may have arrived (no API finds an offer by its order id): a
     /// lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
-    pub fn create_offer(&self, input: SaferpayCreateOfferInput) -> Result<crate::saferpay::records::Offer> {
+    pub fn create_offer(&self, input: SaferpayCreateOfferInput) -> Result<crate::records::Offer> {
         let output = ops::call_blocking::<paywire::saferpay::CreateOffer>(self.client.async_client(), input)?;
         Ok(output.into())
     }
 
     /// Reads an offer (status, payment link, the payment once paid).
-    pub fn get_offer(&self, input: SaferpayGetOfferInput) -> Result<crate::saferpay::records::Offer> {
+    pub fn get_offer(&self, input: SaferpayGetOfferInput) -> Result<crate::records::Offer> {
         let output = ops::call_blocking::<paywire::saferpay::GetOffer>(self.client.async_client(), input)?;
         Ok(output.into())
     }

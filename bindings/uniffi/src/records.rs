@@ -4,6 +4,46 @@
 // One UniFFI record per output record core declares with `output_record!`, and its
 // conversion from the core value (`raw` crosses as JSON text).
 
+/// A Secure PayGate offer (a single-use payment link).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct Offer {
+    pub offer_id: String,
+    /// Send the payer here.
+    pub payment_link: String,
+    /// `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer provider value).
+    pub status: String,
+    pub amount: Option<crate::Money>,
+    pub order_id: Option<String>,
+    pub description: Option<String>,
+    /// ISO 8601, as sent by Saferpay.
+    pub created_at: Option<String>,
+    /// ISO 8601, as sent by Saferpay.
+    pub expires_at: Option<String>,
+    /// Set once the offer is paid; use it with capture, cancel, inquire.
+    pub transaction_id: Option<String>,
+    pub terminal_id: String,
+    /// The provider's full answer.
+    pub raw: String,
+}
+
+impl From<paywire::saferpay::Offer> for Offer {
+    fn from(v: paywire::saferpay::Offer) -> Self {
+        Offer {
+            offer_id: v.offer_id,
+            payment_link: v.payment_link,
+            status: v.status.as_str().to_owned(),
+            amount: v.amount.map(Into::into),
+            order_id: v.order_id,
+            description: v.description,
+            created_at: v.created_at,
+            expires_at: v.expires_at,
+            transaction_id: v.transaction_id,
+            terminal_id: v.terminal_id,
+            raw: v.raw.to_string(),
+        }
+    }
+}
+
 /// The answer to Capture and MultipartCapture.
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct Capture {

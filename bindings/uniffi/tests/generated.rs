@@ -103,7 +103,6 @@ fn output(provider: &str, ty: &str) -> (String, Conversion) {
     match (provider, ty) {
         (_, "()") => ("()".into(), Conversion::Same),
         (_, "String") => ("String".into(), Conversion::Same),
-        ("saferpay", "Offer") => record("crate::saferpay::records::Offer"),
         ("saferpay", "License") => record("crate::saferpay::records::License"),
         ("saferpay", "Vec<Terminal>") => (
             "Vec<crate::saferpay::records::Terminal>".into(),

@@ -227,5 +227,9 @@ crate::operation_table! {
 /// type declared with `output_record!` is listed here.
 pub fn records() -> Vec<crate::operation::record::RecordInfo> {
     use crate::operation::record::Record;
-    vec![Capture::info("saferpay"), Cancellation::info("saferpay")]
+    vec![
+        Offer::info("saferpay"),
+        Capture::info("saferpay"),
+        Cancellation::info("saferpay"),
+    ]
 }
