@@ -23,6 +23,7 @@ use crate::error::Error;
 /// every wire call a row makes against its class ([`check_engine_safety`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SafetyClass {
     /// No side effect: retried freely.
     Read,
@@ -36,9 +37,34 @@ pub enum SafetyClass {
     UnkeyedWrite,
 }
 
+impl SafetyClass {
+    /// The name in the tables' JSON: `read`, `keyed_write`, `unkeyed_write`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SafetyClass::Read => "read",
+            SafetyClass::KeyedWrite => "keyed_write",
+            SafetyClass::UnkeyedWrite => "unkeyed_write",
+        }
+    }
+
+    /// One line for help texts: what sending it means.
+    pub fn summary(self) -> &'static str {
+        match self {
+            SafetyClass::Read => "a read: no side effect, retried freely",
+            SafetyClass::KeyedWrite => {
+                "a keyed write: applied once per key (or harmless to repeat); a lost answer is settled by a lookup"
+            }
+            SafetyClass::UnkeyedWrite => {
+                "an unkeyed write: sent again only when no attempt can have reached the provider"
+            }
+        }
+    }
+}
+
 /// Whether an operation answers once or returns a pager over many pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Paging {
     Single,
     /// The operation returns a pager; `page_size` is how many records one provider call
@@ -46,6 +72,16 @@ pub enum Paging {
     Pages {
         page_size: u32,
     },
+}
+
+impl Paging {
+    /// How many records one provider call asks for by default; `None` for a single answer.
+    pub fn page_size(self) -> Option<u32> {
+        match self {
+            Paging::Single => None,
+            Paging::Pages { page_size } => Some(page_size),
+        }
+    }
 }
 
 /// One parameter of an operation.

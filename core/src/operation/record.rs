@@ -83,6 +83,8 @@ macro_rules! output_record {
     ) => {
         $(#[doc = $doc])*
         #[derive($($derive),*)]
+        // Records grow as providers add fields: other crates read them, never build them.
+        #[non_exhaustive]
         pub struct $name {
             $(
                 $(#[doc = $fdoc])*
