@@ -70,6 +70,7 @@ __all__ = [
     "AsyncSekurePayClient",
     "_Start",
     "operation_table",
+    "record_table",
     "_panic_for_test",
     "_log_level",
     "_emit_log_for_test",
@@ -1377,6 +1378,8 @@ class _Start:
 
 def operation_table() -> str:
     """Every row of every provider's operation table, as JSON text (``paywire::operation::table_json()``)."""
+def record_table() -> str:
+    """Every output record core declares, as JSON text (``paywire::operation::record::records_json()``)."""
 def _panic_for_test(message: str, where_: Literal["caller", "runtime", "async"] = "caller") -> Any: ...
 def _log_level() -> str: ...
 def _emit_log_for_test(level: str, message: str) -> None: ...
