@@ -203,20 +203,6 @@ export interface BillingAddressForm {
   mandatoryFields?: Array<string>
 }
 
-export interface Cancellation {
-  transactionId: string
-  orderId?: string
-  date?: string
-  raw: any
-}
-
-export interface Capture {
-  captureId?: string
-  status: string
-  date?: string
-  raw: any
-}
-
 /** The result of `assertCapture`. */
 export interface CaptureStatus {
   transactionId: string
@@ -294,24 +280,6 @@ export declare function moneyFromMinor(minor: number, currency: string): Money
  * decimals, signs or overflow are validation errors.
  */
 export declare function moneyParse(amount: string, currency: string): Money
-
-/** A Secure PayGate offer. */
-export interface Offer {
-  offerId: string
-  paymentLink: string
-  /** `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer value). */
-  status: string
-  amount?: Money
-  orderId?: string
-  description?: string
-  createdAt?: string
-  expiresAt?: string
-  /** Set once the offer is paid. */
-  transactionId?: string
-  terminalId: string
-  /** The provider's full answer. */
-  raw: any
-}
 
 /**
  * Every row of every provider's table as JSON (`paywire::operation::table_json()`), for the
@@ -459,6 +427,12 @@ export interface PushNotification {
   objects: Array<any>
   raw: any
 }
+
+/**
+ * Every generated output record as JSON (`paywire::operation::record::records_json()`), for
+ * the generator: their TypeScript interfaces are written from it.
+ */
+export declare function recordTable(): any
 
 /** The result of `assertRefund`. */
 export interface RefundStatus {

@@ -850,6 +850,7 @@ module.exports.moneyFormat = nativeBinding.moneyFormat
 module.exports.moneyFromMinor = nativeBinding.moneyFromMinor
 module.exports.moneyParse = nativeBinding.moneyParse
 module.exports.operationTable = nativeBinding.operationTable
+module.exports.recordTable = nativeBinding.recordTable
 module.exports.sandboxCredentials = nativeBinding.sandboxCredentials
 module.exports.startSandbox = nativeBinding.startSandbox
 module.exports.version = nativeBinding.version
