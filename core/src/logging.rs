@@ -25,6 +25,10 @@ pub fn init(filter: &str) -> bool {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(false)
+        // A write that fails (Node leaves stderr non-blocking: a full pipe answers EAGAIN) must
+        // drop the line, not report it with `eprintln!`, which panics on that same stderr and
+        // would fail the payment call that logged.
+        .log_internal_errors(false)
         .try_init()
         .is_ok()
 }
