@@ -256,11 +256,22 @@ impl TokenManager {
         state.current = None;
         state.rejected = Some(token.clone());
         let key = state.key(&self.key_base);
-        // Another process sharing the store may already have replaced the token: leave its
-        // new one alone.
-        match self.store.get(&key) {
-            Ok(Some(stored)) if &stored.access_token != token => return true,
-            _ => {}
+        // In a shared store, mark the token dead only while holding the refresh lease and
+        // only if it is still the stored one: another process may be installing its new token
+        // right now, and overwriting that would cost every process another refresh.
+        let lock_key = format!("{key}|refresh");
+        let lease = match self.store.try_lock(&lock_key, SHARED_LOCK_TTL) {
+            Ok(StoreLock::Acquired(lease)) => Some(lease),
+            Ok(StoreLock::Unsupported) => None,
+            Ok(StoreLock::Busy) | Err(_) => return true,
+        };
+        let replaced =
+            matches!(self.store.get(&key), Ok(Some(stored)) if &stored.access_token != token);
+        if replaced {
+            if let Some(lease) = lease {
+                warn_store(self.store.unlock(&lock_key, &lease));
+            }
+            return true;
         }
         // Keep the refresh token; mark the access token dead for other processes too.
         let written = match &state.refresh {
@@ -277,6 +288,9 @@ impl TokenManager {
             None => self.store.clear(&key),
         };
         warn_store(written);
+        if let Some(lease) = lease {
+            warn_store(self.store.unlock(&lock_key, &lease));
+        }
         true
     }
 
