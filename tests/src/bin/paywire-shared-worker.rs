@@ -26,7 +26,6 @@ async fn main() {
         eprintln!("usage: paywire-shared-worker secuconnect|saferpay BASE REDIS_URL START_MS ID");
         std::process::exit(2);
     };
-    let start: u64 = start.parse().unwrap_or(0);
     let line = match provider.as_str() {
         "secuconnect" => {
             let client = secuconnect::Client::builder()
@@ -39,7 +38,7 @@ async fn main() {
             match client {
                 Err(e) => format!("error build {}", e.kind()),
                 Ok(client) => {
-                    wait_until(start);
+                    wait_until(start.parse().unwrap_or(0));
                     match client.get_smart_transaction(id).await {
                         Ok(stx) => format!("ok {}", stx.id),
                         Err(e) => format!("error {} {}", e.kind(), e.code().unwrap_or("")),
@@ -59,13 +58,43 @@ async fn main() {
             match client {
                 Err(e) => format!("error build {}", e.kind()),
                 Ok(client) => {
-                    wait_until(start);
+                    wait_until(start.parse().unwrap_or(0));
                     match client.payment_outcome(id).await {
                         Ok(payment) => format!(
                             "ok {} {:?}",
                             payment.transaction.id, payment.transaction.status
                         ),
                         Err(e) => format!("error {} {}", e.kind(), e.code().unwrap_or("")),
+                    }
+                }
+            }
+        }
+        // `saferpay-page <api base> <ca pem file> <proxy option or ""> <order id>`: one
+        // payment page over TLS (the transport option tests; the proxy may come from the
+        // environment).
+        "saferpay-page" => {
+            let mut builder = saferpay::Client::builder()
+                .customer_id(credentials::SAFERPAY_CUSTOMER_ID)
+                .terminal_id(credentials::SAFERPAY_TERMINAL_ID)
+                .username(credentials::SAFERPAY_USERNAME)
+                .password(credentials::SAFERPAY_PASSWORD)
+                .base_url(base.as_str())
+                .ca_certificates(std::fs::read_to_string(store).unwrap_or_default());
+            if !start.is_empty() {
+                builder = builder.proxy(start.as_str());
+            }
+            match builder.build() {
+                Err(e) => format!("error build {}", e.kind()),
+                Ok(client) => {
+                    let page = saferpay::InitializePaymentPage::new(
+                        paywire::Money::from_minor(100, "CHF").unwrap_or_else(|_| unreachable!()),
+                        id.as_str(),
+                        "transport options",
+                        "https://shop.example/return",
+                    );
+                    match client.initialize_payment_page(page).await {
+                        Ok(page) => format!("ok {}", !page.token.is_empty()),
+                        Err(e) => format!("error {} {}", e.kind(), e.message()),
                     }
                 }
             }
