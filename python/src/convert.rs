@@ -224,3 +224,12 @@ pub fn repr_str(value: &str) -> String {
 pub fn repr_opt(value: Option<&str>) -> String {
     value.map_or_else(|| "None".to_owned(), repr_str)
 }
+
+/// The constructors' connection keywords (`proxy`, `ca_certificates`, `token_store`), passed
+/// on to the core builder as they are; the core validates them.
+#[derive(Default)]
+pub struct Connection {
+    pub proxy: Option<String>,
+    pub ca_certificates: Option<String>,
+    pub token_store: Option<String>,
+}

@@ -496,6 +496,9 @@ class SaferpayClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Optional[str] = None,
     ) -> SaferpayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> SaferpayClient: ...
@@ -656,6 +659,9 @@ class AsyncSaferpayClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Optional[str] = None,
     ) -> AsyncSaferpayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> AsyncSaferpayClient: ...
@@ -1003,6 +1009,9 @@ class SecuconnectClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Optional[str] = None,
     ) -> SecuconnectClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> SecuconnectClient: ...
@@ -1116,6 +1125,9 @@ class AsyncSecuconnectClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Optional[str] = None,
     ) -> AsyncSecuconnectClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> AsyncSecuconnectClient: ...
@@ -1228,6 +1240,8 @@ class SekurePayClient:
     def __new__(
         cls, api_key: str, *, base_url: Optional[str] = None, timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
     ) -> SekurePayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> SekurePayClient: ...
@@ -1269,6 +1283,8 @@ class AsyncSekurePayClient:
     def __new__(
         cls, api_key: str, *, base_url: Optional[str] = None, timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
     ) -> AsyncSekurePayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> AsyncSekurePayClient: ...
