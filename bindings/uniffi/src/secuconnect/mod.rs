@@ -16,6 +16,7 @@ use crate::money::Money;
 use records::{PushNotification, SmartTransaction, SmartTransactionPage, TokenInfo};
 
 #[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn build_client(
     client_id: String,
     client_secret: String,
@@ -25,11 +26,34 @@ pub(crate) fn build_client(
     timeout: Option<f64>,
     max_retries: Option<i32>,
 ) -> Result<core::Client> {
+    build_client_with(
+        client_id,
+        client_secret,
+        environment,
+        contract_id,
+        base_url,
+        timeout,
+        max_retries,
+        convert::Connection::default(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_client_with(
+    client_id: String,
+    client_secret: String,
+    environment: Option<String>,
+    contract_id: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    max_retries: Option<i32>,
+    connection: convert::Connection,
+) -> Result<core::Client> {
     crate::init_logging();
     let mut builder = core::Client::builder()
         .client_id(client_id)
         .client_secret(client_secret)
-        .options(convert::client_options(timeout, max_retries)?);
+        .options(convert::client_options_with(timeout, max_retries, &connection)?);
     if let Some(environment) = environment {
         builder = builder.environment(core::Environment::parse(&environment)?);
     }
@@ -38,6 +62,9 @@ pub(crate) fn build_client(
     }
     if let Some(base_url) = base_url {
         builder = builder.base_url(base_url);
+    }
+    if let Some(url) = connection.token_store {
+        builder = builder.token_store_url(url);
     }
     Ok(builder.build()?)
 }
@@ -134,7 +161,10 @@ impl SecuconnectClient {
         contract_id = None,
         base_url = None,
         timeout = None,
-        max_retries = None
+        max_retries = None,
+        proxy = None,
+        ca_certificates = None,
+        token_store = None
     ))]
     pub fn new(
         client_id: String,
@@ -144,9 +174,12 @@ impl SecuconnectClient {
         base_url: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<i32>,
+        proxy: Option<String>,
+        ca_certificates: Option<String>,
+        token_store: Option<String>,
     ) -> Result<Arc<Self>> {
         guard(|| {
-            Ok(SecuconnectClient::wrap(build_client(
+            Ok(SecuconnectClient::wrap(build_client_with(
                 client_id,
                 client_secret,
                 environment,
@@ -154,6 +187,11 @@ impl SecuconnectClient {
                 base_url,
                 timeout,
                 max_retries,
+                convert::Connection {
+                    proxy,
+                    ca_certificates,
+                    token_store,
+                },
             )?))
         })
     }
@@ -358,7 +396,10 @@ impl BlockingSecuconnectClient {
         contract_id = None,
         base_url = None,
         timeout = None,
-        max_retries = None
+        max_retries = None,
+        proxy = None,
+        ca_certificates = None,
+        token_store = None
     ))]
     pub fn new(
         client_id: String,
@@ -368,9 +409,12 @@ impl BlockingSecuconnectClient {
         base_url: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<i32>,
+        proxy: Option<String>,
+        ca_certificates: Option<String>,
+        token_store: Option<String>,
     ) -> Result<Arc<Self>> {
         guard(|| {
-            let client = build_client(
+            let client = build_client_with(
                 client_id,
                 client_secret,
                 environment,
@@ -378,6 +422,11 @@ impl BlockingSecuconnectClient {
                 base_url,
                 timeout,
                 max_retries,
+                convert::Connection {
+                    proxy,
+                    ca_certificates,
+                    token_store,
+                },
             )?;
             Ok(Arc::new(BlockingSecuconnectClient {
                 client: paywire::blocking::SecuconnectClient::new(client),
