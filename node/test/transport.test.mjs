@@ -117,3 +117,32 @@ test('bad transport options name their field', () => {
     return true
   })
 })
+
+test('setLogger receives the core warning of an unreachable Redis token store; the call still succeeds', async () => {
+  const { setLogger, SecuconnectClient } = await import('paywire')
+  const records = []
+  assert.equal(setLogger((record) => records.push(record), 'warn'), true)
+  try {
+    const c = Sandbox.credentials
+    const secuconnect = new SecuconnectClient({
+      clientId: c.secuconnectClientId,
+      clientSecret: c.secuconnectClientSecret,
+      contractId: c.secuconnectContractId,
+      baseUrl: sandbox.secuconnectBaseUrl,
+      // Nothing listens on port 1: the store is down, the payment call must not notice.
+      tokenStore: 'redis://127.0.0.1:1/',
+    })
+    const created = await secuconnect.createSmartTransaction({ amount: { minor: 100, currency: 'EUR' } })
+    assert.ok(created.id)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const warning = records.find((r) => r.message.includes('Redis token store unreachable'))
+    assert.ok(warning, JSON.stringify(records))
+    assert.equal(warning.level, 'warn')
+    assert.match(warning.target, /^paywire/)
+    const text = JSON.stringify(records)
+    assert.ok(!text.includes(c.secuconnectClientSecret), 'no secret in log records')
+    console.log(`node setLogger: ${records.length} record(s) at warn from a client whose Redis store is down; the call succeeded`)
+  } finally {
+    setLogger(null)
+  }
+})
