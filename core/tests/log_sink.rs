@@ -29,8 +29,5 @@ fn events_reach_the_sink_at_its_level() {
     set_sink(None, "info").unwrap();
     tracing::warn!(target: "paywire::oauth::manager", "after removal");
     assert_eq!(seen.lock().unwrap().len(), 1);
-    assert_eq!(
-        set_sink(None, "loud").unwrap_err().field(),
-        Some("level")
-    );
+    assert_eq!(set_sink(None, "loud").unwrap_err().field(), Some("level"));
 }

@@ -51,7 +51,8 @@ pub fn set_logger(
             }))
         }
     };
-    crate::errors::napi_result(
-        paywire::logging::set_sink(sink, level.as_deref().unwrap_or("info")),
-    )
+    crate::errors::napi_result(paywire::logging::set_sink(
+        sink,
+        level.as_deref().unwrap_or("info"),
+    ))
 }

@@ -35,7 +35,6 @@ fn link_request(
 }
 
 #[allow(clippy::too_many_arguments)]
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn build_client(
     customer_id: String,
     username: String,
@@ -79,7 +78,11 @@ pub(crate) fn build_client_with(
         .customer_id(customer_id)
         .username(username)
         .password(password)
-        .options(convert::client_options_with(timeout, max_retries, &connection)?);
+        .options(convert::client_options_with(
+            timeout,
+            max_retries,
+            &connection,
+        )?);
     if let Some(terminal_id) = terminal_id {
         builder = builder.terminal_id(terminal_id);
     }

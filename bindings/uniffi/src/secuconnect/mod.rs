@@ -16,7 +16,6 @@ use crate::money::Money;
 use records::{PushNotification, SmartTransaction, SmartTransactionPage, TokenInfo};
 
 #[allow(clippy::too_many_arguments)]
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn build_client(
     client_id: String,
     client_secret: String,
@@ -53,7 +52,11 @@ pub(crate) fn build_client_with(
     let mut builder = core::Client::builder()
         .client_id(client_id)
         .client_secret(client_secret)
-        .options(convert::client_options_with(timeout, max_retries, &connection)?);
+        .options(convert::client_options_with(
+            timeout,
+            max_retries,
+            &connection,
+        )?);
     if let Some(environment) = environment {
         builder = builder.environment(core::Environment::parse(&environment)?);
     }
@@ -166,6 +169,7 @@ impl SecuconnectClient {
         ca_certificates = None,
         token_store = None
     ))]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         client_id: String,
         client_secret: String,
@@ -401,6 +405,7 @@ impl BlockingSecuconnectClient {
         ca_certificates = None,
         token_store = None
     ))]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         client_id: String,
         client_secret: String,
