@@ -216,6 +216,9 @@ fn apply_connection(
     if let Some(url) = &connection.token_store {
         builder = builder.token_store_url(url.clone());
     }
+    if let Some(store) = connection.store() {
+        builder = builder.token_store(store);
+    }
     builder
 }
 
@@ -407,10 +410,10 @@ crate::operations::secuconnect_operations!(dual_client! {
             max_retries: Option<u32>,
             proxy: Option<String>,
             ca_certificates: Option<String>,
-            token_store: Option<String>,
+            token_store: Option<Py<PyAny>>,
         ) -> PyResult<Self> {
             bridge::guard(|| {
-                let connection = convert::Connection { proxy, ca_certificates, token_store };
+                let connection = convert::Connection::new(proxy, ca_certificates, token_store)?;
                 build(client_id, client_secret, environment, contract_id, base_url, timeout, max_retries, &connection)
                     .map(|inner| Self { inner })
             })

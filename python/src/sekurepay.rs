@@ -106,7 +106,7 @@ crate::operations::sekurepay_operations!(dual_client! {
         #[pyo3(signature = (api_key, *, base_url=None, timeout=None, max_retries=None, proxy=None, ca_certificates=None))]
         fn new(api_key: String, base_url: Option<String>, timeout: Option<f64>, max_retries: Option<u32>, proxy: Option<String>, ca_certificates: Option<String>) -> PyResult<Self> {
             bridge::guard(|| {
-                let connection = convert::Connection { proxy, ca_certificates, token_store: None };
+                let connection = convert::Connection::new(proxy, ca_certificates, None)?;
                 build(api_key, base_url, timeout, max_retries, &connection).map(|inner| Self { inner })
             })
         }

@@ -498,7 +498,7 @@ class SaferpayClient:
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
         ca_certificates: Optional[str] = None,
-        token_store: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> SaferpayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> SaferpayClient: ...
@@ -661,7 +661,7 @@ class AsyncSaferpayClient:
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
         ca_certificates: Optional[str] = None,
-        token_store: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> AsyncSaferpayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> AsyncSaferpayClient: ...
@@ -1011,7 +1011,7 @@ class SecuconnectClient:
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
         ca_certificates: Optional[str] = None,
-        token_store: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> SecuconnectClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> SecuconnectClient: ...
@@ -1127,7 +1127,7 @@ class AsyncSecuconnectClient:
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
         ca_certificates: Optional[str] = None,
-        token_store: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> AsyncSecuconnectClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> AsyncSecuconnectClient: ...
