@@ -261,6 +261,8 @@ impl Connection {
     pub fn store(&self) -> Option<std::sync::Arc<dyn paywire::oauth::TokenStore>> {
         let object = self.store_object.as_ref()?;
         let object = Python::attach(|py| object.clone_ref(py));
-        Some(std::sync::Arc::new(crate::token_store::PyTokenStore::new(object)))
+        Some(std::sync::Arc::new(crate::token_store::PyTokenStore::new(
+            object,
+        )))
     }
 }

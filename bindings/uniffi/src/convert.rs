@@ -44,6 +44,7 @@ pub(crate) struct Connection {
     pub(crate) proxy: Option<String>,
     pub(crate) ca_certificates: Option<String>,
     pub(crate) token_store: Option<String>,
+    pub(crate) custom_token_store: Option<std::sync::Arc<dyn crate::token_store::TokenStore>>,
 }
 
 /// Client options with the connection arguments applied.

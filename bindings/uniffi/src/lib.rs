@@ -25,6 +25,7 @@ pub mod sandbox;
 pub mod secuconnect;
 pub mod sekurepay;
 pub mod testing;
+pub mod token_store;
 
 pub use error::{PaywireError, Retryable};
 pub use money::Money;

@@ -166,6 +166,7 @@ impl SaferpayClient {
                     proxy,
                     ca_certificates,
                     token_store,
+                    custom_token_store: None,
                 },
             )?))
         })
@@ -418,6 +419,7 @@ impl BlockingSaferpayClient {
                     proxy,
                     ca_certificates,
                     token_store,
+                    custom_token_store: None,
                 },
             )?;
             Ok(Arc::new(BlockingSaferpayClient {

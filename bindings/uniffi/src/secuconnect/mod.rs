@@ -69,6 +69,9 @@ pub(crate) fn build_client_with(
     if let Some(url) = connection.token_store {
         builder = builder.token_store_url(url);
     }
+    if let Some(store) = connection.custom_token_store {
+        builder = builder.token_store(Arc::new(crate::token_store::HostStore(store)));
+    }
     Ok(builder.build()?)
 }
 
@@ -167,7 +170,8 @@ impl SecuconnectClient {
         max_retries = None,
         proxy = None,
         ca_certificates = None,
-        token_store = None
+        token_store = None,
+        custom_token_store = None
     ))]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -181,6 +185,7 @@ impl SecuconnectClient {
         proxy: Option<String>,
         ca_certificates: Option<String>,
         token_store: Option<String>,
+        custom_token_store: Option<Arc<dyn crate::token_store::TokenStore>>,
     ) -> Result<Arc<Self>> {
         guard(|| {
             Ok(SecuconnectClient::wrap(build_client_with(
@@ -195,6 +200,7 @@ impl SecuconnectClient {
                     proxy,
                     ca_certificates,
                     token_store,
+                    custom_token_store,
                 },
             )?))
         })
@@ -403,7 +409,8 @@ impl BlockingSecuconnectClient {
         max_retries = None,
         proxy = None,
         ca_certificates = None,
-        token_store = None
+        token_store = None,
+        custom_token_store = None
     ))]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -417,6 +424,7 @@ impl BlockingSecuconnectClient {
         proxy: Option<String>,
         ca_certificates: Option<String>,
         token_store: Option<String>,
+        custom_token_store: Option<Arc<dyn crate::token_store::TokenStore>>,
     ) -> Result<Arc<Self>> {
         guard(|| {
             let client = build_client_with(
@@ -431,6 +439,7 @@ impl BlockingSecuconnectClient {
                     proxy,
                     ca_certificates,
                     token_store,
+                    custom_token_store,
                 },
             )?;
             Ok(Arc::new(BlockingSecuconnectClient {

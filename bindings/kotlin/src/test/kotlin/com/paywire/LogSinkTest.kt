@@ -40,3 +40,38 @@ class LogSinkTest {
         }
     }
 }
+
+/** A [TokenStore] of the app's own: a restarted client takes the stored token instead of asking again. */
+class CustomTokenStoreTest {
+    private class MapStore : TokenStore {
+        val values = java.util.concurrent.ConcurrentHashMap<String, String>()
+        override fun get(key: String): String? = values[key]
+        override fun put(key: String, value: String) { values[key] = value }
+        override fun clear(key: String) { values.remove(key) }
+    }
+
+    @Test
+    fun `a Kotlin TokenStore keeps the token across clients`() = runBlocking {
+        val sandbox = Sandbox.start()
+        try {
+            val credentials = sandbox.credentials()
+            val store = MapStore()
+            fun client() = SecuconnectClient(
+                credentials.secuconnectClientId, credentials.secuconnectClientSecret,
+                contractId = credentials.secuconnectContractId, baseUrl = sandbox.secuconnectBaseUrl(),
+                customTokenStore = store,
+            )
+            val tokenRequests = { org.json.JSONObject(sandbox.stats()).getJSONObject("routes")
+                .getJSONObject("secuconnect.oauth.token").getLong("requests") }
+            val before = tokenRequests()
+            val created = client().createSmartTransaction(SecuconnectCreateSmartTransactionInput(Money(100, "EUR")))
+            assertEquals(1, store.values.size)
+            assertFalse(store.values.keys.first().contains(credentials.secuconnectClientSecret))
+            client().getSmartTransaction(SecuconnectGetSmartTransactionInput(created.id))
+            assertEquals(1L, tokenRequests() - before)
+            println("kotlin TokenStore: 1 token request for 2 clients sharing the app's store")
+        } finally {
+            sandbox.close()
+        }
+    }
+}
