@@ -42,7 +42,8 @@ impl fmt::Debug for StoredToken {
 /// grant (device sessions add the device uuid); it never contains the client secret.
 ///
 /// Calls are synchronous and made rarely (on first use, after each refresh, on invalidation),
-/// from async code: implementations must be quick (a local file, a map), not network calls.
+/// from async code: implementations must be quick (a local file, a map; the Redis store bounds
+/// each call with sub-second timeouts and backs off after a failure).
 /// The token manager treats store failures as warnings: a broken store costs extra token
 /// requests, never a failed payment call.
 ///
