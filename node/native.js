@@ -851,5 +851,6 @@ module.exports.moneyFromMinor = nativeBinding.moneyFromMinor
 module.exports.moneyParse = nativeBinding.moneyParse
 module.exports.operationTable = nativeBinding.operationTable
 module.exports.sandboxCredentials = nativeBinding.sandboxCredentials
+module.exports.setLogger = nativeBinding.setLogger
 module.exports.startSandbox = nativeBinding.startSandbox
 module.exports.version = nativeBinding.version
