@@ -128,3 +128,28 @@ def test_clients_sharing_redis_refresh_once(sandbox: Sandbox, redis_url: str, re
     report.append(f"python token_store=redis: 6 clients on an expired token, {requests} token request(s)")
     assert results == [created.id] * 6
     assert requests == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_forked_workers_share_redis_and_refresh_once(sandbox: Sandbox, redis_url: str, report) -> None:  # type: ignore[no-untyped-def]
+    # As gunicorn does: the client (and its Redis connection) made before the fork.
+    client = secuconnect(sandbox, token_store=redis_url)
+    created = client.create_smart_transaction(paywire.Money(100, "EUR"))
+    sandbox.expire_tokens()
+    before = token_requests(sandbox)
+    children = []
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                code = 0 if client.get_smart_transaction(created.id).id == created.id else 1
+            finally:
+                os._exit(code)
+        children.append(pid)
+    assert client.get_smart_transaction(created.id).id == created.id
+    codes = [os.waitpid(pid, 0)[1] for pid in children]
+    requests = token_requests(sandbox) - before
+    report.append(f"python token_store=redis: parent + 3 forked workers on an expired token, {requests} token request(s)")
+    assert codes == [0, 0, 0]
+    assert requests == 1

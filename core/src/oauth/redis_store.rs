@@ -33,6 +33,9 @@ const UNLOCK_SCRIPT: &str = "if redis.call('get', KEYS[1]) == ARGV[1] then retur
 
 struct Connection {
     connection: Option<redis::Connection>,
+    /// The process that opened `connection`: a forked worker (gunicorn, a Node cluster started
+    /// after the client) must not talk on its parent's socket, their answers would interleave.
+    pid: u32,
     down_until: Option<Instant>,
 }
 
@@ -118,6 +121,7 @@ impl RedisTokenStore {
             names,
             state: Mutex::new(Connection {
                 connection: None,
+                pid: std::process::id(),
                 down_until: None,
             }),
         })
@@ -145,6 +149,13 @@ impl RedisTokenStore {
         f: impl FnOnce(&mut redis::Connection) -> redis::RedisResult<T>,
     ) -> Result<T, Error> {
         let mut state = self.lock_state();
+        let pid = std::process::id();
+        if state.pid != pid {
+            // Leaked, not dropped: closing it could disturb the parent's use of the socket.
+            std::mem::forget(state.connection.take());
+            state.pid = pid;
+            state.down_until = None;
+        }
         if state.down_until.is_some_and(|until| Instant::now() < until) {
             return Err(Error::configuration(format!(
                 "Redis token store at {} is unavailable",
