@@ -86,6 +86,24 @@ export declare const Money: {
 /** The paywire core version of the loaded native module. */
 export declare const version: string
 
+/** One log event of the paywire core (never carries a secret). */
+export interface LogRecord {
+  level: 'error' | 'warn' | 'info' | 'debug' | 'trace'
+  /** The core module that logged it, e.g. `paywire::oauth::manager`. */
+  target: string
+  message: string
+  fields: Record<string, string>
+}
+
+/**
+ * Sends the core's log events at `level` (default `'info'`) and above to `logger`;
+ * `setLogger(null)` stops. Returns whether events can reach it.
+ */
+export declare function setLogger(
+  logger: ((record: LogRecord) => void) | null,
+  level?: 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'off',
+): boolean
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 

@@ -771,8 +771,21 @@ function recordTable() {
 /** The version of the native module (the paywire core). */
 const version = native.version()
 
+/**
+ * Sends the core's log events at `level` (default 'info') and above to `logger(record)`, with
+ * `record = { level, target, message, fields }` (never a secret); `setLogger(null)` stops.
+ * Returns whether events can reach it.
+ */
+function setLogger(logger, level) {
+  if (logger !== null && logger !== undefined && typeof logger !== 'function') {
+    throw new TypeError('setLogger: logger must be a function or null')
+  }
+  return callSync(() => native.setLogger(logger ?? null, level ?? null))
+}
+
 module.exports = {
   version,
+  setLogger,
   Money,
   SaferpayClient,
   SecuconnectClient,

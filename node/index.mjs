@@ -3,6 +3,7 @@ import paywire from './index.js'
 
 export const {
   version,
+  setLogger,
   Money,
   SaferpayClient,
   SecuconnectClient,

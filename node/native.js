@@ -852,5 +852,6 @@ module.exports.moneyParse = nativeBinding.moneyParse
 module.exports.operationTable = nativeBinding.operationTable
 module.exports.recordTable = nativeBinding.recordTable
 module.exports.sandboxCredentials = nativeBinding.sandboxCredentials
+module.exports.setLogger = nativeBinding.setLogger
 module.exports.startSandbox = nativeBinding.startSandbox
 module.exports.version = nativeBinding.version

@@ -19,6 +19,7 @@ mod saferpay;
 mod sandbox;
 mod secuconnect;
 mod sekurepay;
+mod token_store;
 
 use pyo3::prelude::*;
 

@@ -317,6 +317,7 @@ fn build(
     base_url: Option<String>,
     timeout: Option<f64>,
     max_retries: Option<u32>,
+    connection: &convert::Connection,
 ) -> PyResult<core::Client> {
     let environment = core::Environment::parse(environment).map_err(errors::to_py)?;
     let mut builder = core::Client::builder()
@@ -334,7 +335,9 @@ fn build(
         builder = builder.base_url(base_url);
     }
     builder = apply_options(builder, timeout, max_retries)?;
-    builder.build().map_err(errors::to_py)
+    apply_connection(builder, connection)
+        .build()
+        .map_err(errors::to_py)
 }
 
 fn apply_options(
@@ -349,6 +352,25 @@ fn apply_options(
         builder = builder.max_retries(max_retries);
     }
     Ok(builder)
+}
+
+fn apply_connection(
+    mut builder: core::ClientBuilder,
+    connection: &convert::Connection,
+) -> core::ClientBuilder {
+    if let Some(proxy) = &connection.proxy {
+        builder = builder.proxy(proxy.as_str());
+    }
+    if let Some(pem) = &connection.ca_certificates {
+        builder = builder.ca_certificates(pem.clone());
+    }
+    if let Some(url) = &connection.token_store {
+        builder = builder.token_store_url(url.clone());
+    }
+    if let Some(store) = connection.store() {
+        builder = builder.token_store(store);
+    }
+    builder
 }
 
 fn from_env(timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<core::Client> {
@@ -563,7 +585,7 @@ crate::operations::saferpay_operations!(dual_client! {
     async AsyncSaferpayClient;
     common {
         #[new]
-        #[pyo3(signature = (customer_id, username, password, terminal_id=None, environment="test", spec_version=None, *, base_url=None, timeout=None, max_retries=None))]
+        #[pyo3(signature = (customer_id, username, password, terminal_id=None, environment="test", spec_version=None, *, base_url=None, timeout=None, max_retries=None, proxy=None, ca_certificates=None, token_store=None))]
         #[allow(clippy::too_many_arguments)]
         fn new(
             customer_id: String,
@@ -575,9 +597,13 @@ crate::operations::saferpay_operations!(dual_client! {
             base_url: Option<String>,
             timeout: Option<f64>,
             max_retries: Option<u32>,
+            proxy: Option<String>,
+            ca_certificates: Option<String>,
+            token_store: Option<Py<PyAny>>,
         ) -> PyResult<Self> {
             bridge::guard(|| {
-                build(customer_id, username, password, terminal_id, environment, spec_version, base_url, timeout, max_retries)
+                let connection = convert::Connection::new(proxy, ca_certificates, token_store)?;
+                build(customer_id, username, password, terminal_id, environment, spec_version, base_url, timeout, max_retries, &connection)
                     .map(|inner| Self { inner })
             })
         }

@@ -150,7 +150,9 @@ impl Engine {
         options.check()?;
         let transport: Arc<dyn Transport> = match transport {
             Some(t) => t,
-            None => Arc::new(transport::ReqwestTransport::new()?),
+            None => Arc::new(transport::ReqwestTransport::new(
+                transport::TransportConfig::from_options(&options)?,
+            )?),
         };
         let request_limit = match provider {
             Provider::Saferpay => Some(SAFERPAY_REQUEST_LIMIT),

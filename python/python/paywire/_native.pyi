@@ -503,6 +503,9 @@ class SaferpayClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> SaferpayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> SaferpayClient: ...
@@ -663,6 +666,9 @@ class AsyncSaferpayClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> AsyncSaferpayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> AsyncSaferpayClient: ...
@@ -1010,6 +1016,9 @@ class SecuconnectClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> SecuconnectClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> SecuconnectClient: ...
@@ -1123,6 +1132,9 @@ class AsyncSecuconnectClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> AsyncSecuconnectClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> AsyncSecuconnectClient: ...
@@ -1235,6 +1247,8 @@ class SekurePayClient:
     def __new__(
         cls, api_key: str, *, base_url: Optional[str] = None, timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
     ) -> SekurePayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> SekurePayClient: ...
@@ -1276,6 +1290,8 @@ class AsyncSekurePayClient:
     def __new__(
         cls, api_key: str, *, base_url: Optional[str] = None, timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
     ) -> AsyncSekurePayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> AsyncSekurePayClient: ...
