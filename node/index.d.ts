@@ -10,8 +10,6 @@ import type { ErrorKind, SaferpayClientOperations, SecuconnectClientOperations, 
 export type * from './operations'
 
 export type {
-  Cancellation,
-  Capture,
   CaptureStatus,
   Card,
   Liability,
@@ -43,7 +41,6 @@ export type {
   FaultOptions,
   Feature,
   License,
-  Offer,
   Order,
   OrderItem,
   Payer,
@@ -88,6 +85,24 @@ export declare const Money: {
 
 /** The paywire core version of the loaded native module. */
 export declare const version: string
+
+/** One log event of the paywire core (never carries a secret). */
+export interface LogRecord {
+  level: 'error' | 'warn' | 'info' | 'debug' | 'trace'
+  /** The core module that logged it, e.g. `paywire::oauth::manager`. */
+  target: string
+  message: string
+  fields: Record<string, string>
+}
+
+/**
+ * Sends the core's log events at `level` (default `'info'`) and above to `logger`;
+ * `setLogger(null)` stops. Returns whether events can reach it.
+ */
+export declare function setLogger(
+  logger: ((record: LogRecord) => void) | null,
+  level?: 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'off',
+): boolean
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -285,6 +300,14 @@ export declare function operationTable(): Array<{
   input: string
   output: string
   params: Array<{ name: string; rust_type: string; default: string | null; doc: string }>
+}>
+
+/** Every output record core declares (`paywire::operation::record::records_json()`). */
+export declare function recordTable(): Array<{
+  provider: string
+  name: string
+  doc: string
+  fields: Array<{ name: string; rust_type: string; doc: string }>
 }>
 
 /** A device authorization (its device code stays inside). */

@@ -763,11 +763,29 @@ function operationTable() {
   return native.operationTable()
 }
 
+/** Every output record core declares (`paywire::operation::record::records_json()`). */
+function recordTable() {
+  return native.recordTable()
+}
+
 /** The version of the native module (the paywire core). */
 const version = native.version()
 
+/**
+ * Sends the core's log events at `level` (default 'info') and above to `logger(record)`, with
+ * `record = { level, target, message, fields }` (never a secret); `setLogger(null)` stops.
+ * Returns whether events can reach it.
+ */
+function setLogger(logger, level) {
+  if (logger !== null && logger !== undefined && typeof logger !== 'function') {
+    throw new TypeError('setLogger: logger must be a function or null')
+  }
+  return callSync(() => native.setLogger(logger ?? null, level ?? null))
+}
+
 module.exports = {
   version,
+  setLogger,
   Money,
   SaferpayClient,
   SecuconnectClient,
@@ -794,6 +812,7 @@ module.exports = {
   ERROR_KINDS: KINDS,
   OPERATIONS: operations.OPERATIONS,
   operationTable,
+  recordTable,
   _panicForTest,
   _panicForTestSync,
 }

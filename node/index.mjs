@@ -3,6 +3,7 @@ import paywire from './index.js'
 
 export const {
   version,
+  setLogger,
   Money,
   SaferpayClient,
   SecuconnectClient,
@@ -29,6 +30,7 @@ export const {
   ERROR_KINDS,
   OPERATIONS,
   operationTable,
+  recordTable,
   _panicForTest,
   _panicForTestSync,
 } = paywire

@@ -203,20 +203,6 @@ export interface BillingAddressForm {
   mandatoryFields?: Array<string>
 }
 
-export interface Cancellation {
-  transactionId: string
-  orderId?: string
-  date?: string
-  raw: any
-}
-
-export interface Capture {
-  captureId?: string
-  status: string
-  date?: string
-  raw: any
-}
-
 /** The result of `assertCapture`. */
 export interface CaptureStatus {
   transactionId: string
@@ -274,6 +260,17 @@ export interface License {
   raw: any
 }
 
+/** One log event of the paywire core. */
+export interface LogRecord {
+  /** `error`, `warn`, `info`, `debug` or `trace`. */
+  level: string
+  /** The core module that logged it, e.g. `paywire::oauth::manager`. */
+  target: string
+  message: string
+  /** The event's other fields as text (never a secret). */
+  fields: Record<string, string>
+}
+
 /**
  * An amount: integer minor units and an ISO 4217 code (`{ minor: 404, currency: 'CHF' }` is
  * CHF 4.04). `minor` must be a safe integer.
@@ -294,24 +291,6 @@ export declare function moneyFromMinor(minor: number, currency: string): Money
  * decimals, signs or overflow are validation errors.
  */
 export declare function moneyParse(amount: string, currency: string): Money
-
-/** A Secure PayGate offer. */
-export interface Offer {
-  offerId: string
-  paymentLink: string
-  /** `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer value). */
-  status: string
-  amount?: Money
-  orderId?: string
-  description?: string
-  createdAt?: string
-  expiresAt?: string
-  /** Set once the offer is paid. */
-  transactionId?: string
-  terminalId: string
-  /** The provider's full answer. */
-  raw: any
-}
 
 /**
  * Every row of every provider's table as JSON (`paywire::operation::table_json()`), for the
@@ -460,6 +439,12 @@ export interface PushNotification {
   raw: any
 }
 
+/**
+ * Every generated output record as JSON (`paywire::operation::record::records_json()`), for
+ * the generator: their TypeScript interfaces are written from it.
+ */
+export declare function recordTable(): any
+
 /** The result of `assertRefund`. */
 export interface RefundStatus {
   transactionId: string
@@ -562,6 +547,19 @@ export interface SaferpayClientOptions {
   timeoutMs?: number
   /** Retries after the first attempt (default 2, at most 9). */
   maxRetries?: number
+  /**
+   * An HTTP proxy for every request (`http://[user:password@]host:port`, HTTPS tunnelled
+   * with CONNECT), except the hosts `NO_PROXY` names; `"none"` connects directly. Unset,
+   * the standard `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` variables apply.
+   */
+  proxy?: string
+  /** Extra trusted root certificates, PEM, added to the public roots. */
+  caCertificates?: string
+  /**
+   * Where tokens and payment outcomes are shared: `"memory"` (default), `"file:///dir"`, or
+   * `"redis://host:port"` for every process and host of the merchant.
+   */
+  tokenStore?: string
 }
 
 /** Options of the clients a sandbox hands out. */
@@ -629,6 +627,19 @@ export interface SecuconnectClientOptions {
   contractId?: string
   timeoutMs?: number
   maxRetries?: number
+  /**
+   * An HTTP proxy for every request (`http://[user:password@]host:port`, HTTPS tunnelled
+   * with CONNECT), except the hosts `NO_PROXY` names; `"none"` connects directly. Unset,
+   * the standard `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` variables apply.
+   */
+  proxy?: string
+  /** Extra trusted root certificates, PEM, added to the public roots. */
+  caCertificates?: string
+  /**
+   * Where tokens and payment outcomes are shared: `"memory"` (default), `"file:///dir"`, or
+   * `"redis://host:port"` for every process and host of the merchant.
+   */
+  tokenStore?: string
 }
 
 /** Constructor options of `SekurePayClient`. */
@@ -638,6 +649,14 @@ export interface SekurePayClientOptions {
   baseUrl?: string
   timeoutMs?: number
   maxRetries?: number
+  /**
+   * An HTTP proxy for every request (`http://[user:password@]host:port`, HTTPS tunnelled
+   * with CONNECT), except the hosts `NO_PROXY` names; `"none"` connects directly. Unset,
+   * the standard `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` variables apply.
+   */
+  proxy?: string
+  /** Extra trusted root certificates, PEM, added to the public roots. */
+  caCertificates?: string
 }
 
 /** A SekurePay order. */
@@ -665,6 +684,12 @@ export interface SekurePayTax {
   description: string
   amountCents: number
 }
+
+/**
+ * Sends the core's log events at `level` (default `info`) and above to `logger`, called on the
+ * JS thread with one record each; `setLogger(null)` stops. Returns whether events can reach it.
+ */
+export declare function setLogger(logger?: ((arg: LogRecord) => void) | undefined | null, level?: string | undefined | null): boolean
 
 /** A secuconnect Smart Transaction. */
 export interface SmartTransaction {

@@ -21,6 +21,79 @@ export type ErrorKind =
   | 'outcome_unknown'
 
 /**
+ * A Secure PayGate offer (a single-use payment link).
+ */
+export interface Offer {
+  offerId: string
+  /**
+   * Send the payer here.
+   */
+  paymentLink: string
+  /**
+   * `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer provider value).
+   */
+  status: string
+  amount: Money | null
+  orderId: string | null
+  description: string | null
+  /**
+   * ISO 8601, as sent by Saferpay.
+   */
+  createdAt: string | null
+  /**
+   * ISO 8601, as sent by Saferpay.
+   */
+  expiresAt: string | null
+  /**
+   * Set once the offer is paid; use it with capture, cancel, inquire.
+   */
+  transactionId: string | null
+  terminalId: string
+  /**
+   * The provider's full answer.
+   */
+  raw: Record<string, unknown>
+}
+
+/**
+ * The answer to Capture and MultipartCapture.
+ */
+export interface Capture {
+  /**
+   * Keep it: refunds reference the capture by this id.
+   */
+  captureId: string | null
+  /**
+   * `CAPTURED`, or `PENDING` (PostFinance Instant Payout; settle with `assert_capture`).
+   */
+  status: string
+  /**
+   * ISO 8601, as sent by Saferpay.
+   */
+  date: string | null
+  /**
+   * The provider's full answer.
+   */
+  raw: Record<string, unknown>
+}
+
+/**
+ * The answer to Cancel (HTTP 200 is the success; there is no status field).
+ */
+export interface Cancellation {
+  transactionId: string
+  orderId: string | null
+  /**
+   * ISO 8601, as sent by Saferpay.
+   */
+  date: string | null
+  /**
+   * The provider's full answer.
+   */
+  raw: Record<string, unknown>
+}
+
+/**
  * The parameters of `createOffer` (saferpay.create_offer).
  */
 export interface CreateOfferInput {
@@ -796,13 +869,14 @@ export interface FindOrCreateOrderInput {
 export interface SaferpayClientOperations {
   /**
    * Creates a Secure PayGate offer: a single-use payment link (Management API).
-   * Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
+   * Never sent again once it may have arrived (no API finds an offer by its order id): a
+   * lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
    */
-  createOffer(input: CreateOfferInput & CallOptions): Promise<N.Offer>
+  createOffer(input: CreateOfferInput & CallOptions): Promise<Offer>
   /**
    * Reads an offer (status, payment link, the payment once paid).
    */
-  getOffer(input: GetOfferInput & CallOptions): Promise<N.Offer>
+  getOffer(input: GetOfferInput & CallOptions): Promise<Offer>
   /**
    * Deletes an open offer; a deleted or missing offer is not an error.
    */
@@ -829,6 +903,7 @@ export interface SaferpayClientOperations {
   paymentPageConfigurations(input?: PaymentPageConfigurationsInput & CallOptions): Promise<Array<N.PaymentPageConfiguration>>
   /**
    * Creates an access token for Saferpay Fields on the given https pages.
+   * Repeating it is harmless: a token whose answer was lost grants nothing to anyone.
    */
   createFieldsAccessToken(input: CreateFieldsAccessTokenInput & CallOptions): Promise<string>
   /**
@@ -841,6 +916,7 @@ export interface SaferpayClientOperations {
   transactions(input: TransactionsInput & CallOptions & TransactionIteratorOptions): TransactionIterator
   /**
    * Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
+   * Repeating it is harmless: a session whose answer was lost is known to no payer.
    */
   initializePaymentPage(input: InitializePaymentPageInput & CallOptions): Promise<N.PaymentPageSession>
   /**
@@ -855,11 +931,13 @@ export interface SaferpayClientOperations {
   /**
    * Captures an authorized transaction, in full or in part; never twice.
    */
-  capture(input: CaptureInput & CallOptions): Promise<N.Capture>
+  capture(input: CaptureInput & CallOptions): Promise<Capture>
   /**
    * Captures one part of a transaction (one part at a time per transaction).
+   * Never sent again once it may have arrived (the spec documents no answer to a repeated
+   * `OrderPartId`): a lost answer ends `outcome_unknown`.
    */
-  multipartCapture(input: MultipartCaptureInput & CallOptions): Promise<N.Capture>
+  multipartCapture(input: MultipartCaptureInput & CallOptions): Promise<Capture>
   /**
    * Closes a transaction captured in parts.
    */
@@ -867,7 +945,7 @@ export interface SaferpayClientOperations {
   /**
    * Cancels an authorized, not yet captured transaction.
    */
-  cancel(input: CancelInput & CallOptions): Promise<N.Cancellation>
+  cancel(input: CancelInput & CallOptions): Promise<Cancellation>
   /**
    * Refunds a capture, in full or in part; a lost answer is settled by its `order_id`.
    */
@@ -893,8 +971,9 @@ export interface SaferpayClientOperations {
 /** The operations of `SecuconnectClient` (merged into the class). */
 export interface SecuconnectClientOperations {
   /**
-   * Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
-   * answer is settled by looking it up by `merchant_ref`.
+   * Creates a Smart Transaction (a checkout for one payment); never sent again once it may
+   * have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` /
+   * `transaction_ref` to look it up by.
    */
   createSmartTransaction(input: CreateSmartTransactionInput & CallOptions): Promise<N.SmartTransaction>
   /**

@@ -7,7 +7,8 @@
 const saferpay = (invoke, page) => ({
   /**
    * Creates a Secure PayGate offer: a single-use payment link (Management API).
-   * Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
+   * Never sent again once it may have arrived (no API finds an offer by its order id): a
+   * lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
    */
   createOffer(input) {
     return invoke(this, 'create_offer', input)
@@ -56,6 +57,7 @@ const saferpay = (invoke, page) => ({
   },
   /**
    * Creates an access token for Saferpay Fields on the given https pages.
+   * Repeating it is harmless: a token whose answer was lost grants nothing to anyone.
    */
   createFieldsAccessToken(input) {
     return invoke(this, 'create_fields_access_token', input)
@@ -74,6 +76,7 @@ const saferpay = (invoke, page) => ({
   },
   /**
    * Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
+   * Repeating it is harmless: a session whose answer was lost is known to no payer.
    */
   initializePaymentPage(input) {
     return invoke(this, 'initialize_payment_page', input)
@@ -99,6 +102,8 @@ const saferpay = (invoke, page) => ({
   },
   /**
    * Captures one part of a transaction (one part at a time per transaction).
+   * Never sent again once it may have arrived (the spec documents no answer to a repeated
+   * `OrderPartId`): a lost answer ends `outcome_unknown`.
    */
   multipartCapture(input) {
     return invoke(this, 'multipart_capture', input)
@@ -150,8 +155,9 @@ const saferpay = (invoke, page) => ({
 /** The methods of `SecuconnectClient`. */
 const secuconnect = (invoke, page) => ({
   /**
-   * Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
-   * answer is settled by looking it up by `merchant_ref`.
+   * Creates a Smart Transaction (a checkout for one payment); never sent again once it may
+   * have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` /
+   * `transaction_ref` to look it up by.
    */
   createSmartTransaction(input) {
     return invoke(this, 'create_smart_transaction', input)

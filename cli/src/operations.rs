@@ -11,7 +11,7 @@ use std::path::Path;
 use chrono::Utc;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use paywire::Money;
-use paywire::operation::{OperationInfo, Paging, Param, SafetyClass};
+use paywire::operation::{OperationInfo, Param};
 use paywire_sandbox::credentials;
 use serde_json::{Map, Value};
 
@@ -161,29 +161,17 @@ fn example(row: &OperationInfo) -> String {
     line
 }
 
-fn safety_text(safety: SafetyClass) -> &'static str {
-    match safety {
-        SafetyClass::Read => "a read: no side effect, retried freely",
-        SafetyClass::KeyedWrite => {
-            "a keyed write: applied once per key; a lost answer is settled by a lookup"
-        }
-        SafetyClass::UnkeyedWrite => {
-            "an unkeyed write: sent again only when no attempt can have reached the provider"
-        }
-    }
-}
-
 fn operation_command(row: &'static OperationInfo) -> Command {
     let doc = row.doc.trim();
-    let paging = match row.paging {
-        Paging::Single => String::new(),
-        Paging::Pages { page_size } => format!(
+    let paging = match row.paging.page_size() {
+        None => String::new(),
+        Some(page_size) => format!(
             "\nPaged: prints every record of every page as one JSON list ({page_size} per provider call unless --page-size says otherwise)."
         ),
     };
     let long_about = format!(
         "{doc}\n\nSending it: {}.{paging}\nAnswers: {} (as JSON).",
-        safety_text(row.safety),
+        row.safety.summary(),
         row.output
     );
     let mut command = Command::new(kebab(row.name))

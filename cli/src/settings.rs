@@ -91,6 +91,12 @@ pub const KEYS: &[Key] = &[
         help: "default secuconnect contract",
     },
     Key {
+        env: "PAYWIRE_TOKEN_STORE",
+        // A redis:// URL may carry the Redis password.
+        secret: true,
+        help: "shared token store: memory, file:///dir or redis://host:port",
+    },
+    Key {
         env: "SEKUREPAY_API_KEY",
         secret: true,
         help: "SekurePay API key",
@@ -294,6 +300,9 @@ impl Settings {
         if let Some(url) = self.get("SAFERPAY_BASE_URL") {
             builder = builder.base_url(url);
         }
+        if let Some(store) = self.get("PAYWIRE_TOKEN_STORE") {
+            builder = builder.token_store_url(store);
+        }
         builder.build().map_err(|e| invalid_settings("Saferpay", e))
     }
 
@@ -315,6 +324,9 @@ impl Settings {
         }
         if let Some(contract) = self.get("SECUCONNECT_CONTRACT_ID") {
             builder = builder.contract_id(contract);
+        }
+        if let Some(store) = self.get("PAYWIRE_TOKEN_STORE") {
+            builder = builder.token_store_url(store);
         }
         builder
             .build()

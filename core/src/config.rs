@@ -3,15 +3,26 @@
 use std::time::Duration;
 
 use crate::error::Error;
+use crate::secret::Secret;
 
 /// Per-client defaults: timeout 100 s (Saferpay's own recommendation), 2 retries, backoff
-/// doubling from 0.5 s up to 5 s with jitter.
+/// doubling from 0.5 s up to 5 s with jitter; the proxy from the environment; the public
+/// (webpki) roots.
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
     pub timeout: Duration,
     pub max_retries: u32,
     pub initial_backoff: Duration,
     pub max_backoff: Duration,
+    /// Every request through this HTTP proxy (`http://[user:password@]host:port`; HTTPS is
+    /// tunnelled with CONNECT), except the hosts `NO_PROXY` names. `none` (or an empty
+    /// string) ignores the environment and connects directly. Unset (the default), the
+    /// standard `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY` variables apply.
+    /// A Secret because the URL may carry the proxy's password.
+    pub proxy: Option<Secret>,
+    /// Extra trusted roots, PEM (one or more `BEGIN CERTIFICATE` blocks), added to the
+    /// public roots: a TLS-inspecting corporate proxy, a test server.
+    pub ca_certificates: Option<String>,
 }
 
 impl Default for ClientOptions {
@@ -21,6 +32,8 @@ impl Default for ClientOptions {
             max_retries: 2,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(5),
+            proxy: None,
+            ca_certificates: None,
         }
     }
 }
@@ -42,6 +55,16 @@ macro_rules! engine_builder_setters {
         /// Retries after the first attempt (default 2, at most 9).
         pub fn max_retries(mut self, max_retries: u32) -> Self {
             self.options.max_retries = max_retries;
+            self
+        }
+        /// An HTTP proxy for every request (see [`ClientOptions::proxy`]); `none` for none.
+        pub fn proxy(mut self, proxy: impl Into<$crate::Secret>) -> Self {
+            self.options.proxy = Some(proxy.into());
+            self
+        }
+        /// Extra trusted root certificates, PEM (see [`ClientOptions::ca_certificates`]).
+        pub fn ca_certificates(mut self, pem: impl Into<String>) -> Self {
+            self.options.ca_certificates = Some(pem.into());
             self
         }
         /// Replaces the HTTP transport (tests, or an app's own HTTP stack).

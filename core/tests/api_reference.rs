@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use paywire::operation::{self, OperationInfo, Paging, SafetyClass};
+use paywire::operation::{self, OperationInfo};
 
 const BEGIN: &str = "<!-- operations:begin (generated from the operation tables; do not edit) -->";
 const END: &str = "<!-- operations:end -->";
@@ -65,16 +65,10 @@ fn generated() -> String {
                 "\n### {provider} operations\n\n| operation | returns | safety | what it does |\n| --- | --- | --- | --- |\n"
             ));
         }
-        let safety = match row.safety {
-            SafetyClass::Read => "read",
-            SafetyClass::KeyedWrite => "keyed_write",
-            SafetyClass::UnkeyedWrite => "unkeyed_write",
-        };
-        let returns = match row.paging {
-            Paging::Single => format!("`{}`", row.output),
-            Paging::Pages { page_size } => {
-                format!("`{}` (pages of {page_size})", row.output)
-            }
+        let safety = row.safety.as_str();
+        let returns = match row.paging.page_size() {
+            None => format!("`{}`", row.output),
+            Some(page_size) => format!("`{}` (pages of {page_size})", row.output),
         };
         out.push_str(&format!(
             "| {} | {} | {} | {} |\n",

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Generates the Node methods, their TypeScript types and the parity test from the core's
-// operation tables (`paywire::operation::table_json()`, exposed by the native module as
-// `operationTable()`):
+// operation tables and output records (`paywire::operation::table_json()` and
+// `record::records_json()`, exposed by the native module as `operationTable()` and
+// `recordTable()`):
 //   operations.js          one method per row, each calling the one generic native path
-//   operations.d.ts        one input interface per row and the methods' signatures
+//   operations.d.ts        one input interface per row, one interface per output record (the
+//                          core's own serialisation, keys in camelCase) and the methods' signatures
 //   test/parity.test.mjs   checks every row against the clients and the native table
 // The files are committed; test/generated.test.mjs fails when they are stale.
 //
@@ -67,10 +69,12 @@ function parseType(text) {
   return type
 }
 
-function tsType(type, provider, declared) {
+function tsType(type, provider, declared, records = new Map()) {
   const { name, args } = type
-  if (name === 'Option') return tsType(args[0], provider, declared)
-  if (name === 'Vec') return `Array<${tsType(args[0], provider, declared)}>`
+  if (name === 'Option') return tsType(args[0], provider, declared, records)
+  if (name === 'Vec') return `Array<${tsType(args[0], provider, declared, records)}>`
+  const record = records.get(`${provider}.${name}`)
+  if (record) return record
   if (name === 'Map' || name === 'BTreeMap' || name === 'HashMap') return 'Record<string, unknown>'
   if (name === 'DateTime') return 'string | Date'
   if (name === 'bool') return 'boolean'
@@ -155,7 +159,48 @@ function generateJs(rows) {
   return out.join('\n') + '\n'
 }
 
-function generateDts(rows, declared, kinds) {
+// Open enums of the core: text in JS.
+const OPEN_ENUMS = new Set(['TransactionStatus', 'OfferStatus'])
+
+/** `provider.Name` → the interface name of every output record (renamed where names collide). */
+function recordNames(records) {
+  return new Map(records.map((r) => [`${r.provider}.${r.name}`, RENAMED[`${r.provider}.${r.name}`] ?? r.name]))
+}
+
+/** A record field's TypeScript type: the core serialises `None` as `null`, `raw` as the provider's JSON. */
+function fieldType(record, field, declared, names) {
+  if (field.name === 'raw') return 'Record<string, unknown>'
+  const type = parseType(field.rust_type)
+  const leaf = (t) => {
+    if (OPEN_ENUMS.has(t.name)) return 'string'
+    const ts = tsType(t, record.provider, declared, names)
+    if (ts === 'Record<string, unknown>' && t.name !== 'Map' && t.name !== 'BTreeMap' && t.name !== 'HashMap') {
+      throw new Error(`output record ${record.name}.${field.name}: no TypeScript type for ${field.rust_type}`)
+    }
+    return ts
+  }
+  if (type.name === 'Option') return `${leaf(type.args[0])} | null`
+  if (type.name === 'Vec') return `Array<${leaf(type.args[0])}>`
+  return leaf(type)
+}
+
+function generateRecords(records, declared) {
+  const names = recordNames(records)
+  const out = []
+  for (const record of records) {
+    pushDoc(out, [record.doc], '')
+    out.push(`export interface ${names.get(`${record.provider}.${record.name}`)} {`)
+    for (const field of record.fields) {
+      pushDoc(out, [field.doc], '  ')
+      out.push(`  ${camel(field.name)}: ${fieldType(record, field, declared, names)}`)
+    }
+    out.push('}')
+    out.push('')
+  }
+  return out
+}
+
+function generateDts(rows, declared, kinds, records) {
   const out = [
     HEADER,
     '// One input interface per row of the core\'s operation tables and the methods that take it.',
@@ -166,7 +211,9 @@ function generateDts(rows, declared, kinds) {
     '/** The core\'s error kinds (`ErrorKind::ALL`); `err.code` is `PAYWIRE_<KIND>`. */',
     `export type ErrorKind =\n${kinds.map((k) => `  | '${k}'`).join('\n')}`,
     '',
+    ...generateRecords(records, declared),
   ]
+  const names = recordNames(records)
   for (const row of rows) {
     pushDoc(out, [`The parameters of \`${camel(row.name)}\` (${row.provider}.${row.name}).`], '')
     out.push(`export interface ${pascal(row.name)}Input {`)
@@ -187,7 +234,7 @@ function generateDts(rows, declared, kinds) {
     for (const row of rows.filter((r) => r.provider === provider)) {
       const input = `${pascal(row.name)}Input`
       const anyRequired = row.params.some((p) => p.default === null)
-      const output = tsType(parseType(row.output), row.provider, declared)
+      const output = tsType(parseType(row.output), row.provider, declared, names)
       const pager = PAGERS[parseType(row.output).name]
       pushDoc(out, [row.doc], '  ')
       const arg = `input${anyRequired ? '' : '?'}: ${input} & CallOptions${pager ? ` & ${pager.options}` : ''}`
@@ -292,12 +339,12 @@ for (const row of ROWS) {
 }
 
 /** Every generated file: `{ path (relative to node/): text }`. */
-export function generate(table, nativeDts, kinds) {
+export function generate(table, nativeDts, kinds, records) {
   const rows = rowsOf(table)
   const declared = new Set([...nativeDts.matchAll(/^export (?:interface|declare class) (\w+)/gm)].map((m) => m[1]))
   return {
     'operations.js': generateJs(rows),
-    'operations.d.ts': generateDts(rows, declared, kinds),
+    'operations.d.ts': generateDts(rows, declared, kinds, records),
     'test/parity.test.mjs': generateParity(rows),
   }
 }
@@ -306,7 +353,7 @@ const isMain = process.argv[1] && fileURLToPath(import.meta.url) === process.arg
 if (isMain) {
   const nodeDir = join(dirname(fileURLToPath(import.meta.url)), '..')
   const native = createRequire(import.meta.url)(join(nodeDir, 'native.js'))
-  const files = generate(native.operationTable(), readFileSync(join(nodeDir, 'native.d.ts'), 'utf8'), native.errorKinds())
+  const files = generate(native.operationTable(), readFileSync(join(nodeDir, 'native.d.ts'), 'utf8'), native.errorKinds(), native.recordTable())
   const check = process.argv.includes('--check')
   let stale = 0
   for (const [path, text] of Object.entries(files)) {

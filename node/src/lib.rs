@@ -17,6 +17,7 @@
 mod cancel;
 mod convert;
 mod errors;
+mod logging;
 mod money;
 mod operations;
 mod results;

@@ -5,7 +5,7 @@
 //! operation from another.
 
 use napi_derive::napi;
-use paywire::operation::{OperationInfo, Paging};
+use paywire::operation::OperationInfo;
 use serde_json::{Map, Value};
 
 use crate::convert::{snake_case, snake_keys};
@@ -16,6 +16,13 @@ use crate::errors::Result;
 #[napi(js_name = "operationTable")]
 pub fn operation_table() -> Value {
     paywire::operation::table_json()
+}
+
+/// Every generated output record as JSON (`paywire::operation::record::records_json()`), for
+/// the generator: their TypeScript interfaces are written from it.
+#[napi(js_name = "recordTable")]
+pub fn record_table() -> Value {
+    paywire::operation::record::records_json()
 }
 
 /// The core's error kinds (`ErrorKind::ALL`), in order: `validation`, `authentication`, …
@@ -69,10 +76,7 @@ pub(crate) fn input_json(row: &OperationInfo, input: Value) -> Value {
 /// How many records one crossing into Rust fetches when the caller does not say: the row's own
 /// page size, so a batch is one provider call.
 pub(crate) fn default_batch_size(row: &OperationInfo) -> u32 {
-    match row.paging {
-        Paging::Pages { page_size } => page_size,
-        Paging::Single => 1,
-    }
+    row.paging.page_size().unwrap_or(1)
 }
 
 #[cfg(test)]

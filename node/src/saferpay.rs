@@ -31,6 +31,15 @@ pub struct SaferpayClientOptions {
     pub timeout_ms: Option<f64>,
     /// Retries after the first attempt (default 2, at most 9).
     pub max_retries: Option<f64>,
+    /// An HTTP proxy for every request (`http://[user:password@]host:port`, HTTPS tunnelled
+    /// with CONNECT), except the hosts `NO_PROXY` names; `"none"` connects directly. Unset,
+    /// the standard `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` variables apply.
+    pub proxy: Option<String>,
+    /// Extra trusted root certificates, PEM, added to the public roots.
+    pub ca_certificates: Option<String>,
+    /// Where tokens and payment outcomes are shared: `"memory"` (default), `"file:///dir"`, or
+    /// `"redis://host:port"` for every process and host of the merchant.
+    pub token_store: Option<String>,
 }
 
 /// Options `fromEnv()` adds to what the environment gives.
@@ -137,26 +146,6 @@ pub struct OrderItem {
     pub discount_amount: Option<Money>,
     pub product_url: Option<String>,
     pub image_url: Option<String>,
-}
-
-/// A Secure PayGate offer.
-#[allow(dead_code)] // declared for the generated TypeScript; results cross as JSON (see `operations.rs`)
-#[napi(object)]
-pub struct Offer {
-    pub offer_id: String,
-    pub payment_link: String,
-    /// `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer value).
-    pub status: String,
-    pub amount: Option<Money>,
-    pub order_id: Option<String>,
-    pub description: Option<String>,
-    pub created_at: Option<String>,
-    pub expires_at: Option<String>,
-    /// Set once the offer is paid.
-    pub transaction_id: Option<String>,
-    pub terminal_id: String,
-    /// The provider's full answer.
-    pub raw: Value,
 }
 
 /// The license package and its features.
@@ -360,6 +349,15 @@ impl SaferpayClient {
         }
         if let Some(v) = options.spec_version {
             builder = builder.spec_version(v);
+        }
+        if let Some(v) = options.proxy {
+            builder = builder.proxy(v);
+        }
+        if let Some(v) = options.ca_certificates {
+            builder = builder.ca_certificates(v);
+        }
+        if let Some(v) = options.token_store {
+            builder = builder.token_store_url(v);
         }
         SaferpayClient::from_builder(builder, options.timeout_ms, options.max_retries)
     }

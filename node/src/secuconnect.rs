@@ -30,6 +30,15 @@ pub struct SecuconnectClientOptions {
     pub contract_id: Option<String>,
     pub timeout_ms: Option<f64>,
     pub max_retries: Option<f64>,
+    /// An HTTP proxy for every request (`http://[user:password@]host:port`, HTTPS tunnelled
+    /// with CONNECT), except the hosts `NO_PROXY` names; `"none"` connects directly. Unset,
+    /// the standard `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` variables apply.
+    pub proxy: Option<String>,
+    /// Extra trusted root certificates, PEM, added to the public roots.
+    pub ca_certificates: Option<String>,
+    /// Where tokens and payment outcomes are shared: `"memory"` (default), `"file:///dir"`, or
+    /// `"redis://host:port"` for every process and host of the merchant.
+    pub token_store: Option<String>,
 }
 
 /// Options of the `smartTransactions` iterator (beside the row's parameters and the per-call
@@ -121,6 +130,15 @@ impl SecuconnectClient {
         }
         if let Some(v) = o.contract_id {
             builder = builder.contract_id(v);
+        }
+        if let Some(v) = o.proxy {
+            builder = builder.proxy(v);
+        }
+        if let Some(v) = o.ca_certificates {
+            builder = builder.ca_certificates(v);
+        }
+        if let Some(v) = o.token_store {
+            builder = builder.token_store_url(v);
         }
         SecuconnectClient::from_builder(builder, o.timeout_ms, o.max_retries)
     }

@@ -20,6 +20,12 @@ pub struct SekurePayClientOptions {
     pub base_url: Option<String>,
     pub timeout_ms: Option<f64>,
     pub max_retries: Option<f64>,
+    /// An HTTP proxy for every request (`http://[user:password@]host:port`, HTTPS tunnelled
+    /// with CONNECT), except the hosts `NO_PROXY` names; `"none"` connects directly. Unset,
+    /// the standard `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` variables apply.
+    pub proxy: Option<String>,
+    /// Extra trusted root certificates, PEM, added to the public roots.
+    pub ca_certificates: Option<String>,
 }
 
 /// One order line: integer cents, quantity (default 1).
@@ -82,6 +88,12 @@ impl SekurePayClient {
         }
         if let Some(v) = o.base_url {
             builder = builder.base_url(v);
+        }
+        if let Some(v) = o.proxy {
+            builder = builder.proxy(v);
+        }
+        if let Some(v) = o.ca_certificates {
+            builder = builder.ca_certificates(v);
         }
         errors::napi_result(SekurePayClient::from_builder(
             builder,

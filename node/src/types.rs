@@ -114,22 +114,6 @@ pub struct Payment {
     pub raw: Value,
 }
 
-#[napi(object)]
-pub struct Capture {
-    pub capture_id: Option<String>,
-    pub status: String,
-    pub date: Option<String>,
-    pub raw: Value,
-}
-
-#[napi(object)]
-pub struct Cancellation {
-    pub transaction_id: String,
-    pub order_id: Option<String>,
-    pub date: Option<String>,
-    pub raw: Value,
-}
-
 /// The result of `assertCapture`.
 #[napi(object)]
 pub struct CaptureStatus {

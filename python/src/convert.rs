@@ -224,3 +224,45 @@ pub fn repr_str(value: &str) -> String {
 pub fn repr_opt(value: Option<&str>) -> String {
     value.map_or_else(|| "None".to_owned(), repr_str)
 }
+
+/// The constructors' connection keywords (`proxy`, `ca_certificates`, `token_store`), passed
+/// on to the core builder as they are; the core validates them. `token_store` is a URL
+/// (`redis://…`) or an object of the user's own (`get`/`put`/`clear`).
+#[derive(Default)]
+pub struct Connection {
+    pub proxy: Option<String>,
+    pub ca_certificates: Option<String>,
+    pub token_store: Option<String>,
+    pub store_object: Option<Py<PyAny>>,
+}
+
+impl Connection {
+    pub fn new(
+        proxy: Option<String>,
+        ca_certificates: Option<String>,
+        token_store: Option<Py<PyAny>>,
+    ) -> PyResult<Connection> {
+        let (token_store, store_object) = match token_store {
+            None => (None, None),
+            Some(value) => Python::attach(|py| match value.extract::<String>(py) {
+                Ok(url) => (Some(url), None),
+                Err(_) => (None, Some(value)),
+            }),
+        };
+        Ok(Connection {
+            proxy,
+            ca_certificates,
+            token_store,
+            store_object,
+        })
+    }
+
+    /// The user's own store, for the core builder.
+    pub fn store(&self) -> Option<std::sync::Arc<dyn paywire::oauth::TokenStore>> {
+        let object = self.store_object.as_ref()?;
+        let object = Python::attach(|py| object.clone_ref(py));
+        Some(std::sync::Arc::new(crate::token_store::PyTokenStore::new(
+            object,
+        )))
+    }
+}

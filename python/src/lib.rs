@@ -14,10 +14,12 @@ mod money;
 mod operation;
 mod operations;
 mod record;
+mod records;
 mod saferpay;
 mod sandbox;
 mod secuconnect;
 mod sekurepay;
+mod token_store;
 
 use pyo3::prelude::*;
 
@@ -96,11 +98,13 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<money::Money>()?;
     m.add_class::<bridge::Start>()?;
     saferpay::register(m)?;
+    records::register(m)?;
     links::register(m)?;
     sekurepay::register(m)?;
     secuconnect::register(m)?;
     sandbox::register(m)?;
     m.add_function(wrap_pyfunction!(operation::operation_table, m)?)?;
+    m.add_function(wrap_pyfunction!(operation::record_table, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_function(wrap_pyfunction!(_log_level, m)?)?;
     m.add_function(wrap_pyfunction!(_emit_log_for_test, m)?)?;

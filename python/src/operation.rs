@@ -75,10 +75,7 @@ pub fn decode<I: Input>(args: &[(&str, Conv, Option<&Bound<'_, PyAny>>)]) -> PyR
 /// How many records a paged row's iterator fetches per crossing into the runtime: the row's
 /// `paging.page_size` (a row that does not page answers one value).
 pub fn page_size<O: Operation>() -> usize {
-    match O::INFO.paging {
-        paywire::operation::Paging::Pages { page_size } => page_size as usize,
-        paywire::operation::Paging::Single => 1,
-    }
+    O::INFO.paging.page_size().map_or(1, |n| n as usize)
 }
 
 /// Rows that answer once.
@@ -153,4 +150,11 @@ pub mod pages {
 pub fn operation_table() -> PyResult<String> {
     serde_json::to_string_pretty(&paywire::operation::table_json())
         .map_err(|e| errors::internal(format!("encoding the operation table: {e}")))
+}
+
+/// Every generated output record as JSON text (for the generator and the tests).
+#[pyfunction]
+pub fn record_table() -> PyResult<String> {
+    serde_json::to_string_pretty(&paywire::operation::record::records_json())
+        .map_err(|e| errors::internal(format!("encoding the output records: {e}")))
 }

@@ -10,7 +10,8 @@ macro_rules! saferpay_operations {
             $($head)*
             operations {
                 /// Creates a Secure PayGate offer: a single-use payment link (Management API).
-                /// Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
+                /// Never sent again once it may have arrived (no API finds an offer by its order id): a
+                /// lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
                 ///
                 /// Parameters:
                 /// - ``description``: Shown on the payment page; at most 100 characters.
@@ -64,6 +65,7 @@ macro_rules! saferpay_operations {
                     "($self)"
                     ();
                 /// Creates an access token for Saferpay Fields on the given https pages.
+                /// Repeating it is harmless: a token whose answer was lost grants nothing to anyone.
                 ///
                 /// Parameters:
                 /// - ``description``: 1 to 128 characters.
@@ -88,6 +90,7 @@ macro_rules! saferpay_operations {
                     "($self, start, end, state=\"SUCCESSFUL\", *, terminal_id=None, page_size=2000)"
                     (start: ReportDate, end: ReportDate, state: Json, terminal_id: Json, page_size: Json);
                 /// Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
+                /// Repeating it is harmless: a session whose answer was lost is known to no payer.
                 ///
                 /// Parameters:
                 /// - ``order_id``: `Id[1..80]` (TWINT and iDEAL keep only the first 50 characters).
@@ -140,6 +143,8 @@ macro_rules! saferpay_operations {
                     "($self, transaction_id, amount=None)"
                     (transaction_id: Json, amount: Json);
                 /// Captures one part of a transaction (one part at a time per transaction).
+                /// Never sent again once it may have arrived (the spec documents no answer to a repeated
+                /// `OrderPartId`): a lost answer ends `outcome_unknown`.
                 ///
                 /// Parameters:
                 /// - ``order_part_id``: Unique per part (`Id[1..80]`); refunds of this part can reference it.
@@ -204,8 +209,9 @@ macro_rules! secuconnect_operations {
         $callback! {
             $($head)*
             operations {
-                /// Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
-                /// answer is settled by looking it up by `merchant_ref`.
+                /// Creates a Smart Transaction (a checkout for one payment); never sent again once it may
+                /// have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` /
+                /// `transaction_ref` to look it up by.
                 ///
                 /// Parameters:
                 /// - ``amount``: Sent as `basket_info` {sum in minor units, currency}. Must be more than zero and, with a basket, equal its total.

@@ -19,29 +19,6 @@ use crate::operation;
 use crate::record::record;
 
 record! {
-    /// A Secure PayGate offer (a single-use payment link).
-    pub struct Offer("Offer") wraps core::Offer;
-    fields {
-        offer_id: String = |v| v.offer_id.clone();
-        payment_link: String = |v| v.payment_link.clone();
-        /// `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer provider value).
-        status: String = |v| v.status.as_str().to_owned();
-        amount: Option<Money> = |v| v.amount.map(Money);
-        order_id: Option<String> = |v| v.order_id.clone();
-        description: Option<String> = |v| v.description.clone();
-        /// ISO 8601, as sent by Saferpay.
-        created_at: Option<String> = |v| v.created_at.clone();
-        /// ISO 8601, as sent by Saferpay.
-        expires_at: Option<String> = |v| v.expires_at.clone();
-        /// Set once the offer is paid.
-        transaction_id: Option<String> = |v| v.transaction_id.clone();
-        terminal_id: String = |v| v.terminal_id.clone();
-    }
-    raw = |v| &v.raw;
-    repr [offer_id, status, amount, order_id, transaction_id];
-}
-
-record! {
     /// One licensed feature.
     pub struct Feature("Feature") wraps core::Feature;
     fields {
@@ -280,30 +257,6 @@ record! {
 }
 
 record! {
-    /// The result of a capture.
-    pub struct Capture("Capture") wraps core::Capture;
-    fields {
-        capture_id: Option<String> = |v| v.capture_id.clone();
-        status: String = |v| v.status.as_str().to_owned();
-        date: Option<String> = |v| v.date.clone();
-    }
-    raw = |v| &v.raw;
-    repr [capture_id, status, date];
-}
-
-record! {
-    /// The result of a cancel.
-    pub struct Cancellation("Cancellation") wraps core::Cancellation;
-    fields {
-        transaction_id: String = |v| v.transaction_id.clone();
-        order_id: Option<String> = |v| v.order_id.clone();
-        date: Option<String> = |v| v.date.clone();
-    }
-    raw = |v| &v.raw;
-    repr [transaction_id, order_id, date];
-}
-
-record! {
     /// The status of a pending capture (`assert_capture`).
     pub struct CaptureStatus("CaptureStatus") wraps core::CaptureStatus;
     fields {
@@ -364,6 +317,7 @@ fn build(
     base_url: Option<String>,
     timeout: Option<f64>,
     max_retries: Option<u32>,
+    connection: &convert::Connection,
 ) -> PyResult<core::Client> {
     let environment = core::Environment::parse(environment).map_err(errors::to_py)?;
     let mut builder = core::Client::builder()
@@ -381,7 +335,9 @@ fn build(
         builder = builder.base_url(base_url);
     }
     builder = apply_options(builder, timeout, max_retries)?;
-    builder.build().map_err(errors::to_py)
+    apply_connection(builder, connection)
+        .build()
+        .map_err(errors::to_py)
 }
 
 fn apply_options(
@@ -396,6 +352,25 @@ fn apply_options(
         builder = builder.max_retries(max_retries);
     }
     Ok(builder)
+}
+
+fn apply_connection(
+    mut builder: core::ClientBuilder,
+    connection: &convert::Connection,
+) -> core::ClientBuilder {
+    if let Some(proxy) = &connection.proxy {
+        builder = builder.proxy(proxy.as_str());
+    }
+    if let Some(pem) = &connection.ca_certificates {
+        builder = builder.ca_certificates(pem.clone());
+    }
+    if let Some(url) = &connection.token_store {
+        builder = builder.token_store_url(url.clone());
+    }
+    if let Some(store) = connection.store() {
+        builder = builder.token_store(store);
+    }
+    builder
 }
 
 fn from_env(timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<core::Client> {
@@ -610,7 +585,7 @@ crate::operations::saferpay_operations!(dual_client! {
     async AsyncSaferpayClient;
     common {
         #[new]
-        #[pyo3(signature = (customer_id, username, password, terminal_id=None, environment="test", spec_version=None, *, base_url=None, timeout=None, max_retries=None))]
+        #[pyo3(signature = (customer_id, username, password, terminal_id=None, environment="test", spec_version=None, *, base_url=None, timeout=None, max_retries=None, proxy=None, ca_certificates=None, token_store=None))]
         #[allow(clippy::too_many_arguments)]
         fn new(
             customer_id: String,
@@ -622,9 +597,13 @@ crate::operations::saferpay_operations!(dual_client! {
             base_url: Option<String>,
             timeout: Option<f64>,
             max_retries: Option<u32>,
+            proxy: Option<String>,
+            ca_certificates: Option<String>,
+            token_store: Option<Py<PyAny>>,
         ) -> PyResult<Self> {
             bridge::guard(|| {
-                build(customer_id, username, password, terminal_id, environment, spec_version, base_url, timeout, max_retries)
+                let connection = convert::Connection::new(proxy, ca_certificates, token_store)?;
+                build(customer_id, username, password, terminal_id, environment, spec_version, base_url, timeout, max_retries, &connection)
                     .map(|inner| Self { inner })
             })
         }
@@ -717,7 +696,6 @@ crate::operations::saferpay_operations!(dual_client! {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SaferpayClient>()?;
     m.add_class::<AsyncSaferpayClient>()?;
-    m.add_class::<Offer>()?;
     m.add_class::<License>()?;
     m.add_class::<Feature>()?;
     m.add_class::<Terminal>()?;
@@ -737,8 +715,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RegistrationResult>()?;
     m.add_class::<Payment>()?;
     m.add_class::<PaymentPageSession>()?;
-    m.add_class::<Capture>()?;
-    m.add_class::<Cancellation>()?;
     m.add_class::<CaptureStatus>()?;
     m.add_class::<RefundStatus>()?;
     Ok(())

@@ -111,6 +111,7 @@ impl Sandbox {
             Some(self.url.clone()),
             timeout,
             max_retries,
+            &crate::convert::Connection::default(),
         )
     }
 
@@ -124,6 +125,7 @@ impl Sandbox {
             Some(format!("{}/sekurepay/api/v1", self.url)),
             timeout,
             max_retries,
+            &crate::convert::Connection::default(),
         )
     }
 

@@ -203,6 +203,25 @@ fn apply_options(
     Ok(builder)
 }
 
+fn apply_connection(
+    mut builder: core::ClientBuilder,
+    connection: &convert::Connection,
+) -> core::ClientBuilder {
+    if let Some(proxy) = &connection.proxy {
+        builder = builder.proxy(proxy.as_str());
+    }
+    if let Some(pem) = &connection.ca_certificates {
+        builder = builder.ca_certificates(pem.clone());
+    }
+    if let Some(url) = &connection.token_store {
+        builder = builder.token_store_url(url.clone());
+    }
+    if let Some(store) = connection.store() {
+        builder = builder.token_store(store);
+    }
+    builder
+}
+
 /// Builds a client (also used by the sandbox).
 #[allow(clippy::too_many_arguments)]
 pub fn build(
@@ -213,6 +232,7 @@ pub fn build(
     base_url: Option<String>,
     timeout: Option<f64>,
     max_retries: Option<u32>,
+    connection: &convert::Connection,
 ) -> PyResult<core::Client> {
     let environment = core::Environment::parse(environment).map_err(errors::to_py)?;
     let mut builder = core::Client::builder()
@@ -225,7 +245,8 @@ pub fn build(
     if let Some(base_url) = base_url {
         builder = builder.base_url(base_url);
     }
-    apply_options(builder, timeout, max_retries)?
+    let builder = apply_options(builder, timeout, max_retries)?;
+    apply_connection(builder, connection)
         .build()
         .map_err(errors::to_py)
 }
@@ -377,7 +398,7 @@ crate::operations::secuconnect_operations!(dual_client! {
     async AsyncSecuconnectClient;
     common {
         #[new]
-        #[pyo3(signature = (client_id, client_secret, environment="testing", contract_id=None, *, base_url=None, timeout=None, max_retries=None))]
+        #[pyo3(signature = (client_id, client_secret, environment="testing", contract_id=None, *, base_url=None, timeout=None, max_retries=None, proxy=None, ca_certificates=None, token_store=None))]
         #[allow(clippy::too_many_arguments)]
         fn new(
             client_id: String,
@@ -387,9 +408,13 @@ crate::operations::secuconnect_operations!(dual_client! {
             base_url: Option<String>,
             timeout: Option<f64>,
             max_retries: Option<u32>,
+            proxy: Option<String>,
+            ca_certificates: Option<String>,
+            token_store: Option<Py<PyAny>>,
         ) -> PyResult<Self> {
             bridge::guard(|| {
-                build(client_id, client_secret, environment, contract_id, base_url, timeout, max_retries)
+                let connection = convert::Connection::new(proxy, ca_certificates, token_store)?;
+                build(client_id, client_secret, environment, contract_id, base_url, timeout, max_retries, &connection)
                     .map(|inner| Self { inner })
             })
         }

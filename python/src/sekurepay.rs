@@ -67,18 +67,33 @@ fn apply_options(
     Ok(builder)
 }
 
+fn apply_connection(
+    mut builder: core::ClientBuilder,
+    connection: &convert::Connection,
+) -> core::ClientBuilder {
+    if let Some(proxy) = &connection.proxy {
+        builder = builder.proxy(proxy.as_str());
+    }
+    if let Some(pem) = &connection.ca_certificates {
+        builder = builder.ca_certificates(pem.clone());
+    }
+    builder
+}
+
 /// Builds a client from a key and an optional base URL (also used by the sandbox).
 pub fn build(
     api_key: String,
     base_url: Option<String>,
     timeout: Option<f64>,
     max_retries: Option<u32>,
+    connection: &convert::Connection,
 ) -> PyResult<core::Client> {
     let mut builder = core::Client::builder().api_key(api_key);
     if let Some(base_url) = base_url {
         builder = builder.base_url(base_url);
     }
-    apply_options(builder, timeout, max_retries)?
+    let builder = apply_options(builder, timeout, max_retries)?;
+    apply_connection(builder, connection)
         .build()
         .map_err(errors::to_py)
 }
@@ -88,9 +103,12 @@ crate::operations::sekurepay_operations!(dual_client! {
     async AsyncSekurePayClient;
     common {
         #[new]
-        #[pyo3(signature = (api_key, *, base_url=None, timeout=None, max_retries=None))]
-        fn new(api_key: String, base_url: Option<String>, timeout: Option<f64>, max_retries: Option<u32>) -> PyResult<Self> {
-            bridge::guard(|| build(api_key, base_url, timeout, max_retries).map(|inner| Self { inner }))
+        #[pyo3(signature = (api_key, *, base_url=None, timeout=None, max_retries=None, proxy=None, ca_certificates=None))]
+        fn new(api_key: String, base_url: Option<String>, timeout: Option<f64>, max_retries: Option<u32>, proxy: Option<String>, ca_certificates: Option<String>) -> PyResult<Self> {
+            bridge::guard(|| {
+                let connection = convert::Connection::new(proxy, ca_certificates, None)?;
+                build(api_key, base_url, timeout, max_retries, &connection).map(|inner| Self { inner })
+            })
         }
 
         /// Reads `SEKUREPAY_API_KEY` and `SEKUREPAY_BASE_URL`.

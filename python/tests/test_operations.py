@@ -144,12 +144,26 @@ def _load_generator() -> Any:
 
 def test_generated_files_are_fresh() -> None:
     gen = _load_generator()
-    for path, content in gen.outputs(TABLE).items():
+    for path, content in gen.outputs(TABLE, RECORDS).items():
         assert path.read_text(encoding="utf-8") == content, (
             f"{path} is stale: run python/scripts/gen-bindings with the built wheel's python"
         )
     installed = Path(paywire.__file__).parent / "_native.pyi"
     assert installed.read_text(encoding="utf-8") == gen.STUB.read_text(encoding="utf-8")
+
+
+RECORDS: List[Dict[str, Any]] = json.loads(_native.record_table())
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda r: f"{r['provider']}.{r['name']}")
+def test_output_record_is_a_class_with_its_fields(record: Dict[str, Any]) -> None:
+    cls = getattr(_native, record["name"])
+    fields = [f["name"] for f in record["fields"]]
+    for name in fields:
+        assert isinstance(getattr(cls, name), property) or hasattr(cls, name), f"{record['name']}.{name}"
+    stub = STUBS[record["name"]]
+    assert list(stub) == fields, f"{record['name']} stub fields {list(stub)} != {fields}"
+    assert getattr(paywire, record["name"]) is cls
 
 
 # Rows that need no input run against the sandbox: the value is of the documented class.

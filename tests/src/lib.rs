@@ -1,6 +1,7 @@
 //! Workspace integration tests: the shared scenarios of `tests/scenarios/` run against the
 //! embedded sandbox, plus the helpers the other integration tests share.
 
+pub mod net;
 pub mod scenario;
 pub mod values;
 

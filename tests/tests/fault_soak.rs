@@ -116,6 +116,7 @@ fn options() -> paywire::ClientOptions {
         max_retries: 2,
         initial_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(40),
+        ..paywire::ClientOptions::default()
     }
 }
 

@@ -38,6 +38,27 @@ pub(crate) fn client_options(
     Ok(options)
 }
 
+/// The constructors' connection arguments, passed on as they are (the core validates them).
+#[derive(Default)]
+pub(crate) struct Connection {
+    pub(crate) proxy: Option<String>,
+    pub(crate) ca_certificates: Option<String>,
+    pub(crate) token_store: Option<String>,
+    pub(crate) custom_token_store: Option<std::sync::Arc<dyn crate::token_store::TokenStore>>,
+}
+
+/// Client options with the connection arguments applied.
+pub(crate) fn client_options_with(
+    timeout: Option<f64>,
+    max_retries: Option<i32>,
+    connection: &Connection,
+) -> Result<paywire::ClientOptions> {
+    let mut options = client_options(timeout, max_retries)?;
+    options.proxy = connection.proxy.clone().map(paywire::Secret::new);
+    options.ca_certificates = connection.ca_certificates.clone();
+    Ok(options)
+}
+
 /// Per-call overrides (`withOptions`).
 pub(crate) fn request_options(
     timeout: Option<f64>,

@@ -14,16 +14,19 @@ uniffi::setup_scaffolding!("paywire");
 mod convert;
 pub mod error;
 pub mod links;
+pub mod logging;
 pub mod money;
 mod ops;
 // Generated from the operation tables by tests/generated.rs (kept as generated, not reformatted).
 #[rustfmt::skip]
 pub mod operations;
+pub mod records;
 pub mod saferpay;
 pub mod sandbox;
 pub mod secuconnect;
 pub mod sekurepay;
 pub mod testing;
+pub mod token_store;
 
 pub use error::{PaywireError, Retryable};
 pub use money::Money;

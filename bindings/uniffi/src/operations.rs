@@ -488,14 +488,15 @@ impl ops::Params for SaferpayAssertRefundInput {
 #[uniffi::export]
 impl SaferpayClient {
     /// Creates a Secure PayGate offer: a single-use payment link (Management API).
-    /// Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
-    pub async fn create_offer(&self, input: SaferpayCreateOfferInput) -> Result<crate::saferpay::records::Offer> {
+    /// Never sent again once it may have arrived (no API finds an offer by its order id): a
+    /// lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
+    pub async fn create_offer(&self, input: SaferpayCreateOfferInput) -> Result<crate::records::Offer> {
         let output = ops::call::<paywire::saferpay::CreateOffer>(&self.client, input).await?;
         Ok(output.into())
     }
 
     /// Reads an offer (status, payment link, the payment once paid).
-    pub async fn get_offer(&self, input: SaferpayGetOfferInput) -> Result<crate::saferpay::records::Offer> {
+    pub async fn get_offer(&self, input: SaferpayGetOfferInput) -> Result<crate::records::Offer> {
         let output = ops::call::<paywire::saferpay::GetOffer>(&self.client, input).await?;
         Ok(output.into())
     }
@@ -536,6 +537,7 @@ impl SaferpayClient {
     }
 
     /// Creates an access token for Saferpay Fields on the given https pages.
+    /// Repeating it is harmless: a token whose answer was lost grants nothing to anyone.
     pub async fn create_fields_access_token(&self, input: SaferpayCreateFieldsAccessTokenInput) -> Result<String> {
         ops::call::<paywire::saferpay::CreateFieldsAccessToken>(&self.client, input).await
     }
@@ -552,6 +554,7 @@ impl SaferpayClient {
     }
 
     /// Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
+    /// Repeating it is harmless: a session whose answer was lost is known to no payer.
     pub async fn initialize_payment_page(&self, input: SaferpayInitializePaymentPageInput) -> Result<crate::saferpay::payments::PaymentPageSession> {
         let output = ops::call::<paywire::saferpay::InitializePaymentPage>(&self.client, input).await?;
         Ok(output.into())
@@ -571,13 +574,15 @@ impl SaferpayClient {
     }
 
     /// Captures an authorized transaction, in full or in part; never twice.
-    pub async fn capture(&self, input: SaferpayCaptureInput) -> Result<crate::saferpay::payments::Capture> {
+    pub async fn capture(&self, input: SaferpayCaptureInput) -> Result<crate::records::Capture> {
         let output = ops::call::<paywire::saferpay::CaptureRequest>(&self.client, input).await?;
         Ok(output.into())
     }
 
     /// Captures one part of a transaction (one part at a time per transaction).
-    pub async fn multipart_capture(&self, input: SaferpayMultipartCaptureInput) -> Result<crate::saferpay::payments::Capture> {
+    /// Never sent again once it may have arrived (the spec documents no answer to a repeated
+    /// `OrderPartId`): a lost answer ends `outcome_unknown`.
+    pub async fn multipart_capture(&self, input: SaferpayMultipartCaptureInput) -> Result<crate::records::Capture> {
         let output = ops::call::<paywire::saferpay::MultipartCapture>(&self.client, input).await?;
         Ok(output.into())
     }
@@ -588,7 +593,7 @@ impl SaferpayClient {
     }
 
     /// Cancels an authorized, not yet captured transaction.
-    pub async fn cancel(&self, input: SaferpayCancelInput) -> Result<crate::saferpay::payments::Cancellation> {
+    pub async fn cancel(&self, input: SaferpayCancelInput) -> Result<crate::records::Cancellation> {
         let output = ops::call::<paywire::saferpay::CancelRequest>(&self.client, input).await?;
         Ok(output.into())
     }
@@ -627,14 +632,15 @@ impl SaferpayClient {
 #[uniffi::export]
 impl BlockingSaferpayClient {
     /// Creates a Secure PayGate offer: a single-use payment link (Management API).
-    /// Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
-    pub fn create_offer(&self, input: SaferpayCreateOfferInput) -> Result<crate::saferpay::records::Offer> {
+    /// Never sent again once it may have arrived (no API finds an offer by its order id): a
+    /// lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
+    pub fn create_offer(&self, input: SaferpayCreateOfferInput) -> Result<crate::records::Offer> {
         let output = ops::call_blocking::<paywire::saferpay::CreateOffer>(self.client.async_client(), input)?;
         Ok(output.into())
     }
 
     /// Reads an offer (status, payment link, the payment once paid).
-    pub fn get_offer(&self, input: SaferpayGetOfferInput) -> Result<crate::saferpay::records::Offer> {
+    pub fn get_offer(&self, input: SaferpayGetOfferInput) -> Result<crate::records::Offer> {
         let output = ops::call_blocking::<paywire::saferpay::GetOffer>(self.client.async_client(), input)?;
         Ok(output.into())
     }
@@ -675,6 +681,7 @@ impl BlockingSaferpayClient {
     }
 
     /// Creates an access token for Saferpay Fields on the given https pages.
+    /// Repeating it is harmless: a token whose answer was lost grants nothing to anyone.
     pub fn create_fields_access_token(&self, input: SaferpayCreateFieldsAccessTokenInput) -> Result<String> {
         ops::call_blocking::<paywire::saferpay::CreateFieldsAccessToken>(self.client.async_client(), input)
     }
@@ -691,6 +698,7 @@ impl BlockingSaferpayClient {
     }
 
     /// Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
+    /// Repeating it is harmless: a session whose answer was lost is known to no payer.
     pub fn initialize_payment_page(&self, input: SaferpayInitializePaymentPageInput) -> Result<crate::saferpay::payments::PaymentPageSession> {
         let output = ops::call_blocking::<paywire::saferpay::InitializePaymentPage>(self.client.async_client(), input)?;
         Ok(output.into())
@@ -710,13 +718,15 @@ impl BlockingSaferpayClient {
     }
 
     /// Captures an authorized transaction, in full or in part; never twice.
-    pub fn capture(&self, input: SaferpayCaptureInput) -> Result<crate::saferpay::payments::Capture> {
+    pub fn capture(&self, input: SaferpayCaptureInput) -> Result<crate::records::Capture> {
         let output = ops::call_blocking::<paywire::saferpay::CaptureRequest>(self.client.async_client(), input)?;
         Ok(output.into())
     }
 
     /// Captures one part of a transaction (one part at a time per transaction).
-    pub fn multipart_capture(&self, input: SaferpayMultipartCaptureInput) -> Result<crate::saferpay::payments::Capture> {
+    /// Never sent again once it may have arrived (the spec documents no answer to a repeated
+    /// `OrderPartId`): a lost answer ends `outcome_unknown`.
+    pub fn multipart_capture(&self, input: SaferpayMultipartCaptureInput) -> Result<crate::records::Capture> {
         let output = ops::call_blocking::<paywire::saferpay::MultipartCapture>(self.client.async_client(), input)?;
         Ok(output.into())
     }
@@ -727,7 +737,7 @@ impl BlockingSaferpayClient {
     }
 
     /// Cancels an authorized, not yet captured transaction.
-    pub fn cancel(&self, input: SaferpayCancelInput) -> Result<crate::saferpay::payments::Cancellation> {
+    pub fn cancel(&self, input: SaferpayCancelInput) -> Result<crate::records::Cancellation> {
         let output = ops::call_blocking::<paywire::saferpay::CancelRequest>(self.client.async_client(), input)?;
         Ok(output.into())
     }
@@ -1066,8 +1076,9 @@ impl ops::Params for SecuconnectFetchPushPaymentTransactionsInput {
 
 #[uniffi::export]
 impl SecuconnectClient {
-    /// Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
-    /// answer is settled by looking it up by `merchant_ref`.
+    /// Creates a Smart Transaction (a checkout for one payment); never sent again once it may
+    /// have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` /
+    /// `transaction_ref` to look it up by.
     pub async fn create_smart_transaction(&self, input: SecuconnectCreateSmartTransactionInput) -> Result<crate::secuconnect::records::SmartTransaction> {
         let output = ops::call::<paywire::secuconnect::CreateSmartTransaction>(&self.client, input).await?;
         Ok(output.into())
@@ -1148,8 +1159,9 @@ impl SecuconnectClient {
 
 #[uniffi::export]
 impl BlockingSecuconnectClient {
-    /// Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
-    /// answer is settled by looking it up by `merchant_ref`.
+    /// Creates a Smart Transaction (a checkout for one payment); never sent again once it may
+    /// have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` /
+    /// `transaction_ref` to look it up by.
     pub fn create_smart_transaction(&self, input: SecuconnectCreateSmartTransactionInput) -> Result<crate::secuconnect::records::SmartTransaction> {
         let output = ops::call_blocking::<paywire::secuconnect::CreateSmartTransaction>(self.client.async_client(), input)?;
         Ok(output.into())

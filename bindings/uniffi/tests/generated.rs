@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use paywire::operation::record::{FieldInfo, RecordInfo, all_records};
 use paywire::operation::{OperationInfo, Param};
 
 struct Provider {
@@ -83,10 +84,25 @@ fn typed_value(provider: &str, param: &str) -> Option<&'static str> {
 /// The result record of each output type, and how the core value converts to it.
 fn output(provider: &str, ty: &str) -> (String, Conversion) {
     let record = |path: &str| (path.to_owned(), Conversion::Into);
+    let generated = |name: &str| {
+        all_records()
+            .into_iter()
+            .find(|r| r.provider == provider && r.name == name)
+            .map(|r| format!("crate::records::{}", record_name(&r)))
+    };
+    if let Some(path) = generated(ty) {
+        return (path, Conversion::Into);
+    }
+    if let Some(path) = ty
+        .strip_prefix("Vec<")
+        .and_then(|t| t.strip_suffix('>'))
+        .and_then(generated)
+    {
+        return (format!("Vec<{path}>"), Conversion::Each);
+    }
     match (provider, ty) {
         (_, "()") => ("()".into(), Conversion::Same),
         (_, "String") => ("String".into(), Conversion::Same),
-        ("saferpay", "Offer") => record("crate::saferpay::records::Offer"),
         ("saferpay", "License") => record("crate::saferpay::records::License"),
         ("saferpay", "Vec<Terminal>") => (
             "Vec<crate::saferpay::records::Terminal>".into(),
@@ -105,8 +121,6 @@ fn output(provider: &str, ty: &str) -> (String, Conversion) {
             record("crate::saferpay::payments::PaymentPageSession")
         }
         ("saferpay", "Payment") => record("crate::saferpay::payments::Payment"),
-        ("saferpay", "Capture") => record("crate::saferpay::payments::Capture"),
-        ("saferpay", "Cancellation") => record("crate::saferpay::payments::Cancellation"),
         ("saferpay", "CaptureStatus" | "RefundStatus") => {
             record("crate::saferpay::payments::TransactionStatusResult")
         }
@@ -390,6 +404,144 @@ fn generate() -> String {
         .unwrap();
     }
     out
+}
+
+/// Generated records whose UniFFI name differs from the core's (one namespace for every
+/// provider in Kotlin and Swift).
+fn record_name(record: &RecordInfo) -> String {
+    match (record.provider, record.name) {
+        ("sekurepay", "Order") => "SekurePayOrder".to_owned(),
+        (_, name) => name.to_owned(),
+    }
+}
+
+/// Open enums of the core: they cross as their text.
+const OPEN_ENUMS: &[&str] = &[
+    "TransactionStatus",
+    "OfferStatus",
+    "PaymentMethod",
+    "Wallet",
+];
+
+/// A record field's UniFFI type and its conversion from the core value `v.<field>`.
+fn record_field(record: &RecordInfo, field: &FieldInfo) -> (String, String) {
+    let rust_type = normalize(field.rust_type);
+    let access = format!("v.{}", field.name);
+    let nested = |name: &str| {
+        all_records()
+            .into_iter()
+            .find(|r| r.provider == record.provider && r.name == name)
+            .map(|r| format!("crate::records::{}", record_name(&r)))
+    };
+    let leaf = |name: &str| -> Option<(String, &'static str)> {
+        // (type, how one value converts: "same", "into", "enum")
+        match name {
+            "String" => Some(("String".into(), "same")),
+            "bool" | "u32" | "u64" | "i32" | "i64" | "f64" => Some((name.to_owned(), "same")),
+            "Money" => Some(("crate::Money".into(), "into")),
+            _ if OPEN_ENUMS.contains(&name) => Some(("String".into(), "enum")),
+            _ => nested(name).map(|path| (path, "into")),
+        }
+    };
+    if field.name == "raw" && rust_type == "Value" {
+        return ("String".into(), "v.raw.to_string()".into());
+    }
+    let unknown = || -> (String, String) {
+        panic!(
+            "output record {}.{}: no UniFFI type for `{}`; map it in {}",
+            record.name,
+            field.name,
+            field.rust_type,
+            file!()
+        )
+    };
+    match shape(&rust_type) {
+        Shape::Leaf(name) => match leaf(name) {
+            Some((ty, "same")) => (ty, access),
+            Some((ty, "enum")) => (ty, format!("{access}.as_str().to_owned()")),
+            Some((ty, _)) => (ty, format!("{access}.into()")),
+            None => unknown(),
+        },
+        Shape::Opt(inner) | Shape::Vec(inner) => {
+            let Shape::Leaf(name) = *inner else {
+                return unknown();
+            };
+            let optional = rust_type.starts_with("Option<");
+            let (wrapper, map) = if optional {
+                ("Option", format!("{access}.map"))
+            } else {
+                ("Vec", format!("{access}.into_iter().map"))
+            };
+            let collect = if optional { "" } else { ".collect()" };
+            match leaf(name) {
+                Some((ty, "same")) => (format!("{wrapper}<{ty}>"), access),
+                Some((ty, "enum")) => (
+                    format!("{wrapper}<{ty}>"),
+                    format!("{map}(|e| e.as_str().to_owned()){collect}"),
+                ),
+                Some((ty, _)) => (
+                    format!("{wrapper}<{ty}>"),
+                    format!("{map}(Into::into){collect}"),
+                ),
+                None => unknown(),
+            }
+        }
+    }
+}
+
+fn generate_records() -> String {
+    let mut out = String::new();
+    out.push_str(
+        "// @generated by bindings/uniffi/tests/generated.rs from paywire's output records; do not\n\
+         // edit. Regenerate with bindings/uniffi/scripts/generate.\n\
+         //\n\
+         // One UniFFI record per output record core declares with `output_record!`, and its\n\
+         // conversion from the core value (`raw` crosses as JSON text).\n",
+    );
+    for record in all_records() {
+        let name = record_name(&record);
+        let core = format!("paywire::{}::{}", record.provider, record.name);
+        let fields: Vec<(&FieldInfo, (String, String))> = record
+            .fields
+            .iter()
+            .map(|f| (f, record_field(&record, f)))
+            .collect();
+        writeln!(out).unwrap();
+        doc(&mut out, "", record.doc);
+        writeln!(out, "#[derive(Clone, Debug, PartialEq, uniffi::Record)]").unwrap();
+        writeln!(out, "pub struct {name} {{").unwrap();
+        for (f, (ty, _)) in &fields {
+            doc(&mut out, "    ", f.doc);
+            writeln!(out, "    pub {}: {ty},", f.name).unwrap();
+        }
+        writeln!(out, "}}\n").unwrap();
+        writeln!(out, "impl From<{core}> for {name} {{").unwrap();
+        writeln!(out, "    fn from(v: {core}) -> Self {{").unwrap();
+        writeln!(out, "        {name} {{").unwrap();
+        for (f, (_, conversion)) in &fields {
+            writeln!(out, "            {}: {conversion},", f.name).unwrap();
+        }
+        writeln!(out, "        }}").unwrap();
+        writeln!(out, "    }}").unwrap();
+        writeln!(out, "}}").unwrap();
+    }
+    out
+}
+
+#[test]
+fn records_rs_is_generated_from_the_output_records() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/records.rs");
+    let fresh = generate_records();
+    if std::env::var_os("PAYWIRE_BLESS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "{} is stale (a core output record changed): run bindings/uniffi/scripts/generate",
+        path.display()
+    );
 }
 
 #[test]

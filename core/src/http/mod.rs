@@ -150,7 +150,9 @@ impl Engine {
         options.check()?;
         let transport: Arc<dyn Transport> = match transport {
             Some(t) => t,
-            None => Arc::new(transport::ReqwestTransport::new()?),
+            None => Arc::new(transport::ReqwestTransport::new(
+                transport::TransportConfig::from_options(&options)?,
+            )?),
         };
         let request_limit = match provider {
             Provider::Saferpay => Some(SAFERPAY_REQUEST_LIMIT),
@@ -211,6 +213,7 @@ impl Engine {
         F: Future<Output = Lookup<T>>,
     {
         call.options.check()?;
+        crate::operation::check_engine_safety(call.operation, call.safety)?;
         let max_retries = call.options.max_retries.unwrap_or(self.options.max_retries);
         let timeout = call.options.timeout.unwrap_or(self.options.timeout);
         let max_attempts = call.max_attempts.unwrap_or(u32::MAX).max(1);

@@ -57,13 +57,88 @@ pub trait Transport: Send + Sync + 'static {
 /// (after fork), because its pool belongs to the runtime that created it.
 pub(crate) struct ReqwestTransport {
     client: Mutex<(u64, reqwest::Client)>,
+    config: TransportConfig,
+}
+
+/// Where connections go and whom they trust, checked once when the client is built.
+#[derive(Clone)]
+pub(crate) struct TransportConfig {
+    proxy: ProxyChoice,
+    extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+}
+
+#[derive(Clone)]
+enum ProxyChoice {
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` (read when the client is built).
+    Environment,
+    Direct,
+    Explicit(Box<reqwest::Proxy>),
+}
+
+impl TransportConfig {
+    pub(crate) fn from_options(options: &crate::config::ClientOptions) -> Result<Self, Error> {
+        let proxy = match &options.proxy {
+            None => ProxyChoice::Environment,
+            Some(p) if p.expose().trim().is_empty() || p.expose().trim() == "none" => {
+                ProxyChoice::Direct
+            }
+            Some(p) => {
+                // The URL's own error would quote it, password included: name the field only.
+                let url = url::Url::parse(p.expose().trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+                    .ok_or_else(|| {
+                        Error::validation("proxy", "must be an http://host:port URL or \"none\"")
+                    })?;
+                let proxy = reqwest::Proxy::all(url.as_str())
+                    .map_err(|_| {
+                        Error::validation("proxy", "must be an http://host:port URL or \"none\"")
+                    })?
+                    .no_proxy(reqwest::NoProxy::from_env());
+                ProxyChoice::Explicit(Box::new(proxy))
+            }
+        };
+        let extra_roots = match &options.ca_certificates {
+            None => Vec::new(),
+            Some(pem) => parse_roots(pem)?,
+        };
+        Ok(TransportConfig { proxy, extra_roots })
+    }
+}
+
+fn parse_roots(pem: &str) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, Error> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = Vec::new();
+    for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+        let cert = cert.map_err(|_| {
+            Error::validation("ca_certificates", "holds a PEM block that does not parse")
+        })?;
+        // Checked here so a bad certificate fails the build, not every request.
+        let mut store = rustls::RootCertStore::empty();
+        store.add(cert.clone()).map_err(|_| {
+            Error::validation(
+                "ca_certificates",
+                "holds a certificate that is not a usable root",
+            )
+        })?;
+        roots.push(cert);
+    }
+    if roots.is_empty() {
+        return Err(Error::validation(
+            "ca_certificates",
+            "must hold at least one -----BEGIN CERTIFICATE----- block",
+        ));
+    }
+    Ok(roots)
 }
 
 impl ReqwestTransport {
-    pub(crate) fn new() -> Result<ReqwestTransport, Error> {
+    pub(crate) fn new(config: TransportConfig) -> Result<ReqwestTransport, Error> {
         let (_, generation) = crate::rt::runtime_with_generation()?;
         Ok(ReqwestTransport {
-            client: Mutex::new((generation, build_client()?)),
+            client: Mutex::new((generation, build_client(&config)?)),
+            config,
         })
     }
 
@@ -77,17 +152,22 @@ impl ReqwestTransport {
             // A forked child: the old client's pooled sockets are registered with the parent's
             // event loop (an epoll set the child shares). Dropping them here could deregister
             // the parent's connections, so the old client is leaked, never dropped.
-            let old = std::mem::replace(&mut *guard, (generation, build_client()?));
+            let old = std::mem::replace(&mut *guard, (generation, build_client(&self.config)?));
             std::mem::forget(old);
         }
         Ok(guard.1.clone())
     }
 }
 
-fn build_client() -> Result<reqwest::Client, Error> {
-    let roots = rustls::RootCertStore {
+fn build_client(config: &TransportConfig) -> Result<reqwest::Client, Error> {
+    let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
+    for cert in &config.extra_roots {
+        roots
+            .add(cert.clone())
+            .map_err(|_| Error::validation("ca_certificates", "is not a usable root"))?;
+    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -95,7 +175,12 @@ fn build_client() -> Result<reqwest::Client, Error> {
         .with_root_certificates(roots)
         .with_no_client_auth();
     tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    reqwest::Client::builder()
+    let builder = match &config.proxy {
+        ProxyChoice::Environment => reqwest::Client::builder(),
+        ProxyChoice::Direct => reqwest::Client::builder().no_proxy(),
+        ProxyChoice::Explicit(proxy) => reqwest::Client::builder().proxy((**proxy).clone()),
+    };
+    builder
         .tls_backend_preconfigured(tls)
         .user_agent(concat!("paywire/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(Duration::from_secs(10))

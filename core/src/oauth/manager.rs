@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use super::endpoint::{DeviceAuthorization, Grant, TokenEndpoint, TokenResponse};
 use super::error::{AUTHORIZATION_PENDING, EXPIRED_TOKEN, INVALID_GRANT, SLOW_DOWN};
-use super::store::{StoredToken, TokenStore};
+use super::store::{StoreLock, StoredToken, TokenStore};
 use crate::config::RequestOptions;
 use crate::error::{Error, ErrorKind, Retryable};
 use crate::secret::Secret;
@@ -26,6 +26,19 @@ pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
 /// Assumed lifetime when a token answer has no `expires_in` (the documented value).
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(1200);
+
+/// The cross-process refresh lease: longer than a token request takes, short enough that a
+/// crashed holder delays the others only briefly.
+const SHARED_LOCK_TTL: Duration = Duration::from_secs(10);
+/// How often processes waiting for another's refresh look for its token.
+const SHARED_POLL: Duration = Duration::from_millis(25);
+
+enum Turn {
+    /// Refresh here; with the store's lease when it is shared.
+    Ours(Option<String>),
+    /// Another process refreshed; its token.
+    Adopted(Secret),
+}
 
 /// How new tokens are obtained when there is no usable refresh token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -243,6 +256,23 @@ impl TokenManager {
         state.current = None;
         state.rejected = Some(token.clone());
         let key = state.key(&self.key_base);
+        // In a shared store, mark the token dead only while holding the refresh lease and
+        // only if it is still the stored one: another process may be installing its new token
+        // right now, and overwriting that would cost every process another refresh.
+        let lock_key = format!("{key}|refresh");
+        let lease = match self.store.try_lock(&lock_key, SHARED_LOCK_TTL) {
+            Ok(StoreLock::Acquired(lease)) => Some(lease),
+            Ok(StoreLock::Unsupported) => None,
+            Ok(StoreLock::Busy) | Err(_) => return true,
+        };
+        let replaced =
+            matches!(self.store.get(&key), Ok(Some(stored)) if &stored.access_token != token);
+        if replaced {
+            if let Some(lease) = lease {
+                warn_store(self.store.unlock(&lock_key, &lease));
+            }
+            return true;
+        }
         // Keep the refresh token; mark the access token dead for other processes too.
         let written = match &state.refresh {
             Some(refresh) => self.store.put(
@@ -258,6 +288,9 @@ impl TokenManager {
             None => self.store.clear(&key),
         };
         warn_store(written);
+        if let Some(lease) = lease {
+            warn_store(self.store.unlock(&lock_key, &lease));
+        }
         true
     }
 
@@ -271,12 +304,65 @@ impl TokenManager {
         self.store.clear(&key)
     }
 
-    /// Gets a new token: one from the store written by someone else, else the refresh
-    /// grant, else the primary grant. Runs only while holding the gate.
+    /// Gets a new token: one from the store written by someone else, else (holding the
+    /// store's lock when other processes share it) the refresh grant, else the primary
+    /// grant. Runs only while holding the gate.
     async fn obtain(&self, options: &RequestOptions) -> Result<Secret, Error> {
         if let Some(token) = self.adopt_stored()? {
             return Ok(token);
         }
+        let lock_key = format!("{}|refresh", self.store_key()?);
+        let lease = match self.shared_turn(&lock_key).await? {
+            Turn::Adopted(token) => return Ok(token),
+            Turn::Ours(lease) => lease,
+        };
+        let result = self.request_token(options).await;
+        if let Some(lease) = lease {
+            warn_store(self.store.unlock(&lock_key, &lease));
+        }
+        result
+    }
+
+    /// Waits for our turn to refresh among the processes sharing the store: the lease, or
+    /// the token another process obtained meanwhile. A store that is not shared, or not
+    /// reachable, makes this process refresh on its own (with a warning), never fail.
+    async fn shared_turn(&self, lock_key: &str) -> Result<Turn, Error> {
+        let deadline = Instant::now() + SHARED_LOCK_TTL + SHARED_POLL;
+        loop {
+            match self.store.try_lock(lock_key, SHARED_LOCK_TTL) {
+                Ok(StoreLock::Acquired(lease)) => {
+                    // Another process may have stored its token between our look and the lock.
+                    if let Some(token) = self.adopt_stored()? {
+                        warn_store(self.store.unlock(lock_key, &lease));
+                        return Ok(Turn::Adopted(token));
+                    }
+                    return Ok(Turn::Ours(Some(lease)));
+                }
+                Ok(StoreLock::Unsupported) => return Ok(Turn::Ours(None)),
+                Ok(StoreLock::Busy) => {}
+                Err(error) => {
+                    tracing::warn!(
+                        error = %error,
+                        "token store lock unavailable; refreshing in this process"
+                    );
+                    return Ok(Turn::Ours(None));
+                }
+            }
+            if Instant::now() >= deadline {
+                tracing::warn!(
+                    "the process refreshing the shared token did not finish in time; refreshing here"
+                );
+                return Ok(Turn::Ours(None));
+            }
+            tokio::time::sleep(SHARED_POLL).await;
+            if let Some(token) = self.adopt_stored()? {
+                return Ok(Turn::Adopted(token));
+            }
+        }
+    }
+
+    /// The token request itself: the refresh grant, else the primary grant.
+    async fn request_token(&self, options: &RequestOptions) -> Result<Secret, Error> {
         let refresh = self.lock()?.refresh.clone();
         if let Some(refresh) = refresh {
             match self

@@ -10,6 +10,8 @@
 mod endpoint;
 mod error;
 mod manager;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod store;
 
 /// Test access to the token and OAuth-error decoders for the fuzz tests of other modules.
@@ -34,7 +36,11 @@ pub use error::{
     AUTHORIZATION_PENDING, EXPIRED_TOKEN, INVALID_GRANT, SLOW_DOWN, kind_for_oauth_error,
 };
 pub use manager::{AuthMode, DEFAULT_REFRESH_MARGIN, TokenInfo, TokenManager};
-pub use store::{FileTokenStore, MemoryTokenStore, StoredToken, TokenStore};
+#[cfg(feature = "redis")]
+pub use redis_store::RedisTokenStore;
+pub use store::{
+    FileTokenStore, MemoryTokenStore, StoreLock, StoredToken, TokenStore, token_store_from_url,
+};
 
 pub(crate) use endpoint::{Credentials, TokenEndpoint};
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
@@ -41,13 +42,55 @@ impl fmt::Debug for StoredToken {
 /// grant (device sessions add the device uuid); it never contains the client secret.
 ///
 /// Calls are synchronous and made rarely (on first use, after each refresh, on invalidation),
-/// from async code: implementations must be quick (a local file, a map), not network calls.
+/// from async code: implementations must be quick (a local file, a map; the Redis store bounds
+/// each call with sub-second timeouts and backs off after a failure).
 /// The token manager treats store failures as warnings: a broken store costs extra token
 /// requests, never a failed payment call.
+///
+/// A store shared by several processes (Redis) also implements the lock and record methods:
+/// the lock makes a refresh single-flight across processes, the records let Saferpay's
+/// `payment_outcome` assert once per token across processes. The defaults mean "not shared":
+/// each process coordinates only its own callers.
 pub trait TokenStore: Send + Sync + 'static {
     fn get(&self, key: &str) -> Result<Option<StoredToken>, Error>;
     fn put(&self, key: &str, token: &StoredToken) -> Result<(), Error>;
     fn clear(&self, key: &str) -> Result<(), Error>;
+
+    /// Takes the lease `key` for `ttl` unless another holder has it. The lease expires by
+    /// itself, so a crashed holder blocks the others for `ttl` at most.
+    fn try_lock(&self, key: &str, ttl: Duration) -> Result<StoreLock, Error> {
+        let _ = (key, ttl);
+        Ok(StoreLock::Unsupported)
+    }
+
+    /// Gives the lease back, if `lease` still holds it.
+    fn unlock(&self, key: &str, lease: &str) -> Result<(), Error> {
+        let _ = (key, lease);
+        Ok(())
+    }
+
+    /// A small record written by [`TokenStore::put_record`], possibly by another process.
+    fn get_record(&self, key: &str) -> Result<Option<Vec<u8>>, Error> {
+        let _ = key;
+        Ok(None)
+    }
+
+    /// Keeps `value` under `key` for `ttl`.
+    fn put_record(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), Error> {
+        let _ = (key, value, ttl);
+        Ok(())
+    }
+}
+
+/// The answer of [`TokenStore::try_lock`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreLock {
+    /// Ours until unlocked or expired; the string identifies this holder.
+    Acquired(String),
+    /// Someone else holds it: wait for their result.
+    Busy,
+    /// The store is not shared between processes; nothing to coordinate.
+    Unsupported,
 }
 
 /// The default store: a map in memory. Clones share the map, so one store can serve several
@@ -276,4 +319,45 @@ fn sync_dir(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
+}
+
+/// The store a `token_store` option names: `memory` (the default), `file:///path/to/dir`
+/// ([`FileTokenStore`]) or `redis://[user:password@]host[:port][/db]` (a store shared by
+/// processes and hosts; needs the `redis` feature). `secret` is the client's own secret:
+/// the Redis store seals its entries with a key derived from it, so only processes holding
+/// the same credentials can read them.
+pub fn token_store_from_url(url: &str, secret: &Secret) -> Result<Arc<dyn TokenStore>, Error> {
+    let text = url.trim();
+    if text.is_empty() || text == "memory" {
+        return Ok(Arc::new(MemoryTokenStore::new()));
+    }
+    if let Some(path) = text.strip_prefix("file://") {
+        if path.is_empty() {
+            return Err(Error::validation(
+                "token_store",
+                "file:// needs a directory",
+            ));
+        }
+        return Ok(Arc::new(FileTokenStore::new(path)?));
+    }
+    if text.starts_with("redis://") || text.starts_with("redis+unix://") {
+        #[cfg(feature = "redis")]
+        {
+            return Ok(Arc::new(super::redis_store::RedisTokenStore::new(
+                text, secret,
+            )?));
+        }
+        #[cfg(not(feature = "redis"))]
+        {
+            let _ = secret;
+            return Err(Error::configuration(
+                "token_store=redis://… needs paywire built with the `redis` feature",
+            ));
+        }
+    }
+    let _ = secret;
+    Err(Error::validation(
+        "token_store",
+        "must be \"memory\", file:///dir or redis://host:port",
+    ))
 }

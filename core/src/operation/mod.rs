@@ -19,23 +19,52 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 
 /// What sending an operation twice can do (the engine's retry rules follow from it; see
-/// `http::Safety` for the finer classes the engine uses per wire call).
+/// `http::Safety` for the finer classes the engine uses per wire call). Debug builds check
+/// every wire call a row makes against its class ([`check_engine_safety`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SafetyClass {
     /// No side effect: retried freely.
     Read,
     /// A side effect the provider applies once per key (a transaction id, an order id, a
-    /// request id): retried with the same key, settled by a lookup when the answer is lost.
+    /// request id), or one harmless to repeat (a payment page session or Fields token whose
+    /// answer was lost is known to nobody): retried with the same key, settled by a lookup
+    /// when the answer is lost.
     KeyedWrite,
     /// A side effect with no key: sent again only when no attempt can have reached the
-    /// provider.
+    /// provider; after a lost answer the call ends `outcome_unknown`, saying where to look.
     UnkeyedWrite,
+}
+
+impl SafetyClass {
+    /// The name in the tables' JSON: `read`, `keyed_write`, `unkeyed_write`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SafetyClass::Read => "read",
+            SafetyClass::KeyedWrite => "keyed_write",
+            SafetyClass::UnkeyedWrite => "unkeyed_write",
+        }
+    }
+
+    /// One line for help texts: what sending it means.
+    pub fn summary(self) -> &'static str {
+        match self {
+            SafetyClass::Read => "a read: no side effect, retried freely",
+            SafetyClass::KeyedWrite => {
+                "a keyed write: applied once per key (or harmless to repeat); a lost answer is settled by a lookup"
+            }
+            SafetyClass::UnkeyedWrite => {
+                "an unkeyed write: sent again only when no attempt can have reached the provider"
+            }
+        }
+    }
 }
 
 /// Whether an operation answers once or returns a pager over many pages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Paging {
     Single,
     /// The operation returns a pager; `page_size` is how many records one provider call
@@ -43,6 +72,16 @@ pub enum Paging {
     Pages {
         page_size: u32,
     },
+}
+
+impl Paging {
+    /// How many records one provider call asks for by default; `None` for a single answer.
+    pub fn page_size(self) -> Option<u32> {
+        match self {
+            Paging::Single => None,
+            Paging::Pages { page_size } => Some(page_size),
+        }
+    }
 }
 
 /// One parameter of an operation.
@@ -248,6 +287,49 @@ where
     serde_json::to_value(output).map_err(|e| Error::internal(format!("encoding a result: {e}")))
 }
 
+tokio::task_local! {
+    /// The row being run (its name and class), for [`check_engine_safety`].
+    static ROW: (&'static str, SafetyClass);
+}
+
+/// Runs a row's body with the row known to the engine, so that each wire call it makes can be
+/// checked against the row's class. The body is boxed: a row's future is large, and keeping
+/// it inline in every caller's state (the dispatch over a whole table, the bindings' edges)
+/// costs stack in unoptimised builds.
+pub async fn within_row<F: Future>(name: &'static str, class: SafetyClass, body: F) -> F::Output {
+    ROW.scope((name, class), Box::pin(body)).await
+}
+
+/// Whether the engine's class of one wire call fits the class its table row declares: a read
+/// row sends only reads, a keyed write never an unkeyed one, an unkeyed write no keyed one
+/// (lookups are reads everywhere). A mismatch is a mistake in a table or a client method, so
+/// debug builds (every test) refuse the call; release builds do not pay for the check. Calls
+/// made outside a row's task (a pager's later pages, the shared runtime's hop) are not checked.
+pub(crate) fn check_engine_safety(
+    operation: &str,
+    safety: crate::http::Safety,
+) -> Result<(), Error> {
+    if !cfg!(debug_assertions) {
+        return Ok(());
+    }
+    use crate::http::Safety;
+    let Ok((row, class)) = ROW.try_with(|row| *row) else {
+        return Ok(());
+    };
+    let fits = match class {
+        SafetyClass::Read => safety == Safety::Read,
+        SafetyClass::KeyedWrite => safety != Safety::Unkeyed,
+        SafetyClass::UnkeyedWrite => matches!(safety, Safety::Unkeyed | Safety::Read),
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(Error::internal(format!(
+            "operation table: row {row} is {class:?} but sends {operation} as {safety:?}"
+        )))
+    }
+}
+
 /// A pager an operation returns: records come in batches, one provider call at a time.
 pub trait Pager: Send {
     type Item: Serialize + Send;
@@ -428,11 +510,15 @@ macro_rules! operation_table {
                 );
                 #[allow(clippy::manual_async_fn)]
                 fn invoke(self, client: &$client) -> impl ::std::future::Future<Output = Result<$output, $crate::Error>> + Send {
-                    async move {
-                        let $c = client;
-                        let $i = self;
-                        $body.await
-                    }
+                    $crate::operation::within_row(
+                        stringify!($name),
+                        $crate::operation::SafetyClass::$safety,
+                        async move {
+                            let $c = client;
+                            let $i = self;
+                            $body.await
+                        },
+                    )
                 }
             }
         )*
@@ -467,6 +553,8 @@ macro_rules! operation_table {
         $crate::operation::call_json_paged::<$input>($client, $value).await
     };
 }
+
+pub mod record;
 
 #[cfg(test)]
 mod tests;

@@ -184,3 +184,93 @@ async fn a_transport_failure_keeps_its_cause_as_source() {
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
     assert!(std::error::Error::source(&error).is_some(), "{error:?}");
 }
+
+#[test]
+fn output_records_describe_their_fields_as_serialised() {
+    use crate::operation::record::all_records;
+    let capture = crate::saferpay::Capture {
+        capture_id: Some("C1".into()),
+        status: crate::saferpay::TransactionStatus::Captured,
+        date: None,
+        raw: serde_json::json!({}),
+    };
+    let Value::Object(serialised) = serde_json::to_value(&capture).unwrap() else {
+        panic!("a record serialises as an object")
+    };
+    let records = all_records();
+    let Some(info) = records.iter().find(|r| r.name == "Capture") else {
+        panic!("Capture is not listed")
+    };
+    let keys: Vec<&str> = serialised.keys().map(String::as_str).collect();
+    let mut fields: Vec<&str> = info.fields.iter().map(|f| f.name).collect();
+    fields.sort_unstable();
+    assert_eq!(keys, fields);
+    assert!(info.has_raw());
+    assert_eq!(
+        info.doc.trim(),
+        "The answer to Capture and MultipartCapture."
+    );
+}
+
+#[test]
+fn every_output_record_is_reached_from_a_row() {
+    use crate::operation::record::all_records;
+    let records = all_records();
+    let leaf = |ty: &str| {
+        ty.replace(' ', "")
+            .trim_start_matches("Vec<")
+            .trim_start_matches("Option<")
+            .trim_end_matches('>')
+            .to_owned()
+    };
+    for record in &records {
+        let as_output = all()
+            .iter()
+            .any(|row| row.provider == record.provider && leaf(row.output) == record.name);
+        let as_field = records.iter().any(|other| {
+            other.provider == record.provider
+                && other
+                    .fields
+                    .iter()
+                    .any(|f| leaf(f.rust_type) == record.name)
+        });
+        assert!(
+            as_output || as_field,
+            "{}.{} is listed as an output record but no row answers it",
+            record.provider,
+            record.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_wire_call_must_fit_its_rows_safety_class() {
+    use crate::http::Safety;
+    // Outside any row: nothing to check.
+    assert!(check_engine_safety("x", Safety::Unkeyed).is_ok());
+    within_row("get_offer", SafetyClass::Read, async {
+        assert!(check_engine_safety("saferpay.offers.get", Safety::Read).is_ok());
+        let refused = check_engine_safety("saferpay.offers.create", Safety::Reconcilable);
+        let Err(error) = refused else {
+            panic!("a read row sending a write must be refused")
+        };
+        assert_eq!(error.kind(), ErrorKind::Internal);
+        assert!(error.message().contains("get_offer"), "{}", error.message());
+    })
+    .await;
+    within_row("refund", SafetyClass::KeyedWrite, async {
+        assert!(check_engine_safety("lookup", Safety::Read).is_ok());
+        assert!(check_engine_safety("refund", Safety::Reconcilable).is_ok());
+        assert!(check_engine_safety("refund", Safety::Unkeyed).is_err());
+    })
+    .await;
+    within_row(
+        "initialize_payment_page",
+        SafetyClass::UnkeyedWrite,
+        async {
+            assert!(check_engine_safety("init", Safety::Unkeyed).is_ok());
+            assert!(check_engine_safety("init", Safety::Idempotent).is_err());
+        },
+    )
+    .await;
+}

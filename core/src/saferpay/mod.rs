@@ -120,6 +120,8 @@ pub(crate) struct Inner {
     pub(crate) report_lock: tokio::sync::Mutex<()>,
     /// JSON API state: ClientInfo, the payment outcome cache, multipart capture locks.
     pub(crate) json_api: json_api::JsonApiState,
+    /// The store shared with the merchant's other processes, if any (payment outcomes).
+    pub(crate) shared: Option<Arc<dyn crate::oauth::TokenStore>>,
 }
 
 impl Inner {
@@ -141,6 +143,8 @@ pub struct ClientBuilder {
     options: ClientOptions,
     transport: Option<Arc<dyn Transport>>,
     client_info: Option<ClientInfo>,
+    token_store: Option<Arc<dyn crate::oauth::TokenStore>>,
+    token_store_url: Option<String>,
 }
 
 impl ClientBuilder {
@@ -181,6 +185,19 @@ impl ClientBuilder {
         self
     }
 
+    /// A store shared by the merchant's processes (`redis://host:port`): `payment_outcome`
+    /// then asserts once per token across all of them, not only within this client.
+    pub fn token_store_url(mut self, url: impl Into<String>) -> Self {
+        self.token_store_url = Some(url.into());
+        self
+    }
+    /// [`ClientBuilder::token_store_url`] with a store of your own (it needs the lock and
+    /// record methods of [`crate::oauth::TokenStore`] to coordinate anything).
+    pub fn token_store(mut self, store: Arc<dyn crate::oauth::TokenStore>) -> Self {
+        self.token_store = Some(store);
+        self
+    }
+
     pub fn build(self) -> Result<Client, Error> {
         let customer_id = self
             .customer_id
@@ -214,6 +231,11 @@ impl ClientBuilder {
         };
         let token = base64::engine::general_purpose::STANDARD
             .encode(format!("{username}:{}", password.expose()));
+        let shared = match (self.token_store, &self.token_store_url) {
+            (Some(store), _) => Some(store),
+            (None, Some(url)) => Some(crate::oauth::token_store_from_url(url, &password)?),
+            (None, None) => None,
+        };
         let engine = Engine::new(Provider::Saferpay, self.options, self.transport)?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -226,6 +248,7 @@ impl ClientBuilder {
                 authorization: Secret::new(format!("Basic {token}")),
                 report_lock: tokio::sync::Mutex::new(()),
                 json_api: json_api::JsonApiState::new(self.client_info.as_ref())?,
+                shared,
             }),
             options: RequestOptions::default(),
         })

@@ -18,10 +18,16 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
 use super::Client;
 use super::payment_page::assert_body;
-use super::transaction::{Payment, TransactionStatus};
+use super::transaction::{Payment, TransactionStatus, payment_from_wire};
 use crate::error::{Error, ErrorKind, Retryable};
+use crate::oauth::{StoreLock, TokenStore};
 use crate::validate;
 
 /// Query parameter [`notify_url`] adds for the merchant's reference.
@@ -270,13 +276,185 @@ impl Client {
             {
                 return last.clone();
             }
-            let result = client.assert_token(body).await;
+            let result = client.assert_shared(&token, body).await;
             state.settled = is_settled(&result);
             state.last = Some(result.clone());
             entry.completed.fetch_add(1, Ordering::AcqRel);
             result
         })
         .await
+    }
+}
+
+/// How long one process may take over an Assert before the others ask themselves.
+const SHARED_ASSERT_LEASE: Duration = Duration::from_secs(30);
+const SHARED_POLL: Duration = Duration::from_millis(25);
+/// Final answers stay shared this long; a pending one only until the next caller asks.
+const SETTLED_TTL: Duration = Duration::from_secs(24 * 3600);
+const PENDING_TTL: Duration = Duration::from_secs(60);
+
+/// One Assert answer as the processes sharing a store pass it on. `id` tells a new answer
+/// from the one a caller already saw.
+#[derive(Serialize, Deserialize)]
+struct SharedOutcome {
+    id: String,
+    settled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    payment: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<SharedError>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SharedError {
+    kind: String,
+    message: String,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    http_status: Option<u16>,
+    retryable: String,
+}
+
+impl SharedOutcome {
+    fn new(result: &Result<Payment, Error>, raw: Option<Value>, settled: bool) -> Option<Self> {
+        let (payment, error) = match result {
+            Ok(_) => (Some(raw?), None),
+            Err(error) => (
+                None,
+                Some(SharedError {
+                    kind: error.kind().as_str().to_owned(),
+                    message: error.message_text().to_owned(),
+                    code: error.code().map(str::to_owned),
+                    http_status: error.http_status(),
+                    retryable: error.retryable().as_str().to_owned(),
+                }),
+            ),
+        };
+        Some(SharedOutcome {
+            id: format!("{}-{:032x}", std::process::id(), fastrand::u128(..)),
+            settled,
+            payment,
+            error,
+        })
+    }
+
+    fn result(&self) -> Result<Payment, Error> {
+        if let Some(raw) = &self.payment {
+            return payment_from_wire(raw.clone());
+        }
+        let Some(e) = &self.error else {
+            return Err(Error::internal("shared payment outcome without an answer"));
+        };
+        let kind = ErrorKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == e.kind)
+            .unwrap_or(ErrorKind::Api);
+        let retryable = [Retryable::No, Retryable::Yes, Retryable::Later]
+            .into_iter()
+            .find(|r| r.as_str() == e.retryable)
+            .unwrap_or(Retryable::No);
+        let mut error = Error::new(kind, e.message.clone())
+            .with_provider(crate::error::Provider::Saferpay)
+            .with_retryable(retryable);
+        if let Some(code) = &e.code {
+            error = error.with_code(code.clone());
+        }
+        if let Some(status) = e.http_status {
+            error = error.with_http_status(status);
+        }
+        Err(error)
+    }
+}
+
+fn read_shared(store: &dyn TokenStore, key: &str) -> Result<Option<SharedOutcome>, Error> {
+    Ok(store
+        .get_record(key)?
+        .and_then(|bytes| serde_json::from_slice::<SharedOutcome>(&bytes).ok()))
+}
+
+fn warn_shared(error: &Error) {
+    tracing::warn!(
+        error = %error,
+        "shared store unavailable; asserting in this process only"
+    );
+}
+
+impl Client {
+    /// Assert, once across the processes sharing the client's store (when it has one): the
+    /// first takes a short lease and asserts, the others wait for its answer. A store that
+    /// fails makes this process assert on its own, never fail the call.
+    async fn assert_shared(&self, token: &str, body: Map<String, Value>) -> Result<Payment, Error> {
+        let Some(store) = self.inner().shared.clone() else {
+            return self.assert_token(body).await;
+        };
+        let key = format!(
+            "saferpay|{}|{}|outcome|{token}",
+            self.inner().base_url.as_str(),
+            self.inner().customer_id
+        );
+        let lock_key = format!("{key}|assert");
+        let before = match read_shared(store.as_ref(), &key) {
+            Ok(before) => before,
+            Err(error) => {
+                warn_shared(&error);
+                return self.assert_token(body).await;
+            }
+        };
+        if let Some(outcome) = before.as_ref().filter(|o| o.settled) {
+            return outcome.result();
+        }
+        let seen = before.map(|o| o.id);
+        // A new answer, or a final one, is what a waiting caller takes.
+        let fresh = |o: &SharedOutcome| o.settled || Some(&o.id) != seen.as_ref();
+        let deadline = tokio::time::Instant::now() + SHARED_ASSERT_LEASE + SHARED_POLL;
+        loop {
+            match store.try_lock(&lock_key, SHARED_ASSERT_LEASE) {
+                Ok(StoreLock::Acquired(lease)) => {
+                    if let Ok(Some(outcome)) = read_shared(store.as_ref(), &key)
+                        && fresh(&outcome)
+                    {
+                        let _ = store.unlock(&lock_key, &lease);
+                        return outcome.result();
+                    }
+                    let (result, raw) = self.assert_token_raw(body).await;
+                    let settled = is_settled(&result);
+                    if let Some(outcome) = SharedOutcome::new(&result, raw, settled)
+                        && let Ok(bytes) = serde_json::to_vec(&outcome)
+                    {
+                        let ttl = if settled { SETTLED_TTL } else { PENDING_TTL };
+                        if let Err(error) = store.put_record(&key, &bytes, ttl) {
+                            warn_shared(&error);
+                        }
+                    }
+                    if let Err(error) = store.unlock(&lock_key, &lease) {
+                        warn_shared(&error);
+                    }
+                    return result;
+                }
+                Ok(StoreLock::Unsupported) => return self.assert_token(body).await,
+                Ok(StoreLock::Busy) => {}
+                Err(error) => {
+                    warn_shared(&error);
+                    return self.assert_token(body).await;
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                tracing::warn!(
+                    "the process asserting this payment did not finish in time; asserting here"
+                );
+                return self.assert_token(body).await;
+            }
+            tokio::time::sleep(SHARED_POLL).await;
+            match read_shared(store.as_ref(), &key) {
+                Ok(Some(outcome)) if fresh(&outcome) => return outcome.result(),
+                Ok(_) => {}
+                Err(error) => {
+                    warn_shared(&error);
+                    return self.assert_token(body).await;
+                }
+            }
+        }
     }
 }
 

@@ -154,23 +154,28 @@ impl CreateOffer {
     }
 }
 
-/// A Secure PayGate offer.
-#[derive(Clone, Debug, Serialize)]
-pub struct Offer {
-    pub offer_id: String,
-    pub payment_link: String,
-    pub status: OfferStatus,
-    pub amount: Option<Money>,
-    pub order_id: Option<String>,
-    pub description: Option<String>,
-    /// ISO 8601 as sent by Saferpay.
-    pub created_at: Option<String>,
-    pub expires_at: Option<String>,
-    /// Set once the offer is paid; use it with capture, cancel, inquire.
-    pub transaction_id: Option<String>,
-    pub terminal_id: String,
-    /// The provider's full answer.
-    pub raw: Value,
+crate::output_record! {
+    /// A Secure PayGate offer (a single-use payment link).
+    #[derive(Clone, Debug, Serialize)]
+    pub struct Offer {
+        pub offer_id: String,
+        /// Send the payer here.
+        pub payment_link: String,
+        /// `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer provider value).
+        pub status: OfferStatus,
+        pub amount: Option<Money>,
+        pub order_id: Option<String>,
+        pub description: Option<String>,
+        /// ISO 8601, as sent by Saferpay.
+        pub created_at: Option<String>,
+        /// ISO 8601, as sent by Saferpay.
+        pub expires_at: Option<String>,
+        /// Set once the offer is paid; use it with capture, cancel, inquire.
+        pub transaction_id: Option<String>,
+        pub terminal_id: String,
+        /// The provider's full answer.
+        pub raw: Value,
+    }
 }
 
 #[derive(Deserialize)]

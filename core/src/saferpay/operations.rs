@@ -145,8 +145,9 @@ crate::operation_table! {
     provider = "saferpay", client = Client;
 
     /// Creates a Secure PayGate offer: a single-use payment link (Management API).
-    /// Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
-    create_offer(CreateOffer) -> Offer, KeyedWrite, single,
+    /// Never sent again once it may have arrived (no API finds an offer by its order id): a
+    /// lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
+    create_offer(CreateOffer) -> Offer, UnkeyedWrite, single,
         |c, i| c.create_offer(i);
     /// Reads an offer (status, payment link, the payment once paid).
     get_offer(GetOffer) -> Offer, Read, single,
@@ -171,7 +172,8 @@ crate::operation_table! {
         Read, single,
         |c, _i| c.payment_page_configurations();
     /// Creates an access token for Saferpay Fields on the given https pages.
-    create_fields_access_token(CreateFieldsAccessToken) -> String, UnkeyedWrite, single,
+    /// Repeating it is harmless: a token whose answer was lost grants nothing to anyone.
+    create_fields_access_token(CreateFieldsAccessToken) -> String, KeyedWrite, single,
         |c, i| c.create_fields_access_token(&i.description, &i.source_urls, i.terminal_id.as_deref());
     /// Deletes a Fields access token.
     delete_fields_access_token(DeleteFieldsAccessToken) -> (), KeyedWrite, single,
@@ -180,7 +182,8 @@ crate::operation_table! {
     transactions(TransactionQuery) -> TransactionPager, Read, pages(MAX_PAGE_SIZE),
         |c, i| async move { c.transactions(i) };
     /// Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
-    initialize_payment_page(InitializePaymentPage) -> PaymentPageSession, UnkeyedWrite, single,
+    /// Repeating it is harmless: a session whose answer was lost is known to no payer.
+    initialize_payment_page(InitializePaymentPage) -> PaymentPageSession, KeyedWrite, single,
         |c, i| c.initialize_payment_page(i);
     /// Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back.
     assert_payment_page(AssertPaymentPage) -> Payment, Read, single,
@@ -193,7 +196,9 @@ crate::operation_table! {
     capture(CaptureRequest) -> Capture, KeyedWrite, single,
         |c, i| c.capture(&i.transaction_id, i.amount);
     /// Captures one part of a transaction (one part at a time per transaction).
-    multipart_capture(MultipartCapture) -> Capture, KeyedWrite, single,
+    /// Never sent again once it may have arrived (the spec documents no answer to a repeated
+    /// `OrderPartId`): a lost answer ends `outcome_unknown`.
+    multipart_capture(MultipartCapture) -> Capture, UnkeyedWrite, single,
         |c, i| c.multipart_capture(i);
     /// Closes a transaction captured in parts.
     multipart_finalize(MultipartFinalize) -> (), KeyedWrite, single,
@@ -216,4 +221,15 @@ crate::operation_table! {
     /// Settles a pending refund.
     assert_refund(AssertRefund) -> RefundStatus, Read, single,
         |c, i| c.assert_refund(&i.transaction_id);
+}
+
+/// The output records whose binding types are generated (see `operation::record`); a result
+/// type declared with `output_record!` is listed here.
+pub fn records() -> Vec<crate::operation::record::RecordInfo> {
+    use crate::operation::record::Record;
+    vec![
+        Offer::info("saferpay"),
+        Capture::info("saferpay"),
+        Cancellation::info("saferpay"),
+    ]
 }

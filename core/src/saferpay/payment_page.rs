@@ -436,16 +436,34 @@ impl Client {
 
     /// The Assert call itself, on the current task.
     pub(crate) async fn assert_token(&self, body: Map<String, Value>) -> Result<Payment, Error> {
-        self.json_api(
-            JsonApiCall::new(
-                "saferpay.payment_page.assert",
-                "/Payment/v1/PaymentPage/Assert",
-                Safety::Read,
-                body,
-            ),
-            payment_from_wire,
-        )
-        .await
+        self.assert_token_raw(body).await.0
+    }
+
+    /// [`Client::assert_token`] and the answer as Saferpay sent it (when it decoded), so
+    /// other processes can decode the same answer themselves.
+    pub(crate) async fn assert_token_raw(
+        &self,
+        body: Map<String, Value>,
+    ) -> (Result<Payment, Error>, Option<Value>) {
+        let raw = std::sync::Mutex::new(None);
+        let result = self
+            .json_api(
+                JsonApiCall::new(
+                    "saferpay.payment_page.assert",
+                    "/Payment/v1/PaymentPage/Assert",
+                    Safety::Read,
+                    body,
+                ),
+                |value: Value| {
+                    if let Ok(mut slot) = raw.lock() {
+                        *slot = Some(value.clone());
+                    }
+                    payment_from_wire(value)
+                },
+            )
+            .await;
+        let raw = raw.into_inner().ok().flatten();
+        (result, raw)
     }
 }
 

@@ -128,6 +128,7 @@ pub struct ClientBuilder {
     contract_id: Option<String>,
     options: ClientOptions,
     token_store: Option<Arc<dyn TokenStore>>,
+    token_store_url: Option<String>,
     auth_mode: AuthMode,
     refresh_margin: Duration,
     transport: Option<Arc<dyn Transport>>,
@@ -145,6 +146,7 @@ impl Default for ClientBuilder {
             contract_id: None,
             options: ClientOptions::default(),
             token_store: None,
+            token_store_url: None,
             auth_mode: AuthMode::ClientCredentials,
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             transport: None,
@@ -184,6 +186,13 @@ impl ClientBuilder {
     /// restarted process reuse its token and device session.
     pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
         self.token_store = Some(store);
+        self
+    }
+    /// The token store by URL: `memory` (default), `file:///dir`, or `redis://host:port` to
+    /// share tokens, and their refresh, between every process and host of the merchant (see
+    /// [`crate::oauth::token_store_from_url`]). A [`ClientBuilder::token_store`] wins.
+    pub fn token_store_url(mut self, url: impl Into<String>) -> Self {
+        self.token_store_url = Some(url.into());
         self
     }
     /// Client credentials (default) or a device session started by the device flow.
@@ -236,9 +245,11 @@ impl ClientBuilder {
             self.options,
             self.transport,
         )?);
-        let store = self
-            .token_store
-            .unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
+        let store = match (self.token_store, &self.token_store_url) {
+            (Some(store), _) => store,
+            (None, Some(url)) => crate::oauth::token_store_from_url(url, &client_secret)?,
+            (None, None) => Arc::new(MemoryTokenStore::new()),
+        };
         let endpoint = TokenEndpoint {
             engine: engine.clone(),
             url: token_url,

@@ -119,9 +119,10 @@ async fn fetch_push(c: &Client, body: &str) -> Result<Vec<PaymentTransaction>, E
 crate::operation_table! {
     provider = "secuconnect", client = Client;
 
-    /// Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
-    /// answer is settled by looking it up by `merchant_ref`.
-    create_smart_transaction(CreateSmartTransaction) -> SmartTransaction, KeyedWrite, single,
+    /// Creates a Smart Transaction (a checkout for one payment); never sent again once it may
+    /// have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` /
+    /// `transaction_ref` to look it up by.
+    create_smart_transaction(CreateSmartTransaction) -> SmartTransaction, UnkeyedWrite, single,
         |c, i| c.create_smart_transaction(i);
     /// Reads a Smart Transaction.
     get_smart_transaction(GetSmartTransaction) -> SmartTransaction, Read, single,
@@ -174,4 +175,10 @@ crate::operation_table! {
     /// Reads the payment transactions a push names (the push itself is never trusted).
     fetch_push_payment_transactions(FetchPushPaymentTransactions) -> Vec<PaymentTransaction>, Read, single,
         |c, i| fetch_push(c, &i.body);
+}
+
+/// The output records whose binding types are generated (see `operation::record`); a result
+/// type declared with `output_record!` is listed here.
+pub fn records() -> Vec<crate::operation::record::RecordInfo> {
+    Vec::new()
 }

@@ -79,3 +79,9 @@ crate::operation_table! {
     find_or_create_order(FindOrCreateOrder) -> Order, KeyedWrite, single,
         |c, i| async move { c.find_or_create_order(i.into_order()?).await };
 }
+
+/// The output records whose binding types are generated (see `operation::record`); a result
+/// type declared with `output_record!` is listed here.
+pub fn records() -> Vec<crate::operation::record::RecordInfo> {
+    Vec::new()
+}

@@ -70,6 +70,7 @@ __all__ = [
     "AsyncSekurePayClient",
     "_Start",
     "operation_table",
+    "record_table",
     "_panic_for_test",
     "_log_level",
     "_emit_log_for_test",
@@ -103,8 +104,10 @@ class Money:
 
 # ---------------------------------------------------------------- Saferpay results
 
+# -- records: generated from the core's output records by python/scripts/gen-bindings; do not edit --
 @final
 class Offer:
+    """A Secure PayGate offer (a single-use payment link)."""
     @property
     def offer_id(self) -> str: ...
     @property
@@ -127,6 +130,32 @@ class Offer:
     def terminal_id(self) -> str: ...
     @property
     def raw(self) -> Dict[str, Any]: ...
+
+@final
+class Capture:
+    """The answer to Capture and MultipartCapture."""
+    @property
+    def capture_id(self) -> Optional[str]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def date(self) -> Optional[str]: ...
+    @property
+    def raw(self) -> Dict[str, Any]: ...
+
+@final
+class Cancellation:
+    """The answer to Cancel (HTTP 200 is the success; there is no status field)."""
+    @property
+    def transaction_id(self) -> str: ...
+    @property
+    def order_id(self) -> Optional[str]: ...
+    @property
+    def date(self) -> Optional[str]: ...
+    @property
+    def raw(self) -> Dict[str, Any]: ...
+
+# -- end of generated records --
 
 @final
 class Feature:
@@ -389,28 +418,6 @@ class PaymentPageSession:
     def raw(self) -> Dict[str, Any]: ...
 
 @final
-class Capture:
-    @property
-    def capture_id(self) -> Optional[str]: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def date(self) -> Optional[str]: ...
-    @property
-    def raw(self) -> Dict[str, Any]: ...
-
-@final
-class Cancellation:
-    @property
-    def transaction_id(self) -> str: ...
-    @property
-    def order_id(self) -> Optional[str]: ...
-    @property
-    def date(self) -> Optional[str]: ...
-    @property
-    def raw(self) -> Dict[str, Any]: ...
-
-@final
 class CaptureStatus:
     @property
     def transaction_id(self) -> str: ...
@@ -496,6 +503,9 @@ class SaferpayClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> SaferpayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> SaferpayClient: ...
@@ -529,7 +539,7 @@ class SaferpayClient:
         condition: Optional[str] = None,
         terminal_id: Optional[str] = None,
     ) -> Offer:
-        """Creates a Secure PayGate offer: a single-use payment link (Management API). Sent at most once per `order_id`: a lost answer is settled by looking the offer up."""
+        """Creates a Secure PayGate offer: a single-use payment link (Management API). Never sent again once it may have arrived (no API finds an offer by its order id): a lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice."""
     def get_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> Offer:
         """Reads an offer (status, payment link, the payment once paid)."""
     def delete_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> None:
@@ -550,7 +560,7 @@ class SaferpayClient:
         source_urls: Sequence[str],
         terminal_id: Optional[str] = None,
     ) -> str:
-        """Creates an access token for Saferpay Fields on the given https pages."""
+        """Creates an access token for Saferpay Fields on the given https pages. Repeating it is harmless: a token whose answer was lost grants nothing to anyone."""
     def delete_fields_access_token(self, access_token: str, terminal_id: Optional[str] = None) -> None:
         """Deletes a Fields access token."""
     def transactions(
@@ -595,7 +605,7 @@ class SaferpayClient:
         card_holder_name: Optional[str] = None,
         terminal_id: Optional[str] = None,
     ) -> PaymentPageSession:
-        """Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize)."""
+        """Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize). Repeating it is harmless: a session whose answer was lost is known to no payer."""
     def assert_payment_page(self, token: str) -> Payment:
         """Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back."""
     def payment_outcome(self, token: str) -> Payment:
@@ -609,7 +619,7 @@ class SaferpayClient:
         capture_type: str,
         order_part_id: str,
     ) -> Capture:
-        """Captures one part of a transaction (one part at a time per transaction)."""
+        """Captures one part of a transaction (one part at a time per transaction). Never sent again once it may have arrived (the spec documents no answer to a repeated `OrderPartId`): a lost answer ends `outcome_unknown`."""
     def multipart_finalize(self, transaction_id: str) -> None:
         """Closes a transaction captured in parts."""
     def cancel(self, transaction_id: str) -> Cancellation:
@@ -656,6 +666,9 @@ class AsyncSaferpayClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> AsyncSaferpayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> AsyncSaferpayClient: ...
@@ -689,7 +702,7 @@ class AsyncSaferpayClient:
         condition: Optional[str] = None,
         terminal_id: Optional[str] = None,
     ) -> Offer:
-        """Creates a Secure PayGate offer: a single-use payment link (Management API). Sent at most once per `order_id`: a lost answer is settled by looking the offer up."""
+        """Creates a Secure PayGate offer: a single-use payment link (Management API). Never sent again once it may have arrived (no API finds an offer by its order id): a lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice."""
     async def get_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> Offer:
         """Reads an offer (status, payment link, the payment once paid)."""
     async def delete_offer(self, offer_id: str, terminal_id: Optional[str] = None) -> None:
@@ -710,7 +723,7 @@ class AsyncSaferpayClient:
         source_urls: Sequence[str],
         terminal_id: Optional[str] = None,
     ) -> str:
-        """Creates an access token for Saferpay Fields on the given https pages."""
+        """Creates an access token for Saferpay Fields on the given https pages. Repeating it is harmless: a token whose answer was lost grants nothing to anyone."""
     async def delete_fields_access_token(self, access_token: str, terminal_id: Optional[str] = None) -> None:
         """Deletes a Fields access token."""
     def transactions(
@@ -755,7 +768,7 @@ class AsyncSaferpayClient:
         card_holder_name: Optional[str] = None,
         terminal_id: Optional[str] = None,
     ) -> PaymentPageSession:
-        """Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize)."""
+        """Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize). Repeating it is harmless: a session whose answer was lost is known to no payer."""
     async def assert_payment_page(self, token: str) -> Payment:
         """Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back."""
     async def payment_outcome(self, token: str) -> Payment:
@@ -769,7 +782,7 @@ class AsyncSaferpayClient:
         capture_type: str,
         order_part_id: str,
     ) -> Capture:
-        """Captures one part of a transaction (one part at a time per transaction)."""
+        """Captures one part of a transaction (one part at a time per transaction). Never sent again once it may have arrived (the spec documents no answer to a repeated `OrderPartId`): a lost answer ends `outcome_unknown`."""
     async def multipart_finalize(self, transaction_id: str) -> None:
         """Closes a transaction captured in parts."""
     async def cancel(self, transaction_id: str) -> Cancellation:
@@ -1003,6 +1016,9 @@ class SecuconnectClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> SecuconnectClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> SecuconnectClient: ...
@@ -1037,7 +1053,7 @@ class SecuconnectClient:
         is_demo: bool = False,
         extra: Optional[Dict[str, Any]] = None,
     ) -> SmartTransaction:
-        """Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost answer is settled by looking it up by `merchant_ref`."""
+        """Creates a Smart Transaction (a checkout for one payment); never sent again once it may have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` / `transaction_ref` to look it up by."""
     def get_smart_transaction(self, id: str) -> SmartTransaction:
         """Reads a Smart Transaction."""
     def update_smart_transaction(
@@ -1116,6 +1132,9 @@ class AsyncSecuconnectClient:
         base_url: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
+        token_store: Union[str, Any, None] = None,
     ) -> AsyncSecuconnectClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> AsyncSecuconnectClient: ...
@@ -1150,7 +1169,7 @@ class AsyncSecuconnectClient:
         is_demo: bool = False,
         extra: Optional[Dict[str, Any]] = None,
     ) -> SmartTransaction:
-        """Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost answer is settled by looking it up by `merchant_ref`."""
+        """Creates a Smart Transaction (a checkout for one payment); never sent again once it may have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` / `transaction_ref` to look it up by."""
     async def get_smart_transaction(self, id: str) -> SmartTransaction:
         """Reads a Smart Transaction."""
     async def update_smart_transaction(
@@ -1228,6 +1247,8 @@ class SekurePayClient:
     def __new__(
         cls, api_key: str, *, base_url: Optional[str] = None, timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
     ) -> SekurePayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> SekurePayClient: ...
@@ -1269,6 +1290,8 @@ class AsyncSekurePayClient:
     def __new__(
         cls, api_key: str, *, base_url: Optional[str] = None, timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_certificates: Optional[str] = None,
     ) -> AsyncSekurePayClient: ...
     @classmethod
     def from_env(cls, *, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> AsyncSekurePayClient: ...
@@ -1371,6 +1394,8 @@ class _Start:
 
 def operation_table() -> str:
     """Every row of every provider's operation table, as JSON text (``paywire::operation::table_json()``)."""
+def record_table() -> str:
+    """Every output record core declares, as JSON text (``paywire::operation::record::records_json()``)."""
 def _panic_for_test(message: str, where_: Literal["caller", "runtime", "async"] = "caller") -> Any: ...
 def _log_level() -> str: ...
 def _emit_log_for_test(level: str, message: str) -> None: ...

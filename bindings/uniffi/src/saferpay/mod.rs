@@ -46,12 +46,43 @@ pub(crate) fn build_client(
     timeout: Option<f64>,
     max_retries: Option<i32>,
 ) -> Result<core::Client> {
+    build_client_with(
+        customer_id,
+        username,
+        password,
+        terminal_id,
+        environment,
+        spec_version,
+        base_url,
+        timeout,
+        max_retries,
+        convert::Connection::default(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_client_with(
+    customer_id: String,
+    username: String,
+    password: String,
+    terminal_id: Option<String>,
+    environment: Option<String>,
+    spec_version: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    max_retries: Option<i32>,
+    connection: convert::Connection,
+) -> Result<core::Client> {
     crate::init_logging();
     let mut builder = core::Client::builder()
         .customer_id(customer_id)
         .username(username)
         .password(password)
-        .options(convert::client_options(timeout, max_retries)?);
+        .options(convert::client_options_with(
+            timeout,
+            max_retries,
+            &connection,
+        )?);
     if let Some(terminal_id) = terminal_id {
         builder = builder.terminal_id(terminal_id);
     }
@@ -63,6 +94,9 @@ pub(crate) fn build_client(
     }
     if let Some(base_url) = base_url {
         builder = builder.base_url(base_url);
+    }
+    if let Some(url) = connection.token_store {
+        builder = builder.token_store_url(url);
     }
     Ok(builder.build()?)
 }
@@ -97,7 +131,10 @@ impl SaferpayClient {
         spec_version = None,
         base_url = None,
         timeout = None,
-        max_retries = None
+        max_retries = None,
+        proxy = None,
+        ca_certificates = None,
+        token_store = None
     ))]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -110,9 +147,12 @@ impl SaferpayClient {
         base_url: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<i32>,
+        proxy: Option<String>,
+        ca_certificates: Option<String>,
+        token_store: Option<String>,
     ) -> Result<Arc<Self>> {
         guard(|| {
-            Ok(SaferpayClient::wrap(build_client(
+            Ok(SaferpayClient::wrap(build_client_with(
                 customer_id,
                 username,
                 password,
@@ -122,6 +162,12 @@ impl SaferpayClient {
                 base_url,
                 timeout,
                 max_retries,
+                convert::Connection {
+                    proxy,
+                    ca_certificates,
+                    token_store,
+                    custom_token_store: None,
+                },
             )?))
         })
     }
@@ -338,7 +384,10 @@ impl BlockingSaferpayClient {
         spec_version = None,
         base_url = None,
         timeout = None,
-        max_retries = None
+        max_retries = None,
+        proxy = None,
+        ca_certificates = None,
+        token_store = None
     ))]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -351,9 +400,12 @@ impl BlockingSaferpayClient {
         base_url: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<i32>,
+        proxy: Option<String>,
+        ca_certificates: Option<String>,
+        token_store: Option<String>,
     ) -> Result<Arc<Self>> {
         guard(|| {
-            let client = build_client(
+            let client = build_client_with(
                 customer_id,
                 username,
                 password,
@@ -363,6 +415,12 @@ impl BlockingSaferpayClient {
                 base_url,
                 timeout,
                 max_retries,
+                convert::Connection {
+                    proxy,
+                    ca_certificates,
+                    token_store,
+                    custom_token_store: None,
+                },
             )?;
             Ok(Arc::new(BlockingSaferpayClient {
                 client: paywire::blocking::SaferpayClient::new(client),

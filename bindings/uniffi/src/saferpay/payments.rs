@@ -196,44 +196,6 @@ impl From<core::PaymentPageSession> for PaymentPageSession {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Capture {
-    pub capture_id: Option<String>,
-    pub status: String,
-    pub date: Option<String>,
-    pub raw: String,
-}
-
-impl From<core::Capture> for Capture {
-    fn from(c: core::Capture) -> Self {
-        Capture {
-            capture_id: c.capture_id,
-            status: c.status.as_str().to_owned(),
-            date: c.date,
-            raw: c.raw.to_string(),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Cancellation {
-    pub transaction_id: String,
-    pub order_id: Option<String>,
-    pub date: Option<String>,
-    pub raw: String,
-}
-
-impl From<core::Cancellation> for Cancellation {
-    fn from(c: core::Cancellation) -> Self {
-        Cancellation {
-            transaction_id: c.transaction_id,
-            order_id: c.order_id,
-            date: c.date,
-            raw: c.raw.to_string(),
-        }
-    }
-}
-
 /// The status of a capture or refund (`assertCapture` / `assertRefund`).
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct TransactionStatusResult {

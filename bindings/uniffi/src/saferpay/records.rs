@@ -195,44 +195,6 @@ pub struct OrderItem {
     pub image_url: Option<String>,
 }
 
-/// A Secure PayGate offer.
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Offer {
-    pub offer_id: String,
-    pub payment_link: String,
-    /// `OPEN`, `PAID`, `EXPIRED`, `DISABLED` or a newer value, as the provider sends it.
-    pub status: String,
-    pub amount: Option<Money>,
-    pub order_id: Option<String>,
-    pub description: Option<String>,
-    /// ISO 8601 as sent by Saferpay.
-    pub created_at: Option<String>,
-    pub expires_at: Option<String>,
-    /// Set once the offer is paid; use it with capture, cancel, inquire.
-    pub transaction_id: Option<String>,
-    pub terminal_id: String,
-    /// The provider's full answer (JSON).
-    pub raw: String,
-}
-
-impl From<core::Offer> for Offer {
-    fn from(o: core::Offer) -> Self {
-        Offer {
-            offer_id: o.offer_id,
-            payment_link: o.payment_link,
-            status: o.status.as_str().to_owned(),
-            amount: opt_money(o.amount),
-            order_id: o.order_id,
-            description: o.description,
-            created_at: o.created_at,
-            expires_at: o.expires_at,
-            transaction_id: o.transaction_id,
-            terminal_id: o.terminal_id,
-            raw: raw_json(&o.raw),
-        }
-    }
-}
-
 /// A license feature.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct Feature {

@@ -25,11 +25,38 @@ pub(crate) fn build_client(
     timeout: Option<f64>,
     max_retries: Option<i32>,
 ) -> Result<core::Client> {
+    build_client_with(
+        client_id,
+        client_secret,
+        environment,
+        contract_id,
+        base_url,
+        timeout,
+        max_retries,
+        convert::Connection::default(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_client_with(
+    client_id: String,
+    client_secret: String,
+    environment: Option<String>,
+    contract_id: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<f64>,
+    max_retries: Option<i32>,
+    connection: convert::Connection,
+) -> Result<core::Client> {
     crate::init_logging();
     let mut builder = core::Client::builder()
         .client_id(client_id)
         .client_secret(client_secret)
-        .options(convert::client_options(timeout, max_retries)?);
+        .options(convert::client_options_with(
+            timeout,
+            max_retries,
+            &connection,
+        )?);
     if let Some(environment) = environment {
         builder = builder.environment(core::Environment::parse(&environment)?);
     }
@@ -38,6 +65,12 @@ pub(crate) fn build_client(
     }
     if let Some(base_url) = base_url {
         builder = builder.base_url(base_url);
+    }
+    if let Some(url) = connection.token_store {
+        builder = builder.token_store_url(url);
+    }
+    if let Some(store) = connection.custom_token_store {
+        builder = builder.token_store(Arc::new(crate::token_store::HostStore(store)));
     }
     Ok(builder.build()?)
 }
@@ -134,8 +167,13 @@ impl SecuconnectClient {
         contract_id = None,
         base_url = None,
         timeout = None,
-        max_retries = None
+        max_retries = None,
+        proxy = None,
+        ca_certificates = None,
+        token_store = None,
+        custom_token_store = None
     ))]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         client_id: String,
         client_secret: String,
@@ -144,9 +182,13 @@ impl SecuconnectClient {
         base_url: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<i32>,
+        proxy: Option<String>,
+        ca_certificates: Option<String>,
+        token_store: Option<String>,
+        custom_token_store: Option<Arc<dyn crate::token_store::TokenStore>>,
     ) -> Result<Arc<Self>> {
         guard(|| {
-            Ok(SecuconnectClient::wrap(build_client(
+            Ok(SecuconnectClient::wrap(build_client_with(
                 client_id,
                 client_secret,
                 environment,
@@ -154,6 +196,12 @@ impl SecuconnectClient {
                 base_url,
                 timeout,
                 max_retries,
+                convert::Connection {
+                    proxy,
+                    ca_certificates,
+                    token_store,
+                    custom_token_store,
+                },
             )?))
         })
     }
@@ -358,8 +406,13 @@ impl BlockingSecuconnectClient {
         contract_id = None,
         base_url = None,
         timeout = None,
-        max_retries = None
+        max_retries = None,
+        proxy = None,
+        ca_certificates = None,
+        token_store = None,
+        custom_token_store = None
     ))]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         client_id: String,
         client_secret: String,
@@ -368,9 +421,13 @@ impl BlockingSecuconnectClient {
         base_url: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<i32>,
+        proxy: Option<String>,
+        ca_certificates: Option<String>,
+        token_store: Option<String>,
+        custom_token_store: Option<Arc<dyn crate::token_store::TokenStore>>,
     ) -> Result<Arc<Self>> {
         guard(|| {
-            let client = build_client(
+            let client = build_client_with(
                 client_id,
                 client_secret,
                 environment,
@@ -378,6 +435,12 @@ impl BlockingSecuconnectClient {
                 base_url,
                 timeout,
                 max_retries,
+                convert::Connection {
+                    proxy,
+                    ca_certificates,
+                    token_store,
+                    custom_token_store,
+                },
             )?;
             Ok(Arc::new(BlockingSecuconnectClient {
                 client: paywire::blocking::SecuconnectClient::new(client),

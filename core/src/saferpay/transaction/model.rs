@@ -179,24 +179,32 @@ pub struct Payment {
     pub raw: Value,
 }
 
-/// The answer to Capture and MultipartCapture.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Capture {
-    /// Keep it: refunds reference the capture by this id.
-    pub capture_id: Option<String>,
-    /// `CAPTURED`, or `PENDING` (PostFinance Instant Payout; settle with `assert_capture`).
-    pub status: TransactionStatus,
-    pub date: Option<String>,
-    pub raw: Value,
+crate::output_record! {
+    /// The answer to Capture and MultipartCapture.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct Capture {
+        /// Keep it: refunds reference the capture by this id.
+        pub capture_id: Option<String>,
+        /// `CAPTURED`, or `PENDING` (PostFinance Instant Payout; settle with `assert_capture`).
+        pub status: TransactionStatus,
+        /// ISO 8601, as sent by Saferpay.
+        pub date: Option<String>,
+        /// The provider's full answer.
+        pub raw: Value,
+    }
 }
 
-/// The answer to Cancel (HTTP 200 is the success; there is no status field).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Cancellation {
-    pub transaction_id: String,
-    pub order_id: Option<String>,
-    pub date: Option<String>,
-    pub raw: Value,
+crate::output_record! {
+    /// The answer to Cancel (HTTP 200 is the success; there is no status field).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct Cancellation {
+        pub transaction_id: String,
+        pub order_id: Option<String>,
+        /// ISO 8601, as sent by Saferpay.
+        pub date: Option<String>,
+        /// The provider's full answer.
+        pub raw: Value,
+    }
 }
 
 /// The answer to AssertCapture for a pending capture.
