@@ -460,7 +460,13 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
-
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -616,12 +622,14 @@ public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
     
     /**
      * Creates an access token for Saferpay Fields on the given https pages.
+     * Repeating it is harmless: a token whose answer was lost grants nothing to anyone.
      */
     func createFieldsAccessToken(input: SaferpayCreateFieldsAccessTokenInput) throws  -> String
     
     /**
      * Creates a Secure PayGate offer: a single-use payment link (Management API).
-     * Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
+     * Never sent again once it may have arrived (no API finds an offer by its order id): a
+     * lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
      */
     func createOffer(input: SaferpayCreateOfferInput) throws  -> Offer
     
@@ -642,6 +650,7 @@ public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
     
     /**
      * Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
+     * Repeating it is harmless: a session whose answer was lost is known to no payer.
      */
     func initializePaymentPage(input: SaferpayInitializePaymentPageInput) throws  -> PaymentPageSession
     
@@ -667,6 +676,8 @@ public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
     
     /**
      * Captures one part of a transaction (one part at a time per transaction).
+     * Never sent again once it may have arrived (the spec documents no answer to a repeated
+     * `OrderPartId`): a lost answer ends `outcome_unknown`.
      */
     func multipartCapture(input: SaferpayMultipartCaptureInput) throws  -> Capture
     
@@ -764,7 +775,7 @@ open class BlockingSaferpayClient: BlockingSaferpayClientProtocol, @unchecked Se
     /**
      * Same arguments as `SaferpayClient`.
      */
-public convenience init(customerId: String, username: String, password: String, terminalId: String? = nil, environment: String? = nil, specVersion: String? = nil, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil)throws  {
+public convenience init(customerId: String, username: String, password: String, terminalId: String? = nil, environment: String? = nil, specVersion: String? = nil, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil, proxy: String? = nil, caCertificates: String? = nil, tokenStore: String? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypePaywireError_lift) {
         uniffiCallStatus in
@@ -777,7 +788,10 @@ public convenience init(customerId: String, username: String, password: String, 
         FfiConverterOptionString.lower(specVersion),
         FfiConverterOptionString.lower(baseUrl),
         FfiConverterOptionDouble.lower(timeout),
-        FfiConverterOptionInt32.lower(maxRetries),uniffiCallStatus
+        FfiConverterOptionInt32.lower(maxRetries),
+        FfiConverterOptionString.lower(proxy),
+        FfiConverterOptionString.lower(caCertificates),
+        FfiConverterOptionString.lower(tokenStore),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -870,6 +884,7 @@ open func capture(input: SaferpayCaptureInput)throws  -> Capture  {
     
     /**
      * Creates an access token for Saferpay Fields on the given https pages.
+     * Repeating it is harmless: a token whose answer was lost grants nothing to anyone.
      */
 open func createFieldsAccessToken(input: SaferpayCreateFieldsAccessTokenInput)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
@@ -883,7 +898,8 @@ open func createFieldsAccessToken(input: SaferpayCreateFieldsAccessTokenInput)th
     
     /**
      * Creates a Secure PayGate offer: a single-use payment link (Management API).
-     * Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
+     * Never sent again once it may have arrived (no API finds an offer by its order id): a
+     * lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
      */
 open func createOffer(input: SaferpayCreateOfferInput)throws  -> Offer  {
     return try  FfiConverterTypeOffer_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
@@ -934,6 +950,7 @@ open func getOffer(input: SaferpayGetOfferInput)throws  -> Offer  {
     
     /**
      * Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
+     * Repeating it is harmless: a session whose answer was lost is known to no payer.
      */
 open func initializePaymentPage(input: SaferpayInitializePaymentPageInput)throws  -> PaymentPageSession  {
     return try  FfiConverterTypePaymentPageSession_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
@@ -997,6 +1014,8 @@ open func licenseConfiguration()throws  -> License  {
     
     /**
      * Captures one part of a transaction (one part at a time per transaction).
+     * Never sent again once it may have arrived (the spec documents no answer to a repeated
+     * `OrderPartId`): a lost answer ends `outcome_unknown`.
      */
 open func multipartCapture(input: SaferpayMultipartCaptureInput)throws  -> Capture  {
     return try  FfiConverterTypeCapture_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
@@ -1229,8 +1248,9 @@ public protocol BlockingSecuconnectClientProtocol: AnyObject, Sendable {
     func checkPaymentStatus(input: SecuconnectCheckPaymentStatusInput) throws  -> PaymentStatus
     
     /**
-     * Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
-     * answer is settled by looking it up by `merchant_ref`.
+     * Creates a Smart Transaction (a checkout for one payment); never sent again once it may
+     * have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` /
+     * `transaction_ref` to look it up by.
      */
     func createSmartTransaction(input: SecuconnectCreateSmartTransactionInput) throws  -> SmartTransaction
     
@@ -1329,7 +1349,7 @@ open class BlockingSecuconnectClient: BlockingSecuconnectClientProtocol, @unchec
     public func uniffiCloneHandle() -> UInt64 {
         return try! rustCall { uniffi_paywire_ffi_fn_clone_blockingsecuconnectclient(self.handle, $0) }
     }
-public convenience init(clientId: String, clientSecret: String, environment: String? = nil, contractId: String? = nil, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil)throws  {
+public convenience init(clientId: String, clientSecret: String, environment: String? = nil, contractId: String? = nil, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil, proxy: String? = nil, caCertificates: String? = nil, tokenStore: String? = nil, customTokenStore: TokenStore? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypePaywireError_lift) {
         uniffiCallStatus in
@@ -1340,7 +1360,11 @@ public convenience init(clientId: String, clientSecret: String, environment: Str
         FfiConverterOptionString.lower(contractId),
         FfiConverterOptionString.lower(baseUrl),
         FfiConverterOptionDouble.lower(timeout),
-        FfiConverterOptionInt32.lower(maxRetries),uniffiCallStatus
+        FfiConverterOptionInt32.lower(maxRetries),
+        FfiConverterOptionString.lower(proxy),
+        FfiConverterOptionString.lower(caCertificates),
+        FfiConverterOptionString.lower(tokenStore),
+        FfiConverterOptionTypeTokenStore.lower(customTokenStore),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -1419,8 +1443,9 @@ open func checkPaymentStatus(input: SecuconnectCheckPaymentStatusInput)throws  -
 }
     
     /**
-     * Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
-     * answer is settled by looking it up by `merchant_ref`.
+     * Creates a Smart Transaction (a checkout for one payment); never sent again once it may
+     * have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` /
+     * `transaction_ref` to look it up by.
      */
 open func createSmartTransaction(input: SecuconnectCreateSmartTransactionInput)throws  -> SmartTransaction  {
     return try  FfiConverterTypeSmartTransaction_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
@@ -2060,6 +2085,212 @@ public func FfiConverterTypeDeviceAuthorization_lower(_ value: DeviceAuthorizati
 
 
 /**
+ * Receives the core's log events; called on paywire's threads, so it must be quick and
+ * thread-safe (hand the record to your logger, nothing more).
+ */
+public protocol LogSink: AnyObject, Sendable {
+    
+    func log(record: LogRecord) 
+    
+}
+/**
+ * Receives the core's log events; called on paywire's threads, so it must be quick and
+ * thread-safe (hand the record to your logger, nothing more).
+ */
+open class LogSinkImpl: LogSink, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paywire_ffi_fn_clone_logsink(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paywire_ffi_fn_free_logsink(handle, $0) }
+    }
+
+    
+
+    
+open func log(record: LogRecord)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_logsink_log(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLogRecord_lower(record),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceLogSink {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceLogSink = UniffiVTableCallbackInterfaceLogSink(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeLogSink.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface LogSink: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeLogSink.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface LogSink: handle missing in uniffiClone")
+            }
+        },
+        log: { (
+            uniffiHandle: UInt64,
+            record: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeLogSink.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.log(
+                     record: try FfiConverterTypeLogRecord_lift(record)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLogSink> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLogSink>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitLogSink() {
+    uniffi_paywire_ffi_fn_init_callback_vtable_logsink(UniffiCallbackInterfaceLogSink.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogSink: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<LogSink>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = LogSink
+
+    public static func lift(_ handle: UInt64) throws -> LogSink {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return LogSinkImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: LogSink) -> UInt64 {
+         if let rustImpl = value as? LogSinkImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogSink {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: LogSink, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogSink_lift(_ handle: UInt64) throws -> LogSink {
+    return try FfiConverterTypeLogSink.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogSink_lower(_ value: LogSink) -> UInt64 {
+    return FfiConverterTypeLogSink.lower(value)
+}
+
+
+
+
+
+
+/**
  * Saferpay: Secure PayGate offers, account queries, Fields tokens, transaction reporting.
  * `toString()` never shows the password.
  */
@@ -2092,12 +2323,14 @@ public protocol SaferpayClientProtocol: AnyObject, Sendable {
     
     /**
      * Creates an access token for Saferpay Fields on the given https pages.
+     * Repeating it is harmless: a token whose answer was lost grants nothing to anyone.
      */
     func createFieldsAccessToken(input: SaferpayCreateFieldsAccessTokenInput) async throws  -> String
     
     /**
      * Creates a Secure PayGate offer: a single-use payment link (Management API).
-     * Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
+     * Never sent again once it may have arrived (no API finds an offer by its order id): a
+     * lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
      */
     func createOffer(input: SaferpayCreateOfferInput) async throws  -> Offer
     
@@ -2118,6 +2351,7 @@ public protocol SaferpayClientProtocol: AnyObject, Sendable {
     
     /**
      * Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
+     * Repeating it is harmless: a session whose answer was lost is known to no payer.
      */
     func initializePaymentPage(input: SaferpayInitializePaymentPageInput) async throws  -> PaymentPageSession
     
@@ -2143,6 +2377,8 @@ public protocol SaferpayClientProtocol: AnyObject, Sendable {
     
     /**
      * Captures one part of a transaction (one part at a time per transaction).
+     * Never sent again once it may have arrived (the spec documents no answer to a repeated
+     * `OrderPartId`): a lost answer ends `outcome_unknown`.
      */
     func multipartCapture(input: SaferpayMultipartCaptureInput) async throws  -> Capture
     
@@ -2259,7 +2495,7 @@ open class SaferpayClient: SaferpayClientProtocol, @unchecked Sendable, CustomDe
      * `environment` is `"test"` (default) or `"live"`; `base_url` overrides it. `timeout` in
      * seconds (default 100), `max_retries` default 2.
      */
-public convenience init(customerId: String, username: String, password: String, terminalId: String? = nil, environment: String? = nil, specVersion: String? = nil, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil)throws  {
+public convenience init(customerId: String, username: String, password: String, terminalId: String? = nil, environment: String? = nil, specVersion: String? = nil, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil, proxy: String? = nil, caCertificates: String? = nil, tokenStore: String? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypePaywireError_lift) {
         uniffiCallStatus in
@@ -2272,7 +2508,10 @@ public convenience init(customerId: String, username: String, password: String, 
         FfiConverterOptionString.lower(specVersion),
         FfiConverterOptionString.lower(baseUrl),
         FfiConverterOptionDouble.lower(timeout),
-        FfiConverterOptionInt32.lower(maxRetries),uniffiCallStatus
+        FfiConverterOptionInt32.lower(maxRetries),
+        FfiConverterOptionString.lower(proxy),
+        FfiConverterOptionString.lower(caCertificates),
+        FfiConverterOptionString.lower(tokenStore),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -2399,6 +2638,7 @@ open func capture(input: SaferpayCaptureInput)async throws  -> Capture  {
     
     /**
      * Creates an access token for Saferpay Fields on the given https pages.
+     * Repeating it is harmless: a token whose answer was lost grants nothing to anyone.
      */
 open func createFieldsAccessToken(input: SaferpayCreateFieldsAccessTokenInput)async throws  -> String  {
     return
@@ -2418,7 +2658,8 @@ open func createFieldsAccessToken(input: SaferpayCreateFieldsAccessTokenInput)as
     
     /**
      * Creates a Secure PayGate offer: a single-use payment link (Management API).
-     * Sent at most once per `order_id`: a lost answer is settled by looking the offer up.
+     * Never sent again once it may have arrived (no API finds an offer by its order id): a
+     * lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
      */
 open func createOffer(input: SaferpayCreateOfferInput)async throws  -> Offer  {
     return
@@ -2495,6 +2736,7 @@ open func getOffer(input: SaferpayGetOfferInput)async throws  -> Offer  {
     
     /**
      * Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
+     * Repeating it is harmless: a session whose answer was lost is known to no payer.
      */
 open func initializePaymentPage(input: SaferpayInitializePaymentPageInput)async throws  -> PaymentPageSession  {
     return
@@ -2590,6 +2832,8 @@ open func licenseConfiguration()async throws  -> License  {
     
     /**
      * Captures one part of a transaction (one part at a time per transaction).
+     * Never sent again once it may have arrived (the spec documents no answer to a repeated
+     * `OrderPartId`): a lost answer ends `outcome_unknown`.
      */
 open func multipartCapture(input: SaferpayMultipartCaptureInput)async throws  -> Capture  {
     return
@@ -3486,8 +3730,9 @@ public protocol SecuconnectClientProtocol: AnyObject, Sendable {
     func checkPaymentStatus(input: SecuconnectCheckPaymentStatusInput) async throws  -> PaymentStatus
     
     /**
-     * Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
-     * answer is settled by looking it up by `merchant_ref`.
+     * Creates a Smart Transaction (a checkout for one payment); never sent again once it may
+     * have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` /
+     * `transaction_ref` to look it up by.
      */
     func createSmartTransaction(input: SecuconnectCreateSmartTransactionInput) async throws  -> SmartTransaction
     
@@ -3627,7 +3872,7 @@ open class SecuconnectClient: SecuconnectClientProtocol, @unchecked Sendable, Cu
     /**
      * `environment` is `"testing"` (default) or `"live"`; `base_url` overrides it.
      */
-public convenience init(clientId: String, clientSecret: String, environment: String? = nil, contractId: String? = nil, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil)throws  {
+public convenience init(clientId: String, clientSecret: String, environment: String? = nil, contractId: String? = nil, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil, proxy: String? = nil, caCertificates: String? = nil, tokenStore: String? = nil, customTokenStore: TokenStore? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypePaywireError_lift) {
         uniffiCallStatus in
@@ -3638,7 +3883,11 @@ public convenience init(clientId: String, clientSecret: String, environment: Str
         FfiConverterOptionString.lower(contractId),
         FfiConverterOptionString.lower(baseUrl),
         FfiConverterOptionDouble.lower(timeout),
-        FfiConverterOptionInt32.lower(maxRetries),uniffiCallStatus
+        FfiConverterOptionInt32.lower(maxRetries),
+        FfiConverterOptionString.lower(proxy),
+        FfiConverterOptionString.lower(caCertificates),
+        FfiConverterOptionString.lower(tokenStore),
+        FfiConverterOptionTypeTokenStore.lower(customTokenStore),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -3745,8 +3994,9 @@ open func checkPaymentStatus(input: SecuconnectCheckPaymentStatusInput)async thr
 }
     
     /**
-     * Creates a Smart Transaction (a checkout for one payment); sent at most once: a lost
-     * answer is settled by looking it up by `merchant_ref`.
+     * Creates a Smart Transaction (a checkout for one payment); never sent again once it may
+     * have arrived: a lost answer ends `outcome_unknown`, naming the `merchant_ref` /
+     * `transaction_ref` to look it up by.
      */
 open func createSmartTransaction(input: SecuconnectCreateSmartTransactionInput)async throws  -> SmartTransaction  {
     return
@@ -4623,6 +4873,287 @@ public func FfiConverterTypeSmartTransactionPager_lower(_ value: SmartTransactio
 
 
 /**
+ * Keeps the text `put` gave for `key` until `clear`; `get` returns it (or null).
+ */
+public protocol TokenStore: AnyObject, Sendable {
+    
+    func get(key: String) throws  -> String?
+    
+    func put(key: String, value: String) throws 
+    
+    func clear(key: String) throws 
+    
+}
+/**
+ * Keeps the text `put` gave for `key` until `clear`; `get` returns it (or null).
+ */
+open class TokenStoreImpl: TokenStore, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_paywire_ffi_fn_clone_tokenstore(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_paywire_ffi_fn_free_tokenstore(handle, $0) }
+    }
+
+    
+
+    
+open func get(key: String)throws  -> String?  {
+    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeTokenStoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_tokenstore_get(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),uniffiCallStatus
+    )
+})
+}
+    
+open func put(key: String, value: String)throws   {try rustCallWithError(FfiConverterTypeTokenStoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_tokenstore_put(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),
+        FfiConverterString.lower(value),uniffiCallStatus
+    )
+}
+}
+    
+open func clear(key: String)throws   {try rustCallWithError(FfiConverterTypeTokenStoreError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_tokenstore_clear(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(key),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceTokenStore {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceTokenStore = UniffiVTableCallbackInterfaceTokenStore(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeTokenStore.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface TokenStore: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeTokenStore.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface TokenStore: handle missing in uniffiClone")
+            }
+        },
+        get: { (
+            uniffiHandle: UInt64,
+            key: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> String? in
+                guard let uniffiObj = try? FfiConverterTypeTokenStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.get(
+                     key: try FfiConverterString.lift(key)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterOptionString.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeTokenStoreError_lower
+            )
+        },
+        put: { (
+            uniffiHandle: UInt64,
+            key: RustBuffer,
+            value: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeTokenStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.put(
+                     key: try FfiConverterString.lift(key),
+                     value: try FfiConverterString.lift(value)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeTokenStoreError_lower
+            )
+        },
+        clear: { (
+            uniffiHandle: UInt64,
+            key: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeTokenStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.clear(
+                     key: try FfiConverterString.lift(key)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeTokenStoreError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceTokenStore> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceTokenStore>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitTokenStore() {
+    uniffi_paywire_ffi_fn_init_callback_vtable_tokenstore(UniffiCallbackInterfaceTokenStore.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenStore: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<TokenStore>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = TokenStore
+
+    public static func lift(_ handle: UInt64) throws -> TokenStore {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return TokenStoreImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: TokenStore) -> UInt64 {
+         if let rustImpl = value as? TokenStoreImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenStore {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TokenStore, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenStore_lift(_ handle: UInt64) throws -> TokenStore {
+    return try FfiConverterTypeTokenStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenStore_lower(_ value: TokenStore) -> UInt64 {
+    return FfiConverterTypeTokenStore.lower(value)
+}
+
+
+
+
+
+
+/**
  * Walks a report page by page, serially. `nextBatch` until it returns an empty list (the
  * Kotlin extension `asFlow()` does that for you).
  */
@@ -5231,15 +5762,30 @@ public func FfiConverterTypeBillingAddressForm_lower(_ value: BillingAddressForm
 }
 
 
+/**
+ * The answer to Cancel (HTTP 200 is the success; there is no status field).
+ */
 public struct Cancellation: Equatable, Hashable {
     public var transactionId: String
     public var orderId: String?
+    /**
+     * ISO 8601, as sent by Saferpay.
+     */
     public var date: String?
+    /**
+     * The provider's full answer.
+     */
     public var raw: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(transactionId: String, orderId: String?, date: String?, raw: String) {
+    public init(transactionId: String, orderId: String?, 
+        /**
+         * ISO 8601, as sent by Saferpay.
+         */date: String?, 
+        /**
+         * The provider's full answer.
+         */raw: String) {
         self.transactionId = transactionId
         self.orderId = orderId
         self.date = date
@@ -5293,15 +5839,42 @@ public func FfiConverterTypeCancellation_lower(_ value: Cancellation) -> RustBuf
 }
 
 
+/**
+ * The answer to Capture and MultipartCapture.
+ */
 public struct Capture: Equatable, Hashable {
+    /**
+     * Keep it: refunds reference the capture by this id.
+     */
     public var captureId: String?
+    /**
+     * `CAPTURED`, or `PENDING` (PostFinance Instant Payout; settle with `assert_capture`).
+     */
     public var status: String
+    /**
+     * ISO 8601, as sent by Saferpay.
+     */
     public var date: String?
+    /**
+     * The provider's full answer.
+     */
     public var raw: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(captureId: String?, status: String, date: String?, raw: String) {
+    public init(
+        /**
+         * Keep it: refunds reference the capture by this id.
+         */captureId: String?, 
+        /**
+         * `CAPTURED`, or `PENDING` (PostFinance Instant Payout; settle with `assert_capture`).
+         */status: String, 
+        /**
+         * ISO 8601, as sent by Saferpay.
+         */date: String?, 
+        /**
+         * The provider's full answer.
+         */raw: String) {
         self.captureId = captureId
         self.status = status
         self.date = date
@@ -5841,6 +6414,89 @@ public func FfiConverterTypeLicense_lower(_ value: License) -> RustBuffer {
 
 
 /**
+ * One log event of the paywire core (never carries a secret).
+ */
+public struct LogRecord: Equatable, Hashable {
+    /**
+     * `error`, `warn`, `info`, `debug` or `trace`.
+     */
+    public var level: String
+    /**
+     * The core module that logged it, e.g. `paywire::oauth::manager`.
+     */
+    public var target: String
+    public var message: String
+    /**
+     * The event's other fields as text.
+     */
+    public var fields: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `error`, `warn`, `info`, `debug` or `trace`.
+         */level: String, 
+        /**
+         * The core module that logged it, e.g. `paywire::oauth::manager`.
+         */target: String, message: String, 
+        /**
+         * The event's other fields as text.
+         */fields: [String: String]) {
+        self.level = level
+        self.target = target
+        self.message = message
+        self.fields = fields
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LogRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogRecord {
+        return
+            try LogRecord(
+                level: FfiConverterString.read(from: &buf), 
+                target: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf), 
+                fields: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LogRecord, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.level, into: &buf)
+        FfiConverterString.write(value.target, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+        FfiConverterDictionaryStringString.write(value.fields, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogRecord_lift(_ buf: RustBuffer) throws -> LogRecord {
+    return try FfiConverterTypeLogRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogRecord_lower(_ value: LogRecord) -> RustBuffer {
+    return FfiConverterTypeLogRecord.lower(value)
+}
+
+
+/**
  * An amount: integer minor units and an ISO 4217 code. `Money(404, "CHF")` is CHF 4.04.
  */
 public struct Money: Equatable, Hashable {
@@ -5898,22 +6554,28 @@ public func FfiConverterTypeMoney_lower(_ value: Money) -> RustBuffer {
 
 
 /**
- * A Secure PayGate offer.
+ * A Secure PayGate offer (a single-use payment link).
  */
 public struct Offer: Equatable, Hashable {
     public var offerId: String
+    /**
+     * Send the payer here.
+     */
     public var paymentLink: String
     /**
-     * `OPEN`, `PAID`, `EXPIRED`, `DISABLED` or a newer value, as the provider sends it.
+     * `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer provider value).
      */
     public var status: String
     public var amount: Money?
     public var orderId: String?
     public var description: String?
     /**
-     * ISO 8601 as sent by Saferpay.
+     * ISO 8601, as sent by Saferpay.
      */
     public var createdAt: String?
+    /**
+     * ISO 8601, as sent by Saferpay.
+     */
     public var expiresAt: String?
     /**
      * Set once the offer is paid; use it with capture, cancel, inquire.
@@ -5921,24 +6583,30 @@ public struct Offer: Equatable, Hashable {
     public var transactionId: String?
     public var terminalId: String
     /**
-     * The provider's full answer (JSON).
+     * The provider's full answer.
      */
     public var raw: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(offerId: String, paymentLink: String, 
+    public init(offerId: String, 
         /**
-         * `OPEN`, `PAID`, `EXPIRED`, `DISABLED` or a newer value, as the provider sends it.
+         * Send the payer here.
+         */paymentLink: String, 
+        /**
+         * `OPEN`, `PAID`, `EXPIRED`, `DISABLED` (or a newer provider value).
          */status: String, amount: Money?, orderId: String?, description: String?, 
         /**
-         * ISO 8601 as sent by Saferpay.
-         */createdAt: String?, expiresAt: String?, 
+         * ISO 8601, as sent by Saferpay.
+         */createdAt: String?, 
+        /**
+         * ISO 8601, as sent by Saferpay.
+         */expiresAt: String?, 
         /**
          * Set once the offer is paid; use it with capture, cancel, inquire.
          */transactionId: String?, terminalId: String, 
         /**
-         * The provider's full answer (JSON).
+         * The provider's full answer.
          */raw: String) {
         self.offerId = offerId
         self.paymentLink = paymentLink
@@ -12474,6 +13142,80 @@ public func FfiConverterTypeRetryable_lower(_ value: Retryable) -> RustBuffer {
 }
 
 
+
+/**
+ * What a host store may throw (any exception becomes this; its text is not kept).
+ */
+public 
+enum TokenStoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    case Failed
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension TokenStoreError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenStoreError: FfiConverterRustBuffer {
+    typealias SwiftType = TokenStoreError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenStoreError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Failed
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TokenStoreError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case .Failed:
+            writeInt(&buf, Int32(1))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenStoreError_lift(_ buf: RustBuffer) throws -> TokenStoreError {
+    return try FfiConverterTypeTokenStoreError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenStoreError_lower(_ value: TokenStoreError) -> RustBuffer {
+    return FfiConverterTypeTokenStoreError.lower(value)
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -12589,6 +13331,54 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLogSink: FfiConverterRustBuffer {
+    typealias SwiftType = LogSink?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLogSink.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLogSink.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTokenStore: FfiConverterRustBuffer {
+    typealias SwiftType = TokenStore?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTokenStore.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTokenStore.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -13571,6 +14361,19 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
+ * Sends the core's log events at `level` (default `info`: `error`, `warn`, `info`, `debug`,
+ * `trace`, `off`) and above to `sink`; `null`/`nil` stops. Returns whether events can reach it.
+ */
+public func setLogSink(sink: LogSink?, level: String? = nil)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_func_set_log_sink(
+        FfiConverterOptionTypeLogSink.lower(sink),
+        FfiConverterOptionString.lower(level),uniffiCallStatus
+    )
+})
+}
+/**
  * `"4.04 CHF"`: major units with the currency's exponent, then the code.
  */
 public func moneyFormat(money: Money)throws  -> String  {
@@ -13779,6 +14582,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_paywire_ffi_checksum_func_set_log_sink() != 8958) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_func_money_format() != 10487) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13827,6 +14633,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_func__panic_for_test_sync() != 26033) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_logsink_log() != 40210) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_assert_capture() != 53415) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13836,16 +14645,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_assert_refund() != 17516) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_cancel() != 13981) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_cancel() != 29419) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_capture() != 27842) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_capture() != 63421) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_create_fields_access_token() != 57601) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_create_fields_access_token() != 26692) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_create_offer() != 37924) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_create_offer() != 34748) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_delete_fields_access_token() != 65295) {
@@ -13854,10 +14663,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_delete_offer() != 56202) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_get_offer() != 48304) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_get_offer() != 19796) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_initialize_payment_page() != 40333) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_initialize_payment_page() != 16626) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_inquire() != 39275) {
@@ -13872,7 +14681,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_license_configuration() != 20440) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_multipart_capture() != 44361) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_multipart_capture() != 57456) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_multipart_finalize() != 11198) {
@@ -13917,16 +14726,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_assert_refund() != 60049) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_saferpayclient_cancel() != 56396) {
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_cancel() != 64641) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_saferpayclient_capture() != 38316) {
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_capture() != 25194) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_saferpayclient_create_fields_access_token() != 22163) {
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_create_fields_access_token() != 11644) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_saferpayclient_create_offer() != 7446) {
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_create_offer() != 30530) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_delete_fields_access_token() != 58673) {
@@ -13935,10 +14744,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_delete_offer() != 31272) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_saferpayclient_get_offer() != 6165) {
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_get_offer() != 16066) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_saferpayclient_initialize_payment_page() != 57434) {
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_initialize_payment_page() != 46796) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_inquire() != 55509) {
@@ -13953,7 +14762,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_license_configuration() != 29531) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_saferpayclient_multipart_capture() != 36773) {
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_multipart_capture() != 1597) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_multipart_finalize() != 41406) {
@@ -14103,7 +14912,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_check_payment_status() != 7822) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_create_smart_transaction() != 14563) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_create_smart_transaction() != 15844) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_fetch_push_payment_transactions() != 64601) {
@@ -14175,7 +14984,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_secuconnectclient_check_payment_status() != 30498) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_create_smart_transaction() != 46001) {
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_create_smart_transaction() != 30638) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_secuconnectclient_fetch_push_payment_transactions() != 46563) {
@@ -14286,16 +15095,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_sekurepayclient_with_options() != 58712) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_tokenstore_get() != 64055) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_tokenstore_put() != 22314) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_tokenstore_clear() != 28215) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_constructor_blockingsaferpayclient_from_env() != 824) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_constructor_blockingsaferpayclient_new() != 32892) {
+    if (uniffi_paywire_ffi_checksum_constructor_blockingsaferpayclient_new() != 5286) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_constructor_saferpayclient_from_env() != 47315) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_constructor_saferpayclient_new() != 65369) {
+    if (uniffi_paywire_ffi_checksum_constructor_saferpayclient_new() != 28543) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_constructor_sandbox_start() != 22912) {
@@ -14310,13 +15128,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_constructor_blockingsecuconnectclient_from_env() != 23579) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_constructor_blockingsecuconnectclient_new() != 29504) {
+    if (uniffi_paywire_ffi_checksum_constructor_blockingsecuconnectclient_new() != 5112) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_constructor_secuconnectclient_from_env() != 18969) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_constructor_secuconnectclient_new() != 10532) {
+    if (uniffi_paywire_ffi_checksum_constructor_secuconnectclient_new() != 4531) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_constructor_blockingsekurepayclient_from_env() != 10558) {
@@ -14332,6 +15150,8 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitLogSink()
+    uniffiCallbackInitTokenStore()
     return InitializationResult.ok
 }()
 

@@ -243,6 +243,74 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_SINK_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_SINK_METHOD0
+typedef void (*UniffiCallbackInterfaceLogSinkMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_STORE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_STORE_METHOD0
+typedef void (*UniffiCallbackInterfaceTokenStoreMethod0)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_STORE_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_STORE_METHOD1
+typedef void (*UniffiCallbackInterfaceTokenStoreMethod1)(uint64_t, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_STORE_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_STORE_METHOD2
+typedef void (*UniffiCallbackInterfaceTokenStoreMethod2)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_SINK
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_SINK
+typedef struct UniffiVTableCallbackInterfaceLogSink {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceLogSinkMethod0 _Nonnull log;
+} UniffiVTableCallbackInterfaceLogSink;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_TOKEN_STORE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_TOKEN_STORE
+typedef struct UniffiVTableCallbackInterfaceTokenStore {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceTokenStoreMethod0 _Nonnull get;
+    UniffiCallbackInterfaceTokenStoreMethod1 _Nonnull put;
+    UniffiCallbackInterfaceTokenStoreMethod2 _Nonnull clear;
+} UniffiVTableCallbackInterfaceTokenStore;
+
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CLONE_LOGSINK
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CLONE_LOGSINK
+uint64_t uniffi_paywire_ffi_fn_clone_logsink(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_FREE_LOGSINK
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_FREE_LOGSINK
+void uniffi_paywire_ffi_fn_free_logsink(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_INIT_CALLBACK_VTABLE_LOGSINK
+void uniffi_paywire_ffi_fn_init_callback_vtable_logsink(const UniffiVTableCallbackInterfaceLogSink* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_LOGSINK_LOG
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_LOGSINK_LOG
+void uniffi_paywire_ffi_fn_method_logsink_log(uint64_t ptr, RustBuffer record, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CLONE_BLOCKINGSAFERPAYCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CLONE_BLOCKINGSAFERPAYCLIENT
 uint64_t uniffi_paywire_ffi_fn_clone_blockingsaferpayclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -261,7 +329,7 @@ uint64_t uniffi_paywire_ffi_fn_constructor_blockingsaferpayclient_from_env(RustC
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_BLOCKINGSAFERPAYCLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_BLOCKINGSAFERPAYCLIENT_NEW
-uint64_t uniffi_paywire_ffi_fn_constructor_blockingsaferpayclient_new(RustBuffer customer_id, RustBuffer username, RustBuffer password, RustBuffer terminal_id, RustBuffer environment, RustBuffer spec_version, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_paywire_ffi_fn_constructor_blockingsaferpayclient_new(RustBuffer customer_id, RustBuffer username, RustBuffer password, RustBuffer terminal_id, RustBuffer environment, RustBuffer spec_version, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustBuffer proxy, RustBuffer ca_certificates, RustBuffer token_store, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_BLOCKINGSAFERPAYCLIENT_ASSERT_CAPTURE
@@ -422,7 +490,7 @@ uint64_t uniffi_paywire_ffi_fn_constructor_saferpayclient_from_env(RustCallStatu
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_SAFERPAYCLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_SAFERPAYCLIENT_NEW
-uint64_t uniffi_paywire_ffi_fn_constructor_saferpayclient_new(RustBuffer customer_id, RustBuffer username, RustBuffer password, RustBuffer terminal_id, RustBuffer environment, RustBuffer spec_version, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_paywire_ffi_fn_constructor_saferpayclient_new(RustBuffer customer_id, RustBuffer username, RustBuffer password, RustBuffer terminal_id, RustBuffer environment, RustBuffer spec_version, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustBuffer proxy, RustBuffer ca_certificates, RustBuffer token_store, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_SAFERPAYCLIENT_ASSERT_CAPTURE
@@ -794,7 +862,7 @@ uint64_t uniffi_paywire_ffi_fn_constructor_blockingsecuconnectclient_from_env(Ru
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_BLOCKINGSECUCONNECTCLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_BLOCKINGSECUCONNECTCLIENT_NEW
-uint64_t uniffi_paywire_ffi_fn_constructor_blockingsecuconnectclient_new(RustBuffer client_id, RustBuffer client_secret, RustBuffer environment, RustBuffer contract_id, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_paywire_ffi_fn_constructor_blockingsecuconnectclient_new(RustBuffer client_id, RustBuffer client_secret, RustBuffer environment, RustBuffer contract_id, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustBuffer proxy, RustBuffer ca_certificates, RustBuffer token_store, RustBuffer custom_token_store, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_BLOCKINGSECUCONNECTCLIENT_ABORT_SMART_TRANSACTION
@@ -955,7 +1023,7 @@ uint64_t uniffi_paywire_ffi_fn_constructor_secuconnectclient_from_env(RustCallSt
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_SECUCONNECTCLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_SECUCONNECTCLIENT_NEW
-uint64_t uniffi_paywire_ffi_fn_constructor_secuconnectclient_new(RustBuffer client_id, RustBuffer client_secret, RustBuffer environment, RustBuffer contract_id, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_paywire_ffi_fn_constructor_secuconnectclient_new(RustBuffer client_id, RustBuffer client_secret, RustBuffer environment, RustBuffer contract_id, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustBuffer proxy, RustBuffer ca_certificates, RustBuffer token_store, RustBuffer custom_token_store, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_SECUCONNECTCLIENT_ABORT_SMART_TRANSACTION
@@ -1230,6 +1298,36 @@ uint64_t uniffi_paywire_ffi_fn_method_sekurepayclient_with_options(uint64_t ptr,
 RustBuffer uniffi_paywire_ffi_fn_method_sekurepayclient_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CLONE_TOKENSTORE
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CLONE_TOKENSTORE
+uint64_t uniffi_paywire_ffi_fn_clone_tokenstore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_FREE_TOKENSTORE
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_FREE_TOKENSTORE
+void uniffi_paywire_ffi_fn_free_tokenstore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_INIT_CALLBACK_VTABLE_TOKENSTORE
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_INIT_CALLBACK_VTABLE_TOKENSTORE
+void uniffi_paywire_ffi_fn_init_callback_vtable_tokenstore(const UniffiVTableCallbackInterfaceTokenStore* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_TOKENSTORE_GET
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_TOKENSTORE_GET
+RustBuffer uniffi_paywire_ffi_fn_method_tokenstore_get(uint64_t ptr, RustBuffer key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_TOKENSTORE_PUT
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_TOKENSTORE_PUT
+void uniffi_paywire_ffi_fn_method_tokenstore_put(uint64_t ptr, RustBuffer key, RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_TOKENSTORE_CLEAR
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_TOKENSTORE_CLEAR
+void uniffi_paywire_ffi_fn_method_tokenstore_clear(uint64_t ptr, RustBuffer key, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_PAYWIREERROR_INFO
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_PAYWIREERROR_INFO
 RustBuffer uniffi_paywire_ffi_fn_method_paywireerror_info(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -1238,6 +1336,11 @@ RustBuffer uniffi_paywire_ffi_fn_method_paywireerror_info(RustBuffer ptr, RustCa
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_PAYWIREERROR_UNIFFI_TRAIT_DISPLAY
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_PAYWIREERROR_UNIFFI_TRAIT_DISPLAY
 RustBuffer uniffi_paywire_ffi_fn_method_paywireerror_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_FUNC_SET_LOG_SINK
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_FUNC_SET_LOG_SINK
+int8_t uniffi_paywire_ffi_fn_func_set_log_sink(RustBuffer sink, RustBuffer level, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_FUNC_MONEY_FORMAT
@@ -1581,6 +1684,12 @@ void ffi_paywire_ffi_rust_future_free_void(uint64_t handle
 void ffi_paywire_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_FUNC_SET_LOG_SINK
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_FUNC_SET_LOG_SINK
+uint16_t uniffi_paywire_ffi_checksum_func_set_log_sink(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_FUNC_MONEY_FORMAT
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_FUNC_MONEY_FORMAT
 uint16_t uniffi_paywire_ffi_checksum_func_money_format(void
@@ -1674,6 +1783,12 @@ uint16_t uniffi_paywire_ffi_checksum_func__panic_for_test(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_FUNC_PANIC_FOR_TEST_SYNC
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_FUNC_PANIC_FOR_TEST_SYNC
 uint16_t uniffi_paywire_ffi_checksum_func__panic_for_test_sync(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_METHOD_LOGSINK_LOG
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_METHOD_LOGSINK_LOG
+uint16_t uniffi_paywire_ffi_checksum_method_logsink_log(void
     
 );
 #endif
@@ -2592,6 +2707,24 @@ uint16_t uniffi_paywire_ffi_checksum_method_sekurepayclient_blocking(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_METHOD_SEKUREPAYCLIENT_WITH_OPTIONS
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_METHOD_SEKUREPAYCLIENT_WITH_OPTIONS
 uint16_t uniffi_paywire_ffi_checksum_method_sekurepayclient_with_options(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_METHOD_TOKENSTORE_GET
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_METHOD_TOKENSTORE_GET
+uint16_t uniffi_paywire_ffi_checksum_method_tokenstore_get(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_METHOD_TOKENSTORE_PUT
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_METHOD_TOKENSTORE_PUT
+uint16_t uniffi_paywire_ffi_checksum_method_tokenstore_put(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_METHOD_TOKENSTORE_CLEAR
+#define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_CHECKSUM_METHOD_TOKENSTORE_CLEAR
+uint16_t uniffi_paywire_ffi_checksum_method_tokenstore_clear(void
     
 );
 #endif
