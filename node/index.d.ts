@@ -10,7 +10,6 @@ import type { ErrorKind, SaferpayClientOperations, SecuconnectClientOperations, 
 export type * from './operations'
 
 export type {
-  CaptureStatus,
   Card,
   Liability,
   PayPalAccount,
@@ -18,10 +17,8 @@ export type {
   PaymentLink,
   PaymentLinkOptions,
   PaymentMeans,
-  PaymentPageSession,
   PaymentTransaction,
   PushNotification,
-  RefundStatus,
   RegistrationResult,
   SaferpayBankAccount,
   SandboxCredentials,

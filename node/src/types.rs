@@ -8,18 +8,6 @@ use serde_json::Value;
 
 use crate::money::Money;
 
-/// An initialized Saferpay payment page.
-#[napi(object)]
-pub struct PaymentPageSession {
-    /// Keep it with your order: `assertPaymentPage` needs it.
-    pub token: String,
-    /// ISO 8601; after it the redirect URL no longer works.
-    pub expiration: Option<String>,
-    /// Send the payer here (it works once).
-    pub redirect_url: String,
-    pub raw: Value,
-}
-
 /// A Saferpay payment (or refund) transaction.
 #[napi(object)]
 pub struct Transaction {
@@ -111,26 +99,6 @@ pub struct Payment {
     pub payment_means: PaymentMeans,
     pub liability: Option<Liability>,
     pub registration_result: Option<RegistrationResult>,
-    pub raw: Value,
-}
-
-/// The result of `assertCapture`.
-#[napi(object)]
-pub struct CaptureStatus {
-    pub transaction_id: String,
-    pub status: String,
-    pub date: Option<String>,
-    pub order_id: Option<String>,
-    pub raw: Value,
-}
-
-/// The result of `assertRefund`.
-#[napi(object)]
-pub struct RefundStatus {
-    pub transaction_id: String,
-    pub status: String,
-    pub date: Option<String>,
-    pub order_id: Option<String>,
     pub raw: Value,
 }
 

@@ -34,6 +34,22 @@ pub mod saferpay {
     }
 
     record! {
+        /// An initialized payment page: send the payer to `redirect_url`, keep `token` for Assert.
+        pub struct PaymentPageSession("PaymentPageSession") wraps paywire::saferpay::PaymentPageSession;
+        fields {
+            /// Keep it with your order: Assert needs it, and neither the return nor the notify call
+            /// carries it.
+            token: String = |v| v.token.clone();
+            /// After this (ISO 8601) the redirect URL no longer works.
+            expiration: Option<String> = |v| v.expiration.clone();
+            /// Send the payer here (or embed it in an iframe). It works once.
+            redirect_url: String = |v| v.redirect_url.clone();
+        }
+        raw = |v| &v.raw;
+        repr [token, expiration, redirect_url];
+    }
+
+    record! {
         /// The answer to Capture and MultipartCapture.
         pub struct Capture("Capture") wraps paywire::saferpay::Capture;
         fields {
@@ -61,11 +77,44 @@ pub mod saferpay {
         repr [transaction_id, order_id, date];
     }
 
+    record! {
+        /// The answer to AssertCapture for a pending capture.
+        pub struct CaptureStatus("CaptureStatus") wraps paywire::saferpay::CaptureStatus;
+        fields {
+            transaction_id: String = |v| v.transaction_id.clone();
+            /// `PENDING` or `CAPTURED`.
+            status: String = |v| v.status.as_str().to_owned();
+            /// ISO 8601, as sent by Saferpay.
+            date: Option<String> = |v| v.date.clone();
+            order_id: Option<String> = |v| v.order_id.clone();
+        }
+        raw = |v| &v.raw;
+        repr [transaction_id, status, date, order_id];
+    }
+
+    record! {
+        /// The answer to AssertRefund for a pending refund.
+        pub struct RefundStatus("RefundStatus") wraps paywire::saferpay::RefundStatus;
+        fields {
+            transaction_id: String = |v| v.transaction_id.clone();
+            /// `PENDING` or `CAPTURED`.
+            status: String = |v| v.status.as_str().to_owned();
+            /// ISO 8601, as sent by Saferpay.
+            date: Option<String> = |v| v.date.clone();
+            order_id: Option<String> = |v| v.order_id.clone();
+        }
+        raw = |v| &v.raw;
+        repr [transaction_id, status, date, order_id];
+    }
+
     /// Adds this provider's generated result classes to the module.
     pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<Offer>()?;
+        m.add_class::<PaymentPageSession>()?;
         m.add_class::<Capture>()?;
         m.add_class::<Cancellation>()?;
+        m.add_class::<CaptureStatus>()?;
+        m.add_class::<RefundStatus>()?;
         Ok(())
     }
 }

@@ -244,44 +244,6 @@ record! {
     repr [transaction];
 }
 
-record! {
-    /// A payment page session: redirect the payer to `redirect_url`.
-    pub struct PaymentPageSession("PaymentPageSession") wraps core::PaymentPageSession;
-    fields {
-        token: String = |v| v.token.clone();
-        expiration: Option<String> = |v| v.expiration.clone();
-        redirect_url: String = |v| v.redirect_url.clone();
-    }
-    raw = |v| &v.raw;
-    repr [token, redirect_url, expiration];
-}
-
-record! {
-    /// The status of a pending capture (`assert_capture`).
-    pub struct CaptureStatus("CaptureStatus") wraps core::CaptureStatus;
-    fields {
-        transaction_id: String = |v| v.transaction_id.clone();
-        status: String = |v| v.status.as_str().to_owned();
-        date: Option<String> = |v| v.date.clone();
-        order_id: Option<String> = |v| v.order_id.clone();
-    }
-    raw = |v| &v.raw;
-    repr [transaction_id, status, date];
-}
-
-record! {
-    /// The status of a pending refund (`assert_refund`).
-    pub struct RefundStatus("RefundStatus") wraps core::RefundStatus;
-    fields {
-        transaction_id: String = |v| v.transaction_id.clone();
-        status: String = |v| v.status.as_str().to_owned();
-        date: Option<String> = |v| v.date.clone();
-        order_id: Option<String> = |v| v.order_id.clone();
-    }
-    raw = |v| &v.raw;
-    repr [transaction_id, status, date];
-}
-
 /// Saferpay client with blocking methods (the GIL is released while a call is in flight).
 #[pyclass(frozen, module = "paywire._native", name = "SaferpayClient")]
 pub struct SaferpayClient {
@@ -714,8 +676,5 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Liability>()?;
     m.add_class::<RegistrationResult>()?;
     m.add_class::<Payment>()?;
-    m.add_class::<PaymentPageSession>()?;
-    m.add_class::<CaptureStatus>()?;
-    m.add_class::<RefundStatus>()?;
     Ok(())
 }

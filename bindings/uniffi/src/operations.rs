@@ -555,7 +555,7 @@ impl SaferpayClient {
 
     /// Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
     /// Repeating it is harmless: a session whose answer was lost is known to no payer.
-    pub async fn initialize_payment_page(&self, input: SaferpayInitializePaymentPageInput) -> Result<crate::saferpay::payments::PaymentPageSession> {
+    pub async fn initialize_payment_page(&self, input: SaferpayInitializePaymentPageInput) -> Result<crate::records::PaymentPageSession> {
         let output = ops::call::<paywire::saferpay::InitializePaymentPage>(&self.client, input).await?;
         Ok(output.into())
     }
@@ -617,13 +617,13 @@ impl SaferpayClient {
     }
 
     /// Settles a pending capture (e.g. PayPal, paydirekt).
-    pub async fn assert_capture(&self, input: SaferpayAssertCaptureInput) -> Result<crate::saferpay::payments::TransactionStatusResult> {
+    pub async fn assert_capture(&self, input: SaferpayAssertCaptureInput) -> Result<crate::records::CaptureStatus> {
         let output = ops::call::<paywire::saferpay::AssertCapture>(&self.client, input).await?;
         Ok(output.into())
     }
 
     /// Settles a pending refund.
-    pub async fn assert_refund(&self, input: SaferpayAssertRefundInput) -> Result<crate::saferpay::payments::TransactionStatusResult> {
+    pub async fn assert_refund(&self, input: SaferpayAssertRefundInput) -> Result<crate::records::RefundStatus> {
         let output = ops::call::<paywire::saferpay::AssertRefund>(&self.client, input).await?;
         Ok(output.into())
     }
@@ -699,7 +699,7 @@ impl BlockingSaferpayClient {
 
     /// Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
     /// Repeating it is harmless: a session whose answer was lost is known to no payer.
-    pub fn initialize_payment_page(&self, input: SaferpayInitializePaymentPageInput) -> Result<crate::saferpay::payments::PaymentPageSession> {
+    pub fn initialize_payment_page(&self, input: SaferpayInitializePaymentPageInput) -> Result<crate::records::PaymentPageSession> {
         let output = ops::call_blocking::<paywire::saferpay::InitializePaymentPage>(self.client.async_client(), input)?;
         Ok(output.into())
     }
@@ -761,13 +761,13 @@ impl BlockingSaferpayClient {
     }
 
     /// Settles a pending capture (e.g. PayPal, paydirekt).
-    pub fn assert_capture(&self, input: SaferpayAssertCaptureInput) -> Result<crate::saferpay::payments::TransactionStatusResult> {
+    pub fn assert_capture(&self, input: SaferpayAssertCaptureInput) -> Result<crate::records::CaptureStatus> {
         let output = ops::call_blocking::<paywire::saferpay::AssertCapture>(self.client.async_client(), input)?;
         Ok(output.into())
     }
 
     /// Settles a pending refund.
-    pub fn assert_refund(&self, input: SaferpayAssertRefundInput) -> Result<crate::saferpay::payments::TransactionStatusResult> {
+    pub fn assert_refund(&self, input: SaferpayAssertRefundInput) -> Result<crate::records::RefundStatus> {
         let output = ops::call_blocking::<paywire::saferpay::AssertRefund>(self.client.async_client(), input)?;
         Ok(output.into())
     }

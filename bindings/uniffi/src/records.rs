@@ -44,6 +44,31 @@ impl From<paywire::saferpay::Offer> for Offer {
     }
 }
 
+/// An initialized payment page: send the payer to `redirect_url`, keep `token` for Assert.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct PaymentPageSession {
+    /// Keep it with your order: Assert needs it, and neither the return nor the notify call
+    /// carries it.
+    pub token: String,
+    /// After this (ISO 8601) the redirect URL no longer works.
+    pub expiration: Option<String>,
+    /// Send the payer here (or embed it in an iframe). It works once.
+    pub redirect_url: String,
+    /// The provider's full answer.
+    pub raw: String,
+}
+
+impl From<paywire::saferpay::PaymentPageSession> for PaymentPageSession {
+    fn from(v: paywire::saferpay::PaymentPageSession) -> Self {
+        PaymentPageSession {
+            token: v.token,
+            expiration: v.expiration,
+            redirect_url: v.redirect_url,
+            raw: v.raw.to_string(),
+        }
+    }
+}
+
 /// The answer to Capture and MultipartCapture.
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]
 pub struct Capture {
@@ -85,6 +110,56 @@ impl From<paywire::saferpay::Cancellation> for Cancellation {
             transaction_id: v.transaction_id,
             order_id: v.order_id,
             date: v.date,
+            raw: v.raw.to_string(),
+        }
+    }
+}
+
+/// The answer to AssertCapture for a pending capture.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct CaptureStatus {
+    pub transaction_id: String,
+    /// `PENDING` or `CAPTURED`.
+    pub status: String,
+    /// ISO 8601, as sent by Saferpay.
+    pub date: Option<String>,
+    pub order_id: Option<String>,
+    /// The provider's full answer.
+    pub raw: String,
+}
+
+impl From<paywire::saferpay::CaptureStatus> for CaptureStatus {
+    fn from(v: paywire::saferpay::CaptureStatus) -> Self {
+        CaptureStatus {
+            transaction_id: v.transaction_id,
+            status: v.status.as_str().to_owned(),
+            date: v.date,
+            order_id: v.order_id,
+            raw: v.raw.to_string(),
+        }
+    }
+}
+
+/// The answer to AssertRefund for a pending refund.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct RefundStatus {
+    pub transaction_id: String,
+    /// `PENDING` or `CAPTURED`.
+    pub status: String,
+    /// ISO 8601, as sent by Saferpay.
+    pub date: Option<String>,
+    pub order_id: Option<String>,
+    /// The provider's full answer.
+    pub raw: String,
+}
+
+impl From<paywire::saferpay::RefundStatus> for RefundStatus {
+    fn from(v: paywire::saferpay::RefundStatus) -> Self {
+        RefundStatus {
+            transaction_id: v.transaction_id,
+            status: v.status.as_str().to_owned(),
+            date: v.date,
+            order_id: v.order_id,
             raw: v.raw.to_string(),
         }
     }

@@ -184,6 +184,7 @@ impl Sandbox {
                 Some(self.inner.sekurepay_base_url()),
                 timeout,
                 max_retries,
+                crate::convert::Connection::default(),
             )?))
         })
     }

@@ -82,11 +82,17 @@ pub(crate) fn build_client(
     base_url: Option<String>,
     timeout: Option<f64>,
     max_retries: Option<i32>,
+    connection: convert::Connection,
 ) -> Result<core::Client> {
     crate::init_logging();
-    let mut builder = core::Client::builder()
-        .api_key(api_key)
-        .options(convert::client_options(timeout, max_retries)?);
+    let mut builder =
+        core::Client::builder()
+            .api_key(api_key)
+            .options(convert::client_options_with(
+                timeout,
+                max_retries,
+                &connection,
+            )?);
     if let Some(base_url) = base_url {
         builder = builder.base_url(base_url);
     }
@@ -114,12 +120,22 @@ impl SekurePayClient {
 
 #[uniffi::export]
 impl SekurePayClient {
-    #[uniffi::constructor(default(base_url = None, timeout = None, max_retries = None))]
+    /// `proxy` (`http://host:port`, or `"none"` to ignore `HTTPS_PROXY`) and `ca_certificates`
+    /// (extra PEM roots) as on the other clients.
+    #[uniffi::constructor(default(
+        base_url = None,
+        timeout = None,
+        max_retries = None,
+        proxy = None,
+        ca_certificates = None
+    ))]
     pub fn new(
         api_key: String,
         base_url: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<i32>,
+        proxy: Option<String>,
+        ca_certificates: Option<String>,
     ) -> Result<Arc<Self>> {
         guard(|| {
             Ok(SekurePayClient::wrap(build_client(
@@ -127,6 +143,11 @@ impl SekurePayClient {
                 base_url,
                 timeout,
                 max_retries,
+                convert::Connection {
+                    proxy,
+                    ca_certificates,
+                    ..convert::Connection::default()
+                },
             )?))
         })
     }
@@ -178,12 +199,22 @@ impl std::fmt::Debug for BlockingSekurePayClient {
 
 #[uniffi::export]
 impl BlockingSekurePayClient {
-    #[uniffi::constructor(default(base_url = None, timeout = None, max_retries = None))]
+    /// `proxy` (`http://host:port`, or `"none"` to ignore `HTTPS_PROXY`) and `ca_certificates`
+    /// (extra PEM roots) as on the other clients.
+    #[uniffi::constructor(default(
+        base_url = None,
+        timeout = None,
+        max_retries = None,
+        proxy = None,
+        ca_certificates = None
+    ))]
     pub fn new(
         api_key: String,
         base_url: Option<String>,
         timeout: Option<f64>,
         max_retries: Option<i32>,
+        proxy: Option<String>,
+        ca_certificates: Option<String>,
     ) -> Result<Arc<Self>> {
         guard(|| {
             Ok(Arc::new(BlockingSekurePayClient {
@@ -192,6 +223,11 @@ impl BlockingSekurePayClient {
                     base_url,
                     timeout,
                     max_retries,
+                    convert::Connection {
+                        proxy,
+                        ca_certificates,
+                        ..convert::Connection::default()
+                    },
                 )?),
             }))
         })

@@ -117,13 +117,7 @@ fn output(provider: &str, ty: &str) -> (String, Conversion) {
             "std::sync::Arc<crate::saferpay::TransactionPager>".into(),
             Conversion::Wrap("crate::saferpay::TransactionPager"),
         ),
-        ("saferpay", "PaymentPageSession") => {
-            record("crate::saferpay::payments::PaymentPageSession")
-        }
         ("saferpay", "Payment") => record("crate::saferpay::payments::Payment"),
-        ("saferpay", "CaptureStatus" | "RefundStatus") => {
-            record("crate::saferpay::payments::TransactionStatusResult")
-        }
         ("secuconnect", "SmartTransaction") => {
             record("crate::secuconnect::records::SmartTransaction")
         }

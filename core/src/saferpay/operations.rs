@@ -229,7 +229,10 @@ pub fn records() -> Vec<crate::operation::record::RecordInfo> {
     use crate::operation::record::Record;
     vec![
         Offer::info("saferpay"),
+        PaymentPageSession::info("saferpay"),
         Capture::info("saferpay"),
         Cancellation::info("saferpay"),
+        CaptureStatus::info("saferpay"),
+        RefundStatus::info("saferpay"),
     ]
 }

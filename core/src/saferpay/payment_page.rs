@@ -352,17 +352,20 @@ impl InitializePaymentPage {
     }
 }
 
-/// An initialized payment page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PaymentPageSession {
-    /// Keep it with your order: Assert needs it, and neither the return nor the notify call
-    /// carries it.
-    pub token: String,
-    /// After this (ISO 8601) the redirect URL no longer works.
-    pub expiration: Option<String>,
-    /// Send the payer here (or embed it in an iframe). It works once.
-    pub redirect_url: String,
-    pub raw: Value,
+crate::output_record! {
+    /// An initialized payment page: send the payer to `redirect_url`, keep `token` for Assert.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct PaymentPageSession {
+        /// Keep it with your order: Assert needs it, and neither the return nor the notify call
+        /// carries it.
+        pub token: String,
+        /// After this (ISO 8601) the redirect URL no longer works.
+        pub expiration: Option<String>,
+        /// Send the payer here (or embed it in an iframe). It works once.
+        pub redirect_url: String,
+        /// The provider's full answer.
+        pub raw: Value,
+    }
 }
 
 #[derive(Deserialize)]

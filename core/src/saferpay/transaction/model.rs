@@ -207,26 +207,34 @@ crate::output_record! {
     }
 }
 
-/// The answer to AssertCapture for a pending capture.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CaptureStatus {
-    pub transaction_id: String,
-    /// `PENDING` or `CAPTURED`.
-    pub status: TransactionStatus,
-    pub date: Option<String>,
-    pub order_id: Option<String>,
-    pub raw: Value,
+crate::output_record! {
+    /// The answer to AssertCapture for a pending capture.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct CaptureStatus {
+        pub transaction_id: String,
+        /// `PENDING` or `CAPTURED`.
+        pub status: TransactionStatus,
+        /// ISO 8601, as sent by Saferpay.
+        pub date: Option<String>,
+        pub order_id: Option<String>,
+        /// The provider's full answer.
+        pub raw: Value,
+    }
 }
 
-/// The answer to AssertRefund for a pending refund.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RefundStatus {
-    pub transaction_id: String,
-    /// `PENDING` or `CAPTURED`.
-    pub status: TransactionStatus,
-    pub date: Option<String>,
-    pub order_id: Option<String>,
-    pub raw: Value,
+crate::output_record! {
+    /// The answer to AssertRefund for a pending refund.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    pub struct RefundStatus {
+        pub transaction_id: String,
+        /// `PENDING` or `CAPTURED`.
+        pub status: TransactionStatus,
+        /// ISO 8601, as sent by Saferpay.
+        pub date: Option<String>,
+        pub order_id: Option<String>,
+        /// The provider's full answer.
+        pub raw: Value,
+    }
 }
 
 crate::operation_input! {

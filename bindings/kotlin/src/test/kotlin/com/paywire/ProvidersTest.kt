@@ -274,5 +274,12 @@ class ProvidersTest {
         assertFalse(sp.toString().contains("key-abc-987"))
         BlockingSekurePayClient("key", baseUrl = sandbox.sekurepayBaseUrl())
         assertThrows<PaywireException.Configuration> { SekurePayClient("key", baseUrl = "http://example.com/") }
+        // The connection options of the other clients, checked by core before anything is sent.
+        SekurePayClient("key", baseUrl = sandbox.sekurepayBaseUrl(), proxy = "none")
+        assertEquals("proxy", assertThrows<PaywireException.Validation> { SekurePayClient("key", baseUrl = sandbox.sekurepayBaseUrl(), proxy = "ftp://p:1") }.field)
+        assertEquals(
+            "ca_certificates",
+            assertThrows<PaywireException.Validation> { BlockingSekurePayClient("key", baseUrl = sandbox.sekurepayBaseUrl(), caCertificates = "not a certificate") }.field,
+        )
     }
 }
