@@ -203,15 +203,6 @@ export interface BillingAddressForm {
   mandatoryFields?: Array<string>
 }
 
-/** The result of `assertCapture`. */
-export interface CaptureStatus {
-  transactionId: string
-  status: string
-  date?: string
-  orderId?: string
-  raw: any
-}
-
 export interface Card {
   maskedNumber?: string
   expYear?: number
@@ -392,17 +383,6 @@ export interface PaymentPageConfiguration {
   description?: string
 }
 
-/** An initialized Saferpay payment page. */
-export interface PaymentPageSession {
-  /** Keep it with your order: `assertPaymentPage` needs it. */
-  token: string
-  /** ISO 8601; after it the redirect URL no longer works. */
-  expiration?: string
-  /** Send the payer here (it works once). */
-  redirectUrl: string
-  raw: any
-}
-
 /** A secuconnect payment transaction. */
 export interface PaymentTransaction {
   id: string
@@ -444,15 +424,6 @@ export interface PushNotification {
  * the generator: their TypeScript interfaces are written from it.
  */
 export declare function recordTable(): any
-
-/** The result of `assertRefund`. */
-export interface RefundStatus {
-  transactionId: string
-  status: string
-  date?: string
-  orderId?: string
-  raw: any
-}
 
 export interface RegistrationResult {
   success: boolean

@@ -56,6 +56,29 @@ export interface Offer {
 }
 
 /**
+ * An initialized payment page: send the payer to `redirect_url`, keep `token` for Assert.
+ */
+export interface PaymentPageSession {
+  /**
+   * Keep it with your order: Assert needs it, and neither the return nor the notify call
+   * carries it.
+   */
+  token: string
+  /**
+   * After this (ISO 8601) the redirect URL no longer works.
+   */
+  expiration: string | null
+  /**
+   * Send the payer here (or embed it in an iframe). It works once.
+   */
+  redirectUrl: string
+  /**
+   * The provider's full answer.
+   */
+  raw: Record<string, unknown>
+}
+
+/**
  * The answer to Capture and MultipartCapture.
  */
 export interface Capture {
@@ -87,6 +110,46 @@ export interface Cancellation {
    * ISO 8601, as sent by Saferpay.
    */
   date: string | null
+  /**
+   * The provider's full answer.
+   */
+  raw: Record<string, unknown>
+}
+
+/**
+ * The answer to AssertCapture for a pending capture.
+ */
+export interface CaptureStatus {
+  transactionId: string
+  /**
+   * `PENDING` or `CAPTURED`.
+   */
+  status: string
+  /**
+   * ISO 8601, as sent by Saferpay.
+   */
+  date: string | null
+  orderId: string | null
+  /**
+   * The provider's full answer.
+   */
+  raw: Record<string, unknown>
+}
+
+/**
+ * The answer to AssertRefund for a pending refund.
+ */
+export interface RefundStatus {
+  transactionId: string
+  /**
+   * `PENDING` or `CAPTURED`.
+   */
+  status: string
+  /**
+   * ISO 8601, as sent by Saferpay.
+   */
+  date: string | null
+  orderId: string | null
   /**
    * The provider's full answer.
    */
@@ -918,7 +981,7 @@ export interface SaferpayClientOperations {
    * Opens a hosted payment page for one payment (JSON API PaymentPage/Initialize).
    * Repeating it is harmless: a session whose answer was lost is known to no payer.
    */
-  initializePaymentPage(input: InitializePaymentPageInput & CallOptions): Promise<N.PaymentPageSession>
+  initializePaymentPage(input: InitializePaymentPageInput & CallOptions): Promise<PaymentPageSession>
   /**
    * Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back.
    */
@@ -961,11 +1024,11 @@ export interface SaferpayClientOperations {
   /**
    * Settles a pending capture (e.g. PayPal, paydirekt).
    */
-  assertCapture(input: AssertCaptureInput & CallOptions): Promise<N.CaptureStatus>
+  assertCapture(input: AssertCaptureInput & CallOptions): Promise<CaptureStatus>
   /**
    * Settles a pending refund.
    */
-  assertRefund(input: AssertRefundInput & CallOptions): Promise<N.RefundStatus>
+  assertRefund(input: AssertRefundInput & CallOptions): Promise<RefundStatus>
 }
 
 /** The operations of `SecuconnectClient` (merged into the class). */
