@@ -598,7 +598,7 @@ public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
     /**
      * Settles a pending capture (e.g. PayPal, paydirekt).
      */
-    func assertCapture(input: SaferpayAssertCaptureInput) throws  -> TransactionStatusResult
+    func assertCapture(input: SaferpayAssertCaptureInput) throws  -> CaptureStatus
     
     /**
      * Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back.
@@ -608,7 +608,7 @@ public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
     /**
      * Settles a pending refund.
      */
-    func assertRefund(input: SaferpayAssertRefundInput) throws  -> TransactionStatusResult
+    func assertRefund(input: SaferpayAssertRefundInput) throws  -> RefundStatus
     
     /**
      * Cancels an authorized, not yet captured transaction.
@@ -820,8 +820,8 @@ public static func fromEnv()throws  -> BlockingSaferpayClient  {
     /**
      * Settles a pending capture (e.g. PayPal, paydirekt).
      */
-open func assertCapture(input: SaferpayAssertCaptureInput)throws  -> TransactionStatusResult  {
-    return try  FfiConverterTypeTransactionStatusResult_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+open func assertCapture(input: SaferpayAssertCaptureInput)throws  -> CaptureStatus  {
+    return try  FfiConverterTypeCaptureStatus_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
         uniffiCallStatus in
     uniffi_paywire_ffi_fn_method_blockingsaferpayclient_assert_capture(
             self.uniffiCloneHandle(),
@@ -846,8 +846,8 @@ open func assertPaymentPage(input: SaferpayAssertPaymentPageInput)throws  -> Pay
     /**
      * Settles a pending refund.
      */
-open func assertRefund(input: SaferpayAssertRefundInput)throws  -> TransactionStatusResult  {
-    return try  FfiConverterTypeTransactionStatusResult_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+open func assertRefund(input: SaferpayAssertRefundInput)throws  -> RefundStatus  {
+    return try  FfiConverterTypeRefundStatus_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
         uniffiCallStatus in
     uniffi_paywire_ffi_fn_method_blockingsaferpayclient_assert_refund(
             self.uniffiCloneHandle(),
@@ -1749,7 +1749,11 @@ open class BlockingSekurePayClient: BlockingSekurePayClientProtocol, @unchecked 
     public func uniffiCloneHandle() -> UInt64 {
         return try! rustCall { uniffi_paywire_ffi_fn_clone_blockingsekurepayclient(self.handle, $0) }
     }
-public convenience init(apiKey: String, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil)throws  {
+    /**
+     * `proxy` (`http://host:port`, or `"none"` to ignore `HTTPS_PROXY`) and `ca_certificates`
+     * (extra PEM roots) as on the other clients.
+     */
+public convenience init(apiKey: String, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil, proxy: String? = nil, caCertificates: String? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypePaywireError_lift) {
         uniffiCallStatus in
@@ -1757,7 +1761,9 @@ public convenience init(apiKey: String, baseUrl: String? = nil, timeout: Double?
         FfiConverterString.lower(apiKey),
         FfiConverterOptionString.lower(baseUrl),
         FfiConverterOptionDouble.lower(timeout),
-        FfiConverterOptionInt32.lower(maxRetries),uniffiCallStatus
+        FfiConverterOptionInt32.lower(maxRetries),
+        FfiConverterOptionString.lower(proxy),
+        FfiConverterOptionString.lower(caCertificates),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -2299,7 +2305,7 @@ public protocol SaferpayClientProtocol: AnyObject, Sendable {
     /**
      * Settles a pending capture (e.g. PayPal, paydirekt).
      */
-    func assertCapture(input: SaferpayAssertCaptureInput) async throws  -> TransactionStatusResult
+    func assertCapture(input: SaferpayAssertCaptureInput) async throws  -> CaptureStatus
     
     /**
      * Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back.
@@ -2309,7 +2315,7 @@ public protocol SaferpayClientProtocol: AnyObject, Sendable {
     /**
      * Settles a pending refund.
      */
-    func assertRefund(input: SaferpayAssertRefundInput) async throws  -> TransactionStatusResult
+    func assertRefund(input: SaferpayAssertRefundInput) async throws  -> RefundStatus
     
     /**
      * Cancels an authorized, not yet captured transaction.
@@ -2544,7 +2550,7 @@ public static func fromEnv()throws  -> SaferpayClient  {
     /**
      * Settles a pending capture (e.g. PayPal, paydirekt).
      */
-open func assertCapture(input: SaferpayAssertCaptureInput)async throws  -> TransactionStatusResult  {
+open func assertCapture(input: SaferpayAssertCaptureInput)async throws  -> CaptureStatus  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -2555,7 +2561,7 @@ open func assertCapture(input: SaferpayAssertCaptureInput)async throws  -> Trans
             pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeTransactionStatusResult_lift,
+            liftFunc: FfiConverterTypeCaptureStatus_lift,
             errorHandler: FfiConverterTypePaywireError_lift
         )
 }
@@ -2582,7 +2588,7 @@ open func assertPaymentPage(input: SaferpayAssertPaymentPageInput)async throws  
     /**
      * Settles a pending refund.
      */
-open func assertRefund(input: SaferpayAssertRefundInput)async throws  -> TransactionStatusResult  {
+open func assertRefund(input: SaferpayAssertRefundInput)async throws  -> RefundStatus  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
@@ -2593,7 +2599,7 @@ open func assertRefund(input: SaferpayAssertRefundInput)async throws  -> Transac
             pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeTransactionStatusResult_lift,
+            liftFunc: FfiConverterTypeRefundStatus_lift,
             errorHandler: FfiConverterTypePaywireError_lift
         )
 }
@@ -4482,7 +4488,11 @@ open class SekurePayClient: SekurePayClientProtocol, @unchecked Sendable, Custom
     public func uniffiCloneHandle() -> UInt64 {
         return try! rustCall { uniffi_paywire_ffi_fn_clone_sekurepayclient(self.handle, $0) }
     }
-public convenience init(apiKey: String, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil)throws  {
+    /**
+     * `proxy` (`http://host:port`, or `"none"` to ignore `HTTPS_PROXY`) and `ca_certificates`
+     * (extra PEM roots) as on the other clients.
+     */
+public convenience init(apiKey: String, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil, proxy: String? = nil, caCertificates: String? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypePaywireError_lift) {
         uniffiCallStatus in
@@ -4490,7 +4500,9 @@ public convenience init(apiKey: String, baseUrl: String? = nil, timeout: Double?
         FfiConverterString.lower(apiKey),
         FfiConverterOptionString.lower(baseUrl),
         FfiConverterOptionDouble.lower(timeout),
-        FfiConverterOptionInt32.lower(maxRetries),uniffiCallStatus
+        FfiConverterOptionInt32.lower(maxRetries),
+        FfiConverterOptionString.lower(proxy),
+        FfiConverterOptionString.lower(caCertificates),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -5925,6 +5937,93 @@ public func FfiConverterTypeCapture_lift(_ buf: RustBuffer) throws -> Capture {
 #endif
 public func FfiConverterTypeCapture_lower(_ value: Capture) -> RustBuffer {
     return FfiConverterTypeCapture.lower(value)
+}
+
+
+/**
+ * The answer to AssertCapture for a pending capture.
+ */
+public struct CaptureStatus: Equatable, Hashable {
+    public var transactionId: String
+    /**
+     * `PENDING` or `CAPTURED`.
+     */
+    public var status: String
+    /**
+     * ISO 8601, as sent by Saferpay.
+     */
+    public var date: String?
+    public var orderId: String?
+    /**
+     * The provider's full answer.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(transactionId: String, 
+        /**
+         * `PENDING` or `CAPTURED`.
+         */status: String, 
+        /**
+         * ISO 8601, as sent by Saferpay.
+         */date: String?, orderId: String?, 
+        /**
+         * The provider's full answer.
+         */raw: String) {
+        self.transactionId = transactionId
+        self.status = status
+        self.date = date
+        self.orderId = orderId
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CaptureStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCaptureStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CaptureStatus {
+        return
+            try CaptureStatus(
+                transactionId: FfiConverterString.read(from: &buf), 
+                status: FfiConverterString.read(from: &buf), 
+                date: FfiConverterOptionString.read(from: &buf), 
+                orderId: FfiConverterOptionString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CaptureStatus, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.transactionId, into: &buf)
+        FfiConverterString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.date, into: &buf)
+        FfiConverterOptionString.write(value.orderId, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaptureStatus_lift(_ buf: RustBuffer) throws -> CaptureStatus {
+    return try FfiConverterTypeCaptureStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCaptureStatus_lower(_ value: CaptureStatus) -> RustBuffer {
+    return FfiConverterTypeCaptureStatus.lower(value)
 }
 
 
@@ -7423,17 +7522,43 @@ public func FfiConverterTypePaymentPageConfiguration_lower(_ value: PaymentPageC
 
 
 /**
- * A started payment page: send the payer to `redirect_url`, keep `token` for Assert.
+ * An initialized payment page: send the payer to `redirect_url`, keep `token` for Assert.
  */
 public struct PaymentPageSession: Equatable, Hashable {
+    /**
+     * Keep it with your order: Assert needs it, and neither the return nor the notify call
+     * carries it.
+     */
     public var token: String
+    /**
+     * After this (ISO 8601) the redirect URL no longer works.
+     */
     public var expiration: String?
+    /**
+     * Send the payer here (or embed it in an iframe). It works once.
+     */
     public var redirectUrl: String
+    /**
+     * The provider's full answer.
+     */
     public var raw: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(token: String, expiration: String?, redirectUrl: String, raw: String) {
+    public init(
+        /**
+         * Keep it with your order: Assert needs it, and neither the return nor the notify call
+         * carries it.
+         */token: String, 
+        /**
+         * After this (ISO 8601) the redirect URL no longer works.
+         */expiration: String?, 
+        /**
+         * Send the payer here (or embed it in an iframe). It works once.
+         */redirectUrl: String, 
+        /**
+         * The provider's full answer.
+         */raw: String) {
         self.token = token
         self.expiration = expiration
         self.redirectUrl = redirectUrl
@@ -7850,6 +7975,93 @@ public func FfiConverterTypePushObject_lift(_ buf: RustBuffer) throws -> PushObj
 #endif
 public func FfiConverterTypePushObject_lower(_ value: PushObject) -> RustBuffer {
     return FfiConverterTypePushObject.lower(value)
+}
+
+
+/**
+ * The answer to AssertRefund for a pending refund.
+ */
+public struct RefundStatus: Equatable, Hashable {
+    public var transactionId: String
+    /**
+     * `PENDING` or `CAPTURED`.
+     */
+    public var status: String
+    /**
+     * ISO 8601, as sent by Saferpay.
+     */
+    public var date: String?
+    public var orderId: String?
+    /**
+     * The provider's full answer.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(transactionId: String, 
+        /**
+         * `PENDING` or `CAPTURED`.
+         */status: String, 
+        /**
+         * ISO 8601, as sent by Saferpay.
+         */date: String?, orderId: String?, 
+        /**
+         * The provider's full answer.
+         */raw: String) {
+        self.transactionId = transactionId
+        self.status = status
+        self.date = date
+        self.orderId = orderId
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RefundStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRefundStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RefundStatus {
+        return
+            try RefundStatus(
+                transactionId: FfiConverterString.read(from: &buf), 
+                status: FfiConverterString.read(from: &buf), 
+                date: FfiConverterOptionString.read(from: &buf), 
+                orderId: FfiConverterOptionString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RefundStatus, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.transactionId, into: &buf)
+        FfiConverterString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.date, into: &buf)
+        FfiConverterOptionString.write(value.orderId, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefundStatus_lift(_ buf: RustBuffer) throws -> RefundStatus {
+    return try FfiConverterTypeRefundStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefundStatus_lower(_ value: RefundStatus) -> RustBuffer {
+    return FfiConverterTypeRefundStatus.lower(value)
 }
 
 
@@ -11940,75 +12152,6 @@ public func FfiConverterTypeTransaction_lower(_ value: Transaction) -> RustBuffe
 
 
 /**
- * The status of a capture or refund (`assertCapture` / `assertRefund`).
- */
-public struct TransactionStatusResult: Equatable, Hashable {
-    public var transactionId: String
-    public var status: String
-    public var date: String?
-    public var orderId: String?
-    public var raw: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(transactionId: String, status: String, date: String?, orderId: String?, raw: String) {
-        self.transactionId = transactionId
-        self.status = status
-        self.date = date
-        self.orderId = orderId
-        self.raw = raw
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension TransactionStatusResult: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTransactionStatusResult: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionStatusResult {
-        return
-            try TransactionStatusResult(
-                transactionId: FfiConverterString.read(from: &buf), 
-                status: FfiConverterString.read(from: &buf), 
-                date: FfiConverterOptionString.read(from: &buf), 
-                orderId: FfiConverterOptionString.read(from: &buf), 
-                raw: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: TransactionStatusResult, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.transactionId, into: &buf)
-        FfiConverterString.write(value.status, into: &buf)
-        FfiConverterOptionString.write(value.date, into: &buf)
-        FfiConverterOptionString.write(value.orderId, into: &buf)
-        FfiConverterString.write(value.raw, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTransactionStatusResult_lift(_ buf: RustBuffer) throws -> TransactionStatusResult {
-    return try FfiConverterTypeTransactionStatusResult.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTransactionStatusResult_lower(_ value: TransactionStatusResult) -> RustBuffer {
-    return FfiConverterTypeTransactionStatusResult.lower(value)
-}
-
-
-/**
  * A wallet a terminal accepts.
  */
 public struct WalletInfo: Equatable, Hashable {
@@ -14636,13 +14779,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_logsink_log() != 40210) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_assert_capture() != 53415) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_assert_capture() != 16465) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_assert_payment_page() != 33906) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_assert_refund() != 17516) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_assert_refund() != 61983) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_cancel() != 29419) {
@@ -14666,7 +14809,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_get_offer() != 19796) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_initialize_payment_page() != 16626) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_initialize_payment_page() != 8596) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_inquire() != 39275) {
@@ -14717,13 +14860,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_get_payment_link() != 36873) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_saferpayclient_assert_capture() != 12272) {
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_assert_capture() != 45943) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_assert_payment_page() != 29549) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_saferpayclient_assert_refund() != 60049) {
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_assert_refund() != 16118) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_cancel() != 64641) {
@@ -14747,7 +14890,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_get_offer() != 16066) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_saferpayclient_initialize_payment_page() != 46796) {
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_initialize_payment_page() != 9976) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_inquire() != 55509) {
@@ -15140,13 +15283,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_constructor_blockingsekurepayclient_from_env() != 10558) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_constructor_blockingsekurepayclient_new() != 14999) {
+    if (uniffi_paywire_ffi_checksum_constructor_blockingsekurepayclient_new() != 37654) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_constructor_sekurepayclient_from_env() != 41499) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_constructor_sekurepayclient_new() != 6965) {
+    if (uniffi_paywire_ffi_checksum_constructor_sekurepayclient_new() != 46374) {
         return InitializationResult.apiChecksumMismatch
     }
 

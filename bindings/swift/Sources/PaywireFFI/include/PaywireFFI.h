@@ -1214,7 +1214,7 @@ uint64_t uniffi_paywire_ffi_fn_constructor_blockingsekurepayclient_from_env(Rust
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_BLOCKINGSEKUREPAYCLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_BLOCKINGSEKUREPAYCLIENT_NEW
-uint64_t uniffi_paywire_ffi_fn_constructor_blockingsekurepayclient_new(RustBuffer api_key, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_paywire_ffi_fn_constructor_blockingsekurepayclient_new(RustBuffer api_key, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustBuffer proxy, RustBuffer ca_certificates, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_BLOCKINGSEKUREPAYCLIENT_CREATE_ORDER
@@ -1260,7 +1260,7 @@ uint64_t uniffi_paywire_ffi_fn_constructor_sekurepayclient_from_env(RustCallStat
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_SEKUREPAYCLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_CONSTRUCTOR_SEKUREPAYCLIENT_NEW
-uint64_t uniffi_paywire_ffi_fn_constructor_sekurepayclient_new(RustBuffer api_key, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_paywire_ffi_fn_constructor_sekurepayclient_new(RustBuffer api_key, RustBuffer base_url, RustBuffer timeout, RustBuffer max_retries, RustBuffer proxy, RustBuffer ca_certificates, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_PAYWIRE_FFI_FN_METHOD_SEKUREPAYCLIENT_CREATE_ORDER
