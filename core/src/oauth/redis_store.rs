@@ -14,10 +14,8 @@ use std::time::{Duration, Instant};
 use ring::aead::{self, Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
 use ring::rand::{SecureRandom, SystemRandom};
 use ring::{hkdf, hmac};
-use serde::Deserialize;
-use serde_json::json;
 
-use super::store::{StoreLock, StoredToken, TokenStore};
+use super::store::{StoreLock, StoredToken, TokenEntry, TokenStore};
 use crate::error::Error;
 use crate::secret::Secret;
 
@@ -72,18 +70,6 @@ fn derive(secret: &Secret, info: &'static [u8]) -> Result<[u8; 32], Error> {
         .and_then(|okm| okm.fill(&mut out))
         .map_err(|_| Error::internal("cannot derive the token store key"))?;
     Ok(out)
-}
-
-#[derive(Deserialize)]
-struct Entry {
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    expires_at: i64,
-    #[serde(default)]
-    token_type: Option<String>,
-    #[serde(default)]
-    scope: Option<String>,
 }
 
 impl RedisTokenStore {
@@ -283,36 +269,15 @@ impl TokenStore for RedisTokenStore {
             return Ok(None);
         };
         let plain = Secret::new(String::from_utf8_lossy(&plain).into_owned());
-        let Ok(entry) = serde_json::from_str::<Entry>(plain.expose()) else {
+        let Ok(entry) = serde_json::from_str::<TokenEntry>(plain.expose()) else {
             tracing::warn!("ignoring an unreadable Redis token store entry");
             return Ok(None);
         };
-        if entry.access_token.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(StoredToken {
-            access_token: Secret::new(entry.access_token),
-            refresh_token: entry
-                .refresh_token
-                .filter(|t| !t.is_empty())
-                .map(Secret::new),
-            expires_at: entry.expires_at,
-            token_type: entry.token_type,
-            scope: entry.scope,
-        }))
+        Ok(entry.into_token())
     }
 
     fn put(&self, key: &str, token: &StoredToken) -> Result<(), Error> {
-        let body = Secret::new(
-            json!({
-                "access_token": token.access_token.expose(),
-                "refresh_token": token.refresh_token.as_ref().map(Secret::expose),
-                "expires_at": token.expires_at,
-                "token_type": token.token_type,
-                "scope": token.scope,
-            })
-            .to_string(),
-        );
+        let body = TokenEntry::encode(None, token);
         self.put_sealed(
             &self.name("token", key),
             body.expose().as_bytes(),

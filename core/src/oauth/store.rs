@@ -158,9 +158,12 @@ impl fmt::Debug for FileTokenStore {
     }
 }
 
+/// A token as the stores keep it (JSON), one format for the file and the Redis store. The
+/// file store also writes the key, so a file found under a colliding name is recognised.
 #[derive(Deserialize)]
-struct FileEntry {
-    key: String,
+pub(crate) struct TokenEntry {
+    #[serde(default)]
+    pub(crate) key: Option<String>,
     access_token: String,
     #[serde(default)]
     refresh_token: Option<String>,
@@ -169,6 +172,40 @@ struct FileEntry {
     token_type: Option<String>,
     #[serde(default)]
     scope: Option<String>,
+}
+
+impl TokenEntry {
+    /// The entry's JSON text for `token` (a `Secret`: it holds the tokens in the clear).
+    pub(crate) fn encode(key: Option<&str>, token: &StoredToken) -> Secret {
+        let mut body = json!({
+            "access_token": token.access_token.expose(),
+            "refresh_token": token.refresh_token.as_ref().map(Secret::expose),
+            "expires_at": token.expires_at,
+            "token_type": token.token_type,
+            "scope": token.scope,
+        });
+        if let (Some(key), Some(object)) = (key, body.as_object_mut()) {
+            object.insert("key".to_owned(), key.into());
+        }
+        Secret::new(body.to_string())
+    }
+
+    /// The token, or `None` for an entry without an access token.
+    pub(crate) fn into_token(self) -> Option<StoredToken> {
+        if self.access_token.is_empty() {
+            return None;
+        }
+        Some(StoredToken {
+            access_token: Secret::new(self.access_token),
+            refresh_token: self
+                .refresh_token
+                .filter(|t| !t.is_empty())
+                .map(Secret::new),
+            expires_at: self.expires_at,
+            token_type: self.token_type,
+            scope: self.scope,
+        })
+    }
 }
 
 impl FileTokenStore {
@@ -239,37 +276,20 @@ impl TokenStore for FileTokenStore {
             return Ok(None);
         }
         // Never log the parse error itself: serde quotes the offending input.
-        let Ok(entry) = serde_json::from_slice::<FileEntry>(&bytes) else {
+        let Ok(entry) = serde_json::from_slice::<TokenEntry>(&bytes) else {
             tracing::warn!(path = %path.display(), "ignoring unreadable token file");
             return Ok(None);
         };
-        if entry.key != key || entry.access_token.is_empty() {
+        if entry.key.as_deref() != Some(key) {
             tracing::warn!(path = %path.display(), "ignoring token file for another key");
             return Ok(None);
         }
-        Ok(Some(StoredToken {
-            access_token: Secret::new(entry.access_token),
-            refresh_token: entry
-                .refresh_token
-                .filter(|t| !t.is_empty())
-                .map(Secret::new),
-            expires_at: entry.expires_at,
-            token_type: entry.token_type,
-            scope: entry.scope,
-        }))
+        Ok(entry.into_token())
     }
 
     fn put(&self, key: &str, token: &StoredToken) -> Result<(), Error> {
         let path = self.path_for(key);
-        let body = json!({
-            "key": key,
-            "access_token": token.access_token.expose(),
-            "refresh_token": token.refresh_token.as_ref().map(Secret::expose),
-            "expires_at": token.expires_at,
-            "token_type": token.token_type,
-            "scope": token.scope,
-        });
-        let bytes = Secret::new(body.to_string());
+        let bytes = TokenEntry::encode(Some(key), token);
         let temp = self.dir.join(format!(
             ".paywire-token-{:016x}.{}.{:016x}.tmp",
             fnv1a(key),
