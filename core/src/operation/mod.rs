@@ -293,11 +293,16 @@ tokio::task_local! {
 }
 
 /// Runs a row's body with the row known to the engine, so that each wire call it makes can be
-/// checked against the row's class. The body is boxed: a row's future is large, and keeping
-/// it inline in every caller's state (the dispatch over a whole table, the bindings' edges)
-/// costs stack in unoptimised builds.
+/// checked against the row's class. Only debug builds check ([`check_engine_safety`]), so only
+/// they pay for the task-local; there the body is boxed, because a row's future is large and
+/// unoptimised builds would copy it through every caller's state (the dispatch over a whole
+/// table, the bindings' edges) onto the stack.
 pub async fn within_row<F: Future>(name: &'static str, class: SafetyClass, body: F) -> F::Output {
-    ROW.scope((name, class), Box::pin(body)).await
+    if cfg!(debug_assertions) {
+        ROW.scope((name, class), Box::pin(body)).await
+    } else {
+        body.await
+    }
 }
 
 /// Whether the engine's class of one wire call fits the class its table row declares: a read
