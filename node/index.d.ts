@@ -23,7 +23,6 @@ export type {
   SaferpayBankAccount,
   SandboxCredentials,
   SecuconnectBankAccount,
-  SecuconnectClientOptions,
   SekurePayClientOptions,
   SekurePayOrder,
   SekurePayOrderItem,
@@ -235,10 +234,31 @@ export declare class SmartTransactionIterator implements AsyncIterableIterator<N
   toArray(options: { limit: number }): Promise<N.SmartTransaction[]>
 }
 
+/**
+ * A token store of your own (a Redis or database client): keeps one opaque string per key.
+ * The string holds the tokens in the clear: keep it as safely as a password. Each method may
+ * answer directly or with a Promise; a store that throws, rejects or takes longer than 3 s
+ * costs a token request (logged as a warning), never a failed call.
+ */
+export interface TokenStore {
+  get(key: string): string | null | undefined | Promise<string | null | undefined>
+  put(key: string, value: string): unknown
+  clear(key: string): unknown
+}
+
+/** Constructor options of `SecuconnectClient`. */
+export type SecuconnectClientOptions = Omit<N.SecuconnectClientOptions, 'tokenStore' | 'hostTokenStore'> & {
+  /**
+   * Where tokens are kept: `"memory"` (default), `"file:///dir"`, `"redis://host:port"` (shared
+   * by every process and host, refreshed once between them), or a `TokenStore` object.
+   */
+  tokenStore?: string | TokenStore
+}
+
 /** secuconnect: OAuth 2.0 (tokens fetched lazily, cached, refreshed single-flight), Smart Transactions. */
 export declare class SecuconnectClient {
-  constructor(options: N.SecuconnectClientOptions)
-  /** Reads SECUCONNECT_CLIENT_ID, SECUCONNECT_CLIENT_SECRET, SECUCONNECT_ENVIRONMENT, SECUCONNECT_BASE_URL, SECUCONNECT_CONTRACT_ID. */
+  constructor(options: SecuconnectClientOptions)
+  /** Reads SECUCONNECT_CLIENT_ID, SECUCONNECT_CLIENT_SECRET, SECUCONNECT_ENVIRONMENT, SECUCONNECT_BASE_URL, SECUCONNECT_CONTRACT_ID, and PAYWIRE_TOKEN_STORE, PAYWIRE_PROXY, PAYWIRE_CA_CERTIFICATES (a PEM file). */
   static fromEnv(options?: N.ClientEnvOptions): SecuconnectClient
   /** Parses a push body (pass the raw body); no network call. */
   static parsePush(body: string | Buffer): N.PushNotification

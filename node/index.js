@@ -431,10 +431,36 @@ class SmartTransactionIterator {
   }
 }
 
+/**
+ * A `tokenStore` object of the user's own as the one function the native layer calls:
+ * `(operation, key, value)` → Promise of the answer, with the methods' `this` kept and plain
+ * (non-Promise) answers accepted. When and how the store is used is the core's.
+ */
+function hostTokenStore(store) {
+  for (const method of ['get', 'put', 'clear']) {
+    if (typeof store[method] !== 'function') {
+      throw new ValidationError(`tokenStore: must be a URL string or an object with get, put and clear methods (${method} is missing)`, { field: 'tokenStore' })
+    }
+  }
+  return async (operation, key, value) => {
+    const answer = await (operation === 'put' ? store.put(key, value) : store[operation](key))
+    if (operation !== 'get' || answer == null) return null
+    if (typeof answer !== 'string') throw new TypeError('tokenStore.get() must return the string put() was given')
+    return answer
+  }
+}
+
+/** Constructor options with a `tokenStore` object handed over as `hostTokenStore`. */
+function secuconnectOptions(options) {
+  if (options == null || options.tokenStore == null || typeof options.tokenStore === 'string') return options
+  const { tokenStore, ...rest } = options
+  return { ...rest, hostTokenStore: hostTokenStore(tokenStore) }
+}
+
 class SecuconnectClient {
-  /** @param {import('./native').SecuconnectClientOptions} options clientId, clientSecret, environment, baseUrl, contractId, timeoutMs, maxRetries */
+  /** @param {import('./index').SecuconnectClientOptions} options clientId, clientSecret, environment, baseUrl, contractId, timeoutMs, maxRetries, proxy, caCertificates, tokenStore */
   constructor(options) {
-    natives.set(this, callSync(() => new native.SecuconnectClient(options)))
+    natives.set(this, callSync(() => new native.SecuconnectClient(secuconnectOptions(options))))
   }
 
   /** Reads SECUCONNECT_CLIENT_ID, SECUCONNECT_CLIENT_SECRET, SECUCONNECT_ENVIRONMENT, … */

@@ -611,6 +611,11 @@ export interface SecuconnectClientOptions {
    * `"redis://host:port"` for every process and host of the merchant.
    */
   tokenStore?: string
+  /**
+   * A token store of the user's own, as `index.js` hands it over (the `tokenStore` object
+   * turned into one function; see `token_store.rs`).
+   */
+  hostTokenStore?: (operation: string, key: string, value?: string | undefined | null) => Promise<string | null>
 }
 
 /** Constructor options of `SekurePayClient`. */

@@ -67,6 +67,18 @@ macro_rules! engine_builder_setters {
             self.options.ca_certificates = Some(pem.into());
             self
         }
+        /// The transport settings of `builder_from_env`: `PAYWIRE_PROXY` (a proxy for paywire
+        /// only; the standard `HTTPS_PROXY` / `NO_PROXY` apply without it) and
+        /// `PAYWIRE_CA_CERTIFICATES` (the path of a PEM file of extra trusted roots).
+        pub(crate) fn transport_from_env(mut self) -> Result<Self, $crate::Error> {
+            if let Some(proxy) = $crate::config::env_var("PAYWIRE_PROXY") {
+                self = self.proxy(proxy);
+            }
+            if let Some(pem) = $crate::config::ca_certificates_from_env()? {
+                self = self.ca_certificates(pem);
+            }
+            Ok(self)
+        }
         /// Replaces the HTTP transport (tests, or an app's own HTTP stack).
         pub fn transport(mut self, transport: std::sync::Arc<dyn $crate::http::Transport>) -> Self {
             self.transport = Some(transport);
@@ -193,6 +205,18 @@ pub(crate) fn join(base: &url::Url, path: &str) -> Result<url::Url, Error> {
 /// Reads an optional environment variable; empty counts as unset.
 pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The PEM file `PAYWIRE_CA_CERTIFICATES` names, read now so a wrong path fails at start-up,
+/// naming the variable, not at the first payment.
+pub(crate) fn ca_certificates_from_env() -> Result<Option<String>, Error> {
+    const NAME: &str = "PAYWIRE_CA_CERTIFICATES";
+    let Some(path) = env_var(NAME) else {
+        return Ok(None);
+    };
+    std::fs::read_to_string(&path)
+        .map(Some)
+        .map_err(|e| Error::configuration(format!("{NAME}: cannot read {path:?}: {e}")))
 }
 
 /// Reads a required environment variable or fails naming it.

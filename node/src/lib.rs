@@ -27,6 +27,7 @@ mod sandbox;
 mod secuconnect;
 mod sekurepay;
 mod testing;
+mod token_store;
 mod types;
 
 pub use cancel::CancelToken;

@@ -17,7 +17,7 @@ use crate::saferpay::{ClientEnvOptions, RequestOverrides};
 use crate::saferpay_payments::{PaymentLinkOptions, overrides, payment_link_request};
 
 /// Constructor options of `SecuconnectClient`.
-#[napi(object)]
+#[napi(object, object_to_js = false)]
 #[derive(Default)]
 pub struct SecuconnectClientOptions {
     pub client_id: Option<String>,
@@ -39,6 +39,10 @@ pub struct SecuconnectClientOptions {
     /// Where tokens and payment outcomes are shared: `"memory"` (default), `"file:///dir"`, or
     /// `"redis://host:port"` for every process and host of the merchant.
     pub token_store: Option<String>,
+    /// A token store of the user's own, as `index.js` hands it over (the `tokenStore` object
+    /// turned into one function; see `token_store.rs`).
+    #[napi(ts_type = "(operation: string, key: string, value?: string | undefined | null) => Promise<string | null>")]
+    pub host_token_store: Option<crate::token_store::StoreCall>,
 }
 
 /// Options of the `smartTransactions` iterator (beside the row's parameters and the per-call
@@ -139,6 +143,11 @@ impl SecuconnectClient {
         }
         if let Some(v) = o.token_store {
             builder = builder.token_store_url(v);
+        }
+        if let Some(call) = o.host_token_store {
+            builder = builder.token_store(std::sync::Arc::new(
+                crate::token_store::JsTokenStore::new(call),
+            ));
         }
         SecuconnectClient::from_builder(builder, o.timeout_ms, o.max_retries)
     }

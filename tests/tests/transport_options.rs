@@ -146,6 +146,105 @@ async fn https_proxy_from_the_environment() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_env_reads_the_transport_and_store_variables() {
+    let sandbox = Sandbox::start().unwrap();
+    let ca = TestCa::generate().unwrap();
+    let tls_port = tls_front(&ca, upstream(&sandbox)).await.unwrap();
+    let proxy = ConnectProxy::start().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("paywire-from-env-{}", std::process::id()));
+    let tokens = dir.join("tokens");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca_file = dir.join("ca.pem");
+    std::fs::write(&ca_file, &ca.ca_pem).unwrap();
+    let base = https_base(&sandbox, tls_port);
+    let secuconnect_base = format!("https://127.0.0.1:{tls_port}");
+    // A child process per case, so the variables are read by `from_env` at start.
+    let run = |mode: &str, vars: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_paywire-shared-worker"));
+        command
+            .args([mode, "-", "-", "-", "from-env"])
+            .env(
+                "SAFERPAY_CUSTOMER_ID",
+                paywire_sandbox::credentials::SAFERPAY_CUSTOMER_ID,
+            )
+            .env(
+                "SAFERPAY_TERMINAL_ID",
+                paywire_sandbox::credentials::SAFERPAY_TERMINAL_ID,
+            )
+            .env(
+                "SAFERPAY_USERNAME",
+                paywire_sandbox::credentials::SAFERPAY_USERNAME,
+            )
+            .env(
+                "SAFERPAY_PASSWORD",
+                paywire_sandbox::credentials::SAFERPAY_PASSWORD,
+            )
+            .env("SAFERPAY_BASE_URL", &base)
+            .env(
+                "SECUCONNECT_CLIENT_ID",
+                paywire_sandbox::credentials::SECUCONNECT_CLIENT_ID,
+            )
+            .env(
+                "SECUCONNECT_CLIENT_SECRET",
+                paywire_sandbox::credentials::SECUCONNECT_CLIENT_SECRET,
+            )
+            .env("SECUCONNECT_BASE_URL", &secuconnect_base)
+            .env_remove("HTTPS_PROXY")
+            .env_remove("https_proxy")
+            .env_remove("PAYWIRE_PROXY")
+            .env_remove("PAYWIRE_CA_CERTIFICATES")
+            .env_remove("PAYWIRE_TOKEN_STORE")
+            .stderr(Stdio::inherit());
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let output = command.output().unwrap();
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    };
+    let ca_path = ca_file.to_str().unwrap();
+    let untrusted = run("saferpay-page-from-env", &[]);
+    assert!(untrusted.starts_with("error transport"), "{untrusted}");
+    let trusted = run(
+        "saferpay-page-from-env",
+        &[
+            ("PAYWIRE_CA_CERTIFICATES", ca_path),
+            ("PAYWIRE_PROXY", &proxy.url()),
+        ],
+    );
+    assert_eq!(trusted, "ok true");
+    assert!(proxy.tunnels() >= 1, "PAYWIRE_PROXY was not used");
+    let missing = run(
+        "saferpay-page-from-env",
+        &[("PAYWIRE_CA_CERTIFICATES", "/nonexistent/ca.pem")],
+    );
+    assert!(
+        missing.starts_with("error build configuration PAYWIRE_CA_CERTIFICATES"),
+        "{missing}"
+    );
+    let store_url = format!("file://{}", tokens.display());
+    let stored = run(
+        "secuconnect-token-from-env",
+        &[
+            ("PAYWIRE_CA_CERTIFICATES", ca_path),
+            ("PAYWIRE_TOKEN_STORE", &store_url),
+        ],
+    );
+    assert_eq!(stored, "ok true");
+    let files = std::fs::read_dir(&tokens).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(
+        files,
+        1,
+        "PAYWIRE_TOKEN_STORE: one token file in {}",
+        tokens.display()
+    );
+    println!(
+        "from_env: PAYWIRE_CA_CERTIFICATES trusted the test CA, PAYWIRE_PROXY tunnelled {} time(s), a missing CA file is a configuration error naming the variable, PAYWIRE_TOKEN_STORE kept {files} token file",
+        proxy.tunnels()
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn bad_transport_options_name_their_field() {
     let sandbox = Sandbox::start().unwrap();

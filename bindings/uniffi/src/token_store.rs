@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use paywire::Secret;
 use paywire::oauth::StoredToken;
-use serde_json::json;
 
 /// What a host store may throw (any exception becomes this; its text is not kept).
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -39,37 +38,12 @@ fn failed(method: &str) -> paywire::Error {
 
 impl paywire::oauth::TokenStore for HostStore {
     fn get(&self, key: &str) -> Result<Option<StoredToken>, paywire::Error> {
-        let Some(text) = self.0.get(key.to_owned()).map_err(|_| failed("get"))? else {
-            return Ok(None);
-        };
-        let text = Secret::new(text);
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(text.expose()) else {
-            return Ok(None);
-        };
-        let Some(access) = value["access_token"].as_str().filter(|t| !t.is_empty()) else {
-            return Ok(None);
-        };
-        Ok(Some(StoredToken {
-            access_token: Secret::new(access),
-            refresh_token: value["refresh_token"]
-                .as_str()
-                .filter(|t| !t.is_empty())
-                .map(Secret::new),
-            expires_at: value["expires_at"].as_i64().unwrap_or(0),
-            token_type: value["token_type"].as_str().map(str::to_owned),
-            scope: value["scope"].as_str().map(str::to_owned),
-        }))
+        let text = self.0.get(key.to_owned()).map_err(|_| failed("get"))?;
+        Ok(text.and_then(|text| StoredToken::from_text(Secret::new(text).expose())))
     }
 
     fn put(&self, key: &str, token: &StoredToken) -> Result<(), paywire::Error> {
-        let text = json!({
-            "access_token": token.access_token.expose(),
-            "refresh_token": token.refresh_token.as_ref().map(Secret::expose),
-            "expires_at": token.expires_at,
-            "token_type": token.token_type,
-            "scope": token.scope,
-        })
-        .to_string();
+        let text = token.to_text().expose().to_owned();
         self.0.put(key.to_owned(), text).map_err(|_| failed("put"))
     }
 

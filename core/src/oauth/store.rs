@@ -38,6 +38,21 @@ impl fmt::Debug for StoredToken {
     }
 }
 
+impl StoredToken {
+    /// The token as one opaque text, for a store of the host's own (Kotlin, Swift, JS) that
+    /// keeps strings. It is the stores' JSON entry and holds the tokens in the clear, hence a
+    /// `Secret`: keep it as safely as a password.
+    pub fn to_text(&self) -> Secret {
+        TokenEntry::encode(None, self)
+    }
+
+    /// Reads a text written by [`StoredToken::to_text`] (or by the file store); `None` when it
+    /// is not one, so a foreign or damaged value only costs a new token request.
+    pub fn from_text(text: &str) -> Option<StoredToken> {
+        serde_json::from_str::<TokenEntry>(text).ok()?.into_token()
+    }
+}
+
 /// Keeps tokens per key. The key names the environment (token URL), the client id and the
 /// grant (device sessions add the device uuid); it never contains the client secret.
 ///

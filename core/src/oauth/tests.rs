@@ -556,3 +556,26 @@ async fn a_corrupt_token_file_costs_one_token_request_not_an_error() {
     assert_eq!(script.requests().len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_token_as_text_round_trips_and_foreign_text_is_no_token() {
+    let token = StoredToken {
+        access_token: Secret::new("access-1"),
+        refresh_token: Some(Secret::new("refresh-1")),
+        expires_at: 1_900_000_000,
+        token_type: Some("bearer".into()),
+        scope: None,
+    };
+    let text = token.to_text();
+    assert_eq!(StoredToken::from_text(text.expose()), Some(token));
+    assert!(!format!("{text:?}").contains("access-1"));
+    for foreign in [
+        "",
+        "{}",
+        "null",
+        "not json",
+        r#"{"access_token":"","expires_at":1}"#,
+    ] {
+        assert_eq!(StoredToken::from_text(foreign), None, "{foreign:?}");
+    }
+}

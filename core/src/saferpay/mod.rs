@@ -284,7 +284,8 @@ impl Client {
     }
 
     /// Reads `SAFERPAY_CUSTOMER_ID`, `SAFERPAY_TERMINAL_ID`, `SAFERPAY_USERNAME`,
-    /// `SAFERPAY_PASSWORD`, `SAFERPAY_ENVIRONMENT` and `SAFERPAY_BASE_URL`.
+    /// `SAFERPAY_PASSWORD`, `SAFERPAY_ENVIRONMENT` and `SAFERPAY_BASE_URL`, and the shared
+    /// `PAYWIRE_TOKEN_STORE`, `PAYWIRE_PROXY` and `PAYWIRE_CA_CERTIFICATES` (a PEM file).
     pub fn from_env() -> Result<Client, Error> {
         Self::builder_from_env()?.build()
     }
@@ -308,7 +309,10 @@ impl Client {
         if let Some(url) = config::env_var("SAFERPAY_BASE_URL") {
             builder = builder.base_url(url);
         }
-        Ok(builder)
+        if let Some(store) = config::env_var("PAYWIRE_TOKEN_STORE") {
+            builder = builder.token_store_url(store);
+        }
+        builder.transport_from_env()
     }
 
     /// A view of this client whose calls use `options` (timeout, retries, request id).

@@ -306,7 +306,8 @@ impl Client {
     }
 
     /// Reads `SECUCONNECT_CLIENT_ID`, `SECUCONNECT_CLIENT_SECRET`, `SECUCONNECT_ENVIRONMENT`,
-    /// `SECUCONNECT_BASE_URL` and `SECUCONNECT_CONTRACT_ID`.
+    /// `SECUCONNECT_BASE_URL` and `SECUCONNECT_CONTRACT_ID`, and the shared
+    /// `PAYWIRE_TOKEN_STORE`, `PAYWIRE_PROXY` and `PAYWIRE_CA_CERTIFICATES` (a PEM file).
     pub fn from_env() -> Result<Client, Error> {
         Self::builder_from_env()?.build()
     }
@@ -329,7 +330,10 @@ impl Client {
         if let Some(contract) = config::env_var("SECUCONNECT_CONTRACT_ID") {
             builder = builder.contract_id(contract);
         }
-        Ok(builder)
+        if let Some(store) = config::env_var("PAYWIRE_TOKEN_STORE") {
+            builder = builder.token_store_url(store);
+        }
+        builder.transport_from_env()
     }
 
     /// A view of this client whose calls use `options` (timeout, retries, request id).

@@ -118,7 +118,8 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// Reads `SEKUREPAY_API_KEY` (required) and `SEKUREPAY_BASE_URL` (optional).
+    /// Reads `SEKUREPAY_API_KEY` (required) and `SEKUREPAY_BASE_URL` (optional), and the shared
+    /// `PAYWIRE_PROXY` and `PAYWIRE_CA_CERTIFICATES` (a PEM file).
     pub fn from_env() -> Result<Client, Error> {
         Self::builder_from_env()?.build()
     }
@@ -129,7 +130,7 @@ impl Client {
         if let Some(url) = config::env_var("SEKUREPAY_BASE_URL") {
             builder = builder.base_url(url);
         }
-        Ok(builder)
+        builder.transport_from_env()
     }
 
     /// A view of this client whose calls use `options` (timeout, retries, request id). SekurePay

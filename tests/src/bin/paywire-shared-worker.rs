@@ -99,6 +99,30 @@ async fn main() {
                 }
             }
         }
+        // `saferpay-page-from-env - - - <order id>` and `secuconnect-token-from-env - - - -`: the
+        // client from `builder_from_env`, so the transport and store variables are what count.
+        "saferpay-page-from-env" => match saferpay::Client::from_env() {
+            Err(e) => format!("error build {} {}", e.kind(), e.message()),
+            Ok(client) => {
+                let page = saferpay::InitializePaymentPage::new(
+                    paywire::Money::from_minor(100, "CHF").unwrap_or_else(|_| unreachable!()),
+                    id.as_str(),
+                    "transport options from the environment",
+                    "https://shop.example/return",
+                );
+                match client.initialize_payment_page(page).await {
+                    Ok(page) => format!("ok {}", !page.token.is_empty()),
+                    Err(e) => format!("error {} {}", e.kind(), e.message()),
+                }
+            }
+        },
+        "secuconnect-token-from-env" => match secuconnect::Client::from_env() {
+            Err(e) => format!("error build {} {}", e.kind(), e.message()),
+            Ok(client) => match client.access_token().await {
+                Ok(token) => format!("ok {}", !token.expose().is_empty()),
+                Err(e) => format!("error {} {}", e.kind(), e.message()),
+            },
+        },
         other => format!("error unknown provider {other}"),
     };
     println!("{line}");
