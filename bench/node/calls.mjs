@@ -44,11 +44,11 @@ const amount = { minor: 404, currency: 'CHF' }
 const impls = {
   paywire: {
     async get_offer(offerId) {
-      const offer = await paywire.getOffer(offerId)
+      const offer = await paywire.getOffer({ offerId })
       if (!offer.offerId) throw new Error('no offerId')
     },
     async create_offer() {
-      const offer = await paywire.createOffer(amount, orderId(), 'Benchmark offer', EXPIRES)
+      const offer = await paywire.createOffer({ amount, orderId: orderId(), description: 'Benchmark offer', expiresAt: EXPIRES })
       if (!offer.paymentLink) throw new Error('no paymentLink')
       return offer.offerId
     },

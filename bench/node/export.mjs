@@ -23,7 +23,7 @@ const flush = async () => {
   lines = []
   if (!process.stdout.write(chunk)) await once(process.stdout, 'drain')
 }
-for await (const tx of client.transactions(start, end, { pageSize: Number(pageSize) })) {
+for await (const tx of client.transactions({ start, end, pageSize: Number(pageSize) })) {
   const a = tx.amount
   lines.push(`${tx.id},${tx.status},${a ? a.minor : ''},${a ? a.currency : ''},${tx.date ?? ''}\n`)
   if (lines.length >= 2000) await flush()

@@ -68,7 +68,7 @@ const t1 = performance.now()
 const e = process.env
 const c = new SaferpayClient({ customerId: e.SAFERPAY_CUSTOMER_ID, username: e.SAFERPAY_USERNAME,
   password: e.SAFERPAY_PASSWORD, terminalId: e.SAFERPAY_TERMINAL_ID, baseUrl: e.SAFERPAY_BASE_URL })
-c.getOffer(e.BENCH_OFFER_ID).then((o) => {
+c.getOffer({ offerId: e.BENCH_OFFER_ID }).then((o) => {
   if (!o.offerId) throw new Error('no offer')
   const t2 = performance.now()
   console.log(JSON.stringify({ import_ms: t1 - t0, first_call_ms: t2 - t1 }))

@@ -41,7 +41,9 @@ pub struct SecuconnectClientOptions {
     pub token_store: Option<String>,
     /// A token store of the user's own, as `index.js` hands it over (the `tokenStore` object
     /// turned into one function; see `token_store.rs`).
-    #[napi(ts_type = "(operation: string, key: string, value?: string | undefined | null) => Promise<string | null>")]
+    #[napi(
+        ts_type = "(operation: string, key: string, value?: string | undefined | null) => Promise<string | null>"
+    )]
     pub host_token_store: Option<crate::token_store::StoreCall>,
 }
 

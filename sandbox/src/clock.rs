@@ -40,7 +40,19 @@ pub fn fmt_saferpay(dt: DateTime<Utc>) -> String {
 
 /// Saferpay reporting date: no offset, milliseconds (`2025-08-14T12:41:30.618`).
 pub fn fmt_report(dt: DateTime<Utc>) -> String {
-    dt.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
+    use chrono::{Datelike, Timelike};
+    // By hand: chrono's format string is parsed on every call, and a report page has
+    // thousands of dates.
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second(),
+        dt.timestamp_subsec_millis().min(999)
+    )
 }
 
 /// secuconnect date: seconds and offset (`2021-04-28T12:00:00+00:00`).
@@ -56,4 +68,28 @@ pub fn from_millis(ms: i64) -> DateTime<Utc> {
 /// Day number (days since 1970-01-01, UTC) of an instant.
 pub fn day_of(dt: DateTime<Utc>) -> i64 {
     dt.timestamp_millis().div_euclid(86_400_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_dates_as_chrono_formats_them() {
+        for ms in [
+            0,
+            1,
+            999,
+            1_000,
+            1_764_806_399_999,
+            1_764_806_400_000,
+            253_402_300_799_999,
+        ] {
+            let dt = from_millis(ms);
+            assert_eq!(
+                fmt_report(dt),
+                dt.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
+            );
+        }
+    }
 }

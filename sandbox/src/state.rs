@@ -201,6 +201,8 @@ pub struct App {
     pub idem: Mutex<HashMap<String, saferpay::Stored>>,
     /// Customers with a reporting call in flight.
     pub report_busy: Mutex<HashSet<String>>,
+    /// Seeded report rows already encoded (served as bytes on every later page).
+    pub report_days: Mutex<saferpay::encoded_days::EncodedDays>,
     /// secuconnect objects.
     pub secu: Mutex<secuconnect::State>,
     /// SekurePay objects.
@@ -228,6 +230,7 @@ impl App {
             saferpay: Mutex::new(saferpay::State::default()),
             idem: Mutex::new(HashMap::new()),
             report_busy: Mutex::new(HashSet::new()),
+            report_days: Mutex::new(Default::default()),
             secu: Mutex::new(secuconnect::State::default()),
             sekure: Mutex::new(sekurepay::State::default()),
             notifications: Mutex::new(VecDeque::new()),

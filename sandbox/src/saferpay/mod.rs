@@ -8,6 +8,7 @@ pub mod reporting;
 pub mod transaction;
 
 mod dispatch;
+pub mod encoded_days;
 mod errors;
 mod rules;
 mod state;

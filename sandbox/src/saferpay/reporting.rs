@@ -6,6 +6,7 @@
 //! filter are plain arithmetic. Transactions made in the sandbox are merged in by time. The
 //! order (time, then id) is total, so each transaction appears on exactly one page.
 
+use super::encoded_days::{DayKey, EncodedDay};
 use super::{Mgmt, SpError, State, TxKind, TxStatus};
 use crate::clock::{self, day_of, from_millis};
 use crate::currency::{self, Currency};
@@ -681,6 +682,49 @@ fn seeded_record(seed: u64, d: i64, j: u64, state: u8, term: u8, t: i64) -> Seed
     }
 }
 
+/// Every matching seeded row of day `d`, encoded once per sandbox (see `encoded_days`).
+fn encoded_day(
+    app: &App,
+    seeded: &Seeded,
+    pat: &Pattern,
+    index: &Index,
+    d: i64,
+    state: u8,
+    terminal: Option<u8>,
+) -> Arc<EncodedDay> {
+    let key = DayKey {
+        seed: seeded.seed,
+        per_day: seeded.per_day,
+        day: d,
+        state,
+        terminal,
+    };
+    if let Some(day) = lock(&app.report_days).get(&key) {
+        return day;
+    }
+    // Encoded outside the lock: reports of other customers go on meanwhile.
+    let mut day = EncodedDay::default();
+    for r in 0..index.before(seeded.per_day) {
+        let j = index.kth(r);
+        let k = (j % L as u64) as usize;
+        let record = seeded_record(
+            seeded.seed,
+            d,
+            j,
+            pat.state[k],
+            pat.term[k],
+            seeded.time(d, j),
+        );
+        // Writing into a Vec cannot fail; the record has only string keys.
+        day.push_with(|bytes| {
+            let _ = serde_json::to_writer(bytes, &record);
+        });
+    }
+    let day = Arc::new(day);
+    lock(&app.report_days).insert(key, Arc::clone(&day));
+    day
+}
+
 fn bad(detail: String) -> Reply {
     SpError::validation(vec![detail]).reply(None)
 }
@@ -843,6 +887,7 @@ pub fn report(app: &Arc<App>, ctx: &Mgmt) -> Reply {
         }
         let mut pos = skip;
         skip = 0;
+        let mut day_rows: Option<Arc<EncodedDay>> = None;
         let ins = |i: usize| b.reals[i].0 + i as u64;
         let mut r = (0..b.reals.len()).filter(|&i| ins(i) < pos).count();
         let mut s = pos - r as u64;
@@ -855,21 +900,20 @@ pub fn report(app: &Arc<App>, ctx: &Mgmt) -> Reply {
                 rows += 1;
                 r += 1;
             } else {
-                let j = index.kth(b.a + s);
-                let k = (j % L as u64) as usize;
+                let encoded = match &day_rows {
+                    Some(encoded) => Arc::clone(encoded),
+                    None => {
+                        let encoded =
+                            encoded_day(app, &seeded, &pat, &index, b.day, state, term_idx);
+                        day_rows = Some(Arc::clone(&encoded));
+                        encoded
+                    }
+                };
                 if rows > 0 {
                     body.push(b',');
                 }
-                let record = seeded_record(
-                    app.options.seed,
-                    b.day,
-                    j,
-                    pat.state[k],
-                    pat.term[k],
-                    seeded.time(b.day, j),
-                );
-                // Writing into a Vec cannot fail; the record has only string keys.
-                let _ = serde_json::to_writer(&mut body, &record);
+                // The day's rows start at rank 0, so the block's rank is the day's.
+                body.extend_from_slice(encoded.row((b.a + s) as usize).unwrap_or(b"null"));
                 rows += 1;
                 s += 1;
             }
@@ -884,6 +928,51 @@ pub fn report(app: &Arc<App>, ctx: &Mgmt) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encoded_days_hold_the_rows_as_encoded_one_by_one_and_are_kept() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let options = crate::SandboxOptions {
+            seed: 7,
+            reporting_per_day: 500,
+            ..Default::default()
+        };
+        let app = App::new("http://127.0.0.1:1".into(), options, rt.handle().clone());
+        let seeded = Seeded {
+            seed: 7,
+            per_day: 500,
+            step: DAY_MS / 500,
+            first_day: 20_000,
+            last_day: 20_010,
+        };
+        let pat = pattern(7);
+        for (state, terminal) in [(0u8, None), (1, None), (2, Some(1u8)), (0, Some(0))] {
+            let index = Index::new(&pat, state, terminal);
+            let day = encoded_day(&app, &seeded, &pat, &index, 20_005, state, terminal);
+            let count = index.before(seeded.per_day);
+            for r in 0..count {
+                let j = index.kth(r);
+                let k = (j % L as u64) as usize;
+                let record = seeded_record(
+                    7,
+                    20_005,
+                    j,
+                    pat.state[k],
+                    pat.term[k],
+                    seeded.time(20_005, j),
+                );
+                assert_eq!(
+                    day.row(r as usize).unwrap(),
+                    serde_json::to_vec(&record).unwrap()
+                );
+            }
+            assert!(day.row(count as usize).is_none());
+            let again = encoded_day(&app, &seeded, &pat, &index, 20_005, state, terminal);
+            assert!(Arc::ptr_eq(&day, &again), "encoded once, then kept");
+        }
+    }
 
     #[test]
     fn typed_seeded_rows_encode_like_the_value_reference() {
