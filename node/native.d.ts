@@ -459,32 +459,6 @@ export interface ReportedTransaction {
   raw: any
 }
 
-/**
- * `ReportedTransaction` without `raw` (internal: what a batch carries). Leaving `raw` out lets
- * `index.js` add it as a lazy property without V8 turning every object into a dictionary.
- */
-export interface ReportedTransactionItem {
-  id: string
-  type?: string
-  status: string
-  amount?: Money
-  capturedAmount?: Money
-  orderId?: string
-  date?: string
-  customerId: string
-  terminalId: string
-  terminalType?: string
-  application?: string
-  paymentMethod?: string
-  provider?: string
-  description?: string
-  payerId?: string
-  isCaptured: boolean
-  isRefunded: boolean
-  isCancelled: boolean
-  declinedBy?: string
-}
-
 /** Per-call overrides accepted by every method's options object. */
 export interface RequestOverrides {
   /** Your own request id (1 to 50 characters), reused on every retry. */
@@ -766,9 +740,16 @@ export interface Transaction {
 
 /** One batch of a report. */
 export interface TransactionBatch {
-  items: Array<ReportedTransactionItem>
-  /** Each item's `raw` as JSON text, in item order. */
-  raws: Array<string>
+  /** The items (without `raw`) as one JSON array. */
+  itemsJson: string
+  /**
+   * Every item's `raw` JSON text, UTF-8, back to back: item `i` is the bytes
+   * `rawEnds[i-1]..rawEnds[i]`. A Buffer, not a string: its memory is outside V8's heap
+   * and goes with the Buffer at the next minor collection (a large string would wait in
+   * the old generation for a full one, which doubled an export's peak RSS).
+   */
+  raws: Buffer
+  rawEnds: Array<number>
   /** Known after the first page. */
   totalTransactions?: number
   /** The page the next batch fetches (store it to resume later). */

@@ -31,8 +31,9 @@ impl Currency {
     }
 
     fn lookup(code: &str) -> Option<Currency> {
-        let upper = code.trim().to_ascii_uppercase();
-        let bytes: [u8; 3] = upper.as_bytes().try_into().ok()?;
+        // Upper-cased in place: this runs for every amount of a report page.
+        let mut bytes: [u8; 3] = code.trim().as_bytes().try_into().ok()?;
+        bytes.make_ascii_uppercase();
         let index = CURRENCIES
             .binary_search_by(|(known, _)| known.as_bytes().cmp(&bytes[..]))
             .ok()?;

@@ -43,10 +43,6 @@ impl Money {
             currency: money.currency().code().to_owned(),
         }
     }
-
-    pub(crate) fn from_core_opt(money: Option<&paywire::Money>) -> Option<Money> {
-        money.map(Money::from_core)
-    }
 }
 
 /// `Money.parse('4.04', 'CHF')` → `{ minor: 404, currency: 'CHF' }`. Unknown currency, too many

@@ -73,10 +73,10 @@ pub(crate) fn input_json(row: &OperationInfo, input: Value) -> Value {
     }
 }
 
-/// How many records one crossing into Rust fetches when the caller does not say: the row's own
-/// page size, so a batch is one provider call.
+/// How many records one crossing into Rust fetches when the caller does not say: the core's
+/// `Paging::batch_size` (pages are still fetched whole, one provider call each).
 pub(crate) fn default_batch_size(row: &OperationInfo) -> u32 {
-    row.paging.page_size().unwrap_or(1)
+    row.paging.batch_size()
 }
 
 #[cfg(test)]

@@ -204,8 +204,8 @@ pub struct PaymentPageConfiguration {
 }
 
 /// One transaction of the reporting API.
-// The public type; it crosses as a `ReportedTransactionItem` plus its `raw` as JSON text, which
-// `index.js` parses on first access.
+// The public type; it crosses in a `TransactionBatch` (items as JSON, `raw` as JSON text, which
+// `index.js` parses on first access).
 #[allow(dead_code)]
 #[napi(object)]
 pub struct ReportedTransaction {
@@ -234,73 +234,129 @@ pub struct ReportedTransaction {
     pub raw: Value,
 }
 
-/// `ReportedTransaction` without `raw` (internal: what a batch carries). Leaving `raw` out lets
-/// `index.js` add it as a lazy property without V8 turning every object into a dictionary.
-#[napi(object)]
-pub struct ReportedTransactionItem {
-    pub id: String,
-    #[napi(js_name = "type")]
-    pub transaction_type: Option<String>,
-    pub status: String,
-    pub amount: Option<Money>,
-    pub captured_amount: Option<Money>,
-    pub order_id: Option<String>,
-    pub date: Option<String>,
-    pub customer_id: String,
-    pub terminal_id: String,
-    pub terminal_type: Option<String>,
-    pub application: Option<String>,
-    pub payment_method: Option<String>,
-    pub provider: Option<String>,
-    pub description: Option<String>,
-    pub payer_id: Option<String>,
-    pub is_captured: bool,
-    pub is_refunded: bool,
-    pub is_cancelled: bool,
-    pub declined_by: Option<String>,
+/// One item of a batch as JSON (internal): `ReportedTransaction` without `raw`, in the JS
+/// names. A batch crosses as one JSON text that `index.js` hands to `JSON.parse`, which builds
+/// the objects far faster than one napi call per property; absent values are left out, as
+/// napi leaves them out of objects.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportedTransactionJson<'a> {
+    id: &'a str,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    transaction_type: Option<&'a str>,
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount: Option<MoneyJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    captured_amount: Option<MoneyJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    customer_id: &'a str,
+    terminal_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terminal_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    application: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment_method: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payer_id: Option<&'a str>,
+    is_captured: bool,
+    is_refunded: bool,
+    is_cancelled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    declined_by: Option<&'a str>,
 }
 
-impl ReportedTransactionItem {
-    /// The item and its provider JSON as text.
-    fn split(t: core::ReportedTransaction) -> (ReportedTransactionItem, String) {
-        // The core keeps the record's JSON text: it moves across as is.
-        let raw = t.raw.into_string();
-        let item = ReportedTransactionItem {
-            amount: Money::from_core_opt(t.amount.as_ref()),
-            captured_amount: Money::from_core_opt(t.captured_amount.as_ref()),
-            id: t.id,
-            transaction_type: t.transaction_type,
-            status: t.status,
-            order_id: t.order_id,
-            date: t.date,
-            customer_id: t.customer_id,
-            terminal_id: t.terminal_id,
-            terminal_type: t.terminal_type,
-            application: t.application,
-            payment_method: t.payment_method,
-            provider: t.provider,
-            description: t.description,
-            payer_id: t.payer_id,
+#[derive(serde::Serialize)]
+struct MoneyJson {
+    minor: i64,
+    #[serde(serialize_with = "currency_code")]
+    currency: paywire::Currency,
+}
+
+fn currency_code<S: serde::Serializer>(
+    currency: &paywire::Currency,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_str(currency.code())
+}
+
+impl MoneyJson {
+    fn of(money: Option<&paywire::Money>) -> Option<MoneyJson> {
+        money.map(|m| MoneyJson {
+            minor: m.minor(),
+            currency: m.currency(),
+        })
+    }
+}
+
+impl<'a> ReportedTransactionJson<'a> {
+    fn of(t: &'a core::ReportedTransaction) -> ReportedTransactionJson<'a> {
+        ReportedTransactionJson {
+            id: &t.id,
+            transaction_type: t.transaction_type.as_deref(),
+            status: &t.status,
+            amount: MoneyJson::of(t.amount.as_ref()),
+            captured_amount: MoneyJson::of(t.captured_amount.as_ref()),
+            order_id: t.order_id.as_deref(),
+            date: t.date.as_deref(),
+            customer_id: &t.customer_id,
+            terminal_id: &t.terminal_id,
+            terminal_type: t.terminal_type.as_deref(),
+            application: t.application.as_deref(),
+            payment_method: t.payment_method.as_deref(),
+            provider: t.provider.as_deref(),
+            description: t.description.as_deref(),
+            payer_id: t.payer_id.as_deref(),
             is_captured: t.is_captured,
             is_refunded: t.is_refunded,
             is_cancelled: t.is_cancelled,
-            declined_by: t.declined_by,
-        };
-        (item, raw)
+            declined_by: t.declined_by.as_deref(),
+        }
     }
 }
 
 /// One batch of a report.
 #[napi(object)]
 pub struct TransactionBatch {
-    pub items: Vec<ReportedTransactionItem>,
-    /// Each item's `raw` as JSON text, in item order.
-    pub raws: Vec<String>,
+    /// The items (without `raw`) as one JSON array.
+    pub items_json: String,
+    /// Every item's `raw` JSON text, UTF-8, back to back: item `i` is the bytes
+    /// `rawEnds[i-1]..rawEnds[i]`. A Buffer, not a string: its memory is outside V8's heap
+    /// and goes with the Buffer at the next minor collection (a large string would wait in
+    /// the old generation for a full one, which doubled an export's peak RSS).
+    pub raws: napi::bindgen_prelude::Buffer,
+    pub raw_ends: Vec<u32>,
     /// Known after the first page.
     pub total_transactions: Option<f64>,
     /// The page the next batch fetches (store it to resume later).
     pub next_page_number: u32,
     pub done: bool,
+}
+
+impl TransactionBatch {
+    fn encode(items: &[core::ReportedTransaction]) -> Result<(String, Vec<u8>, Vec<u32>)> {
+        let json: Vec<ReportedTransactionJson<'_>> =
+            items.iter().map(ReportedTransactionJson::of).collect();
+        let items_json = serde_json::to_string(&json)
+            .map_err(|e| paywire::Error::internal(format!("cannot encode a batch: {e}")))?;
+        let mut raws = Vec::with_capacity(items.iter().map(|t| t.raw.get().len()).sum());
+        let mut raw_ends = Vec::with_capacity(items.len());
+        for t in items {
+            raws.extend_from_slice(t.raw.get().as_bytes());
+            raw_ends.push(u32::try_from(raws.len()).map_err(|_| {
+                paywire::Error::internal("a report batch larger than 4 GiB of text")
+            })?);
+        }
+        Ok((items_json, raws, raw_ends))
+    }
 }
 
 /// Async Saferpay client (native part; use the `SaferpayClient` exported by `paywire`).
@@ -484,15 +540,12 @@ impl TransactionPager {
         let pager = Arc::clone(&self.pager);
         guarded(cancel, async move {
             let mut pager = pager.lock().await;
-            let (items, raws) = pager
-                .next_batch(max.max(1) as usize)
-                .await?
-                .into_iter()
-                .map(ReportedTransactionItem::split)
-                .unzip();
+            let items = pager.next_batch(max.max(1) as usize).await?;
+            let (items_json, raws, raw_ends) = TransactionBatch::encode(&items)?;
             Ok(TransactionBatch {
-                items,
-                raws,
+                items_json,
+                raws: raws.into(),
+                raw_ends,
                 total_transactions: pager.total_transactions().map(|n| n as f64),
                 next_page_number: pager.next_page_number(),
                 done: pager.is_done(),

@@ -72,10 +72,10 @@ pub fn decode<I: Input>(args: &[(&str, Conv, Option<&Bound<'_, PyAny>>)]) -> PyR
     decode_input::<I>(Value::Object(object)).map_err(errors::to_py)
 }
 
-/// How many records a paged row's iterator fetches per crossing into the runtime: the row's
-/// `paging.page_size` (a row that does not page answers one value).
-pub fn page_size<O: Operation>() -> usize {
-    O::INFO.paging.page_size().map_or(1, |n| n as usize)
+/// How many records a paged row's iterator fetches per crossing into the runtime by default:
+/// the core's `Paging::batch_size` (a row that does not page answers one value).
+pub fn batch_size<O: Operation>() -> usize {
+    O::INFO.paging.batch_size() as usize
 }
 
 /// Rows that answer once.

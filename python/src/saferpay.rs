@@ -386,7 +386,7 @@ async fn next_transaction(
     if st.buffer.is_empty() && !st.exhausted {
         let batch = st
             .pager
-            .next_batch(operation::page_size::<core::TransactionQuery>())
+            .next_batch(operation::batch_size::<core::TransactionQuery>())
             .await?;
         st.total = st.pager.total_transactions();
         st.next_page = st.pager.next_page_number();

@@ -282,7 +282,7 @@ async fn next_item(state: SharedPager) -> Result<Option<core::SmartTransaction>,
     if st.buffer.is_empty() && !st.exhausted {
         let batch = st
             .pager
-            .next_batch(operation::page_size::<core::SmartTransactionQuery>())
+            .next_batch(operation::batch_size::<core::SmartTransactionQuery>())
             .await?;
         st.total = st.pager.total();
         if batch.is_empty() {

@@ -82,6 +82,17 @@ impl Paging {
             Paging::Pages { page_size } => Some(page_size),
         }
     }
+
+    /// How many records a binding's iterator takes across into its language at once by
+    /// default: the page size, at most [`Paging::MAX_BATCH`]. Small batches keep a garbage
+    /// collected host's heap small (Node: 2000-record batches of a report doubled its peak
+    /// RSS against 200); the provider is still called once per page.
+    pub fn batch_size(self) -> u32 {
+        self.page_size().map_or(1, |n| n.clamp(1, Self::MAX_BATCH))
+    }
+
+    /// The largest default batch of [`Paging::batch_size`].
+    pub const MAX_BATCH: u32 = 200;
 }
 
 /// One parameter of an operation.
