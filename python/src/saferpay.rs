@@ -483,7 +483,9 @@ async fn write_parquet(
     };
     let file = std::fs::File::create(&path).map_err(io)?;
     let mut writer = core::TransactionParquetWriter::new(std::io::BufWriter::new(file))?;
-    let buffered: Vec<_> = st.buffer.drain(..).collect();
+    // What this iterator and the pager hold of the current page, then the pages after it.
+    let mut buffered: Vec<_> = st.buffer.drain(..).collect();
+    buffered.extend(st.pager.take_buffered());
     writer.write_page(&buffered)?;
     if !st.exhausted {
         // Reading to the end: the next page is fetched while this one is written.

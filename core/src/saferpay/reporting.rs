@@ -580,7 +580,15 @@ impl TransactionPager {
         }
     }
 
-    /// Fetches the next page; `None` once the report is exhausted.
+    /// The transactions of the current page that [`TransactionPager::next_batch`] or
+    /// [`TransactionPager::next_transaction`] has not handed out yet. Take them before
+    /// switching to [`TransactionPager::next_page`], which starts at the next page.
+    pub fn take_buffered(&mut self) -> Vec<ReportedTransaction> {
+        self.buffer.drain(..).collect()
+    }
+
+    /// Fetches the next page; `None` once the report is exhausted. Transactions still
+    /// buffered from the current page are not in it (see [`TransactionPager::take_buffered`]).
     pub async fn next_page(&mut self) -> Result<Option<ReportPage>, Error> {
         if self.done {
             return Ok(None);
