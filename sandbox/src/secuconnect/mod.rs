@@ -127,9 +127,10 @@ pub struct Ptx {
     pub hash: String,
     /// Smart transaction.
     pub stx_id: Option<String>,
-    /// Original amount (minor units).
+    /// The transaction's amount (minor units; a refund child's is positive here and negative
+    /// on the wire). Lowered only by a cancellation before the money moved; refunds leave it.
     pub amount: i64,
-    /// Effective amount after reductions and refunds.
+    /// Effective amount after reductions and refunds (what `checkStatus` reports).
     pub remaining: i64,
     /// Currency.
     pub currency: String,
@@ -149,8 +150,10 @@ pub struct Ptx {
     pub reduced_once: bool,
     /// merchantRef.
     pub order_id: Option<String>,
-    /// transactionRef.
+    /// transactionRef (the model's `description`).
     pub purpose: Option<String>,
+    /// `accrual`: the payment is flagged as an accrual (until revoked).
+    pub accrual: bool,
 }
 
 /// All secuconnect objects.
@@ -173,6 +176,9 @@ pub struct State {
     /// Last trans_id.
     pub next_trans_id: u64,
 }
+
+/// The sandbox merchant (`general.merchants`).
+pub const MERCHANT_ID: &str = "MRC_SANDBOX00000000000000000000001";
 
 /// A secuconnect product error `{status, error, error_details, error_user, code, supportId}`.
 pub fn product_error(status: u16, error: &str, details: &str, code: i64) -> Reply {
