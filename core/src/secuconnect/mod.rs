@@ -30,7 +30,7 @@ use serde_json::Value;
 pub use error::{EXPIRED_TOKEN_CODE, PRODUCT_NOT_ALLOWED};
 pub use models::{
     Address, BankAccount, BasketItem, Contact, ContainerRef, Customer, Delivery,
-    PaymentInstructions, PaymentTransactionRef, ReturnUrls, SmartTransactionStatus,
+    PaymentInstructions, PaymentTransactionRef, ReturnUrls, SmartTransactionStatus, TimeSlot,
 };
 pub use operations::{
     AbortSmartTransaction, CancelPaymentTransaction, CancelSmartTransaction, CheckPaymentStatus,
@@ -38,7 +38,7 @@ pub use operations::{
     PrepareSmartTransactionRequest, SetDelivery, StartSmartTransaction,
     UpdateSmartTransactionRequest,
 };
-pub use payment_transactions::{CancelPayment, PaymentStatus, PaymentTransaction};
+pub use payment_transactions::{CancelPayment, ParentObj, PaymentStatus, PaymentTransaction};
 pub use push::{PushNotification, PushObject, parse_push};
 pub use smart_transactions::{
     CreateSmartTransaction, INTENTS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, PREPARE_METHODS,

@@ -14,26 +14,69 @@ use crate::lenient;
 use crate::money::{Currency, Money};
 use crate::validate;
 
-/// A Payment Transaction.
-///
-/// `status_simple` (from `details`): 1 accepted, 2 authorised, 3 denied, 4 issue, 5 void,
-/// 6 issue resolved, 7 refund, 9 paid, 10 pending, 11/12 subscription approved/declined,
-/// 13 on hold, 14 waiting for shipment, 15/16 container authorised/denied.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct PaymentTransaction {
-    pub id: String,
-    pub trans_id: Option<String>,
-    pub transaction_hash: Option<String>,
-    /// The provider's detailed status code, as text.
-    pub status: Option<String>,
-    pub status_text: Option<String>,
-    pub status_simple: Option<i64>,
-    pub status_simple_text: Option<String>,
-    pub amount: Option<Money>,
-    pub created: Option<String>,
-    pub updated: Option<String>,
-    pub order_id: Option<String>,
-    pub raw: Value,
+crate::output_record! {
+    /// A link between payment transactions (the SDK's `ParentObj`): an entry of `parents` (on a
+    /// refund, the payment it refunds) or of `related_transactions` (on a payment, its refunds).
+    #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+    pub struct ParentObj {
+        /// `payment.transactions`
+        pub object: Option<String>,
+        /// `PCI_…`
+        pub id: String,
+        pub trans_id: Option<i64>,
+        /// The kind of link (19 for a refund in the guides).
+        pub ref_type_id: Option<i64>,
+        pub ref_type_raw: Option<String>,
+        /// `parent` or `child`, seen from the transaction that lists it.
+        pub hierarchy: Option<String>,
+    }
+}
+
+crate::output_record! {
+    /// A Payment Transaction (`PCI_…`, the SDK's `PaymentTransactionsProductModel`).
+    ///
+    /// `status` is the detailed status (e.g. 25 "Vorkasse wartend"); `status_simple` (from
+    /// `details`) the simple one: 1 accepted, 2 authorised, 3 denied, 4 issue, 5 void, 6 issue
+    /// resolved, 7 refund, 9 paid, 10 pending, 11/12 subscription approved/declined, 13 on
+    /// hold, 14 waiting for shipment, 15/16 container authorised/denied. `amount` is the
+    /// transaction's own: refunds leave it unchanged (what is left is `check_payment_status`'s
+    /// amount); a refund transaction's is negative on the wire (`signed_amount`).
+    #[derive(Clone, Debug, serde::Serialize)]
+    pub struct PaymentTransaction {
+        pub id: String,
+        pub trans_id: Option<String>,
+        pub transaction_hash: Option<String>,
+        /// The provider's detailed status code, as text.
+        pub status: Option<String>,
+        pub status_text: Option<String>,
+        pub status_simple: Option<i64>,
+        pub status_simple_text: Option<String>,
+        /// The amount, never negative (a refund's as a positive amount; see `signed_amount`).
+        pub amount: Option<Money>,
+        /// The amount in minor units as the API sends it: negative for a refund or reversal.
+        pub signed_amount: Option<i64>,
+        pub currency: Option<String>,
+        /// The payment product, e.g. `Vorkasse`, `PayPal`, `Erstattung` (a refund).
+        pub product: Option<String>,
+        pub description: Option<String>,
+        /// Whether the payment is booked as an accrual (see `revoke_accrual`).
+        pub accrual: Option<bool>,
+        /// On a refund: the payment it refunds.
+        pub parents: Vec<ParentObj>,
+        /// On a payment: its refunds.
+        pub related_transactions: Vec<ParentObj>,
+        pub created: Option<String>,
+        pub updated: Option<String>,
+        pub order_id: Option<String>,
+        pub raw: Value,
+    }
+}
+
+impl PaymentTransaction {
+    /// A refund (or reversal) of another payment transaction.
+    pub fn is_refund(&self) -> bool {
+        !self.parents.is_empty() || self.signed_amount.is_some_and(|a| a < 0)
+    }
 }
 
 /// The answer of `checkStatus`.
@@ -129,8 +172,56 @@ struct WirePayment {
     updated: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string_like")]
     order_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    product: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_bool_like")]
+    accrual: Option<bool>,
+    #[serde(default)]
+    parents: Value,
+    #[serde(default)]
+    related_transactions: Value,
     #[serde(default, deserialize_with = "lenient::opt_object")]
     details: Option<WireDetails>,
+}
+
+/// A `parents` / `related_transactions` list: `ParentObj`s, tolerating bare ids and a missing
+/// or odd list.
+fn parent_objs(value: &Value) -> Vec<ParentObj> {
+    let Some(items) = value.as_array() else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Value::String(id) if !id.is_empty() => Some(ParentObj {
+                object: None,
+                id: id.clone(),
+                trans_id: None,
+                ref_type_id: None,
+                ref_type_raw: None,
+                hierarchy: None,
+            }),
+            Value::Object(_) => Some(ParentObj {
+                object: lenient::text(item.get("object")),
+                id: lenient::text(item.get("id")).filter(|id| !id.is_empty())?,
+                trans_id: int(item.get("trans_id")),
+                ref_type_id: int(item.get("ref_type_id")),
+                ref_type_raw: lenient::text(item.get("ref_type_raw")),
+                hierarchy: lenient::text(item.get("hierarchy")),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+fn int(value: Option<&Value>) -> Option<i64> {
+    match value? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
 }
 
 fn decode<T: serde::de::DeserializeOwned>(raw: &Value, what: &str) -> Result<T, Error> {
@@ -159,7 +250,8 @@ impl PaymentTransaction {
                 Error::decode(Provider::Secuconnect, "Payment Transaction without an id")
             })?;
         let details = wire.details.unwrap_or_default();
-        let amount = money(wire.amount.or(details.amount), wire.currency.as_deref());
+        let signed_amount = wire.amount.or(details.amount);
+        let amount = money(signed_amount.map(i64::abs), wire.currency.as_deref());
         Ok(PaymentTransaction {
             id,
             trans_id: wire.trans_id,
@@ -169,8 +261,65 @@ impl PaymentTransaction {
             status_simple: wire.status_simple.or(details.status_simple),
             status_simple_text: wire.status_simple_text.or(details.status_simple_text),
             amount,
+            signed_amount,
+            currency: wire.currency,
+            product: wire.product,
+            description: wire.description,
+            accrual: wire.accrual,
+            parents: parent_objs(&wire.parents),
+            related_transactions: parent_objs(&wire.related_transactions),
             created: wire.created,
             updated: wire.updated,
+            order_id: wire.order_id,
+            raw,
+        })
+    }
+}
+
+/// The old (Flex.API) format's fields (`SecupayTransactionProductModel`).
+#[derive(Deserialize)]
+struct WireOldFormat {
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    trans_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    transaction_status: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64_like")]
+    amount: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    currency: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    order_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string_like")]
+    purpose: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_bool_like")]
+    accrual: Option<bool>,
+}
+
+impl PaymentTransaction {
+    /// A payment read in the old format, known only by its transaction hash `hash`: its
+    /// status is the old format's text (`status`), there is no simple status.
+    pub(crate) fn from_old_format(raw: Value, hash: &str) -> Result<PaymentTransaction, Error> {
+        let wire: WireOldFormat = decode(&raw, "old-format payment")?;
+        Ok(PaymentTransaction {
+            id: hash.to_owned(),
+            trans_id: wire.trans_id,
+            transaction_hash: Some(hash.to_owned()),
+            status: wire.status.clone(),
+            status_text: wire.transaction_status.or(wire.status),
+            status_simple: None,
+            status_simple_text: None,
+            amount: money(wire.amount.map(i64::abs), wire.currency.as_deref()),
+            signed_amount: wire.amount,
+            currency: wire.currency,
+            product: None,
+            description: wire.purpose,
+            accrual: wire.accrual,
+            parents: Vec::new(),
+            related_transactions: Vec::new(),
+            created: None,
+            updated: None,
             order_id: wire.order_id,
             raw,
         })
@@ -258,8 +407,8 @@ impl Client {
     /// Cancels or refunds a Payment Transaction, fully or by `reduce_amount_by`. Returns the
     /// affected transactions (a refund after payment creates linked refund transactions).
     ///
-    /// A partial refund first checks the currency and that the amount is not more than the
-    /// payment. secuconnect has no idempotency key, so the cancel is settled against the
+    /// A partial refund first checks the currency and that the amount is not more than what is
+    /// left of the payment after earlier refunds (`checkStatus`). secuconnect has no idempotency key, so the cancel is settled against the
     /// transaction itself: before sending, paywire reads it (`related_transactions`) and its
     /// `checkStatus` amount; after an ambiguous failure (timeout, reset, 5xx, unreadable
     /// answer) it reads both again. A new linked refund or a lower amount in effect means the
@@ -279,8 +428,11 @@ impl Client {
             let lock = client.inner.cancel_locks.lock_for(&id);
             let _serialised = lock.lock().await;
             let before = client.cancel_snapshot(&id).await?;
+            // What is left after earlier refunds (checkStatus), not the payment's original
+            // amount, which refunds leave unchanged.
+            let left = before.remaining.or(before.payment.amount);
             if let Some(reduce) = &request.reduce_amount_by
-                && let Some(amount) = &before.payment.amount
+                && let Some(amount) = &left
             {
                 if amount.currency() != reduce.currency() {
                     return Err(Error::validation(
@@ -296,7 +448,7 @@ impl Client {
                     return Err(Error::validation(
                         "reduce_amount_by",
                         format!(
-                            "{} is more than the payment's {}",
+                            "{} is more than the {} left of the payment",
                             reduce.to_decimal_string(),
                             amount.to_decimal_string()
                         ),
@@ -352,6 +504,7 @@ impl Client {
         Ok(CancelSnapshot {
             related: related_ids(&payment.raw),
             effective: status.amount.map(|a| a.minor()),
+            remaining: status.amount,
             status_simple: status.status_simple,
             payment,
         })
@@ -404,21 +557,15 @@ struct CancelSnapshot {
     payment: PaymentTransaction,
     related: Vec<String>,
     effective: Option<i64>,
+    /// `checkStatus`'s amount: what is left to refund.
+    remaining: Option<Money>,
     status_simple: Option<i64>,
 }
 
 /// The ids in `related_transactions` (the linked refunds), tolerating a missing or odd list.
 fn related_ids(raw: &Value) -> Vec<String> {
-    raw.get("related_transactions")
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| match item {
-                    Value::String(id) => Some(id.clone()),
-                    other => other.get("id").and_then(Value::as_str).map(str::to_owned),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    parent_objs(raw.get("related_transactions").unwrap_or(&Value::Null))
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
 }
