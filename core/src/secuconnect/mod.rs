@@ -13,6 +13,7 @@
 mod error;
 mod models;
 pub mod operations;
+mod payment_containers;
 mod payment_transactions;
 mod push;
 mod smart_transactions;
@@ -33,12 +34,17 @@ pub use models::{
     PaymentInstructions, PaymentTransactionRef, ReturnUrls, SmartTransactionStatus, TimeSlot,
 };
 pub use operations::{
-    AbortSmartTransaction, CancelPaymentTransaction, CancelSmartTransaction, CheckPaymentStatus,
-    FetchPushPaymentTransactions, GetPaymentTransaction, GetSmartTransaction,
-    PrepareSmartTransactionRequest, SetDelivery, StartSmartTransaction,
-    UpdateSmartTransactionRequest,
+    AbortSmartTransaction, CancelPaymentTransaction, CancelSmartTransaction,
+    CapturePaymentTransaction, CheckPaymentStatus, CreatePaymentContainer,
+    DeletePaymentContainer, FetchPushPaymentTransactions, GetPaymentContainer, GetPaymentMethods,
+    GetPaymentTransaction, GetSmartTransaction, ListPaymentContainers, ListPaymentTransactions,
+    PrepareSmartTransactionRequest, RefundPaymentTransaction, RevokeAccrual, SetDelivery,
+    StartSmartTransaction, UpdateSmartTransactionRequest,
 };
-pub use payment_transactions::{CancelPayment, ParentObj, PaymentStatus, PaymentTransaction};
+pub use payment_containers::{PaymentContainer, PaymentContainerMandate};
+pub use payment_transactions::{
+    CancelPayment, ParentObj, PaymentRefund, PaymentStatus, PaymentTransaction,
+};
 pub use push::{PushNotification, PushObject, parse_push};
 pub use smart_transactions::{
     CreateSmartTransaction, INTENTS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, PREPARE_METHODS,

@@ -569,3 +569,205 @@ fn related_ids(raw: &Value) -> Vec<String> {
         .map(|p| p.id)
         .collect()
 }
+
+crate::output_record! {
+    /// The answer to `refund_payment_transaction`: the payment as it is now, the refund
+    /// transaction the refund created (none when it only lowered or voided a payment whose
+    /// money had not moved yet) and what is left of the payment (`checkStatus`).
+    #[derive(Clone, Debug, serde::Serialize)]
+    pub struct PaymentRefund {
+        pub payment: PaymentTransaction,
+        /// The new refund transaction (a child of `payment`, `hierarchy` `child`).
+        pub refund: Option<PaymentTransaction>,
+        /// The amount still in effect after this refund (zero when nothing is left).
+        pub remaining: Option<Money>,
+        pub status_simple: Option<i64>,
+        pub raw: Value,
+    }
+}
+
+impl Client {
+    /// One page of Payment Transactions: `query` as for Smart Transactions (`status:…`,
+    /// `created:[2026-01-01 TO *]`), `count` per page from `offset` (the API serves the first
+    /// 10,000 matches).
+    pub async fn list_payment_transactions(
+        &self,
+        query: Option<String>,
+        sort: Option<String>,
+        count: u32,
+        offset: u64,
+    ) -> Result<Vec<PaymentTransaction>, Error> {
+        let params = super::payment_containers::list_params(&query, &sort, count, offset)?;
+        self.spawn(move |client| async move {
+            let raw = client
+                .api(ApiCall {
+                    operation: "secuconnect.payment_transactions.list",
+                    method: Method::GET,
+                    path: "/Payment/Transactions".into(),
+                    query: params,
+                    body: None,
+                    safety: Safety::Read,
+                    settle: None,
+                })
+                .await?;
+            super::payment_containers::list_items(raw)?
+                .into_iter()
+                .map(|item| PaymentTransaction::from_wire(item, None))
+                .collect()
+        })
+        .await
+    }
+
+    /// Captures an authorised payment, or (invoice) reports the delivery that makes the
+    /// invoice due (`POST /Payment/Transactions/{id}/capture`); `amount` captures less than
+    /// authorised. Not sent again once it may have arrived: settle with
+    /// `get_payment_transaction`.
+    pub async fn capture_payment_transaction(
+        &self,
+        id: &str,
+        amount: Option<Money>,
+    ) -> Result<PaymentTransaction, Error> {
+        check_id(id)?;
+        let mut body = Map::new();
+        if let Some(amount) = &amount {
+            body.insert("amount".into(), json!(amount.minor()));
+        }
+        let id = id.to_owned();
+        self.spawn(move |client| async move {
+            if let Some(amount) = &amount {
+                let payment = client.read_payment_transaction(&id).await?;
+                if let Some(total) = &payment.amount {
+                    if total.currency() != amount.currency() {
+                        return Err(Error::validation(
+                            "amount",
+                            format!(
+                                "is in {} but the payment is in {}",
+                                amount.currency(),
+                                total.currency()
+                            ),
+                        ));
+                    }
+                    if amount.minor() > total.minor() {
+                        return Err(Error::validation(
+                            "amount",
+                            format!(
+                                "{} is more than the payment's {}",
+                                amount.to_decimal_string(),
+                                total.to_decimal_string()
+                            ),
+                        ));
+                    }
+                }
+            }
+            let raw = client
+                .api(ApiCall {
+                    operation: "secuconnect.payment_transactions.capture",
+                    method: Method::POST,
+                    path: format!("/Payment/Transactions/{}/capture", segment(&id)),
+                    query: Vec::new(),
+                    body: Some(Value::Object(body)),
+                    safety: Safety::Unkeyed,
+                    settle: Some(format!("get_payment_transaction({id:?})")),
+                })
+                .await
+                .map_err(|e| {
+                    if e.outcome_unknown() {
+                        with_hint(
+                            e,
+                            &format!(
+                                "the capture may have been applied; read the payment with \
+                                 get_payment_transaction({id:?}) before repeating it"
+                            ),
+                        )
+                    } else {
+                        e
+                    }
+                })?;
+            PaymentTransaction::from_wire(raw, Some(&id))
+        })
+        .await
+    }
+
+    /// Revokes the accrual booking of a payment (`POST /Payment/Transactions/{id}/revokeAccrual`).
+    /// Settled by the payment itself: after a lost answer its `accrual` flag tells whether the
+    /// revocation was applied (then it is not sent again).
+    pub async fn revoke_accrual(&self, id: &str) -> Result<PaymentTransaction, Error> {
+        check_id(id)?;
+        let id = id.to_owned();
+        self.spawn(move |client| async move {
+            let lookup = || async {
+                let payment = client.read_payment_transaction(&id).await?;
+                Ok((payment.accrual == Some(false)).then_some(payment.raw))
+            };
+            let raw = client
+                .api_with(
+                    ApiCall {
+                        operation: "secuconnect.payment_transactions.revoke_accrual",
+                        method: Method::POST,
+                        path: format!("/Payment/Transactions/{}/revokeAccrual", segment(&id)),
+                        query: Vec::new(),
+                        body: Some(json!({})),
+                        safety: Safety::Reconcilable,
+                        settle: Some(format!("get_payment_transaction({id:?}) (accrual)")),
+                    },
+                    Some(lookup),
+                )
+                .await?;
+            PaymentTransaction::from_wire(raw, Some(&id))
+        })
+        .await
+    }
+
+    /// Refunds a payment, in full or by `amount` (at most what is left of it), through the
+    /// cancel endpoint, and answers the refund transaction it created and what is left. As
+    /// exactly-once as [`Client::cancel_payment_transaction`].
+    pub async fn refund_payment_transaction(
+        &self,
+        id: &str,
+        request: CancelPayment,
+    ) -> Result<PaymentRefund, Error> {
+        let before = related_count(self, id).await;
+        let transactions = self.cancel_payment_transaction(id, request).await?;
+        let id = id.to_owned();
+        self.spawn(move |client| async move {
+            let mut transactions = transactions.into_iter();
+            let payment = match transactions.next() {
+                Some(first) if first.id == id => first,
+                _ => client.read_payment_transaction(&id).await?,
+            };
+            let refund = match transactions.find(PaymentTransaction::is_refund) {
+                Some(refund) => Some(refund),
+                // The answer may list only the payment: its newest link is the refund.
+                None => match payment.related_transactions.get(before.unwrap_or(usize::MAX)) {
+                    Some(link) => Some(client.read_payment_transaction(&link.id).await?),
+                    None => None,
+                },
+            };
+            let status = client.read_payment_status(&id).await?;
+            let raw = json!({
+                "payment": payment.raw,
+                "refund": refund.as_ref().map(|r| r.raw.clone()),
+                "check_status": status.raw,
+            });
+            Ok(PaymentRefund {
+                payment,
+                refund,
+                remaining: status.amount,
+                status_simple: status.status_simple,
+                raw,
+            })
+        })
+        .await
+    }
+}
+
+/// How many refunds a payment had before (to find the new one), when it can be read.
+async fn related_count(client: &Client, id: &str) -> Option<usize> {
+    check_id(id).ok()?;
+    let id = id.to_owned();
+    client
+        .spawn(move |client| async move { client.read_payment_transaction(&id).await })
+        .await
+        .ok()
+        .map(|p| p.related_transactions.len())
+}

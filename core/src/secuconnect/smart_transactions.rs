@@ -1010,28 +1010,34 @@ impl SmartTransactionQuery {
             validate::length("query", query, 1, 2000)?;
         }
         if let Some(sort) = &self.sort {
-            validate::length("sort", sort, 1, 500)?;
-            for part in sort.split(',') {
-                let ok = match part.trim().split_once(':') {
-                    Some((field, direction)) => {
-                        !field.is_empty()
-                            && field
-                                .bytes()
-                                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-                            && matches!(direction, "asc" | "desc")
-                    }
-                    None => false,
-                };
-                if !ok {
-                    return Err(Error::validation(
-                        "sort",
-                        format!("must be field:asc or field:desc, comma-separated (got {part:?})"),
-                    ));
-                }
-            }
+            check_sort(sort)?;
         }
         Ok(())
     }
+}
+
+/// `field:asc|desc`, comma-separated.
+pub(crate) fn check_sort(sort: &str) -> Result<(), Error> {
+    validate::length("sort", sort, 1, 500)?;
+    for part in sort.split(',') {
+        let ok = match part.trim().split_once(':') {
+            Some((field, direction)) => {
+                !field.is_empty()
+                    && field
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+                    && matches!(direction, "asc" | "desc")
+            }
+            None => false,
+        };
+        if !ok {
+            return Err(Error::validation(
+                "sort",
+                format!("must be field:asc or field:desc, comma-separated (got {part:?})"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One page of a listing.
