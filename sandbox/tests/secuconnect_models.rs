@@ -359,3 +359,229 @@ async fn range_queries_as_the_docs_recommend() {
         .await;
     assert_eq!(some["count"], 1);
 }
+
+/// `PaymentContainersProductModel`.
+const CONTAINER_FIELDS: &[&str] = &[
+    "object",
+    "id",
+    "created",
+    "updated",
+    "merchant",
+    "contract",
+    "customer",
+    "type",
+    "public",
+    "private",
+    "mandate",
+    "token_status",
+];
+/// `PaymentContainerMandate`.
+const MANDATE_FIELDS: &[&str] = &[
+    "sepa_mandate_id",
+    "iban",
+    "bic",
+    "type",
+    "status",
+    "identification",
+    "creditor_id",
+];
+
+/// The official custom-checkout demo's sequence: a container for the payer's bank account,
+/// a Smart Transaction, `prepare/debit` with the container's id, `start`.
+#[tokio::test]
+async fn custom_checkout_with_a_payment_container() {
+    let sb = start();
+    let api = Api::new(&sb).await;
+    let (s, container) = api
+        .post(
+            "/Payment/Containers",
+            json!({"type": "bank_account",
+                   "private": {"owner": "Max Mustermann", "iban": "DE35 5001 0517 5418 4931 88"}}),
+        )
+        .await;
+    assert_eq!(s, 200, "{container}");
+    only_fields(&container, CONTAINER_FIELDS, "container");
+    only_fields(&container["mandate"], MANDATE_FIELDS, "mandate");
+    let pct = container["id"].as_str().unwrap();
+    assert!(pct.starts_with("PCT_"));
+    assert_eq!(container["type"], "bank_account");
+    assert_eq!(
+        api.get(&format!("/Payment/Containers/{pct}")).await["id"],
+        pct
+    );
+    let (s, _) = api
+        .post(
+            "/Payment/Containers",
+            json!({"type": "bank_account", "private": {"owner": "Max", "iban": "DE35500105175418493189"}}),
+        )
+        .await;
+    assert_eq!(s, 400, "a wrong check digit is refused");
+
+    let (_, stx) = api
+        .post(
+            "/Smart/Transactions",
+            json!({"intent": "sale", "basket_info": {"sum": 1990, "currency": "EUR"}}),
+        )
+        .await;
+    let id = stx["id"].as_str().unwrap();
+    let (s, _) = api
+        .post(
+            &format!("/Smart/Transactions/{id}/prepare/debit"),
+            json!({"container": {"id": "PCT_UNKNOWN"}}),
+        )
+        .await;
+    assert_eq!(s, 404);
+    let (s, v) = api
+        .post(
+            &format!("/Smart/Transactions/{id}/prepare/debit"),
+            json!({"container": {"id": pct}}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "approved");
+    assert_eq!(v["container"]["id"], pct);
+    let (s, v) = api
+        .post(&format!("/Smart/Transactions/{id}/start"), json!({}))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["status"], "ok");
+
+    let list = api.get("/Payment/Containers?count=10").await;
+    assert_eq!(list["count"], 1);
+    let (s, deleted) = api
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/Payment/Containers/{pct}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(deleted[0]["id"], pct);
+    let (s, _) = api
+        .send(
+            reqwest::Method::GET,
+            &format!("/Payment/Containers/{pct}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, 404);
+}
+
+#[tokio::test]
+async fn payment_methods_list_capture_accrual_and_old_format() {
+    let sb = start();
+    let api = Api::new(&sb).await;
+    let methods = api
+        .get(&format!(
+            "/Payment/Contracts/{}/paymentMethods",
+            paywire_sandbox::credentials::SECUCONNECT_CONTRACT_ID
+        ))
+        .await;
+    let methods: Vec<&str> = methods
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    assert!(methods.contains(&"prepaid") && methods.contains(&"sofort"));
+
+    // An authorised card payment (prepare without auto_capture), captured with less.
+    let (_, stx) = api
+        .post(
+            "/Smart/Transactions",
+            json!({"intent": "sale", "basket_info": {"sum": 1000, "currency": "EUR"}}),
+        )
+        .await;
+    let id = stx["id"].as_str().unwrap();
+    let (_, v) = api
+        .post(
+            &format!("/Smart/Transactions/{id}/prepare/creditcard"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(v["status"], "approved");
+    let pci = v["transactions"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        api.get(&format!(
+            "/Payment/Containers/{}",
+            v["container"]["id"].as_str().unwrap()
+        ))
+        .await["type"],
+        "credit_card"
+    );
+    let (s, p) = api
+        .post(
+            &format!("/Payment/Transactions/{pci}/capture"),
+            json!({"amount": 800}),
+        )
+        .await;
+    assert_eq!(s, 200, "{p}");
+    check_payment_transaction(&p);
+    assert_eq!(p["details"]["status_simple"], 1);
+    assert_eq!(p["amount"], 800);
+    let (s, _) = api
+        .post(&format!("/Payment/Transactions/{pci}/capture"), json!({}))
+        .await;
+    assert_eq!(s, 400, "captured once");
+    assert_eq!(
+        api.get(&format!("/Smart/Transactions/{id}")).await["status"],
+        "ok"
+    );
+
+    // An invoice payment is an accrual until revoked.
+    let pci2 = {
+        let (_, stx) = api
+            .post(
+                "/Smart/Transactions",
+                json!({"intent": "sale", "basket_info": {"sum": 500, "currency": "EUR"}}),
+            )
+            .await;
+        let id = stx["id"].as_str().unwrap();
+        let (_, v) = api
+            .post(
+                &format!("/Smart/Transactions/{id}/start/invoice"),
+                json!({}),
+            )
+            .await;
+        v["transactions"][0]["id"].as_str().unwrap().to_string()
+    };
+    let p = api.get(&format!("/Payment/Transactions/{pci2}")).await;
+    assert_eq!(p["accrual"], true);
+    let (s, p) = api
+        .post(
+            &format!("/Payment/Transactions/{pci2}/revokeAccrual"),
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, &p["accrual"]), (200, &json!(false)));
+    let (s, _) = api
+        .post(
+            &format!("/Payment/Transactions/{pci2}/revokeAccrual"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 400);
+
+    let list = api
+        .get("/Payment/Transactions?q=details.status_simple:1&count=1&offset=1")
+        .await;
+    assert_eq!(list["count"], 2);
+    assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    check_payment_transaction(&list["data"][0]);
+
+    // The old format answers by PCI_ id and by transaction hash.
+    let hash = p["transaction_hash"].as_str().unwrap();
+    let old = api
+        .get(&format!("/Payment/Transactions/{hash}/OldFormat"))
+        .await;
+    assert_eq!(old["payment_id"], pci2.as_str());
+    assert_eq!(old["trans_id"], p["trans_id"]);
+    let (s, _) = api
+        .send(
+            reqwest::Method::GET,
+            &format!("/Payment/Transactions/{hash}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, 404, "the v2 read takes the PCI_ id");
+}

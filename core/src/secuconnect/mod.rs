@@ -35,9 +35,9 @@ pub use models::{
 };
 pub use operations::{
     AbortSmartTransaction, CancelPaymentTransaction, CancelSmartTransaction,
-    CapturePaymentTransaction, CheckPaymentStatus, CreatePaymentContainer,
-    DeletePaymentContainer, FetchPushPaymentTransactions, GetPaymentContainer, GetPaymentMethods,
-    GetPaymentTransaction, GetSmartTransaction, ListPaymentContainers, ListPaymentTransactions,
+    CapturePaymentTransaction, CheckPaymentStatus, CreatePaymentContainer, DeletePaymentContainer,
+    FetchPushPaymentTransactions, GetPaymentContainer, GetPaymentMethods, GetPaymentTransaction,
+    GetSmartTransaction, ListPaymentContainers, ListPaymentTransactions,
     PrepareSmartTransactionRequest, RefundPaymentTransaction, RevokeAccrual, SetDelivery,
     StartSmartTransaction, UpdateSmartTransactionRequest,
 };

@@ -503,7 +503,10 @@ pub struct TimeSlot {
 impl TimeSlot {
     fn to_wire(&self) -> Result<Value, Error> {
         let mut slot = Map::new();
-        for (name, value) in [("start_date", &self.start_date), ("end_date", &self.end_date)] {
+        for (name, value) in [
+            ("start_date", &self.start_date),
+            ("end_date", &self.end_date),
+        ] {
             if let Some(value) = value {
                 validate::length(&format!("delivery.scheduled_slot.{name}"), value, 1, 64)?;
                 slot.insert(name.into(), Value::String(value.clone()));

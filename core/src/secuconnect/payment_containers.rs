@@ -71,18 +71,18 @@ impl PaymentContainer {
             None => raw.get("private").unwrap_or(&Value::Null),
         };
         let text = |name: &str| lenient::text(account.get(name));
-        let mandate = raw
-            .get("mandate")
-            .filter(|m| m.is_object())
-            .map(|m| PaymentContainerMandate {
-                sepa_mandate_id: lenient::text(m.get("sepa_mandate_id")),
-                iban: lenient::text(m.get("iban")),
-                bic: lenient::text(m.get("bic")),
-                mandate_type: lenient::text(m.get("type")),
-                status: lenient::text(m.get("status")),
-                identification: lenient::text(m.get("identification")),
-                creditor_id: lenient::text(m.get("creditor_id")),
-            });
+        let mandate =
+            raw.get("mandate")
+                .filter(|m| m.is_object())
+                .map(|m| PaymentContainerMandate {
+                    sepa_mandate_id: lenient::text(m.get("sepa_mandate_id")),
+                    iban: lenient::text(m.get("iban")),
+                    bic: lenient::text(m.get("bic")),
+                    mandate_type: lenient::text(m.get("type")),
+                    status: lenient::text(m.get("status")),
+                    identification: lenient::text(m.get("identification")),
+                    creditor_id: lenient::text(m.get("creditor_id")),
+                });
         Ok(PaymentContainer {
             id,
             container_type: lenient::text(raw.get("type")),

@@ -738,7 +738,10 @@ impl Client {
             let refund = match transactions.find(PaymentTransaction::is_refund) {
                 Some(refund) => Some(refund),
                 // The answer may list only the payment: its newest link is the refund.
-                None => match payment.related_transactions.get(before.unwrap_or(usize::MAX)) {
+                None => match payment
+                    .related_transactions
+                    .get(before.unwrap_or(usize::MAX))
+                {
                     Some(link) => Some(client.read_payment_transaction(&link.id).await?),
                     None => None,
                 },

@@ -1177,7 +1177,10 @@ async fn zero_amounts_and_regional_languages_are_sent_as_the_guides_show() {
     r.language = Some("en-GB".into());
     client.create_smart_transaction(r).await.unwrap();
     let sent = fake.api_requests();
-    assert_eq!(body(&sent[0])["basket_info"], json!({"sum": 0, "currency": "EUR"}));
+    assert_eq!(
+        body(&sent[0])["basket_info"],
+        json!({"sum": 0, "currency": "EUR"})
+    );
     assert_eq!(body(&sent[0])["application_context"]["language"], "de_DE");
     assert_eq!(body(&sent[1])["application_context"]["language"], "en-GB");
     let update = UpdateSmartTransaction {
@@ -1185,7 +1188,10 @@ async fn zero_amounts_and_regional_languages_are_sent_as_the_guides_show() {
         basket: Some(Vec::new()),
         ..UpdateSmartTransaction::default()
     };
-    client.update_smart_transaction("STX_1", update).await.unwrap();
+    client
+        .update_smart_transaction("STX_1", update)
+        .await
+        .unwrap();
 }
 
 #[tokio::test(start_paused = true)]
@@ -1313,7 +1319,10 @@ async fn a_push_naming_a_hash_is_read_in_the_old_format() {
                 r#"{"object":"payment.transactions","id":"PCI_TWINT1","amount":990,"currency":"CHF","status":17,"details":{"status_simple":1}}"#,
             )
         } else {
-            Step::json(404, r#"{"status":"error","error":"ProductNotFoundException","error_details":"not found","code":2002}"#)
+            Step::json(
+                404,
+                r#"{"status":"error","error":"ProductNotFoundException","error_details":"not found","code":2002}"#,
+            )
         }
     });
     let client = client(&fake.script);

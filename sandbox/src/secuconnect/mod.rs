@@ -3,6 +3,7 @@
 
 pub mod checkout;
 pub mod oauth;
+pub mod payment_containers;
 pub mod payment_transactions;
 pub mod smart_transactions;
 
@@ -154,6 +155,8 @@ pub struct Ptx {
     pub purpose: Option<String>,
     /// `accrual`: the payment is flagged as an accrual (until revoked).
     pub accrual: bool,
+    /// Captured through `/capture` (an invoice's delivery reported, an authorisation taken).
+    pub captured: bool,
 }
 
 /// All secuconnect objects.
@@ -175,6 +178,10 @@ pub struct State {
     pub merchant_refs: HashMap<String, u32>,
     /// Last trans_id.
     pub next_trans_id: u64,
+    /// Payment containers (PCT_) as the API returns them.
+    pub containers: HashMap<String, Value>,
+    /// Container ids in creation order.
+    pub container_order: Vec<String>,
 }
 
 /// The sandbox merchant (`general.merchants`).
@@ -257,9 +264,18 @@ pub fn handle(app: &Arc<App>, route: Route, req: &ApiRequest) -> Reply {
                 );
             }
             match route {
-                Route::PtxGet | Route::PtxCheckStatus | Route::PtxCancel => {
-                    payment_transactions::handle(app, route, req)
-                }
+                Route::PtxGet
+                | Route::PtxCheckStatus
+                | Route::PtxCancel
+                | Route::PtxList
+                | Route::PtxCapture
+                | Route::PtxRevokeAccrual
+                | Route::PtxOldFormat => payment_transactions::handle(app, route, req),
+                Route::PctCreate
+                | Route::PctGet
+                | Route::PctList
+                | Route::PctDelete
+                | Route::ContractPaymentMethods => payment_containers::handle(app, route, req),
                 _ => smart_transactions::handle(app, route, req),
             }
         }

@@ -180,6 +180,7 @@ pub fn refund_child(
         order_id: parent.order_id.clone(),
         purpose: parent.purpose.clone(),
         accrual: false,
+        captured: false,
     };
     let id = child.id.clone();
     st.ptx.insert(id.clone(), child);
@@ -201,6 +202,24 @@ pub fn handle(app: &Arc<App>, route: Route, req: &ApiRequest) -> Reply {
             Some(p) => Reply::json(200, &check_status_json(p)),
             None => not_found(id),
         },
+        Route::PtxList => {
+            let st = lock(&app.secu);
+            let mut all: Vec<&Ptx> = st.ptx.values().collect();
+            all.sort_by_key(|p| p.trans_id);
+            let items = all.into_iter().map(|p| ptx_json(&st, p)).collect();
+            drop(st);
+            super::smart_transactions::list_reply(req, items)
+        }
+        Route::PtxOldFormat => {
+            let st = lock(&app.secu);
+            // The PCI_ id or the Flex.API transaction hash.
+            match st.ptx.values().find(|p| p.id == id || p.hash == id) {
+                Some(p) => Reply::json(200, &old_format_json(p)),
+                None => not_found(id),
+            }
+        }
+        Route::PtxCapture => capture(app, req),
+        Route::PtxRevokeAccrual => revoke_accrual(app, req),
         _ => cancel(app, req),
     }
 }
@@ -323,4 +342,103 @@ fn cancel(app: &Arc<App>, req: &ApiRequest) -> Reply {
         push(app, url, c, "added");
     }
     Reply::json(200, &Value::Array(out))
+}
+
+/// The old (Flex.API) format, the SDK's `SecupayTransactionProductModel`.
+fn old_format_json(p: &Ptx) -> Value {
+    let (_, text) = detailed_status(p);
+    json!({
+        "trans_id": p.trans_id,
+        "status": status_text(p.status),
+        "amount": if p.parent.is_some() { -p.amount } else { p.amount },
+        "currency": p.currency,
+        "purpose": p.purpose.clone().unwrap_or_default(),
+        "order_id": p.order_id,
+        "payment_id": p.id,
+        "transaction_status": text,
+        "accrual": p.accrual,
+    })
+}
+
+/// `POST /Payment/Transactions/{id}/capture` (`PaymentTransactionsCaptureDTO`: `amount`,
+/// `shipping_information`): takes an authorised payment (status 2), or reports the delivery
+/// of an accepted invoice payment once.
+fn capture(app: &Arc<App>, req: &ApiRequest) -> Reply {
+    let id = req.param(0);
+    let body = if req.body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        match req.json() {
+            Ok(v @ Value::Object(_)) => v,
+            Ok(_) => return bad_request("request body must be a JSON object"),
+            Err(e) => return bad_request(&e),
+        }
+    };
+    let amount = match positive(body.get("amount"), "amount") {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let now = app.clock.now();
+    let mut st = lock(&app.secu);
+    let Some(p) = st.ptx.get(id).cloned() else {
+        return not_found(id);
+    };
+    if let Some(a) = amount
+        && a > p.amount
+    {
+        return bad_request(&format!(
+            "amount: {a} is more than the payment's {}",
+            p.amount
+        ));
+    }
+    match (p.status, p.payment_method.as_str(), p.captured) {
+        (2, _, _) | (1, "invoice", false) => {}
+        _ => {
+            return bad_request(&format!(
+                "payment transaction is {}; it cannot be captured",
+                status_text(p.status)
+            ));
+        }
+    }
+    if let Some(x) = st.ptx.get_mut(id) {
+        if let Some(a) = amount {
+            x.amount = a;
+            x.remaining = a;
+        }
+        x.status = 1;
+        x.captured = true;
+        x.updated = now;
+    }
+    let mut url = None;
+    if let Some(stx_id) = &p.stx_id
+        && let Some(stx) = st.stx.get_mut(stx_id)
+    {
+        url = stx.str_at("application_context.return_urls.url_push");
+        if stx.status() == "approved" {
+            let paid = stx.paid_status();
+            stx.set_status(paid, now);
+        }
+    }
+    let out = st.ptx.get(id).map(|x| ptx_json(&st, x));
+    drop(st);
+    push(app, url, id, "changed");
+    Reply::json(200, &out.unwrap_or(Value::Null))
+}
+
+/// `POST /Payment/Transactions/{id}/revokeAccrual`: the payment is no longer booked as an
+/// accrual; refused for one that is not.
+fn revoke_accrual(app: &Arc<App>, req: &ApiRequest) -> Reply {
+    let id = req.param(0);
+    let now = app.clock.now();
+    let mut st = lock(&app.secu);
+    let Some(p) = st.ptx.get_mut(id) else {
+        return not_found(id);
+    };
+    if !p.accrual {
+        return bad_request("payment transaction has no accrual to revoke");
+    }
+    p.accrual = false;
+    p.updated = now;
+    let p = p.clone();
+    Reply::json(200, &ptx_json(&st, &p))
 }

@@ -618,6 +618,20 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
 }
 
 fn list(app: &Arc<App>, req: &ApiRequest) -> Reply {
+    let st = lock(&app.secu);
+    let items: Vec<Value> = st
+        .stx_order
+        .iter()
+        .filter_map(|id| st.stx.get(id))
+        .map(|s| s.obj.clone())
+        .collect();
+    drop(st);
+    list_reply(req, items)
+}
+
+/// A list answer `{count, data}` over `items` (in creation order), with the API's `count`,
+/// `offset`, `q` and `sort` parameters.
+pub(crate) fn list_reply(req: &ApiRequest, items: Vec<Value>) -> Reply {
     let q = req.query_pairs();
     let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let count = match get("count") {
@@ -654,14 +668,7 @@ fn list(app: &Arc<App>, req: &ApiRequest) -> Reply {
             sort.push((field.trim().to_string(), desc));
         }
     }
-    let st = lock(&app.secu);
-    let mut items: Vec<&Value> = st
-        .stx_order
-        .iter()
-        .filter_map(|id| st.stx.get(id))
-        .map(|s| &s.obj)
-        .filter(|o| matches(o, &groups))
-        .collect();
+    let mut items: Vec<&Value> = items.iter().filter(|o| matches(o, &groups)).collect();
     if !sort.is_empty() {
         items.sort_by(|a, b| {
             for (field, desc) in &sort {
@@ -707,6 +714,7 @@ fn new_ptx(st: &mut super::State, stx: &Stx, method: &str, status: u8, now: Date
         purpose: stx.str_at("transactionRef"),
         // Invoice payments are receivables until paid (`accrual`; see revokeAccrual).
         accrual: method == "invoice",
+        captured: false,
     }
 }
 
@@ -783,6 +791,65 @@ fn container_for(method: &str, body: &Map<String, Value>) -> Result<Option<Value
     }
 }
 
+/// Resolves the container of a prepare or start against the stored ones: an existing
+/// container by id must exist and fit the method; an inline one (and the card container a
+/// card payment creates) is stored, so `GET /Payment/Containers/{id}` finds it.
+fn resolve_container(
+    st: &mut super::State,
+    method: &str,
+    body: &Map<String, Value>,
+    container: Option<Value>,
+    now: DateTime<Utc>,
+) -> Result<Option<Value>, Reply> {
+    let Some(mut c) = container else {
+        return Ok(None);
+    };
+    let id = c
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let by_id = body
+        .get("container")
+        .and_then(|c| c.get("id"))
+        .and_then(Value::as_str)
+        .is_some();
+    if by_id {
+        let Some(stored) = st.containers.get(&id) else {
+            return Err(not_found(&id));
+        };
+        let kind = stored.get("type").and_then(Value::as_str).unwrap_or("");
+        let fits = match method {
+            "debit" => kind == "bank_account",
+            "creditcard" => kind == "credit_card",
+            _ => true,
+        };
+        if !fits {
+            return Err(bad_request(&format!(
+                "container.id: a {kind} container cannot pay by {method}"
+            )));
+        }
+        c["type"] = kind.into();
+    } else {
+        let kind = c
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let private = body
+            .get("container")
+            .and_then(|c| c.get("private"))
+            .and_then(Value::as_object);
+        let customer = body
+            .get("customer")
+            .and_then(|c| c.get("id"))
+            .and_then(Value::as_str);
+        let obj = super::payment_containers::container_json(&id, &kind, private, customer, now);
+        super::payment_containers::store(st, obj);
+    }
+    Ok(Some(c))
+}
+
 fn push_url(stx: &Stx) -> Option<String> {
     stx.str_at("application_context.return_urls.url_push")
 }
@@ -814,6 +881,10 @@ fn prepare(app: &Arc<App>, req: &ApiRequest) -> Reply {
             stx.status()
         ));
     }
+    let container = match resolve_container(&mut st, method, &body, container, now) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
     let auto = stx
         .obj
         .pointer("/payment_context/auto_capture")
@@ -882,6 +953,10 @@ fn start(app: &Arc<App>, req: &ApiRequest) -> Reply {
             let container = match container_for(method, &body) {
                 Ok(c) => c,
                 Err(e) => return bad_request(&e),
+            };
+            let container = match resolve_container(&mut st, method, &body, container, now) {
+                Ok(c) => c,
+                Err(r) => return r,
             };
             let (ps, ss) = if method == "prepaid" {
                 (10, "pending")
@@ -1083,6 +1158,12 @@ pub fn complete_with(
                 ),
                 _ => None,
             };
+            if let Some(c) = &container {
+                let kind = c.get("type").and_then(Value::as_str).unwrap_or("");
+                let cid = c.get("id").and_then(Value::as_str).unwrap_or("");
+                let obj = super::payment_containers::container_json(cid, kind, None, None, now);
+                super::payment_containers::store(&mut st, obj);
+            }
             attach(&mut stx, &ptx, container);
             let pid = ptx.id.clone();
             st.ptx.insert(pid.clone(), ptx);
