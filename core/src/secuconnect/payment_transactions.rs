@@ -630,6 +630,12 @@ impl Client {
         check_id(id)?;
         let mut body = Map::new();
         if let Some(amount) = &amount {
+            if amount.is_zero() {
+                return Err(Error::validation(
+                    "amount",
+                    "must be greater than zero (omit it to capture all)",
+                ));
+            }
             body.insert("amount".into(), json!(amount.minor()));
         }
         let id = id.to_owned();
@@ -726,8 +732,21 @@ impl Client {
         id: &str,
         request: CancelPayment,
     ) -> Result<PaymentRefund, Error> {
+        // Every check before anything is sent, the read of the refunds so far included.
+        check_id(id)?;
+        request.to_wire().map_err(|e| match e.field() {
+            Some("reduce_amount_by") => Error::validation("amount", e.message_text()),
+            _ => e,
+        })?;
         let before = related_count(self, id).await;
-        let transactions = self.cancel_payment_transaction(id, request).await?;
+        // This operation calls the cancel's `reduce_amount_by` `amount`.
+        let transactions =
+            self.cancel_payment_transaction(id, request)
+                .await
+                .map_err(|e| match e.field() {
+                    Some("reduce_amount_by") => Error::validation("amount", e.message_text()),
+                    _ => e,
+                })?;
         let id = id.to_owned();
         self.spawn(move |client| async move {
             let mut transactions = transactions.into_iter();
