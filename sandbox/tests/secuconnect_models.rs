@@ -88,9 +88,8 @@ const PAYMENT_LINK_FIELDS: &[&str] = &[
 ];
 
 fn only_fields(value: &Value, allowed: &[&str], what: &str) {
-    let object = value
-        .as_object()
-        .unwrap_or_else(|| panic!("{what}: {value}"));
+    assert!(value.is_object(), "{what} is not an object: {value}");
+    let object = value.as_object().unwrap();
     for key in object.keys() {
         assert!(
             allowed.contains(&key.as_str()),

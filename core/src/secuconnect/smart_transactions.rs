@@ -222,10 +222,8 @@ impl UpdateSmartTransaction {
     /// Checks every field that was given, before anything is sent (the current amount and
     /// basket, read later when not given, are the provider's and need no check).
     fn check_given(&self) -> Result<(), Error> {
-        if let Some(amount) = &self.amount {
-            if let Some(basket) = &self.basket {
-                basket_to_wire(basket, amount)?;
-            }
+        if let (Some(amount), Some(basket)) = (&self.amount, &self.basket) {
+            basket_to_wire(basket, amount)?;
         }
         if let Some(customer) = &self.customer {
             customer.to_wire("customer")?;
