@@ -67,23 +67,28 @@ use crate::validate;
 /// Testing host (since 2025; the SDKs' default environment).
 pub const TESTING_BASE_URL: &str = "https://connect-testing.secuconnect.com";
 pub const LIVE_BASE_URL: &str = "https://connect.secucard.com";
+/// Showcase host, for demonstrations (the production ticketing plugin offers it next to
+/// testing and production).
+pub const SHOWCASE_BASE_URL: &str = "https://connect-showcase.secupay-ag.de";
 
 /// secuconnect environment; `base_url` overrides it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Environment {
     Testing,
+    Showcase,
     Live,
 }
 
 impl Environment {
-    /// `"testing"` or `"live"` (also `test`/`sandbox`, `production`/`prod`).
+    /// `"testing"`, `"showcase"` or `"live"` (also `test`/`sandbox`, `production`/`prod`).
     pub fn parse(value: &str) -> Result<Environment, Error> {
         match value.trim().to_ascii_lowercase().as_str() {
             "testing" | "test" | "sandbox" => Ok(Environment::Testing),
+            "showcase" | "demo" => Ok(Environment::Showcase),
             "live" | "production" | "prod" => Ok(Environment::Live),
             other => Err(Error::validation(
                 "environment",
-                format!("must be \"testing\" or \"live\" (got {other:?})"),
+                format!("must be \"testing\", \"showcase\" or \"live\" (got {other:?})"),
             )),
         }
     }
@@ -91,6 +96,7 @@ impl Environment {
     pub fn as_str(&self) -> &'static str {
         match self {
             Environment::Testing => "testing",
+            Environment::Showcase => "showcase",
             Environment::Live => "live",
         }
     }
@@ -98,6 +104,7 @@ impl Environment {
     pub fn base_url(&self) -> &'static str {
         match self {
             Environment::Testing => TESTING_BASE_URL,
+            Environment::Showcase => SHOWCASE_BASE_URL,
             Environment::Live => LIVE_BASE_URL,
         }
     }
@@ -325,7 +332,7 @@ impl Client {
         if let Some(environment) = config::env_var("SECUCONNECT_ENVIRONMENT") {
             builder = builder.environment(Environment::parse(&environment).map_err(|_| {
                 Error::configuration(format!(
-                    "SECUCONNECT_ENVIRONMENT must be \"testing\" or \"live\" (got {environment:?})"
+                    "SECUCONNECT_ENVIRONMENT must be \"testing\", \"showcase\" or \"live\" (got {environment:?})"
                 ))
             })?);
         }

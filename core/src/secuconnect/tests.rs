@@ -1346,3 +1346,22 @@ async fn a_push_naming_a_hash_is_read_in_the_old_format() {
         ]
     );
 }
+
+#[test]
+fn the_showcase_environment_has_its_own_host() {
+    let env = Environment::parse("showcase").unwrap();
+    assert_eq!(env, Environment::Showcase);
+    assert_eq!(env.as_str(), "showcase");
+    let client = Client::builder()
+        .client_id("c")
+        .client_secret("s")
+        .environment(env)
+        .transport(Arc::new(Scripted::new(vec![])))
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "https://connect-showcase.secupay-ag.de/");
+    assert_eq!(
+        Environment::parse("staging").unwrap_err().field(),
+        Some("environment")
+    );
+}
