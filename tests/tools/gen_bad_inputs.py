@@ -266,7 +266,6 @@ SECUCONNECT = [
     ("secuconnect", "create_payment_container", {"bank_account": {"owner": "", "iban": "DE35500105175418493188"}}, "bank_account.owner"),
     ("secuconnect", "create_payment_container", {"bank_account": {"owner": "Max", "iban": "DE35500105175418493189"}}, "bank_account.iban"),
     ("secuconnect", "create_payment_container", {"bank_account": {"owner": "Max", "iban": "DE35500105175418493188"}, "customer_id": "bad id!"}, "customer_id"),
-    ("secuconnect", "create_payment_container", {}, "bank_account"),
     ("secuconnect", "get_payment_container", {"id": "PCT 1"}, "id"),
     ("secuconnect", "list_payment_containers", {"count": 0}, "count"),
     ("secuconnect", "delete_payment_container", {"id": ""}, "id"),
