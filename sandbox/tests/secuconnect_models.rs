@@ -584,3 +584,54 @@ async fn payment_methods_list_capture_accrual_and_old_format() {
         .await;
     assert_eq!(s, 404, "the v2 read takes the PCI_ id");
 }
+
+/// A custom checkout with an external step: `prepare/paypal` answers an `iframe_url` the payer
+/// completes; `start` before that is refused, after it captures.
+#[tokio::test]
+async fn paypal_waits_for_the_payer_at_the_iframe_url() {
+    let sb = start();
+    let api = Api::new(&sb).await;
+    let (_, stx) = api
+        .post(
+            "/Smart/Transactions",
+            json!({"intent": "sale", "basket_info": {"sum": 1500, "currency": "EUR"},
+                   "application_context": {"return_urls": {"url_success": "http://127.0.0.1:9/ok"}}}),
+        )
+        .await;
+    let id = stx["id"].as_str().unwrap();
+    let (s, v) = api
+        .post(
+            &format!("/Smart/Transactions/{id}/prepare/paypal"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        v["status"], "created",
+        "nothing authorised before the payer"
+    );
+    let iframe = v["iframe_url"].as_str().expect("an iframe_url").to_string();
+    let (s, _) = api
+        .post(&format!("/Smart/Transactions/{id}/start"), json!({}))
+        .await;
+    assert_eq!(s, 400, "start waits for the payer");
+
+    let r = pay_on_the_page(&api, &iframe).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "http://127.0.0.1:9/ok");
+    let v = api.get(&format!("/Smart/Transactions/{id}")).await;
+    assert_eq!(v["status"], "approved");
+    let pci = v["transactions"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        api.get(&format!("/Payment/Transactions/{pci}")).await["details"]["status_simple"],
+        2
+    );
+    let (s, v) = api
+        .post(&format!("/Smart/Transactions/{id}/start"), json!({}))
+        .await;
+    assert_eq!((s, &v["status"]), (200, &json!("ok")));
+    assert_eq!(
+        api.get(&format!("/Payment/Transactions/{pci}")).await["details"]["status_simple"],
+        1
+    );
+}

@@ -1074,8 +1074,8 @@ pub struct SecuconnectListPaymentTransactionsInput {
     #[uniffi(default = 100)]
     pub count: i32,
     /// Zero-based position of the first one (below 10,000).
-    #[uniffi(default = "0")]
-    pub offset: String,
+    #[uniffi(default = 0)]
+    pub offset: i32,
 }
 
 impl ops::Params for SecuconnectListPaymentTransactionsInput {
@@ -1084,7 +1084,7 @@ impl ops::Params for SecuconnectListPaymentTransactionsInput {
         params.insert("query".to_owned(), ops::param("query", &self.query)?);
         params.insert("sort".to_owned(), ops::param("sort", &self.sort)?);
         params.insert("count".to_owned(), ops::param("count", &self.count)?);
-        params.insert("offset".to_owned(), ops::json_text("offset", &self.offset)?);
+        params.insert("offset".to_owned(), ops::param("offset", &self.offset)?);
         Ok(params)
     }
 }
@@ -1191,8 +1191,8 @@ pub struct SecuconnectListPaymentContainersInput {
     #[uniffi(default = 100)]
     pub count: i32,
     /// Zero-based position of the first one (below 10,000).
-    #[uniffi(default = "0")]
-    pub offset: String,
+    #[uniffi(default = 0)]
+    pub offset: i32,
 }
 
 impl ops::Params for SecuconnectListPaymentContainersInput {
@@ -1201,7 +1201,7 @@ impl ops::Params for SecuconnectListPaymentContainersInput {
         params.insert("query".to_owned(), ops::param("query", &self.query)?);
         params.insert("sort".to_owned(), ops::param("sort", &self.sort)?);
         params.insert("count".to_owned(), ops::param("count", &self.count)?);
-        params.insert("offset".to_owned(), ops::json_text("offset", &self.offset)?);
+        params.insert("offset".to_owned(), ops::param("offset", &self.offset)?);
         Ok(params)
     }
 }

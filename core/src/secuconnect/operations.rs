@@ -121,7 +121,7 @@ crate::operation_input! {
         /// Transactions per page, 1 to 1000.
         pub count: u32 = 100,
         /// Zero-based position of the first one (below 10,000).
-        pub offset: u64 = 0,
+        pub offset: u32 = 0,
     }
 }
 
@@ -181,7 +181,7 @@ crate::operation_input! {
         /// Containers per page, 1 to 1000.
         pub count: u32 = 100,
         /// Zero-based position of the first one (below 10,000).
-        pub offset: u64 = 0,
+        pub offset: u32 = 0,
     }
 }
 
@@ -264,7 +264,7 @@ crate::operation_table! {
         });
     /// One page of payment transactions, filtered by `query` (offset paging).
     list_payment_transactions(ListPaymentTransactions) -> Vec<PaymentTransaction>, Read, single,
-        |c, i| c.list_payment_transactions(i.query, i.sort, i.count, i.offset);
+        |c, i| c.list_payment_transactions(i.query, i.sort, i.count, u64::from(i.offset));
     /// Captures an authorised payment or (invoice) reports its delivery; never sent again once
     /// it may have arrived (settle with `get_payment_transaction`).
     capture_payment_transaction(CapturePaymentTransaction) -> PaymentTransaction, UnkeyedWrite, single,
@@ -288,7 +288,7 @@ crate::operation_table! {
         |c, i| c.get_payment_container(&i.id);
     /// One page of payment containers (offset paging).
     list_payment_containers(ListPaymentContainers) -> Vec<PaymentContainer>, Read, single,
-        |c, i| c.list_payment_containers(i.query, i.sort, i.count, i.offset);
+        |c, i| c.list_payment_containers(i.query, i.sort, i.count, u64::from(i.offset));
     /// Deletes a payment container; never sent again once it may have arrived.
     delete_payment_container(DeletePaymentContainer) -> Vec<PaymentContainer>, UnkeyedWrite, single,
         |c, i| c.delete_payment_container(&i.id);

@@ -890,7 +890,13 @@ fn prepare(app: &Arc<App>, req: &ApiRequest) -> Reply {
         .pointer("/payment_context/auto_capture")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let (ptx_status, stx_status) = if method == "prepaid" {
+    // PayPal needs the payer: the payment waits (status 0, the Smart Transaction stays
+    // `created`) until they finish the external step at `iframe_url`; `start` before that is
+    // refused. Card payments are authorised at once (as with a stored card).
+    let external = method == "paypal";
+    let (ptx_status, stx_status) = if external {
+        (0, "created")
+    } else if method == "prepaid" {
         (10, "pending")
     } else if auto {
         (1, stx.paid_status())
@@ -902,6 +908,16 @@ fn prepare(app: &Arc<App>, req: &ApiRequest) -> Reply {
     let mut stx = stx;
     attach(&mut stx, &ptx, container);
     stx.set_status(stx_status, now);
+    if external && let Value::Object(m) = &mut stx.obj {
+        m.insert(
+            "iframe_url".into(),
+            format!(
+                "{}/checkout/{}?payment-method={method}",
+                app.base_url, stx.id
+            )
+            .into(),
+        );
+    }
     let out = stx.obj.clone();
     let url = push_url(&stx);
     st.ptx.insert(ptx_id.clone(), ptx);
@@ -942,6 +958,13 @@ fn start(app: &Arc<App>, req: &ApiRequest) -> Reply {
             pid
         }
         "created" => {
+            if let Some(pid) = &stx.ptx
+                && st.ptx.get(pid).is_some_and(|p| p.status == 0)
+            {
+                return bad_request(
+                    "the payer has not finished the external authorisation yet (iframe_url)",
+                );
+            }
             if method.is_empty() {
                 return bad_request("payment method required: /start/{payment_method}");
             }
@@ -1174,7 +1197,21 @@ pub fn complete_with(
         .ptx
         .get(&ptx_id)
         .is_some_and(|p| p.payment_method == "prepaid");
-    if outcome == "success" && prepaid && fresh {
+    // A prepared payment waiting for the payer's external step (PayPal).
+    let external = st.ptx.get(&ptx_id).is_some_and(|p| p.status == 0);
+    let auto = stx
+        .obj
+        .pointer("/payment_context/auto_capture")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if outcome == "success" && external && !auto {
+        // Authorised by the payer; the merchant's `start` captures.
+        if let Some(p) = st.ptx.get_mut(&ptx_id) {
+            p.status = 2;
+            p.updated = now;
+        }
+        stx.set_status("approved", now);
+    } else if outcome == "success" && prepaid && fresh {
         // The payer chose prepayment: nothing is paid until the transfer arrives.
         if let Some(p) = st.ptx.get_mut(&ptx_id) {
             p.status = 10;
