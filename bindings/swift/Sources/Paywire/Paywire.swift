@@ -11967,7 +11967,7 @@ public struct SecuconnectListPaymentContainersInput: Equatable, Hashable {
     /**
      * Zero-based position of the first one (below 10,000).
      */
-    public var offset: String
+    public var offset: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -11977,7 +11977,7 @@ public struct SecuconnectListPaymentContainersInput: Equatable, Hashable {
          */count: Int32 = 100, 
         /**
          * Zero-based position of the first one (below 10,000).
-         */offset: String = "0") {
+         */offset: Int32 = 0) {
         self.query = query
         self.sort = sort
         self.count = count
@@ -12003,7 +12003,7 @@ public struct FfiConverterTypeSecuconnectListPaymentContainersInput: FfiConverte
                 query: FfiConverterOptionString.read(from: &buf), 
                 sort: FfiConverterOptionString.read(from: &buf), 
                 count: FfiConverterInt32.read(from: &buf), 
-                offset: FfiConverterString.read(from: &buf)
+                offset: FfiConverterInt32.read(from: &buf)
         )
     }
 
@@ -12011,7 +12011,7 @@ public struct FfiConverterTypeSecuconnectListPaymentContainersInput: FfiConverte
         FfiConverterOptionString.write(value.query, into: &buf)
         FfiConverterOptionString.write(value.sort, into: &buf)
         FfiConverterInt32.write(value.count, into: &buf)
-        FfiConverterString.write(value.offset, into: &buf)
+        FfiConverterInt32.write(value.offset, into: &buf)
     }
 }
 
@@ -12050,7 +12050,7 @@ public struct SecuconnectListPaymentTransactionsInput: Equatable, Hashable {
     /**
      * Zero-based position of the first one (below 10,000).
      */
-    public var offset: String
+    public var offset: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -12066,7 +12066,7 @@ public struct SecuconnectListPaymentTransactionsInput: Equatable, Hashable {
          */count: Int32 = 100, 
         /**
          * Zero-based position of the first one (below 10,000).
-         */offset: String = "0") {
+         */offset: Int32 = 0) {
         self.query = query
         self.sort = sort
         self.count = count
@@ -12092,7 +12092,7 @@ public struct FfiConverterTypeSecuconnectListPaymentTransactionsInput: FfiConver
                 query: FfiConverterOptionString.read(from: &buf), 
                 sort: FfiConverterOptionString.read(from: &buf), 
                 count: FfiConverterInt32.read(from: &buf), 
-                offset: FfiConverterString.read(from: &buf)
+                offset: FfiConverterInt32.read(from: &buf)
         )
     }
 
@@ -12100,7 +12100,7 @@ public struct FfiConverterTypeSecuconnectListPaymentTransactionsInput: FfiConver
         FfiConverterOptionString.write(value.query, into: &buf)
         FfiConverterOptionString.write(value.sort, into: &buf)
         FfiConverterInt32.write(value.count, into: &buf)
-        FfiConverterString.write(value.offset, into: &buf)
+        FfiConverterInt32.write(value.offset, into: &buf)
     }
 }
 
