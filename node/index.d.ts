@@ -17,7 +17,6 @@ export type {
   PaymentLink,
   PaymentLinkOptions,
   PaymentMeans,
-  PaymentTransaction,
   PushNotification,
   RegistrationResult,
   SaferpayBankAccount,

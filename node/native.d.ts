@@ -383,22 +383,6 @@ export interface PaymentPageConfiguration {
   description?: string
 }
 
-/** A secuconnect payment transaction. */
-export interface PaymentTransaction {
-  id: string
-  transId?: string
-  transactionHash?: string
-  status?: string
-  statusText?: string
-  statusSimple?: number
-  statusSimpleText?: string
-  amount?: Money
-  created?: string
-  updated?: string
-  orderId?: string
-  raw: any
-}
-
 export interface PayPalAccount {
   payerId?: string
   email?: string

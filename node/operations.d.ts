@@ -157,6 +157,143 @@ export interface RefundStatus {
 }
 
 /**
+ * A link between payment transactions (the SDK's `ParentObj`): an entry of `parents` (on a
+ * refund, the payment it refunds) or of `related_transactions` (on a payment, its refunds).
+ */
+export interface ParentObj {
+  /**
+   * `payment.transactions`
+   */
+  object: string | null
+  /**
+   * `PCI_…`
+   */
+  id: string
+  transId: number | null
+  /**
+   * The kind of link (19 for a refund in the guides).
+   */
+  refTypeId: number | null
+  refTypeRaw: string | null
+  /**
+   * `parent` or `child`, seen from the transaction that lists it.
+   */
+  hierarchy: string | null
+}
+
+/**
+ * A Payment Transaction (`PCI_…`, the SDK's `PaymentTransactionsProductModel`).
+ *
+ * `status` is the detailed status (e.g. 25 "Vorkasse wartend"); `status_simple` (from
+ * `details`) the simple one: 1 accepted, 2 authorised, 3 denied, 4 issue, 5 void, 6 issue
+ * resolved, 7 refund, 9 paid, 10 pending, 11/12 subscription approved/declined, 13 on
+ * hold, 14 waiting for shipment, 15/16 container authorised/denied. `amount` is the
+ * transaction's own: refunds leave it unchanged (what is left is `check_payment_status`'s
+ * amount); a refund transaction's is negative on the wire (`signed_amount`).
+ */
+export interface PaymentTransaction {
+  id: string
+  transId: string | null
+  transactionHash: string | null
+  /**
+   * The provider's detailed status code, as text.
+   */
+  status: string | null
+  statusText: string | null
+  statusSimple: number | null
+  statusSimpleText: string | null
+  /**
+   * The amount, never negative (a refund's as a positive amount; see `signed_amount`).
+   */
+  amount: Money | null
+  /**
+   * The amount in minor units as the API sends it: negative for a refund or reversal.
+   */
+  signedAmount: number | null
+  currency: string | null
+  /**
+   * The payment product, e.g. `Vorkasse`, `PayPal`, `Erstattung` (a refund).
+   */
+  product: string | null
+  description: string | null
+  /**
+   * Whether the payment is booked as an accrual (see `revoke_accrual`).
+   */
+  accrual: boolean | null
+  /**
+   * On a refund: the payment it refunds.
+   */
+  parents: Array<ParentObj>
+  /**
+   * On a payment: its refunds.
+   */
+  relatedTransactions: Array<ParentObj>
+  created: string | null
+  updated: string | null
+  orderId: string | null
+  raw: Record<string, unknown>
+}
+
+/**
+ * The answer to `refund_payment_transaction`: the payment as it is now, the refund
+ * transaction the refund created (none when it only lowered or voided a payment whose
+ * money had not moved yet) and what is left of the payment (`checkStatus`).
+ */
+export interface PaymentRefund {
+  payment: PaymentTransaction
+  /**
+   * The new refund transaction (a child of `payment`, `hierarchy` `child`).
+   */
+  refund: PaymentTransaction | null
+  /**
+   * The amount still in effect after this refund (zero when nothing is left).
+   */
+  remaining: Money | null
+  statusSimple: number | null
+  raw: Record<string, unknown>
+}
+
+/**
+ * The SEPA mandate of a bank account container (the SDK's `PaymentContainerMandate`).
+ */
+export interface PaymentContainerMandate {
+  sepaMandateId: string | null
+  iban: string | null
+  bic: string | null
+  /**
+   * The mandate's type (the wire's `type`).
+   */
+  mandateType: string | null
+  status: string | null
+  identification: string | null
+  creditorId: string | null
+}
+
+/**
+ * A Payment Container (`PCT_...`, the SDK's `PaymentContainersProductModel`). The account
+ * data is the container's `public` part (what the API shows of it).
+ */
+export interface PaymentContainer {
+  id: string
+  /**
+   * `bank_account`, `credit_card`, ... (the wire's `type`).
+   */
+  containerType: string | null
+  created: string | null
+  updated: string | null
+  /**
+   * `PCU_...`
+   */
+  customerId: string | null
+  owner: string | null
+  iban: string | null
+  bic: string | null
+  bankname: string | null
+  mandate: PaymentContainerMandate | null
+  raw: Record<string, unknown>
+}
+
+/**
  * The parameters of `createOffer` (saferpay.create_offer).
  */
 export interface CreateOfferInput {
@@ -612,12 +749,13 @@ export interface AssertRefundInput {
  */
 export interface CreateSmartTransactionInput {
   /**
-   * Sent as `basket_info` {sum in minor units, currency}. Must be more than zero and, with
-   * a basket, equal its total.
+   * Sent as `basket_info` {sum in minor units, currency}. With a basket, it must equal its
+   * total; zero is allowed (a Smart Transaction created with minimal data and completed by
+   * an update, as the guides show).
    */
   amount: Money
   /**
-   * `sale` (default), `authorization` or `order`.
+   * `sale` (default) or `order` (see `INTENTS`).
    *
    * @default "sale"
    */
@@ -645,7 +783,8 @@ export interface CreateSmartTransactionInput {
    */
   checkoutTemplate?: string | null
   /**
-   * Checkout language, two letters (`de`, `en`).
+   * Checkout language: two letters (`de`, `en`), optionally with a region as the guides
+   * write it (`de_DE`, `en-GB`).
    *
    * @default null
    */
@@ -866,6 +1005,158 @@ export interface CancelPaymentTransactionInput {
 }
 
 /**
+ * The parameters of `listPaymentTransactions` (secuconnect.list_payment_transactions).
+ */
+export interface ListPaymentTransactionsInput {
+  /**
+   * Lucene-like filter as for Smart Transactions: `status:…`, `created:[2026-01-01 TO *]`.
+   *
+   * @default null
+   */
+  query?: string | null
+  /**
+   * `field:asc|desc`, comma-separated (e.g. `created:asc`).
+   *
+   * @default null
+   */
+  sort?: string | null
+  /**
+   * Transactions per page, 1 to 1000.
+   *
+   * @default 100
+   */
+  count?: number | null
+  /**
+   * Zero-based position of the first one (below 10,000).
+   *
+   * @default 0
+   */
+  offset?: number | null
+}
+
+/**
+ * The parameters of `capturePaymentTransaction` (secuconnect.capture_payment_transaction).
+ */
+export interface CapturePaymentTransactionInput {
+  /**
+   * `PCI_…`
+   */
+  id: string
+  /**
+   * Less than authorised; `null` captures it all.
+   *
+   * @default null
+   */
+  amount?: Money | null
+}
+
+/**
+ * The parameters of `revokeAccrual` (secuconnect.revoke_accrual).
+ */
+export interface RevokeAccrualInput {
+  /**
+   * `PCI_…`
+   */
+  id: string
+}
+
+/**
+ * The parameters of `refundPaymentTransaction` (secuconnect.refund_payment_transaction).
+ */
+export interface RefundPaymentTransactionInput {
+  /**
+   * `PCI_…`
+   */
+  id: string
+  /**
+   * A partial refund, at most what is left; `null` refunds all that is left.
+   *
+   * @default null
+   */
+  amount?: Money | null
+  /**
+   * Up to 100 characters.
+   *
+   * @default null
+   */
+  reason?: string | null
+}
+
+/**
+ * The parameters of `createPaymentContainer` (secuconnect.create_payment_container).
+ */
+export interface CreatePaymentContainerInput {
+  /**
+   * The payer's bank account (SEPA direct debit).
+   */
+  bankAccount: N.SecuconnectBankAccount
+  /**
+   * An existing payment customer `PCU_…`.
+   *
+   * @default null
+   */
+  customerId?: string | null
+}
+
+/**
+ * The parameters of `getPaymentContainer` (secuconnect.get_payment_container).
+ */
+export interface GetPaymentContainerInput {
+  /**
+   * `PCT_…`
+   */
+  id: string
+}
+
+/**
+ * The parameters of `listPaymentContainers` (secuconnect.list_payment_containers).
+ */
+export interface ListPaymentContainersInput {
+  /**
+   * @default null
+   */
+  query?: string | null
+  /**
+   * @default null
+   */
+  sort?: string | null
+  /**
+   * Containers per page, 1 to 1000.
+   *
+   * @default 100
+   */
+  count?: number | null
+  /**
+   * Zero-based position of the first one (below 10,000).
+   *
+   * @default 0
+   */
+  offset?: number | null
+}
+
+/**
+ * The parameters of `deletePaymentContainer` (secuconnect.delete_payment_container).
+ */
+export interface DeletePaymentContainerInput {
+  /**
+   * `PCT_…`
+   */
+  id: string
+}
+
+/**
+ * The parameters of `getPaymentMethods` (secuconnect.get_payment_methods).
+ */
+export interface GetPaymentMethodsInput {
+  /**
+   * A General Contract `GCR_…`; `null`: the client's.
+   *
+   * @default null
+   */
+  contractId?: string | null
+}
+
+/**
  * The parameters of `fetchPushPaymentTransactions` (secuconnect.fetch_push_payment_transactions).
  */
 export interface FetchPushPaymentTransactionsInput {
@@ -1074,7 +1365,7 @@ export interface SecuconnectClientOperations {
   /**
    * Reads a payment transaction (`PCI_…`).
    */
-  getPaymentTransaction(input: GetPaymentTransactionInput & CallOptions): Promise<N.PaymentTransaction>
+  getPaymentTransaction(input: GetPaymentTransactionInput & CallOptions): Promise<PaymentTransaction>
   /**
    * Reads a payment's current status and remaining amount.
    */
@@ -1082,11 +1373,50 @@ export interface SecuconnectClientOperations {
   /**
    * Cancels or refunds a payment, in full or by `reduce_amount_by`.
    */
-  cancelPaymentTransaction(input: CancelPaymentTransactionInput & CallOptions): Promise<Array<N.PaymentTransaction>>
+  cancelPaymentTransaction(input: CancelPaymentTransactionInput & CallOptions): Promise<Array<PaymentTransaction>>
+  /**
+   * One page of payment transactions, filtered by `query` (offset paging).
+   */
+  listPaymentTransactions(input?: ListPaymentTransactionsInput & CallOptions): Promise<Array<PaymentTransaction>>
+  /**
+   * Captures an authorised payment or (invoice) reports its delivery; never sent again once
+   * it may have arrived (settle with `get_payment_transaction`).
+   */
+  capturePaymentTransaction(input: CapturePaymentTransactionInput & CallOptions): Promise<PaymentTransaction>
+  /**
+   * Revokes a payment's accrual booking; a lost answer is settled by the payment's
+   * `accrual` flag.
+   */
+  revokeAccrual(input: RevokeAccrualInput & CallOptions): Promise<PaymentTransaction>
+  /**
+   * Refunds a payment in full or by `amount`; answers the refund transaction and what is left.
+   */
+  refundPaymentTransaction(input: RefundPaymentTransactionInput & CallOptions): Promise<PaymentRefund>
+  /**
+   * Creates a bank account container (SEPA mandate) to pay with later; never sent again once
+   * it may have arrived (settle with `list_payment_containers`).
+   */
+  createPaymentContainer(input: CreatePaymentContainerInput & CallOptions): Promise<PaymentContainer>
+  /**
+   * Reads a payment container (`PCT_…`).
+   */
+  getPaymentContainer(input: GetPaymentContainerInput & CallOptions): Promise<PaymentContainer>
+  /**
+   * One page of payment containers (offset paging).
+   */
+  listPaymentContainers(input?: ListPaymentContainersInput & CallOptions): Promise<Array<PaymentContainer>>
+  /**
+   * Deletes a payment container; never sent again once it may have arrived.
+   */
+  deletePaymentContainer(input: DeletePaymentContainerInput & CallOptions): Promise<Array<PaymentContainer>>
+  /**
+   * The payment methods a contract offers (the client's contract by default).
+   */
+  getPaymentMethods(input?: GetPaymentMethodsInput & CallOptions): Promise<Array<string>>
   /**
    * Reads the payment transactions a push names (the push itself is never trusted).
    */
-  fetchPushPaymentTransactions(input: FetchPushPaymentTransactionsInput & CallOptions): Promise<Array<N.PaymentTransaction>>
+  fetchPushPaymentTransactions(input: FetchPushPaymentTransactionsInput & CallOptions): Promise<Array<PaymentTransaction>>
 }
 
 /** The operations of `SekurePayClient` (merged into the class). */

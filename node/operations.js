@@ -229,6 +229,63 @@ const secuconnect = (invoke, page) => ({
     return invoke(this, 'cancel_payment_transaction', input)
   },
   /**
+   * One page of payment transactions, filtered by `query` (offset paging).
+   */
+  listPaymentTransactions(input) {
+    return invoke(this, 'list_payment_transactions', input)
+  },
+  /**
+   * Captures an authorised payment or (invoice) reports its delivery; never sent again once
+   * it may have arrived (settle with `get_payment_transaction`).
+   */
+  capturePaymentTransaction(input) {
+    return invoke(this, 'capture_payment_transaction', input)
+  },
+  /**
+   * Revokes a payment's accrual booking; a lost answer is settled by the payment's
+   * `accrual` flag.
+   */
+  revokeAccrual(input) {
+    return invoke(this, 'revoke_accrual', input)
+  },
+  /**
+   * Refunds a payment in full or by `amount`; answers the refund transaction and what is left.
+   */
+  refundPaymentTransaction(input) {
+    return invoke(this, 'refund_payment_transaction', input)
+  },
+  /**
+   * Creates a bank account container (SEPA mandate) to pay with later; never sent again once
+   * it may have arrived (settle with `list_payment_containers`).
+   */
+  createPaymentContainer(input) {
+    return invoke(this, 'create_payment_container', input)
+  },
+  /**
+   * Reads a payment container (`PCT_…`).
+   */
+  getPaymentContainer(input) {
+    return invoke(this, 'get_payment_container', input)
+  },
+  /**
+   * One page of payment containers (offset paging).
+   */
+  listPaymentContainers(input) {
+    return invoke(this, 'list_payment_containers', input)
+  },
+  /**
+   * Deletes a payment container; never sent again once it may have arrived.
+   */
+  deletePaymentContainer(input) {
+    return invoke(this, 'delete_payment_container', input)
+  },
+  /**
+   * The payment methods a contract offers (the client's contract by default).
+   */
+  getPaymentMethods(input) {
+    return invoke(this, 'get_payment_methods', input)
+  },
+  /**
    * Reads the payment transactions a push names (the push itself is never trusted).
    */
   fetchPushPaymentTransactions(input) {
@@ -295,6 +352,15 @@ const OPERATIONS = Object.freeze([
   { provider: 'secuconnect', operation: 'get_payment_transaction', method: 'getPaymentTransaction', pageSize: null, params: [{ name: 'id', param: 'id', default: undefined, freeForm: false }] },
   { provider: 'secuconnect', operation: 'check_payment_status', method: 'checkPaymentStatus', pageSize: null, params: [{ name: 'id', param: 'id', default: undefined, freeForm: false }] },
   { provider: 'secuconnect', operation: 'cancel_payment_transaction', method: 'cancelPaymentTransaction', pageSize: null, params: [{ name: 'id', param: 'id', default: undefined, freeForm: false }, { name: 'reduceAmountBy', param: 'reduce_amount_by', default: null, freeForm: false }, { name: 'reason', param: 'reason', default: null, freeForm: false }] },
+  { provider: 'secuconnect', operation: 'list_payment_transactions', method: 'listPaymentTransactions', pageSize: null, params: [{ name: 'query', param: 'query', default: null, freeForm: false }, { name: 'sort', param: 'sort', default: null, freeForm: false }, { name: 'count', param: 'count', default: 100, freeForm: false }, { name: 'offset', param: 'offset', default: 0, freeForm: false }] },
+  { provider: 'secuconnect', operation: 'capture_payment_transaction', method: 'capturePaymentTransaction', pageSize: null, params: [{ name: 'id', param: 'id', default: undefined, freeForm: false }, { name: 'amount', param: 'amount', default: null, freeForm: false }] },
+  { provider: 'secuconnect', operation: 'revoke_accrual', method: 'revokeAccrual', pageSize: null, params: [{ name: 'id', param: 'id', default: undefined, freeForm: false }] },
+  { provider: 'secuconnect', operation: 'refund_payment_transaction', method: 'refundPaymentTransaction', pageSize: null, params: [{ name: 'id', param: 'id', default: undefined, freeForm: false }, { name: 'amount', param: 'amount', default: null, freeForm: false }, { name: 'reason', param: 'reason', default: null, freeForm: false }] },
+  { provider: 'secuconnect', operation: 'create_payment_container', method: 'createPaymentContainer', pageSize: null, params: [{ name: 'bankAccount', param: 'bank_account', default: undefined, freeForm: false }, { name: 'customerId', param: 'customer_id', default: null, freeForm: false }] },
+  { provider: 'secuconnect', operation: 'get_payment_container', method: 'getPaymentContainer', pageSize: null, params: [{ name: 'id', param: 'id', default: undefined, freeForm: false }] },
+  { provider: 'secuconnect', operation: 'list_payment_containers', method: 'listPaymentContainers', pageSize: null, params: [{ name: 'query', param: 'query', default: null, freeForm: false }, { name: 'sort', param: 'sort', default: null, freeForm: false }, { name: 'count', param: 'count', default: 100, freeForm: false }, { name: 'offset', param: 'offset', default: 0, freeForm: false }] },
+  { provider: 'secuconnect', operation: 'delete_payment_container', method: 'deletePaymentContainer', pageSize: null, params: [{ name: 'id', param: 'id', default: undefined, freeForm: false }] },
+  { provider: 'secuconnect', operation: 'get_payment_methods', method: 'getPaymentMethods', pageSize: null, params: [{ name: 'contractId', param: 'contract_id', default: null, freeForm: false }] },
   { provider: 'secuconnect', operation: 'fetch_push_payment_transactions', method: 'fetchPushPaymentTransactions', pageSize: null, params: [{ name: 'body', param: 'body', default: undefined, freeForm: false }] },
   { provider: 'sekurepay', operation: 'create_order', method: 'createOrder', pageSize: null, params: [{ name: 'orderId', param: 'order_id', default: undefined, freeForm: false }, { name: 'currency', param: 'currency', default: undefined, freeForm: false }, { name: 'items', param: 'items', default: undefined, freeForm: false }, { name: 'taxes', param: 'taxes', default: [], freeForm: false }, { name: 'shippingAmountCents', param: 'shipping_amount_cents', default: 0, freeForm: false }] },
   { provider: 'sekurepay', operation: 'get_order', method: 'getOrder', pageSize: null, params: [{ name: 'orderId', param: 'order_id', default: undefined, freeForm: false }] },

@@ -314,7 +314,7 @@ impl Settings {
         if let Some(environment) = self.get("SECUCONNECT_ENVIRONMENT") {
             let environment = secuconnect::Environment::parse(environment).map_err(|_| {
                 CliError::Config(format!(
-                    "SECUCONNECT_ENVIRONMENT must be \"testing\" or \"live\" (got {environment:?})"
+                    "SECUCONNECT_ENVIRONMENT must be \"testing\", \"showcase\" or \"live\" (got {environment:?})"
                 ))
             })?;
             builder = builder.environment(environment);

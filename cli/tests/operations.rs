@@ -214,6 +214,44 @@ impl Fixtures {
     fn payment_transaction(&self) -> String {
         self.completed().1
     }
+    /// A Smart Transaction started with `method`, and its payment transaction.
+    fn started_with(&self, method: &str) -> String {
+        let stx = self.smart_transaction();
+        let started = self.ok(&[
+            "secuconnect",
+            "start-smart-transaction",
+            "--id",
+            &stx,
+            "--payment-method",
+            method,
+        ]);
+        Self::str_of(&started, "/transactions/0/id")
+    }
+    /// An authorised (prepared, not started) card payment.
+    fn authorized_payment(&self) -> String {
+        let stx = self.smart_transaction();
+        let prepared = self.ok(&[
+            "secuconnect",
+            "prepare-smart-transaction",
+            "--id",
+            &stx,
+            "--payment-method",
+            "creditcard",
+        ]);
+        Self::str_of(&prepared, "/transactions/0/id")
+    }
+    fn payment_container(&self) -> String {
+        let container = self.ok(&[
+            "secuconnect",
+            "create-payment-container",
+            "--bank-account",
+            &Self::bank_account(),
+        ]);
+        Self::str_of(&container, "/id")
+    }
+    fn bank_account() -> String {
+        json!({"owner": "Max Mustermann", "iban": "DE35500105175418493188"}).to_string()
+    }
 
     fn order(&self) -> String {
         let id = self.unique("order");
@@ -268,6 +306,12 @@ impl Fixtures {
             (_, _, name) if name.ends_with("_url") || name.ends_with("_urls") => {
                 "https://shop.example/return".into()
             }
+            ("secuconnect", "capture_payment_transaction", "id") => self.authorized_payment(),
+            ("secuconnect", "revoke_accrual", "id") => self.started_with("invoice"),
+            ("secuconnect", _, "id") if row.name.contains("payment_container") => {
+                self.payment_container()
+            }
+            ("secuconnect", _, "bank_account") => Self::bank_account(),
             ("secuconnect", _, "id")
                 if row.name.contains("payment_transaction")
                     || row.name.contains("payment_status") =>

@@ -181,6 +181,11 @@ impl secuconnect::Client {
                 "secuconnect payment links do not expire; cancel the link instead",
             ));
         }
+        // A Smart Transaction may start at zero and be completed later; a link to pay is
+        // for an amount (as on Saferpay).
+        if request.amount.is_zero() {
+            return Err(Error::validation("amount", "must be greater than zero"));
+        }
         crate::validate::length("order_id", &request.order_id, 1, 255)?;
         crate::validate::length("description", &request.description, 1, 255)?;
         let mut stx = CreateSmartTransaction::new(request.amount);

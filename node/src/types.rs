@@ -152,23 +152,6 @@ pub struct SmartTransaction {
     pub raw: Value,
 }
 
-/// A secuconnect payment transaction.
-#[napi(object)]
-pub struct PaymentTransaction {
-    pub id: String,
-    pub trans_id: Option<String>,
-    pub transaction_hash: Option<String>,
-    pub status: Option<String>,
-    pub status_text: Option<String>,
-    pub status_simple: Option<f64>,
-    pub status_simple_text: Option<String>,
-    pub amount: Option<Money>,
-    pub created: Option<String>,
-    pub updated: Option<String>,
-    pub order_id: Option<String>,
-    pub raw: Value,
-}
-
 /// A parsed secuconnect push notification.
 #[napi(object)]
 pub struct PushNotification {

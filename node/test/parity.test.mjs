@@ -878,6 +878,173 @@ const ROWS = [
   },
   {
     "provider": "secuconnect",
+    "operation": "list_payment_transactions",
+    "method": "listPaymentTransactions",
+    "paged": false,
+    "params": [
+      {
+        "name": "query",
+        "param": "query",
+        "default": "null"
+      },
+      {
+        "name": "sort",
+        "param": "sort",
+        "default": "null"
+      },
+      {
+        "name": "count",
+        "param": "count",
+        "default": "100"
+      },
+      {
+        "name": "offset",
+        "param": "offset",
+        "default": "0"
+      }
+    ]
+  },
+  {
+    "provider": "secuconnect",
+    "operation": "capture_payment_transaction",
+    "method": "capturePaymentTransaction",
+    "paged": false,
+    "params": [
+      {
+        "name": "id",
+        "param": "id",
+        "default": null
+      },
+      {
+        "name": "amount",
+        "param": "amount",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "secuconnect",
+    "operation": "revoke_accrual",
+    "method": "revokeAccrual",
+    "paged": false,
+    "params": [
+      {
+        "name": "id",
+        "param": "id",
+        "default": null
+      }
+    ]
+  },
+  {
+    "provider": "secuconnect",
+    "operation": "refund_payment_transaction",
+    "method": "refundPaymentTransaction",
+    "paged": false,
+    "params": [
+      {
+        "name": "id",
+        "param": "id",
+        "default": null
+      },
+      {
+        "name": "amount",
+        "param": "amount",
+        "default": "null"
+      },
+      {
+        "name": "reason",
+        "param": "reason",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "secuconnect",
+    "operation": "create_payment_container",
+    "method": "createPaymentContainer",
+    "paged": false,
+    "params": [
+      {
+        "name": "bankAccount",
+        "param": "bank_account",
+        "default": null
+      },
+      {
+        "name": "customerId",
+        "param": "customer_id",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "secuconnect",
+    "operation": "get_payment_container",
+    "method": "getPaymentContainer",
+    "paged": false,
+    "params": [
+      {
+        "name": "id",
+        "param": "id",
+        "default": null
+      }
+    ]
+  },
+  {
+    "provider": "secuconnect",
+    "operation": "list_payment_containers",
+    "method": "listPaymentContainers",
+    "paged": false,
+    "params": [
+      {
+        "name": "query",
+        "param": "query",
+        "default": "null"
+      },
+      {
+        "name": "sort",
+        "param": "sort",
+        "default": "null"
+      },
+      {
+        "name": "count",
+        "param": "count",
+        "default": "100"
+      },
+      {
+        "name": "offset",
+        "param": "offset",
+        "default": "0"
+      }
+    ]
+  },
+  {
+    "provider": "secuconnect",
+    "operation": "delete_payment_container",
+    "method": "deletePaymentContainer",
+    "paged": false,
+    "params": [
+      {
+        "name": "id",
+        "param": "id",
+        "default": null
+      }
+    ]
+  },
+  {
+    "provider": "secuconnect",
+    "operation": "get_payment_methods",
+    "method": "getPaymentMethods",
+    "paged": false,
+    "params": [
+      {
+        "name": "contractId",
+        "param": "contract_id",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "secuconnect",
     "operation": "fetch_push_payment_transactions",
     "method": "fetchPushPaymentTransactions",
     "paged": false,

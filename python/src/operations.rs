@@ -214,12 +214,12 @@ macro_rules! secuconnect_operations {
                 /// `transaction_ref` to look it up by.
                 ///
                 /// Parameters:
-                /// - ``amount``: Sent as `basket_info` {sum in minor units, currency}. Must be more than zero and, with a basket, equal its total.
-                /// - ``intent``: `sale` (default), `authorization` or `order`.
+                /// - ``amount``: Sent as `basket_info` {sum in minor units, currency}. With a basket, it must equal its total; zero is allowed (a Smart Transaction created with minimal data and completed by an update, as the guides show).
+                /// - ``intent``: `sale` (default) or `order` (see `INTENTS`).
                 /// - ``contract_id``: General Contract `GCR_...`; the client's default when not set.
                 /// - ``customer``: Omit to let Smart Checkout ask the payer.
                 /// - ``checkout_template``: `COT_...` (application_context.checkout_template).
-                /// - ``language``: Checkout language, two letters (`de`, `en`).
+                /// - ``language``: Checkout language: two letters (`de`, `en`), optionally with a region as the guides write it (`de_DE`, `en-GB`).
                 /// - ``auto_capture``: Capture as soon as the payment is authorised (saves the `/start` call).
                 /// - ``merchant_ref``: Your order number, shown in secuOffice. Set it: it is how a create whose answer was lost can be found again.
                 /// - ``transaction_ref``: Purpose line on the payer's bank statement.
@@ -315,6 +315,89 @@ macro_rules! secuconnect_operations {
                     [id, reduce_amount_by=None, *, reason=None]
                     "($self, id, reduce_amount_by=None, *, reason=None)"
                     (id: Json, reduce_amount_by: Json, reason: Json);
+                /// One page of payment transactions, filtered by `query` (offset paging).
+                ///
+                /// Parameters:
+                /// - ``query``: Lucene-like filter as for Smart Transactions: `status:…`, `created:[2026-01-01 TO *]`.
+                /// - ``sort``: `field:asc|desc`, comma-separated (e.g. `created:asc`).
+                /// - ``count``: Transactions per page, 1 to 1000.
+                /// - ``offset``: Zero-based position of the first one (below 10,000).
+                list_payment_transactions(paywire::secuconnect::ListPaymentTransactions) single
+                    [query=None, *, sort=None, count=None, offset=None]
+                    "($self, query=None, *, sort=None, count=100, offset=0)"
+                    (query: Json, sort: Json, count: Json, offset: Json);
+                /// Captures an authorised payment or (invoice) reports its delivery; never sent again once
+                /// it may have arrived (settle with `get_payment_transaction`).
+                ///
+                /// Parameters:
+                /// - ``id``: `PCI_…`
+                /// - ``amount``: Less than authorised; `null` captures it all.
+                capture_payment_transaction(paywire::secuconnect::CapturePaymentTransaction) single
+                    [id, amount=None]
+                    "($self, id, amount=None)"
+                    (id: Json, amount: Json);
+                /// Revokes a payment's accrual booking; a lost answer is settled by the payment's
+                /// `accrual` flag.
+                ///
+                /// Parameters:
+                /// - ``id``: `PCI_…`
+                revoke_accrual(paywire::secuconnect::RevokeAccrual) single
+                    [id]
+                    "($self, id)"
+                    (id: Json);
+                /// Refunds a payment in full or by `amount`; answers the refund transaction and what is left.
+                ///
+                /// Parameters:
+                /// - ``id``: `PCI_…`
+                /// - ``amount``: A partial refund, at most what is left; `null` refunds all that is left.
+                /// - ``reason``: Up to 100 characters.
+                refund_payment_transaction(paywire::secuconnect::RefundPaymentTransaction) single
+                    [id, amount=None, *, reason=None]
+                    "($self, id, amount=None, *, reason=None)"
+                    (id: Json, amount: Json, reason: Json);
+                /// Creates a bank account container (SEPA mandate) to pay with later; never sent again once
+                /// it may have arrived (settle with `list_payment_containers`).
+                ///
+                /// Parameters:
+                /// - ``bank_account``: The payer's bank account (SEPA direct debit).
+                /// - ``customer_id``: An existing payment customer `PCU_…`.
+                create_payment_container(paywire::secuconnect::CreatePaymentContainer) single
+                    [bank_account, customer_id=None]
+                    "($self, bank_account, customer_id=None)"
+                    (bank_account: Json, customer_id: Json);
+                /// Reads a payment container (`PCT_…`).
+                ///
+                /// Parameters:
+                /// - ``id``: `PCT_…`
+                get_payment_container(paywire::secuconnect::GetPaymentContainer) single
+                    [id]
+                    "($self, id)"
+                    (id: Json);
+                /// One page of payment containers (offset paging).
+                ///
+                /// Parameters:
+                /// - ``count``: Containers per page, 1 to 1000.
+                /// - ``offset``: Zero-based position of the first one (below 10,000).
+                list_payment_containers(paywire::secuconnect::ListPaymentContainers) single
+                    [query=None, *, sort=None, count=None, offset=None]
+                    "($self, query=None, *, sort=None, count=100, offset=0)"
+                    (query: Json, sort: Json, count: Json, offset: Json);
+                /// Deletes a payment container; never sent again once it may have arrived.
+                ///
+                /// Parameters:
+                /// - ``id``: `PCT_…`
+                delete_payment_container(paywire::secuconnect::DeletePaymentContainer) single
+                    [id]
+                    "($self, id)"
+                    (id: Json);
+                /// The payment methods a contract offers (the client's contract by default).
+                ///
+                /// Parameters:
+                /// - ``contract_id``: A General Contract `GCR_…`; `null`: the client's.
+                get_payment_methods(paywire::secuconnect::GetPaymentMethods) single
+                    [contract_id=None]
+                    "($self, contract_id=None)"
+                    (contract_id: Json);
                 /// Reads the payment transactions a push names (the push itself is never trusted).
                 ///
                 /// Parameters:

@@ -120,10 +120,133 @@ pub mod saferpay {
 }
 
 pub mod secuconnect {
+    #[allow(unused_imports)]
+    use crate::money::Money;
+    use crate::record::record;
     use pyo3::prelude::*;
 
+    record! {
+        /// A link between payment transactions (the SDK's `ParentObj`): an entry of `parents` (on a
+        /// refund, the payment it refunds) or of `related_transactions` (on a payment, its refunds).
+        pub struct ParentObj("ParentObj") wraps paywire::secuconnect::ParentObj;
+        fields {
+            /// `payment.transactions`
+            object: Option<String> = |v| v.object.clone();
+            /// `PCI_…`
+            id: String = |v| v.id.clone();
+            trans_id: Option<i64> = |v| v.trans_id;
+            /// The kind of link (19 for a refund in the guides).
+            ref_type_id: Option<i64> = |v| v.ref_type_id;
+            ref_type_raw: Option<String> = |v| v.ref_type_raw.clone();
+            /// `parent` or `child`, seen from the transaction that lists it.
+            hierarchy: Option<String> = |v| v.hierarchy.clone();
+        }
+        repr [object, id, trans_id, ref_type_id, ref_type_raw, hierarchy];
+    }
+
+    record! {
+        /// A Payment Transaction (`PCI_…`, the SDK's `PaymentTransactionsProductModel`).
+        ///
+        /// `status` is the detailed status (e.g. 25 "Vorkasse wartend"); `status_simple` (from
+        /// `details`) the simple one: 1 accepted, 2 authorised, 3 denied, 4 issue, 5 void, 6 issue
+        /// resolved, 7 refund, 9 paid, 10 pending, 11/12 subscription approved/declined, 13 on
+        /// hold, 14 waiting for shipment, 15/16 container authorised/denied. `amount` is the
+        /// transaction's own: refunds leave it unchanged (what is left is `check_payment_status`'s
+        /// amount); a refund transaction's is negative on the wire (`signed_amount`).
+        pub struct PaymentTransaction("PaymentTransaction") wraps paywire::secuconnect::PaymentTransaction;
+        fields {
+            id: String = |v| v.id.clone();
+            trans_id: Option<String> = |v| v.trans_id.clone();
+            transaction_hash: Option<String> = |v| v.transaction_hash.clone();
+            /// The provider's detailed status code, as text.
+            status: Option<String> = |v| v.status.clone();
+            status_text: Option<String> = |v| v.status_text.clone();
+            status_simple: Option<i64> = |v| v.status_simple;
+            status_simple_text: Option<String> = |v| v.status_simple_text.clone();
+            /// The amount, never negative (a refund's as a positive amount; see `signed_amount`).
+            amount: Option<Money> = |v| v.amount.map(Money);
+            /// The amount in minor units as the API sends it: negative for a refund or reversal.
+            signed_amount: Option<i64> = |v| v.signed_amount;
+            currency: Option<String> = |v| v.currency.clone();
+            /// The payment product, e.g. `Vorkasse`, `PayPal`, `Erstattung` (a refund).
+            product: Option<String> = |v| v.product.clone();
+            description: Option<String> = |v| v.description.clone();
+            /// Whether the payment is booked as an accrual (see `revoke_accrual`).
+            accrual: Option<bool> = |v| v.accrual;
+            /// On a refund: the payment it refunds.
+            parents: Vec<ParentObj> = |v| v.parents.iter().cloned().map(ParentObj).collect();
+            /// On a payment: its refunds.
+            related_transactions: Vec<ParentObj> = |v| v.related_transactions.iter().cloned().map(ParentObj).collect();
+            created: Option<String> = |v| v.created.clone();
+            updated: Option<String> = |v| v.updated.clone();
+            order_id: Option<String> = |v| v.order_id.clone();
+        }
+        raw = |v| &v.raw;
+        repr [id, trans_id, transaction_hash, status, status_text, status_simple, status_simple_text, amount, signed_amount, currency, product, description, accrual, created, updated, order_id];
+    }
+
+    record! {
+        /// The answer to `refund_payment_transaction`: the payment as it is now, the refund
+        /// transaction the refund created (none when it only lowered or voided a payment whose
+        /// money had not moved yet) and what is left of the payment (`checkStatus`).
+        pub struct PaymentRefund("PaymentRefund") wraps paywire::secuconnect::PaymentRefund;
+        fields {
+            payment: PaymentTransaction = |v| PaymentTransaction(v.payment.clone());
+            /// The new refund transaction (a child of `payment`, `hierarchy` `child`).
+            refund: Option<PaymentTransaction> = |v| v.refund.clone().map(PaymentTransaction);
+            /// The amount still in effect after this refund (zero when nothing is left).
+            remaining: Option<Money> = |v| v.remaining.map(Money);
+            status_simple: Option<i64> = |v| v.status_simple;
+        }
+        raw = |v| &v.raw;
+        repr [remaining, status_simple];
+    }
+
+    record! {
+        /// The SEPA mandate of a bank account container (the SDK's `PaymentContainerMandate`).
+        pub struct PaymentContainerMandate("PaymentContainerMandate") wraps paywire::secuconnect::PaymentContainerMandate;
+        fields {
+            sepa_mandate_id: Option<String> = |v| v.sepa_mandate_id.clone();
+            iban: Option<String> = |v| v.iban.clone();
+            bic: Option<String> = |v| v.bic.clone();
+            /// The mandate's type (the wire's `type`).
+            mandate_type: Option<String> = |v| v.mandate_type.clone();
+            status: Option<String> = |v| v.status.clone();
+            identification: Option<String> = |v| v.identification.clone();
+            creditor_id: Option<String> = |v| v.creditor_id.clone();
+        }
+        repr [sepa_mandate_id, iban, bic, mandate_type, status, identification, creditor_id];
+    }
+
+    record! {
+        /// A Payment Container (`PCT_...`, the SDK's `PaymentContainersProductModel`). The account
+        /// data is the container's `public` part (what the API shows of it).
+        pub struct PaymentContainer("PaymentContainer") wraps paywire::secuconnect::PaymentContainer;
+        fields {
+            id: String = |v| v.id.clone();
+            /// `bank_account`, `credit_card`, ... (the wire's `type`).
+            container_type: Option<String> = |v| v.container_type.clone();
+            created: Option<String> = |v| v.created.clone();
+            updated: Option<String> = |v| v.updated.clone();
+            /// `PCU_...`
+            customer_id: Option<String> = |v| v.customer_id.clone();
+            owner: Option<String> = |v| v.owner.clone();
+            iban: Option<String> = |v| v.iban.clone();
+            bic: Option<String> = |v| v.bic.clone();
+            bankname: Option<String> = |v| v.bankname.clone();
+            mandate: Option<PaymentContainerMandate> = |v| v.mandate.clone().map(PaymentContainerMandate);
+        }
+        raw = |v| &v.raw;
+        repr [id, container_type, created, updated, customer_id, owner, iban, bic, bankname];
+    }
+
     /// Adds this provider's generated result classes to the module.
-    pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+    pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add_class::<ParentObj>()?;
+        m.add_class::<PaymentTransaction>()?;
+        m.add_class::<PaymentRefund>()?;
+        m.add_class::<PaymentContainerMandate>()?;
+        m.add_class::<PaymentContainer>()?;
         Ok(())
     }
 }

@@ -81,26 +81,6 @@ record! {
 }
 
 record! {
-    /// A payment transaction (the money movement behind a Smart Transaction).
-    pub struct PaymentTransaction("PaymentTransaction") wraps core::PaymentTransaction;
-    fields {
-        id: String = |v| v.id.clone();
-        trans_id: Option<String> = |v| v.trans_id.clone();
-        transaction_hash: Option<String> = |v| v.transaction_hash.clone();
-        status: Option<String> = |v| v.status.clone();
-        status_text: Option<String> = |v| v.status_text.clone();
-        status_simple: Option<i64> = |v| v.status_simple;
-        status_simple_text: Option<String> = |v| v.status_simple_text.clone();
-        amount: Option<Money> = |v| v.amount.map(Money);
-        created: Option<String> = |v| v.created.clone();
-        updated: Option<String> = |v| v.updated.clone();
-        order_id: Option<String> = |v| v.order_id.clone();
-    }
-    raw = |v| &v.raw;
-    repr [id, status, amount];
-}
-
-record! {
     /// The status of a payment transaction.
     pub struct PaymentStatus("PaymentStatus") wraps core::PaymentStatus;
     fields {
@@ -547,7 +527,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SmartTransaction>()?;
     m.add_class::<PaymentTransactionRef>()?;
     m.add_class::<BasketItem>()?;
-    m.add_class::<PaymentTransaction>()?;
     m.add_class::<PaymentStatus>()?;
     m.add_class::<PushNotification>()?;
     m.add_class::<PushObject>()?;

@@ -69,6 +69,15 @@ routes! {
     PtxGet => "secuconnect.payment_transactions.get",
     PtxCheckStatus => "secuconnect.payment_transactions.check_status",
     PtxCancel => "secuconnect.payment_transactions.cancel",
+    PtxList => "secuconnect.payment_transactions.list",
+    PtxCapture => "secuconnect.payment_transactions.capture",
+    PtxRevokeAccrual => "secuconnect.payment_transactions.revoke_accrual",
+    PtxOldFormat => "secuconnect.payment_transactions.old_format",
+    PctCreate => "secuconnect.payment_containers.create",
+    PctGet => "secuconnect.payment_containers.get",
+    PctList => "secuconnect.payment_containers.list",
+    PctDelete => "secuconnect.payment_containers.delete",
+    ContractPaymentMethods => "secuconnect.payment_contracts.payment_methods",
     CheckoutPage => "secuconnect.checkout.page",
     CheckoutSubmit => "secuconnect.checkout.submit",
     OrdersCreate => "sekurepay.orders.create",
@@ -125,10 +134,27 @@ impl Route {
             | TransactionAssertCapture
             | TransactionAssertRefund => Provider::SaferpayJson,
             OauthToken => Provider::SecuconnectOauth,
-            StxCreate | StxGet | StxUpdate | StxList | StxPrepare | StxStart | StxCancel
-            | StxAbort | StxSetDelivery | PtxGet | PtxCheckStatus | PtxCancel => {
-                Provider::Secuconnect
-            }
+            StxCreate
+            | StxGet
+            | StxUpdate
+            | StxList
+            | StxPrepare
+            | StxStart
+            | StxCancel
+            | StxAbort
+            | StxSetDelivery
+            | PtxGet
+            | PtxCheckStatus
+            | PtxCancel
+            | PtxList
+            | PtxCapture
+            | PtxRevokeAccrual
+            | PtxOldFormat
+            | PctCreate
+            | PctGet
+            | PctList
+            | PctDelete
+            | ContractPaymentMethods => Provider::Secuconnect,
             OrdersCreate | OrdersGet => Provider::SekurePay,
             OfferPage | OfferPageSubmit | PaymentPagePage | PaymentPageSubmit | DevicePage
             | DeviceSubmit | CheckoutPage | CheckoutSubmit => Provider::Page,
@@ -316,6 +342,19 @@ fn match_route(method: &Method, segs: &[&str]) -> Option<(Route, Vec<String>)> {
             m(PtxCheckStatus, &[id])
         }
         ["api", "v2", "Payment", "Transactions", id, "cancel"] if post => m(PtxCancel, &[id]),
+        ["api", "v2", "Payment", "Transactions"] if get => m(PtxList, &[]),
+        ["api", "v2", "Payment", "Transactions", id, "capture"] if post => m(PtxCapture, &[id]),
+        ["api", "v2", "Payment", "Transactions", id, "revokeAccrual"] if post => {
+            m(PtxRevokeAccrual, &[id])
+        }
+        ["api", "v2", "Payment", "Transactions", id, "OldFormat"] if get => m(PtxOldFormat, &[id]),
+        ["api", "v2", "Payment", "Containers"] if post => m(PctCreate, &[]),
+        ["api", "v2", "Payment", "Containers"] if get => m(PctList, &[]),
+        ["api", "v2", "Payment", "Containers", id] if get => m(PctGet, &[id]),
+        ["api", "v2", "Payment", "Containers", id] if delete => m(PctDelete, &[id]),
+        ["api", "v2", "Payment", "Contracts", id, "paymentMethods"] if get => {
+            m(ContractPaymentMethods, &[id])
+        }
         ["checkout", id] if get => m(CheckoutPage, &[id]),
         ["checkout", id] if post => m(CheckoutSubmit, &[id]),
         // SekurePay

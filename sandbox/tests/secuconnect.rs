@@ -423,14 +423,15 @@ async fn smart_transaction_lifecycle_list_and_errors() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["status"], "approved");
     assert_eq!(v["container"]["type"], "bank_account");
+    // Prepared but not started: still open to changes (the API allows them until start).
     let r = c
         .put(format!("{api}/{id}"))
         .bearer_auth(&token)
-        .json(&json!({"basket_info": {"sum": 4985}}))
+        .json(&json!({"transactionRef": "prepared, not started"}))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 400);
+    assert_eq!(r.status(), 200);
     let v: Value = c
         .post(format!("{api}/{id}/start"))
         .bearer_auth(&token)
@@ -442,6 +443,14 @@ async fn smart_transaction_lifecycle_list_and_errors() {
         .await
         .unwrap();
     assert_eq!(v["status"], "received");
+    let r = c
+        .put(format!("{api}/{id}"))
+        .bearer_auth(&token)
+        .json(&json!({"basket_info": {"sum": 4985}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "started: no more changes");
     let v: Value = c
         .post(format!("{api}/{id}/setDelivery"))
         .bearer_auth(&token)

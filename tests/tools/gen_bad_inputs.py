@@ -218,7 +218,6 @@ def stx(field, **overrides):
 
 
 SECUCONNECT = [
-    stx("amount", amount={"minor": 0, "currency": "EUR"}),
     stx("amount", amount={"minor": -1, "currency": "EUR"}),
     stx("currency", amount={"minor": 500, "currency": "XYZ"}),
     stx("intent", intent="gift"),
@@ -226,6 +225,9 @@ SECUCONNECT = [
     stx("language", language="deu"),
     stx("language", language="d"),
     stx("language", language="1a"),
+    stx("language", language="de_D"),
+    stx("language", language="de_DEU"),
+    stx("intent", intent="authorization"),
     stx("contract_id", contract_id="bad id!"),
     stx("checkout_template", checkout_template="x y"),
     stx("return_urls.url_success", return_urls={"url_success": "not a url"}),
@@ -237,7 +239,7 @@ SECUCONNECT = [
     ("secuconnect", "get_smart_transaction", {"id": "../etc/passwd"}, "id"),
     ("secuconnect", "get_smart_transaction", {"id": "STX 1"}, "id"),
     ("secuconnect", "update_smart_transaction", {"id": ""}, "id"),
-    ("secuconnect", "update_smart_transaction", {"id": "STX_1", "amount": {"minor": 0, "currency": "EUR"}}, "amount"),
+    ("secuconnect", "update_smart_transaction", {"id": "STX_1", "amount": {"minor": -1, "currency": "EUR"}}, "amount"),
     ("secuconnect", "prepare_smart_transaction", {"id": "STX_1", "payment_method": "bitcoin"}, "payment_method"),
     ("secuconnect", "prepare_smart_transaction", {"id": "", "payment_method": "debit"}, "id"),
     ("secuconnect", "start_smart_transaction", {"id": "STX_1", "payment_method": "bitcoin"}, "payment_method"),
@@ -249,6 +251,25 @@ SECUCONNECT = [
     ("secuconnect", "cancel_payment_transaction", {"id": "PCI_1", "reduce_amount_by": {"minor": 0, "currency": "EUR"}}, "reduce_amount_by"),
     ("secuconnect", "smart_transactions", {"page_size": 0}, "page_size"),
     ("secuconnect", "smart_transactions", {"page_size": 1001}, "page_size"),
+    ("secuconnect", "prepare_smart_transaction", {"id": "STX_1", "payment_method": "debit", "container_id": "PCT 1"}, "container_id"),
+    ("secuconnect", "set_delivery", {"id": "STX_1", "delivery": {"type": "collection", "scheduled_slot": {}}}, "delivery.scheduled_slot"),
+    ("secuconnect", "refund_payment_transaction", {"id": ""}, "id"),
+    ("secuconnect", "refund_payment_transaction", {"id": "PCI_1", "amount": {"minor": 0, "currency": "EUR"}}, "amount"),
+    ("secuconnect", "refund_payment_transaction", {"id": "PCI_1", "reason": "r" * 101}, "reason"),
+    ("secuconnect", "list_payment_transactions", {"count": 0}, "count"),
+    ("secuconnect", "list_payment_transactions", {"count": 1001}, "count"),
+    ("secuconnect", "list_payment_transactions", {"offset": 10000}, "offset"),
+    ("secuconnect", "list_payment_transactions", {"sort": "created"}, "sort"),
+    ("secuconnect", "capture_payment_transaction", {"id": "../x"}, "id"),
+    ("secuconnect", "capture_payment_transaction", {"id": "PCI_1", "amount": {"minor": 0, "currency": "EUR"}}, "amount"),
+    ("secuconnect", "revoke_accrual", {"id": ""}, "id"),
+    ("secuconnect", "create_payment_container", {"bank_account": {"owner": "", "iban": "DE35500105175418493188"}}, "bank_account.owner"),
+    ("secuconnect", "create_payment_container", {"bank_account": {"owner": "Max", "iban": "DE35500105175418493189"}}, "bank_account.iban"),
+    ("secuconnect", "create_payment_container", {"bank_account": {"owner": "Max", "iban": "DE35500105175418493188"}, "customer_id": "bad id!"}, "customer_id"),
+    ("secuconnect", "get_payment_container", {"id": "PCT 1"}, "id"),
+    ("secuconnect", "list_payment_containers", {"count": 0}, "count"),
+    ("secuconnect", "delete_payment_container", {"id": ""}, "id"),
+    ("secuconnect", "get_payment_methods", {"contract_id": "GCR/../x"}, "contract_id"),
 ]
 
 ORDER = {"order_id": "${unique}", "currency": "USD", "items": [{"description": "widget", "amount_cents": 100}]}

@@ -778,10 +778,11 @@ impl BlockingSaferpayClient {
 /// What `secuconnect.create_smart_transaction` takes.
 #[derive(uniffi::Record)]
 pub struct SecuconnectCreateSmartTransactionInput {
-    /// Sent as `basket_info` {sum in minor units, currency}. Must be more than zero and, with
-    /// a basket, equal its total.
+    /// Sent as `basket_info` {sum in minor units, currency}. With a basket, it must equal its
+    /// total; zero is allowed (a Smart Transaction created with minimal data and completed by
+    /// an update, as the guides show).
     pub amount: crate::Money,
-    /// `sale` (default), `authorization` or `order`.
+    /// `sale` (default) or `order` (see `INTENTS`).
     #[uniffi(default = "sale")]
     pub intent: String,
     /// General Contract `GCR_...`; the client's default when not set.
@@ -795,7 +796,8 @@ pub struct SecuconnectCreateSmartTransactionInput {
     /// `COT_...` (application_context.checkout_template).
     #[uniffi(default = None)]
     pub checkout_template: Option<String>,
-    /// Checkout language, two letters (`de`, `en`).
+    /// Checkout language: two letters (`de`, `en`), optionally with a region as the guides
+    /// write it (`de_DE`, `en-GB`).
     #[uniffi(default = None)]
     pub language: Option<String>,
     #[uniffi(default = None)]
@@ -1059,6 +1061,182 @@ impl ops::Params for SecuconnectCancelPaymentTransactionInput {
     }
 }
 
+/// What `secuconnect.list_payment_transactions` takes.
+#[derive(uniffi::Record)]
+pub struct SecuconnectListPaymentTransactionsInput {
+    /// Lucene-like filter as for Smart Transactions: `status:…`, `created:[2026-01-01 TO *]`.
+    #[uniffi(default = None)]
+    pub query: Option<String>,
+    /// `field:asc|desc`, comma-separated (e.g. `created:asc`).
+    #[uniffi(default = None)]
+    pub sort: Option<String>,
+    /// Transactions per page, 1 to 1000.
+    #[uniffi(default = 100)]
+    pub count: i32,
+    /// Zero-based position of the first one (below 10,000).
+    #[uniffi(default = 0)]
+    pub offset: i32,
+}
+
+impl ops::Params for SecuconnectListPaymentTransactionsInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("query".to_owned(), ops::param("query", &self.query)?);
+        params.insert("sort".to_owned(), ops::param("sort", &self.sort)?);
+        params.insert("count".to_owned(), ops::param("count", &self.count)?);
+        params.insert("offset".to_owned(), ops::param("offset", &self.offset)?);
+        Ok(params)
+    }
+}
+
+/// What `secuconnect.capture_payment_transaction` takes.
+#[derive(uniffi::Record)]
+pub struct SecuconnectCapturePaymentTransactionInput {
+    /// `PCI_…`
+    pub id: String,
+    /// Less than authorised; `null` captures it all.
+    #[uniffi(default = None)]
+    pub amount: Option<crate::Money>,
+}
+
+impl ops::Params for SecuconnectCapturePaymentTransactionInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("id".to_owned(), ops::param("id", &self.id)?);
+        params.insert("amount".to_owned(), ops::param("amount", &self.amount)?);
+        Ok(params)
+    }
+}
+
+/// What `secuconnect.revoke_accrual` takes.
+#[derive(uniffi::Record)]
+pub struct SecuconnectRevokeAccrualInput {
+    /// `PCI_…`
+    pub id: String,
+}
+
+impl ops::Params for SecuconnectRevokeAccrualInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("id".to_owned(), ops::param("id", &self.id)?);
+        Ok(params)
+    }
+}
+
+/// What `secuconnect.refund_payment_transaction` takes.
+#[derive(uniffi::Record)]
+pub struct SecuconnectRefundPaymentTransactionInput {
+    /// `PCI_…`
+    pub id: String,
+    /// A partial refund, at most what is left; `null` refunds all that is left.
+    #[uniffi(default = None)]
+    pub amount: Option<crate::Money>,
+    /// Up to 100 characters.
+    #[uniffi(default = None)]
+    pub reason: Option<String>,
+}
+
+impl ops::Params for SecuconnectRefundPaymentTransactionInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("id".to_owned(), ops::param("id", &self.id)?);
+        params.insert("amount".to_owned(), ops::param("amount", &self.amount)?);
+        params.insert("reason".to_owned(), ops::param("reason", &self.reason)?);
+        Ok(params)
+    }
+}
+
+/// What `secuconnect.create_payment_container` takes.
+#[derive(uniffi::Record)]
+pub struct SecuconnectCreatePaymentContainerInput {
+    /// The payer's bank account (SEPA direct debit).
+    pub bank_account: crate::secuconnect::DirectDebitAccount,
+    /// An existing payment customer `PCU_…`.
+    #[uniffi(default = None)]
+    pub customer_id: Option<String>,
+}
+
+impl ops::Params for SecuconnectCreatePaymentContainerInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("bank_account".to_owned(), ops::param("bank_account", &self.bank_account)?);
+        params.insert("customer_id".to_owned(), ops::param("customer_id", &self.customer_id)?);
+        Ok(params)
+    }
+}
+
+/// What `secuconnect.get_payment_container` takes.
+#[derive(uniffi::Record)]
+pub struct SecuconnectGetPaymentContainerInput {
+    /// `PCT_…`
+    pub id: String,
+}
+
+impl ops::Params for SecuconnectGetPaymentContainerInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("id".to_owned(), ops::param("id", &self.id)?);
+        Ok(params)
+    }
+}
+
+/// What `secuconnect.list_payment_containers` takes.
+#[derive(uniffi::Record)]
+pub struct SecuconnectListPaymentContainersInput {
+    #[uniffi(default = None)]
+    pub query: Option<String>,
+    #[uniffi(default = None)]
+    pub sort: Option<String>,
+    /// Containers per page, 1 to 1000.
+    #[uniffi(default = 100)]
+    pub count: i32,
+    /// Zero-based position of the first one (below 10,000).
+    #[uniffi(default = 0)]
+    pub offset: i32,
+}
+
+impl ops::Params for SecuconnectListPaymentContainersInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("query".to_owned(), ops::param("query", &self.query)?);
+        params.insert("sort".to_owned(), ops::param("sort", &self.sort)?);
+        params.insert("count".to_owned(), ops::param("count", &self.count)?);
+        params.insert("offset".to_owned(), ops::param("offset", &self.offset)?);
+        Ok(params)
+    }
+}
+
+/// What `secuconnect.delete_payment_container` takes.
+#[derive(uniffi::Record)]
+pub struct SecuconnectDeletePaymentContainerInput {
+    /// `PCT_…`
+    pub id: String,
+}
+
+impl ops::Params for SecuconnectDeletePaymentContainerInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("id".to_owned(), ops::param("id", &self.id)?);
+        Ok(params)
+    }
+}
+
+/// What `secuconnect.get_payment_methods` takes.
+#[derive(uniffi::Record)]
+pub struct SecuconnectGetPaymentMethodsInput {
+    /// A General Contract `GCR_…`; `null`: the client's.
+    #[uniffi(default = None)]
+    pub contract_id: Option<String>,
+}
+
+impl ops::Params for SecuconnectGetPaymentMethodsInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("contract_id".to_owned(), ops::param("contract_id", &self.contract_id)?);
+        Ok(params)
+    }
+}
+
 /// What `secuconnect.fetch_push_payment_transactions` takes.
 #[derive(uniffi::Record)]
 pub struct SecuconnectFetchPushPaymentTransactionsInput {
@@ -1133,7 +1311,7 @@ impl SecuconnectClient {
     }
 
     /// Reads a payment transaction (`PCI_…`).
-    pub async fn get_payment_transaction(&self, input: SecuconnectGetPaymentTransactionInput) -> Result<crate::secuconnect::records::PaymentTransaction> {
+    pub async fn get_payment_transaction(&self, input: SecuconnectGetPaymentTransactionInput) -> Result<crate::records::PaymentTransaction> {
         let output = ops::call::<paywire::secuconnect::GetPaymentTransaction>(&self.client, input).await?;
         Ok(output.into())
     }
@@ -1145,13 +1323,69 @@ impl SecuconnectClient {
     }
 
     /// Cancels or refunds a payment, in full or by `reduce_amount_by`.
-    pub async fn cancel_payment_transaction(&self, input: SecuconnectCancelPaymentTransactionInput) -> Result<Vec<crate::secuconnect::records::PaymentTransaction>> {
+    pub async fn cancel_payment_transaction(&self, input: SecuconnectCancelPaymentTransactionInput) -> Result<Vec<crate::records::PaymentTransaction>> {
         let output = ops::call::<paywire::secuconnect::CancelPaymentTransaction>(&self.client, input).await?;
         Ok(output.into_iter().map(Into::into).collect())
     }
 
+    /// One page of payment transactions, filtered by `query` (offset paging).
+    pub async fn list_payment_transactions(&self, input: SecuconnectListPaymentTransactionsInput) -> Result<Vec<crate::records::PaymentTransaction>> {
+        let output = ops::call::<paywire::secuconnect::ListPaymentTransactions>(&self.client, input).await?;
+        Ok(output.into_iter().map(Into::into).collect())
+    }
+
+    /// Captures an authorised payment or (invoice) reports its delivery; never sent again once
+    /// it may have arrived (settle with `get_payment_transaction`).
+    pub async fn capture_payment_transaction(&self, input: SecuconnectCapturePaymentTransactionInput) -> Result<crate::records::PaymentTransaction> {
+        let output = ops::call::<paywire::secuconnect::CapturePaymentTransaction>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// Revokes a payment's accrual booking; a lost answer is settled by the payment's
+    /// `accrual` flag.
+    pub async fn revoke_accrual(&self, input: SecuconnectRevokeAccrualInput) -> Result<crate::records::PaymentTransaction> {
+        let output = ops::call::<paywire::secuconnect::RevokeAccrual>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// Refunds a payment in full or by `amount`; answers the refund transaction and what is left.
+    pub async fn refund_payment_transaction(&self, input: SecuconnectRefundPaymentTransactionInput) -> Result<crate::records::PaymentRefund> {
+        let output = ops::call::<paywire::secuconnect::RefundPaymentTransaction>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// Creates a bank account container (SEPA mandate) to pay with later; never sent again once
+    /// it may have arrived (settle with `list_payment_containers`).
+    pub async fn create_payment_container(&self, input: SecuconnectCreatePaymentContainerInput) -> Result<crate::records::PaymentContainer> {
+        let output = ops::call::<paywire::secuconnect::CreatePaymentContainer>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// Reads a payment container (`PCT_…`).
+    pub async fn get_payment_container(&self, input: SecuconnectGetPaymentContainerInput) -> Result<crate::records::PaymentContainer> {
+        let output = ops::call::<paywire::secuconnect::GetPaymentContainer>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// One page of payment containers (offset paging).
+    pub async fn list_payment_containers(&self, input: SecuconnectListPaymentContainersInput) -> Result<Vec<crate::records::PaymentContainer>> {
+        let output = ops::call::<paywire::secuconnect::ListPaymentContainers>(&self.client, input).await?;
+        Ok(output.into_iter().map(Into::into).collect())
+    }
+
+    /// Deletes a payment container; never sent again once it may have arrived.
+    pub async fn delete_payment_container(&self, input: SecuconnectDeletePaymentContainerInput) -> Result<Vec<crate::records::PaymentContainer>> {
+        let output = ops::call::<paywire::secuconnect::DeletePaymentContainer>(&self.client, input).await?;
+        Ok(output.into_iter().map(Into::into).collect())
+    }
+
+    /// The payment methods a contract offers (the client's contract by default).
+    pub async fn get_payment_methods(&self, input: SecuconnectGetPaymentMethodsInput) -> Result<Vec<String>> {
+        ops::call::<paywire::secuconnect::GetPaymentMethods>(&self.client, input).await
+    }
+
     /// Reads the payment transactions a push names (the push itself is never trusted).
-    pub async fn fetch_push_payment_transactions(&self, input: SecuconnectFetchPushPaymentTransactionsInput) -> Result<Vec<crate::secuconnect::records::PaymentTransaction>> {
+    pub async fn fetch_push_payment_transactions(&self, input: SecuconnectFetchPushPaymentTransactionsInput) -> Result<Vec<crate::records::PaymentTransaction>> {
         let output = ops::call::<paywire::secuconnect::FetchPushPaymentTransactions>(&self.client, input).await?;
         Ok(output.into_iter().map(Into::into).collect())
     }
@@ -1216,7 +1450,7 @@ impl BlockingSecuconnectClient {
     }
 
     /// Reads a payment transaction (`PCI_…`).
-    pub fn get_payment_transaction(&self, input: SecuconnectGetPaymentTransactionInput) -> Result<crate::secuconnect::records::PaymentTransaction> {
+    pub fn get_payment_transaction(&self, input: SecuconnectGetPaymentTransactionInput) -> Result<crate::records::PaymentTransaction> {
         let output = ops::call_blocking::<paywire::secuconnect::GetPaymentTransaction>(self.client.async_client(), input)?;
         Ok(output.into())
     }
@@ -1228,13 +1462,69 @@ impl BlockingSecuconnectClient {
     }
 
     /// Cancels or refunds a payment, in full or by `reduce_amount_by`.
-    pub fn cancel_payment_transaction(&self, input: SecuconnectCancelPaymentTransactionInput) -> Result<Vec<crate::secuconnect::records::PaymentTransaction>> {
+    pub fn cancel_payment_transaction(&self, input: SecuconnectCancelPaymentTransactionInput) -> Result<Vec<crate::records::PaymentTransaction>> {
         let output = ops::call_blocking::<paywire::secuconnect::CancelPaymentTransaction>(self.client.async_client(), input)?;
         Ok(output.into_iter().map(Into::into).collect())
     }
 
+    /// One page of payment transactions, filtered by `query` (offset paging).
+    pub fn list_payment_transactions(&self, input: SecuconnectListPaymentTransactionsInput) -> Result<Vec<crate::records::PaymentTransaction>> {
+        let output = ops::call_blocking::<paywire::secuconnect::ListPaymentTransactions>(self.client.async_client(), input)?;
+        Ok(output.into_iter().map(Into::into).collect())
+    }
+
+    /// Captures an authorised payment or (invoice) reports its delivery; never sent again once
+    /// it may have arrived (settle with `get_payment_transaction`).
+    pub fn capture_payment_transaction(&self, input: SecuconnectCapturePaymentTransactionInput) -> Result<crate::records::PaymentTransaction> {
+        let output = ops::call_blocking::<paywire::secuconnect::CapturePaymentTransaction>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// Revokes a payment's accrual booking; a lost answer is settled by the payment's
+    /// `accrual` flag.
+    pub fn revoke_accrual(&self, input: SecuconnectRevokeAccrualInput) -> Result<crate::records::PaymentTransaction> {
+        let output = ops::call_blocking::<paywire::secuconnect::RevokeAccrual>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// Refunds a payment in full or by `amount`; answers the refund transaction and what is left.
+    pub fn refund_payment_transaction(&self, input: SecuconnectRefundPaymentTransactionInput) -> Result<crate::records::PaymentRefund> {
+        let output = ops::call_blocking::<paywire::secuconnect::RefundPaymentTransaction>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// Creates a bank account container (SEPA mandate) to pay with later; never sent again once
+    /// it may have arrived (settle with `list_payment_containers`).
+    pub fn create_payment_container(&self, input: SecuconnectCreatePaymentContainerInput) -> Result<crate::records::PaymentContainer> {
+        let output = ops::call_blocking::<paywire::secuconnect::CreatePaymentContainer>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// Reads a payment container (`PCT_…`).
+    pub fn get_payment_container(&self, input: SecuconnectGetPaymentContainerInput) -> Result<crate::records::PaymentContainer> {
+        let output = ops::call_blocking::<paywire::secuconnect::GetPaymentContainer>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// One page of payment containers (offset paging).
+    pub fn list_payment_containers(&self, input: SecuconnectListPaymentContainersInput) -> Result<Vec<crate::records::PaymentContainer>> {
+        let output = ops::call_blocking::<paywire::secuconnect::ListPaymentContainers>(self.client.async_client(), input)?;
+        Ok(output.into_iter().map(Into::into).collect())
+    }
+
+    /// Deletes a payment container; never sent again once it may have arrived.
+    pub fn delete_payment_container(&self, input: SecuconnectDeletePaymentContainerInput) -> Result<Vec<crate::records::PaymentContainer>> {
+        let output = ops::call_blocking::<paywire::secuconnect::DeletePaymentContainer>(self.client.async_client(), input)?;
+        Ok(output.into_iter().map(Into::into).collect())
+    }
+
+    /// The payment methods a contract offers (the client's contract by default).
+    pub fn get_payment_methods(&self, input: SecuconnectGetPaymentMethodsInput) -> Result<Vec<String>> {
+        ops::call_blocking::<paywire::secuconnect::GetPaymentMethods>(self.client.async_client(), input)
+    }
+
     /// Reads the payment transactions a push names (the push itself is never trusted).
-    pub fn fetch_push_payment_transactions(&self, input: SecuconnectFetchPushPaymentTransactionsInput) -> Result<Vec<crate::secuconnect::records::PaymentTransaction>> {
+    pub fn fetch_push_payment_transactions(&self, input: SecuconnectFetchPushPaymentTransactionsInput) -> Result<Vec<crate::records::PaymentTransaction>> {
         let output = ops::call_blocking::<paywire::secuconnect::FetchPushPaymentTransactions>(self.client.async_client(), input)?;
         Ok(output.into_iter().map(Into::into).collect())
     }

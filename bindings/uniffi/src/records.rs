@@ -164,3 +164,186 @@ impl From<paywire::saferpay::RefundStatus> for RefundStatus {
         }
     }
 }
+
+/// A link between payment transactions (the SDK's `ParentObj`): an entry of `parents` (on a
+/// refund, the payment it refunds) or of `related_transactions` (on a payment, its refunds).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct ParentObj {
+    /// `payment.transactions`
+    pub object: Option<String>,
+    /// `PCI_…`
+    pub id: String,
+    pub trans_id: Option<i64>,
+    /// The kind of link (19 for a refund in the guides).
+    pub ref_type_id: Option<i64>,
+    pub ref_type_raw: Option<String>,
+    /// `parent` or `child`, seen from the transaction that lists it.
+    pub hierarchy: Option<String>,
+}
+
+impl From<paywire::secuconnect::ParentObj> for ParentObj {
+    fn from(v: paywire::secuconnect::ParentObj) -> Self {
+        ParentObj {
+            object: v.object,
+            id: v.id,
+            trans_id: v.trans_id,
+            ref_type_id: v.ref_type_id,
+            ref_type_raw: v.ref_type_raw,
+            hierarchy: v.hierarchy,
+        }
+    }
+}
+
+/// A Payment Transaction (`PCI_…`, the SDK's `PaymentTransactionsProductModel`).
+///
+/// `status` is the detailed status (e.g. 25 "Vorkasse wartend"); `status_simple` (from
+/// `details`) the simple one: 1 accepted, 2 authorised, 3 denied, 4 issue, 5 void, 6 issue
+/// resolved, 7 refund, 9 paid, 10 pending, 11/12 subscription approved/declined, 13 on
+/// hold, 14 waiting for shipment, 15/16 container authorised/denied. `amount` is the
+/// transaction's own: refunds leave it unchanged (what is left is `check_payment_status`'s
+/// amount); a refund transaction's is negative on the wire (`signed_amount`).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct PaymentTransaction {
+    pub id: String,
+    pub trans_id: Option<String>,
+    pub transaction_hash: Option<String>,
+    /// The provider's detailed status code, as text.
+    pub status: Option<String>,
+    pub status_text: Option<String>,
+    pub status_simple: Option<i64>,
+    pub status_simple_text: Option<String>,
+    /// The amount, never negative (a refund's as a positive amount; see `signed_amount`).
+    pub amount: Option<crate::Money>,
+    /// The amount in minor units as the API sends it: negative for a refund or reversal.
+    pub signed_amount: Option<i64>,
+    pub currency: Option<String>,
+    /// The payment product, e.g. `Vorkasse`, `PayPal`, `Erstattung` (a refund).
+    pub product: Option<String>,
+    pub description: Option<String>,
+    /// Whether the payment is booked as an accrual (see `revoke_accrual`).
+    pub accrual: Option<bool>,
+    /// On a refund: the payment it refunds.
+    pub parents: Vec<crate::records::ParentObj>,
+    /// On a payment: its refunds.
+    pub related_transactions: Vec<crate::records::ParentObj>,
+    pub created: Option<String>,
+    pub updated: Option<String>,
+    pub order_id: Option<String>,
+    pub raw: String,
+}
+
+impl From<paywire::secuconnect::PaymentTransaction> for PaymentTransaction {
+    fn from(v: paywire::secuconnect::PaymentTransaction) -> Self {
+        PaymentTransaction {
+            id: v.id,
+            trans_id: v.trans_id,
+            transaction_hash: v.transaction_hash,
+            status: v.status,
+            status_text: v.status_text,
+            status_simple: v.status_simple,
+            status_simple_text: v.status_simple_text,
+            amount: v.amount.map(Into::into),
+            signed_amount: v.signed_amount,
+            currency: v.currency,
+            product: v.product,
+            description: v.description,
+            accrual: v.accrual,
+            parents: v.parents.into_iter().map(Into::into).collect(),
+            related_transactions: v.related_transactions.into_iter().map(Into::into).collect(),
+            created: v.created,
+            updated: v.updated,
+            order_id: v.order_id,
+            raw: v.raw.to_string(),
+        }
+    }
+}
+
+/// The answer to `refund_payment_transaction`: the payment as it is now, the refund
+/// transaction the refund created (none when it only lowered or voided a payment whose
+/// money had not moved yet) and what is left of the payment (`checkStatus`).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct PaymentRefund {
+    pub payment: crate::records::PaymentTransaction,
+    /// The new refund transaction (a child of `payment`, `hierarchy` `child`).
+    pub refund: Option<crate::records::PaymentTransaction>,
+    /// The amount still in effect after this refund (zero when nothing is left).
+    pub remaining: Option<crate::Money>,
+    pub status_simple: Option<i64>,
+    pub raw: String,
+}
+
+impl From<paywire::secuconnect::PaymentRefund> for PaymentRefund {
+    fn from(v: paywire::secuconnect::PaymentRefund) -> Self {
+        PaymentRefund {
+            payment: v.payment.into(),
+            refund: v.refund.map(Into::into),
+            remaining: v.remaining.map(Into::into),
+            status_simple: v.status_simple,
+            raw: v.raw.to_string(),
+        }
+    }
+}
+
+/// The SEPA mandate of a bank account container (the SDK's `PaymentContainerMandate`).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct PaymentContainerMandate {
+    pub sepa_mandate_id: Option<String>,
+    pub iban: Option<String>,
+    pub bic: Option<String>,
+    /// The mandate's type (the wire's `type`).
+    pub mandate_type: Option<String>,
+    pub status: Option<String>,
+    pub identification: Option<String>,
+    pub creditor_id: Option<String>,
+}
+
+impl From<paywire::secuconnect::PaymentContainerMandate> for PaymentContainerMandate {
+    fn from(v: paywire::secuconnect::PaymentContainerMandate) -> Self {
+        PaymentContainerMandate {
+            sepa_mandate_id: v.sepa_mandate_id,
+            iban: v.iban,
+            bic: v.bic,
+            mandate_type: v.mandate_type,
+            status: v.status,
+            identification: v.identification,
+            creditor_id: v.creditor_id,
+        }
+    }
+}
+
+/// A Payment Container (`PCT_...`, the SDK's `PaymentContainersProductModel`). The account
+/// data is the container's `public` part (what the API shows of it).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct PaymentContainer {
+    pub id: String,
+    /// `bank_account`, `credit_card`, ... (the wire's `type`).
+    pub container_type: Option<String>,
+    pub created: Option<String>,
+    pub updated: Option<String>,
+    /// `PCU_...`
+    pub customer_id: Option<String>,
+    pub owner: Option<String>,
+    pub iban: Option<String>,
+    pub bic: Option<String>,
+    pub bankname: Option<String>,
+    pub mandate: Option<crate::records::PaymentContainerMandate>,
+    pub raw: String,
+}
+
+impl From<paywire::secuconnect::PaymentContainer> for PaymentContainer {
+    fn from(v: paywire::secuconnect::PaymentContainer) -> Self {
+        PaymentContainer {
+            id: v.id,
+            container_type: v.container_type,
+            created: v.created,
+            updated: v.updated,
+            customer_id: v.customer_id,
+            owner: v.owner,
+            iban: v.iban,
+            bic: v.bic,
+            bankname: v.bankname,
+            mandate: v.mandate.map(Into::into),
+            raw: v.raw.to_string(),
+        }
+    }
+}

@@ -125,13 +125,7 @@ fn output(provider: &str, ty: &str) -> (String, Conversion) {
             "std::sync::Arc<crate::secuconnect::SmartTransactionPager>".into(),
             Conversion::Wrap("crate::secuconnect::SmartTransactionPager"),
         ),
-        ("secuconnect", "PaymentTransaction") => {
-            record("crate::secuconnect::records::PaymentTransaction")
-        }
-        ("secuconnect", "Vec<PaymentTransaction>") => (
-            "Vec<crate::secuconnect::records::PaymentTransaction>".into(),
-            Conversion::Each,
-        ),
+        (_, "Vec<String>") => ("Vec<String>".into(), Conversion::Same),
         ("secuconnect", "PaymentStatus") => record("crate::secuconnect::records::PaymentStatus"),
         ("sekurepay", "Order") => record("crate::sekurepay::SekurePayOrder"),
         _ => panic!(

@@ -43,10 +43,15 @@ impl ProductError {
             || self.support_id.is_some()
     }
 
-    /// 2003 / ProductNotAllowedException: the token was not accepted.
+    /// Code 2003 ("Valid auth token required"): the token was not accepted. Other
+    /// `ProductNotAllowedException` answers (another code) refuse the call itself, e.g. a
+    /// product the contract does not include; a fresh token would change nothing.
     pub(crate) fn is_token_rejection(&self) -> bool {
         self.code.as_deref() == Some(EXPIRED_TOKEN_CODE)
-            || self.error.as_deref() == Some(PRODUCT_NOT_ALLOWED)
+            && self
+                .error
+                .as_deref()
+                .is_none_or(|error| error == PRODUCT_NOT_ALLOWED)
     }
 }
 
@@ -58,7 +63,7 @@ pub(crate) struct Classified {
 }
 
 fn kind_for_product_error(body: &ProductError, status: u16) -> ErrorKind {
-    if body.code.as_deref() == Some(EXPIRED_TOKEN_CODE) {
+    if body.is_token_rejection() {
         // "Valid auth token required": a credentials problem even after a fresh token.
         return ErrorKind::Authentication;
     }

@@ -13,6 +13,7 @@
 mod error;
 mod models;
 pub mod operations;
+mod payment_containers;
 mod payment_transactions;
 mod push;
 mod smart_transactions;
@@ -30,15 +31,20 @@ use serde_json::Value;
 pub use error::{EXPIRED_TOKEN_CODE, PRODUCT_NOT_ALLOWED};
 pub use models::{
     Address, BankAccount, BasketItem, Contact, ContainerRef, Customer, Delivery,
-    PaymentInstructions, PaymentTransactionRef, ReturnUrls, SmartTransactionStatus,
+    PaymentInstructions, PaymentTransactionRef, ReturnUrls, SmartTransactionStatus, TimeSlot,
 };
 pub use operations::{
-    AbortSmartTransaction, CancelPaymentTransaction, CancelSmartTransaction, CheckPaymentStatus,
-    FetchPushPaymentTransactions, GetPaymentTransaction, GetSmartTransaction,
-    PrepareSmartTransactionRequest, SetDelivery, StartSmartTransaction,
-    UpdateSmartTransactionRequest,
+    AbortSmartTransaction, CancelPaymentTransaction, CancelSmartTransaction,
+    CapturePaymentTransaction, CheckPaymentStatus, CreatePaymentContainer, DeletePaymentContainer,
+    FetchPushPaymentTransactions, GetPaymentContainer, GetPaymentMethods, GetPaymentTransaction,
+    GetSmartTransaction, ListPaymentContainers, ListPaymentTransactions,
+    PrepareSmartTransactionRequest, RefundPaymentTransaction, RevokeAccrual, SetDelivery,
+    StartSmartTransaction, UpdateSmartTransactionRequest,
 };
-pub use payment_transactions::{CancelPayment, PaymentStatus, PaymentTransaction};
+pub use payment_containers::{PaymentContainer, PaymentContainerMandate};
+pub use payment_transactions::{
+    CancelPayment, ParentObj, PaymentRefund, PaymentStatus, PaymentTransaction,
+};
 pub use push::{PushNotification, PushObject, parse_push};
 pub use smart_transactions::{
     CreateSmartTransaction, INTENTS, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, PREPARE_METHODS,
@@ -61,23 +67,28 @@ use crate::validate;
 /// Testing host (since 2025; the SDKs' default environment).
 pub const TESTING_BASE_URL: &str = "https://connect-testing.secuconnect.com";
 pub const LIVE_BASE_URL: &str = "https://connect.secucard.com";
+/// Showcase host, for demonstrations (the production ticketing plugin offers it next to
+/// testing and production).
+pub const SHOWCASE_BASE_URL: &str = "https://connect-showcase.secupay-ag.de";
 
 /// secuconnect environment; `base_url` overrides it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Environment {
     Testing,
+    Showcase,
     Live,
 }
 
 impl Environment {
-    /// `"testing"` or `"live"` (also `test`/`sandbox`, `production`/`prod`).
+    /// `"testing"`, `"showcase"` or `"live"` (also `test`/`sandbox`, `production`/`prod`).
     pub fn parse(value: &str) -> Result<Environment, Error> {
         match value.trim().to_ascii_lowercase().as_str() {
             "testing" | "test" | "sandbox" => Ok(Environment::Testing),
+            "showcase" | "demo" => Ok(Environment::Showcase),
             "live" | "production" | "prod" => Ok(Environment::Live),
             other => Err(Error::validation(
                 "environment",
-                format!("must be \"testing\" or \"live\" (got {other:?})"),
+                format!("must be \"testing\", \"showcase\" or \"live\" (got {other:?})"),
             )),
         }
     }
@@ -85,6 +96,7 @@ impl Environment {
     pub fn as_str(&self) -> &'static str {
         match self {
             Environment::Testing => "testing",
+            Environment::Showcase => "showcase",
             Environment::Live => "live",
         }
     }
@@ -92,6 +104,7 @@ impl Environment {
     pub fn base_url(&self) -> &'static str {
         match self {
             Environment::Testing => TESTING_BASE_URL,
+            Environment::Showcase => SHOWCASE_BASE_URL,
             Environment::Live => LIVE_BASE_URL,
         }
     }
@@ -320,7 +333,7 @@ impl Client {
         if let Some(environment) = config::env_var("SECUCONNECT_ENVIRONMENT") {
             builder = builder.environment(Environment::parse(&environment).map_err(|_| {
                 Error::configuration(format!(
-                    "SECUCONNECT_ENVIRONMENT must be \"testing\" or \"live\" (got {environment:?})"
+                    "SECUCONNECT_ENVIRONMENT must be \"testing\", \"showcase\" or \"live\" (got {environment:?})"
                 ))
             })?);
         }

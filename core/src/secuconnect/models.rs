@@ -483,15 +483,48 @@ pub enum Delivery {
         invoice_number: Option<String>,
     },
     Collection {
-        scheduled_slot: Option<String>,
+        /// When the goods can be collected (`SmartTransactionsTimeSlot`).
+        scheduled_slot: Option<TimeSlot>,
         store_id: Option<String>,
         delivered_at: Option<String>,
         code: Option<String>,
     },
 }
 
+/// A collection time slot, `{start_date, end_date}` (the SDK's `SmartTransactionsTimeSlot`);
+/// ISO 8601 date-times.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeSlot {
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+}
+
+impl TimeSlot {
+    fn to_wire(&self) -> Result<Value, Error> {
+        let mut slot = Map::new();
+        for (name, value) in [
+            ("start_date", &self.start_date),
+            ("end_date", &self.end_date),
+        ] {
+            if let Some(value) = value {
+                validate::length(&format!("delivery.scheduled_slot.{name}"), value, 1, 64)?;
+                slot.insert(name.into(), Value::String(value.clone()));
+            }
+        }
+        if slot.is_empty() {
+            return Err(Error::validation(
+                "delivery.scheduled_slot",
+                "needs start_date or end_date",
+            ));
+        }
+        Ok(Value::Object(slot))
+    }
+}
+
 impl Delivery {
     pub(crate) fn to_wire(&self) -> Result<Value, Error> {
+        let mut options = Map::new();
         let (kind, fields) = match self {
             Delivery::Shipping {
                 shipped_at,
@@ -500,7 +533,7 @@ impl Delivery {
                 invoice_number,
             } => (
                 "shipping",
-                [
+                vec![
                     ("shipped_at", shipped_at),
                     ("shipped_by", shipped_by),
                     ("tracking_code", tracking_code),
@@ -512,17 +545,20 @@ impl Delivery {
                 store_id,
                 delivered_at,
                 code,
-            } => (
-                "collection",
-                [
-                    ("scheduled_slot", scheduled_slot),
-                    ("store_id", store_id),
-                    ("delivered_at", delivered_at),
-                    ("code", code),
-                ],
-            ),
+            } => {
+                if let Some(slot) = scheduled_slot {
+                    options.insert("scheduled_slot".into(), slot.to_wire()?);
+                }
+                (
+                    "collection",
+                    vec![
+                        ("store_id", store_id),
+                        ("delivered_at", delivered_at),
+                        ("code", code),
+                    ],
+                )
+            }
         };
-        let mut options = Map::new();
         options.insert("type".into(), Value::String(kind.into()));
         for (name, value) in fields {
             if let Some(value) = value {

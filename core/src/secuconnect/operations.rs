@@ -111,6 +111,96 @@ crate::operation_input! {
     }
 }
 
+crate::operation_input! {
+    /// What `list_payment_transactions` takes: one page.
+    pub struct ListPaymentTransactions {
+        /// Lucene-like filter as for Smart Transactions: `status:…`, `created:[2026-01-01 TO *]`.
+        pub query: Option<String> = null,
+        /// `field:asc|desc`, comma-separated (e.g. `created:asc`).
+        pub sort: Option<String> = null,
+        /// Transactions per page, 1 to 1000.
+        pub count: u32 = 100,
+        /// Zero-based position of the first one (below 10,000).
+        pub offset: u32 = 0,
+    }
+}
+
+crate::operation_input! {
+    /// What `capture_payment_transaction` takes.
+    pub struct CapturePaymentTransaction {
+        /// `PCI_…`
+        pub id: String,
+        /// Less than authorised; `null` captures it all.
+        pub amount: Option<Money> = null,
+    }
+}
+
+crate::operation_input! {
+    /// What `revoke_accrual` takes.
+    pub struct RevokeAccrual {
+        /// `PCI_…`
+        pub id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `refund_payment_transaction` takes.
+    pub struct RefundPaymentTransaction {
+        /// `PCI_…`
+        pub id: String,
+        /// A partial refund, at most what is left; `null` refunds all that is left.
+        pub amount: Option<Money> = null,
+        /// Up to 100 characters.
+        pub reason: Option<String> = null,
+    }
+}
+
+crate::operation_input! {
+    /// What `create_payment_container` takes.
+    pub struct CreatePaymentContainer {
+        /// The payer's bank account (SEPA direct debit).
+        pub bank_account: BankAccount,
+        /// An existing payment customer `PCU_…`.
+        pub customer_id: Option<String> = null,
+    }
+}
+
+crate::operation_input! {
+    /// What `get_payment_container` takes.
+    pub struct GetPaymentContainer {
+        /// `PCT_…`
+        pub id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `list_payment_containers` takes: one page.
+    pub struct ListPaymentContainers {
+        pub query: Option<String> = null,
+        pub sort: Option<String> = null,
+        /// Containers per page, 1 to 1000.
+        pub count: u32 = 100,
+        /// Zero-based position of the first one (below 10,000).
+        pub offset: u32 = 0,
+    }
+}
+
+crate::operation_input! {
+    /// What `delete_payment_container` takes.
+    pub struct DeletePaymentContainer {
+        /// `PCT_…`
+        pub id: String,
+    }
+}
+
+crate::operation_input! {
+    /// What `get_payment_methods` takes.
+    pub struct GetPaymentMethods {
+        /// A General Contract `GCR_…`; `null`: the client's.
+        pub contract_id: Option<String> = null,
+    }
+}
+
 async fn fetch_push(c: &Client, body: &str) -> Result<Vec<PaymentTransaction>, Error> {
     let push = parse_push(body.as_bytes())?;
     c.fetch_push_payment_transactions(&push).await
@@ -172,6 +262,39 @@ crate::operation_table! {
             reduce_amount_by: i.reduce_amount_by,
             reason: i.reason,
         });
+    /// One page of payment transactions, filtered by `query` (offset paging).
+    list_payment_transactions(ListPaymentTransactions) -> Vec<PaymentTransaction>, Read, single,
+        |c, i| c.list_payment_transactions(i.query, i.sort, i.count, u64::from(i.offset));
+    /// Captures an authorised payment or (invoice) reports its delivery; never sent again once
+    /// it may have arrived (settle with `get_payment_transaction`).
+    capture_payment_transaction(CapturePaymentTransaction) -> PaymentTransaction, UnkeyedWrite, single,
+        |c, i| c.capture_payment_transaction(&i.id, i.amount);
+    /// Revokes a payment's accrual booking; a lost answer is settled by the payment's
+    /// `accrual` flag.
+    revoke_accrual(RevokeAccrual) -> PaymentTransaction, KeyedWrite, single,
+        |c, i| c.revoke_accrual(&i.id);
+    /// Refunds a payment in full or by `amount`; answers the refund transaction and what is left.
+    refund_payment_transaction(RefundPaymentTransaction) -> PaymentRefund, KeyedWrite, single,
+        |c, i| c.refund_payment_transaction(&i.id, CancelPayment {
+            reduce_amount_by: i.amount,
+            reason: i.reason,
+        });
+    /// Creates a bank account container (SEPA mandate) to pay with later; never sent again once
+    /// it may have arrived (settle with `list_payment_containers`).
+    create_payment_container(CreatePaymentContainer) -> PaymentContainer, UnkeyedWrite, single,
+        |c, i| async move { c.create_payment_container(&i.bank_account, i.customer_id.as_deref()).await };
+    /// Reads a payment container (`PCT_…`).
+    get_payment_container(GetPaymentContainer) -> PaymentContainer, Read, single,
+        |c, i| c.get_payment_container(&i.id);
+    /// One page of payment containers (offset paging).
+    list_payment_containers(ListPaymentContainers) -> Vec<PaymentContainer>, Read, single,
+        |c, i| c.list_payment_containers(i.query, i.sort, i.count, u64::from(i.offset));
+    /// Deletes a payment container; never sent again once it may have arrived.
+    delete_payment_container(DeletePaymentContainer) -> Vec<PaymentContainer>, UnkeyedWrite, single,
+        |c, i| c.delete_payment_container(&i.id);
+    /// The payment methods a contract offers (the client's contract by default).
+    get_payment_methods(GetPaymentMethods) -> Vec<String>, Read, single,
+        |c, i| async move { c.get_payment_methods(i.contract_id.as_deref()).await };
     /// Reads the payment transactions a push names (the push itself is never trusted).
     fetch_push_payment_transactions(FetchPushPaymentTransactions) -> Vec<PaymentTransaction>, Read, single,
         |c, i| fetch_push(c, &i.body);
@@ -180,5 +303,12 @@ crate::operation_table! {
 /// The output records whose binding types are generated (see `operation::record`); a result
 /// type declared with `output_record!` is listed here.
 pub fn records() -> Vec<crate::operation::record::RecordInfo> {
-    Vec::new()
+    use crate::operation::record::Record;
+    vec![
+        ParentObj::info("secuconnect"),
+        PaymentTransaction::info("secuconnect"),
+        PaymentRefund::info("secuconnect"),
+        PaymentContainerMandate::info("secuconnect"),
+        PaymentContainer::info("secuconnect"),
+    ]
 }

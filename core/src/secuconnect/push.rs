@@ -172,10 +172,40 @@ impl Client {
         self.spawn(move |client| async move {
             let mut transactions = Vec::with_capacity(ids.len());
             for id in &ids {
-                transactions.push(client.read_payment_transaction(id).await?);
+                let transaction = if id.starts_with("PCI_") {
+                    client.read_payment_transaction(id).await?
+                } else {
+                    // Some pushes (TWINT) name the payment by its Flex.API transaction hash,
+                    // which only the old-format read accepts.
+                    client.read_old_format(id).await?
+                };
+                transactions.push(transaction);
             }
             Ok(transactions)
         })
         .await
+    }
+
+    /// Reads a payment by its hash through `GET /Payment/Transactions/{id}/OldFormat` (the
+    /// SDK's `getPaymentTransactionsOldFormat`), then, when the answer names the `PCI_` id
+    /// (`payment_id`), the payment transaction itself.
+    pub(crate) async fn read_old_format(&self, id: &str) -> Result<PaymentTransaction, Error> {
+        let raw = self
+            .api(super::ApiCall {
+                operation: "secuconnect.payment_transactions.old_format",
+                method: http::Method::GET,
+                path: format!("/Payment/Transactions/{}/OldFormat", super::segment(id)),
+                query: Vec::new(),
+                body: None,
+                safety: crate::http::Safety::Read,
+                settle: None,
+            })
+            .await?;
+        match lenient::text(raw.get("payment_id")) {
+            Some(pci) if pci.starts_with("PCI_") && super::check_path_id("id", &pci).is_ok() => {
+                self.read_payment_transaction(&pci).await
+            }
+            _ => PaymentTransaction::from_old_format(raw, id),
+        }
     }
 }

@@ -24,9 +24,11 @@ use crate::lenient;
 use crate::money::{Currency, Money};
 use crate::validate;
 
-/// Intents a Smart Transaction accepts. The guides document `sale` and `order`;
-/// `authorization` (reserve now, capture later) is accepted for the API's forward use.
-pub const INTENTS: &[&str] = &["sale", "authorization", "order"];
+/// Intents a Smart Transaction accepts: the SDK models (`SmartTransactionsDTO.intent`) and
+/// the guides document `sale` (pay now) and `order` (pay now, ship or hand over later, then
+/// `setDelivery`). To reserve now and capture later, create a `sale` without `auto_capture`:
+/// `prepare` authorises, `start` captures.
+pub const INTENTS: &[&str] = &["sale", "order"];
 
 /// Methods of `/prepare/{method}` (guide and SDK; `eps`, `giropay`, `sofort` deprecated).
 pub const PREPARE_METHODS: &[&str] = &[
@@ -68,10 +70,11 @@ pub const MAX_RESULT_WINDOW: u64 = 10_000;
 crate::operation_input! {
     /// Everything `create_smart_transaction` accepts. Start from [`CreateSmartTransaction::new`].
     pub struct CreateSmartTransaction {
-        /// Sent as `basket_info` {sum in minor units, currency}. Must be more than zero and, with
-        /// a basket, equal its total.
+        /// Sent as `basket_info` {sum in minor units, currency}. With a basket, it must equal its
+        /// total; zero is allowed (a Smart Transaction created with minimal data and completed by
+        /// an update, as the guides show).
         pub amount: Money,
-        /// `sale` (default), `authorization` or `order`.
+        /// `sale` (default) or `order` (see `INTENTS`).
         pub intent: String = "sale",
         /// General Contract `GCR_...`; the client's default when not set.
         pub contract_id: Option<String> = null,
@@ -80,7 +83,8 @@ crate::operation_input! {
         pub basket: Option<Vec<BasketItem>> = null,
         /// `COT_...` (application_context.checkout_template).
         pub checkout_template: Option<String> = null,
-        /// Checkout language, two letters (`de`, `en`).
+        /// Checkout language: two letters (`de`, `en`), optionally with a region as the guides
+        /// write it (`de_DE`, `en-GB`).
         pub language: Option<String> = null,
         pub return_urls: Option<ReturnUrls> = null,
         /// Capture as soon as the payment is authorised (saves the `/start` call).
@@ -118,7 +122,6 @@ impl CreateSmartTransaction {
 
     /// Validates every documented limit and builds the request body.
     pub(crate) fn to_wire(&self, default_contract: Option<&str>) -> Result<Value, Error> {
-        require_positive("amount", &self.amount)?;
         validate::one_of("intent", &self.intent, INTENTS)?;
         let mut body = Map::new();
         if self.is_demo {
@@ -195,7 +198,6 @@ impl UpdateSmartTransaction {
                 "is required (the transaction has no amount to keep)",
             )
         })?;
-        require_positive("amount", &amount)?;
         let basket = self.basket.as_deref().unwrap_or(current_basket);
         let mut body = Map::new();
         // A transaction without a basket keeps having none; only basket_info goes out.
@@ -220,11 +222,8 @@ impl UpdateSmartTransaction {
     /// Checks every field that was given, before anything is sent (the current amount and
     /// basket, read later when not given, are the provider's and need no check).
     fn check_given(&self) -> Result<(), Error> {
-        if let Some(amount) = &self.amount {
-            require_positive("amount", amount)?;
-            if let Some(basket) = &self.basket {
-                basket_to_wire(basket, amount)?;
-            }
+        if let (Some(amount), Some(basket)) = (&self.amount, &self.basket) {
+            basket_to_wire(basket, amount)?;
         }
         if let Some(customer) = &self.customer {
             customer.to_wire("customer")?;
@@ -290,26 +289,39 @@ impl PrepareSmartTransaction {
     }
 }
 
-fn require_positive(field: &str, amount: &Money) -> Result<(), Error> {
-    if amount.is_zero() {
-        return Err(Error::validation(field, "must be greater than zero"));
-    }
-    Ok(())
-}
-
 fn basket_info(amount: &Money) -> Value {
     json!({ "sum": amount.minor(), "currency": amount.currency().code() })
 }
 
+/// `de`, or a language with a region (`de_DE`, `de-DE`): the language lower-case, the
+/// region upper-case, the separator as given.
 fn check_language(language: &str) -> Result<String, Error> {
-    let lower = language.trim().to_ascii_lowercase();
-    if lower.len() != 2 || !lower.bytes().all(|b| b.is_ascii_lowercase()) {
-        return Err(Error::validation(
+    let text = language.trim();
+    let bad = || {
+        Error::validation(
             "language",
-            format!("must be a two-letter language code such as \"de\" (got {language:?})"),
-        ));
+            format!(
+                "must be a two-letter language code such as \"de\", optionally with a region \
+                 such as \"de_DE\" (got {language:?})"
+            ),
+        )
+    };
+    let (lang, region) = match text.find(['_', '-']) {
+        Some(at) => (&text[..at], Some((&text[at..at + 1], &text[at + 1..]))),
+        None => (text, None),
+    };
+    if lang.len() != 2 || !lang.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(bad());
     }
-    Ok(lower)
+    let mut out = lang.to_ascii_lowercase();
+    if let Some((separator, region)) = region {
+        if region.len() != 2 || !region.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(bad());
+        }
+        out.push_str(separator);
+        out.push_str(&region.to_ascii_uppercase());
+    }
+    Ok(out)
 }
 
 fn insert_refs(
@@ -996,28 +1008,34 @@ impl SmartTransactionQuery {
             validate::length("query", query, 1, 2000)?;
         }
         if let Some(sort) = &self.sort {
-            validate::length("sort", sort, 1, 500)?;
-            for part in sort.split(',') {
-                let ok = match part.trim().split_once(':') {
-                    Some((field, direction)) => {
-                        !field.is_empty()
-                            && field
-                                .bytes()
-                                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-                            && matches!(direction, "asc" | "desc")
-                    }
-                    None => false,
-                };
-                if !ok {
-                    return Err(Error::validation(
-                        "sort",
-                        format!("must be field:asc or field:desc, comma-separated (got {part:?})"),
-                    ));
-                }
-            }
+            check_sort(sort)?;
         }
         Ok(())
     }
+}
+
+/// `field:asc|desc`, comma-separated.
+pub(crate) fn check_sort(sort: &str) -> Result<(), Error> {
+    validate::length("sort", sort, 1, 500)?;
+    for part in sort.split(',') {
+        let ok = match part.trim().split_once(':') {
+            Some((field, direction)) => {
+                !field.is_empty()
+                    && field
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+                    && matches!(direction, "asc" | "desc")
+            }
+            None => false,
+        };
+        if !ok {
+            return Err(Error::validation(
+                "sort",
+                format!("must be field:asc or field:desc, comma-separated (got {part:?})"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One page of a listing.

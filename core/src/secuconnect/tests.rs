@@ -383,11 +383,15 @@ async fn invalid_input_fails_before_anything_is_sent() {
     let eur = |minor| Money::from_minor(minor, "EUR").unwrap();
 
     let mut r = create_request();
-    r.amount = eur(0);
-    assert_eq!(field(client.create_smart_transaction(r).await), "amount");
-    let mut r = create_request();
     r.intent = "capture".into();
     assert_eq!(field(client.create_smart_transaction(r).await), "intent");
+    // The SDK models document `sale` and `order` only.
+    let mut r = create_request();
+    r.intent = "authorization".into();
+    assert_eq!(field(client.create_smart_transaction(r).await), "intent");
+    let mut r = create_request();
+    r.language = Some("de_D".into());
+    assert_eq!(field(client.create_smart_transaction(r).await), "language");
     let mut r = create_request();
     r.language = Some("deu".into());
     assert_eq!(field(client.create_smart_transaction(r).await), "language");
@@ -1159,4 +1163,205 @@ async fn short_pages_do_not_end_the_listing_early() {
     }
     assert_eq!(count, 5);
     assert_eq!(fake.api_requests().len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn zero_amounts_and_regional_languages_are_sent_as_the_guides_show() {
+    let fake = fake(|_, _| Step::json(200, &stx_json("STX_1", "created")));
+    let client = client(&fake.script);
+    let mut r = create_request();
+    r.amount = Money::from_minor(0, "EUR").unwrap();
+    r.language = Some("de_de".into());
+    client.create_smart_transaction(r).await.unwrap();
+    let mut r = create_request();
+    r.language = Some("en-GB".into());
+    client.create_smart_transaction(r).await.unwrap();
+    let sent = fake.api_requests();
+    assert_eq!(
+        body(&sent[0])["basket_info"],
+        json!({"sum": 0, "currency": "EUR"})
+    );
+    assert_eq!(body(&sent[0])["application_context"]["language"], "de_DE");
+    assert_eq!(body(&sent[1])["application_context"]["language"], "en-GB");
+    let update = UpdateSmartTransaction {
+        amount: Some(Money::from_minor(0, "EUR").unwrap()),
+        basket: Some(Vec::new()),
+        ..UpdateSmartTransaction::default()
+    };
+    client
+        .update_smart_transaction("STX_1", update)
+        .await
+        .unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_collection_slot_is_sent_as_the_models_time_slot() {
+    let fake = fake(|_, _| Step::json(200, &stx_json("STX_1", "collected")));
+    let client = client(&fake.script);
+    let delivery: Delivery = serde_json::from_value(json!({
+        "type": "collection",
+        "scheduled_slot": {"start_date": "2026-12-05T10:00:00+01:00", "end_date": "2026-12-05T12:00:00+01:00"},
+        "store_id": "STO_1"
+    }))
+    .unwrap();
+    client.set_delivery("STX_1", delivery).await.unwrap();
+    assert_eq!(
+        body(&fake.api_requests()[0]),
+        json!({"delivery_options": {"type": "collection", "store_id": "STO_1",
+            "scheduled_slot": {"start_date": "2026-12-05T10:00:00+01:00", "end_date": "2026-12-05T12:00:00+01:00"}}})
+    );
+    assert!(
+        serde_json::from_value::<Delivery>(
+            json!({"type": "collection", "scheduled_slot": "tomorrow 10-12"})
+        )
+        .is_err(),
+        "a slot is {{start_date, end_date}}, not text"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn only_code_2003_is_an_expired_token() {
+    // 403 ProductNotAllowedException with another code: the call is refused, the token is
+    // fine; no refresh, no replay.
+    let fake = fake(|_, _| {
+        Step::json(
+            403,
+            r#"{"status":"error","error":"ProductNotAllowedException","error_details":"Payment method not allowed for this contract","code":2007,"supportId":"abc"}"#,
+        )
+    });
+    let client = client(&fake.script);
+    let error = client.get_smart_transaction("STX_1").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Permission);
+    assert_eq!((fake.tokens(), fake.api_calls()), (1, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_partial_refund_is_checked_against_what_is_left() {
+    // 10.00 paid, 6.00 refunded already: checkStatus says 4.00 are left.
+    let fake = fake(|request, _| {
+        if request.url.path().ends_with("/checkStatus") {
+            Step::json(
+                200,
+                r#"{"status":17,"status_simple":1,"amount":400,"currency":"EUR"}"#,
+            )
+        } else {
+            Step::json(
+                200,
+                r#"{"object":"payment.transactions","id":"PCI_1","amount":1000,"currency":"EUR","status":17,"details":{"status_simple":1}}"#,
+            )
+        }
+    });
+    let client = client(&fake.script);
+    let error = client
+        .cancel_payment_transaction(
+            "PCI_1",
+            CancelPayment::partial(Money::from_minor(500, "EUR").unwrap()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.field(), Some("reduce_amount_by"), "{error}");
+    assert!(
+        fake.api_requests()
+            .iter()
+            .all(|r| r.method == ::http::Method::GET),
+        "nothing was sent"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn payment_transactions_read_as_the_model_has_them() {
+    let fake = fake(|request, _| {
+        let body = if request.url.path().ends_with("PCI_CHILD") {
+            json!({"object": "payment.transactions", "id": "PCI_CHILD", "trans_id": 2,
+                "amount": -300, "currency": "EUR", "product": "Erstattung",
+                "status": 6, "status_text": "abgeschlossen",
+                "details": {"status": 6, "status_simple": 1, "status_simple_text": "accepted"},
+                "parents": [{"object": "payment.transactions", "id": "PCI_1", "trans_id": 1,
+                    "ref_type_id": 19, "ref_type_raw": "refund", "hierarchy": "parent"}]})
+        } else {
+            json!({"object": "payment.transactions", "id": "PCI_1", "trans_id": 1,
+                "amount": 1000, "currency": "EUR", "status": 17, "accrual": false,
+                "details": {"status": 17, "status_simple": 1},
+                "related_transactions": [{"object": "payment.transactions", "id": "PCI_CHILD",
+                    "trans_id": 2, "ref_type_id": 19, "ref_type_raw": "refund", "hierarchy": "child"}]})
+        };
+        Step::json(200, &body.to_string())
+    });
+    let client = client(&fake.script);
+    let payment = client.get_payment_transaction("PCI_1").await.unwrap();
+    assert_eq!(payment.status.as_deref(), Some("17"));
+    assert_eq!(payment.status_simple, Some(1));
+    assert_eq!(payment.related_transactions.len(), 1);
+    let child = &payment.related_transactions[0];
+    assert_eq!(child.id, "PCI_CHILD");
+    assert_eq!(child.hierarchy.as_deref(), Some("child"));
+    assert_eq!((child.trans_id, child.ref_type_id), (Some(2), Some(19)));
+    assert!(!payment.is_refund());
+    let refund = client.get_payment_transaction("PCI_CHILD").await.unwrap();
+    assert!(refund.is_refund());
+    assert_eq!(refund.signed_amount, Some(-300));
+    assert_eq!(refund.amount, Some(Money::from_minor(300, "EUR").unwrap()));
+    assert_eq!(refund.parents[0].id, "PCI_1");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_push_naming_a_hash_is_read_in_the_old_format() {
+    let fake = fake(|request, _| {
+        let path = request.url.path();
+        if path.ends_with("/OldFormat") {
+            Step::json(
+                200,
+                r#"{"trans_id":123,"status":"accepted","amount":990,"currency":"CHF","payment_id":"PCI_TWINT1"}"#,
+            )
+        } else if path.ends_with("/PCI_TWINT1") {
+            Step::json(
+                200,
+                r#"{"object":"payment.transactions","id":"PCI_TWINT1","amount":990,"currency":"CHF","status":17,"details":{"status_simple":1}}"#,
+            )
+        } else {
+            Step::json(
+                404,
+                r#"{"status":"error","error":"ProductNotFoundException","error_details":"not found","code":2002}"#,
+            )
+        }
+    });
+    let client = client(&fake.script);
+    let push = parse_push(
+        br#"{"object":"event.pushes","id":"evt_1","target":"payment.transactions","type":"changed","data":[{"object":"payment.transactions","id":"qwtzvbmbrpsl5409381"}]}"#,
+    )
+    .unwrap();
+    let payments = client.fetch_push_payment_transactions(&push).await.unwrap();
+    assert_eq!(payments[0].id, "PCI_TWINT1");
+    assert_eq!(payments[0].status_simple, Some(1));
+    let paths: Vec<_> = fake
+        .api_requests()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/v2/Payment/Transactions/qwtzvbmbrpsl5409381/OldFormat",
+            "/api/v2/Payment/Transactions/PCI_TWINT1",
+        ]
+    );
+}
+
+#[test]
+fn the_showcase_environment_has_its_own_host() {
+    let env = Environment::parse("showcase").unwrap();
+    assert_eq!(env, Environment::Showcase);
+    assert_eq!(env.as_str(), "showcase");
+    let client = Client::builder()
+        .client_id("c")
+        .client_secret("s")
+        .environment(env)
+        .transport(Arc::new(Scripted::new(vec![])))
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "https://connect-showcase.secupay-ag.de/");
+    assert_eq!(
+        Environment::parse("staging").unwrap_err().field(),
+        Some("environment")
+    );
 }

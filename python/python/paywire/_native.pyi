@@ -41,6 +41,10 @@ __all__ = [
     "PaymentTransactionRef",
     "SmartTransaction",
     "PaymentTransaction",
+    "ParentObj",
+    "PaymentRefund",
+    "PaymentContainer",
+    "PaymentContainerMandate",
     "PaymentStatus",
     "PushObject",
     "PushNotification",
@@ -192,6 +196,122 @@ class RefundStatus:
     def date(self) -> Optional[str]: ...
     @property
     def order_id(self) -> Optional[str]: ...
+    @property
+    def raw(self) -> Dict[str, Any]: ...
+
+@final
+class ParentObj:
+    """A link between payment transactions (the SDK's `ParentObj`): an entry of `parents` (on a refund, the payment it refunds) or of `related_transactions` (on a payment, its refunds)."""
+    @property
+    def object(self) -> Optional[str]: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def trans_id(self) -> Optional[int]: ...
+    @property
+    def ref_type_id(self) -> Optional[int]: ...
+    @property
+    def ref_type_raw(self) -> Optional[str]: ...
+    @property
+    def hierarchy(self) -> Optional[str]: ...
+
+@final
+class PaymentTransaction:
+    """A Payment Transaction (`PCI_…`, the SDK's `PaymentTransactionsProductModel`)."""
+    @property
+    def id(self) -> str: ...
+    @property
+    def trans_id(self) -> Optional[str]: ...
+    @property
+    def transaction_hash(self) -> Optional[str]: ...
+    @property
+    def status(self) -> Optional[str]: ...
+    @property
+    def status_text(self) -> Optional[str]: ...
+    @property
+    def status_simple(self) -> Optional[int]: ...
+    @property
+    def status_simple_text(self) -> Optional[str]: ...
+    @property
+    def amount(self) -> Optional[Money]: ...
+    @property
+    def signed_amount(self) -> Optional[int]: ...
+    @property
+    def currency(self) -> Optional[str]: ...
+    @property
+    def product(self) -> Optional[str]: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def accrual(self) -> Optional[bool]: ...
+    @property
+    def parents(self) -> List[ParentObj]: ...
+    @property
+    def related_transactions(self) -> List[ParentObj]: ...
+    @property
+    def created(self) -> Optional[str]: ...
+    @property
+    def updated(self) -> Optional[str]: ...
+    @property
+    def order_id(self) -> Optional[str]: ...
+    @property
+    def raw(self) -> Dict[str, Any]: ...
+
+@final
+class PaymentRefund:
+    """The answer to `refund_payment_transaction`: the payment as it is now, the refund transaction the refund created (none when it only lowered or voided a payment whose money had not moved yet) and what is left of the payment (`checkStatus`)."""
+    @property
+    def payment(self) -> PaymentTransaction: ...
+    @property
+    def refund(self) -> Optional[PaymentTransaction]: ...
+    @property
+    def remaining(self) -> Optional[Money]: ...
+    @property
+    def status_simple(self) -> Optional[int]: ...
+    @property
+    def raw(self) -> Dict[str, Any]: ...
+
+@final
+class PaymentContainerMandate:
+    """The SEPA mandate of a bank account container (the SDK's `PaymentContainerMandate`)."""
+    @property
+    def sepa_mandate_id(self) -> Optional[str]: ...
+    @property
+    def iban(self) -> Optional[str]: ...
+    @property
+    def bic(self) -> Optional[str]: ...
+    @property
+    def mandate_type(self) -> Optional[str]: ...
+    @property
+    def status(self) -> Optional[str]: ...
+    @property
+    def identification(self) -> Optional[str]: ...
+    @property
+    def creditor_id(self) -> Optional[str]: ...
+
+@final
+class PaymentContainer:
+    """A Payment Container (`PCT_...`, the SDK's `PaymentContainersProductModel`). The account data is the container's `public` part (what the API shows of it)."""
+    @property
+    def id(self) -> str: ...
+    @property
+    def container_type(self) -> Optional[str]: ...
+    @property
+    def created(self) -> Optional[str]: ...
+    @property
+    def updated(self) -> Optional[str]: ...
+    @property
+    def customer_id(self) -> Optional[str]: ...
+    @property
+    def owner(self) -> Optional[str]: ...
+    @property
+    def iban(self) -> Optional[str]: ...
+    @property
+    def bic(self) -> Optional[str]: ...
+    @property
+    def bankname(self) -> Optional[str]: ...
+    @property
+    def mandate(self) -> Optional[PaymentContainerMandate]: ...
     @property
     def raw(self) -> Dict[str, Any]: ...
 
@@ -902,33 +1022,6 @@ class SmartTransaction:
     def raw(self) -> Dict[str, Any]: ...
 
 @final
-class PaymentTransaction:
-    @property
-    def id(self) -> str: ...
-    @property
-    def trans_id(self) -> Optional[str]: ...
-    @property
-    def transaction_hash(self) -> Optional[str]: ...
-    @property
-    def status(self) -> Optional[str]: ...
-    @property
-    def status_text(self) -> Optional[str]: ...
-    @property
-    def status_simple(self) -> Optional[int]: ...
-    @property
-    def status_simple_text(self) -> Optional[str]: ...
-    @property
-    def amount(self) -> Optional[Money]: ...
-    @property
-    def created(self) -> Optional[str]: ...
-    @property
-    def updated(self) -> Optional[str]: ...
-    @property
-    def order_id(self) -> Optional[str]: ...
-    @property
-    def raw(self) -> Dict[str, Any]: ...
-
-@final
 class PaymentStatus:
     @property
     def status(self) -> Optional[str]: ...
@@ -1013,7 +1106,7 @@ class SecuconnectClient:
         cls,
         client_id: str,
         client_secret: str,
-        environment: Literal["testing", "live"] = "testing",
+        environment: Literal["testing", "showcase", "live"] = "testing",
         contract_id: Optional[str] = None,
         *,
         base_url: Optional[str] = None,
@@ -1110,6 +1203,48 @@ class SecuconnectClient:
         reason: Optional[str] = None,
     ) -> List[PaymentTransaction]:
         """Cancels or refunds a payment, in full or by `reduce_amount_by`."""
+    def list_payment_transactions(
+        self,
+        query: Optional[str] = None,
+        *,
+        sort: Optional[str] = None,
+        count: int = 100,
+        offset: int = 0,
+    ) -> List[PaymentTransaction]:
+        """One page of payment transactions, filtered by `query` (offset paging)."""
+    def capture_payment_transaction(self, id: str, amount: Optional[Money] = None) -> PaymentTransaction:
+        """Captures an authorised payment or (invoice) reports its delivery; never sent again once it may have arrived (settle with `get_payment_transaction`)."""
+    def revoke_accrual(self, id: str) -> PaymentTransaction:
+        """Revokes a payment's accrual booking; a lost answer is settled by the payment's `accrual` flag."""
+    def refund_payment_transaction(
+        self,
+        id: str,
+        amount: Optional[Money] = None,
+        *,
+        reason: Optional[str] = None,
+    ) -> PaymentRefund:
+        """Refunds a payment in full or by `amount`; answers the refund transaction and what is left."""
+    def create_payment_container(
+        self,
+        bank_account: BankAccountDict,
+        customer_id: Optional[str] = None,
+    ) -> PaymentContainer:
+        """Creates a bank account container (SEPA mandate) to pay with later; never sent again once it may have arrived (settle with `list_payment_containers`)."""
+    def get_payment_container(self, id: str) -> PaymentContainer:
+        """Reads a payment container (`PCT_…`)."""
+    def list_payment_containers(
+        self,
+        query: Optional[str] = None,
+        *,
+        sort: Optional[str] = None,
+        count: int = 100,
+        offset: int = 0,
+    ) -> List[PaymentContainer]:
+        """One page of payment containers (offset paging)."""
+    def delete_payment_container(self, id: str) -> List[PaymentContainer]:
+        """Deletes a payment container; never sent again once it may have arrived."""
+    def get_payment_methods(self, contract_id: Optional[str] = None) -> List[str]:
+        """The payment methods a contract offers (the client's contract by default)."""
     def fetch_push_payment_transactions(self, body: str) -> List[PaymentTransaction]:
         """Reads the payment transactions a push names (the push itself is never trusted)."""
     # -- end of generated operations --
@@ -1129,7 +1264,7 @@ class AsyncSecuconnectClient:
         cls,
         client_id: str,
         client_secret: str,
-        environment: Literal["testing", "live"] = "testing",
+        environment: Literal["testing", "showcase", "live"] = "testing",
         contract_id: Optional[str] = None,
         *,
         base_url: Optional[str] = None,
@@ -1230,6 +1365,52 @@ class AsyncSecuconnectClient:
         reason: Optional[str] = None,
     ) -> List[PaymentTransaction]:
         """Cancels or refunds a payment, in full or by `reduce_amount_by`."""
+    async def list_payment_transactions(
+        self,
+        query: Optional[str] = None,
+        *,
+        sort: Optional[str] = None,
+        count: int = 100,
+        offset: int = 0,
+    ) -> List[PaymentTransaction]:
+        """One page of payment transactions, filtered by `query` (offset paging)."""
+    async def capture_payment_transaction(
+        self,
+        id: str,
+        amount: Optional[Money] = None,
+    ) -> PaymentTransaction:
+        """Captures an authorised payment or (invoice) reports its delivery; never sent again once it may have arrived (settle with `get_payment_transaction`)."""
+    async def revoke_accrual(self, id: str) -> PaymentTransaction:
+        """Revokes a payment's accrual booking; a lost answer is settled by the payment's `accrual` flag."""
+    async def refund_payment_transaction(
+        self,
+        id: str,
+        amount: Optional[Money] = None,
+        *,
+        reason: Optional[str] = None,
+    ) -> PaymentRefund:
+        """Refunds a payment in full or by `amount`; answers the refund transaction and what is left."""
+    async def create_payment_container(
+        self,
+        bank_account: BankAccountDict,
+        customer_id: Optional[str] = None,
+    ) -> PaymentContainer:
+        """Creates a bank account container (SEPA mandate) to pay with later; never sent again once it may have arrived (settle with `list_payment_containers`)."""
+    async def get_payment_container(self, id: str) -> PaymentContainer:
+        """Reads a payment container (`PCT_…`)."""
+    async def list_payment_containers(
+        self,
+        query: Optional[str] = None,
+        *,
+        sort: Optional[str] = None,
+        count: int = 100,
+        offset: int = 0,
+    ) -> List[PaymentContainer]:
+        """One page of payment containers (offset paging)."""
+    async def delete_payment_container(self, id: str) -> List[PaymentContainer]:
+        """Deletes a payment container; never sent again once it may have arrived."""
+    async def get_payment_methods(self, contract_id: Optional[str] = None) -> List[str]:
+        """The payment methods a contract offers (the client's contract by default)."""
     async def fetch_push_payment_transactions(self, body: str) -> List[PaymentTransaction]:
         """Reads the payment transactions a push names (the push itself is never trusted)."""
     # -- end of generated operations --

@@ -55,10 +55,12 @@ fn show(app: &Arc<App>, req: &ApiRequest, notice: Option<&str>) -> Reply {
     if ["created", "approved", "pending"].contains(&status.as_str()) {
         body.push_str(&format!(
             "<form method=\"post\" action=\"/checkout/{id}\" id=\"payform\">\
+             <input type=\"hidden\" name=\"payment-method\" value=\"{method}\">\
              <button id=\"pay\" name=\"outcome\" value=\"success\" type=\"submit\">Pay</button>\
              <button id=\"fail\" name=\"outcome\" value=\"failure\" type=\"submit\">Fail</button>\
              <button id=\"abort\" name=\"outcome\" value=\"abort\" type=\"submit\">Abort</button></form>",
-            id = html_escape(id)
+            id = html_escape(id),
+            method = html_escape(&method),
         ));
     }
     Reply::html(200, page("Smart Checkout — paywire sandbox", &body))
@@ -66,11 +68,16 @@ fn show(app: &Arc<App>, req: &ApiRequest, notice: Option<&str>) -> Reply {
 
 fn submit(app: &Arc<App>, req: &ApiRequest) -> Reply {
     let id = req.param(0).to_string();
-    let outcome = parse_urlencoded(&String::from_utf8_lossy(&req.body))
-        .into_iter()
-        .find(|(k, _)| k == "outcome")
-        .map(|(_, v)| v)
-        .unwrap_or_default();
+    let form = parse_urlencoded(&String::from_utf8_lossy(&req.body));
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let outcome = field("outcome").unwrap_or_default();
+    // The method the page was opened for (its payment link), from the form or the URL.
+    let method = field("payment-method").or_else(|| {
+        req.query_pairs()
+            .into_iter()
+            .find(|(k, _)| k == "payment-method")
+            .map(|(_, v)| v)
+    });
     let urls = {
         let st = lock(&app.secu);
         let Some(stx) = st.stx.get(&id) else {
@@ -89,11 +96,13 @@ fn submit(app: &Arc<App>, req: &ApiRequest) -> Reply {
         )
     };
     let target = match outcome.as_str() {
-        "success" | "failure" => match smart_transactions::complete(app, &id, &outcome) {
-            Ok(_) if outcome == "success" => urls.0,
-            Ok(_) => urls.1,
-            Err(e) => return show(app, req, Some(&e.to_string())),
-        },
+        "success" | "failure" => {
+            match smart_transactions::complete_with(app, &id, &outcome, method.as_deref()) {
+                Ok(_) if outcome == "success" => urls.0,
+                Ok(_) => urls.1,
+                Err(e) => return show(app, req, Some(&e.to_string())),
+            }
+        }
         "abort" => urls.2.or(urls.1),
         _ => {
             return Reply::html(

@@ -3,6 +3,7 @@
 
 pub mod checkout;
 pub mod oauth;
+pub mod payment_containers;
 pub mod payment_transactions;
 pub mod smart_transactions;
 
@@ -127,9 +128,10 @@ pub struct Ptx {
     pub hash: String,
     /// Smart transaction.
     pub stx_id: Option<String>,
-    /// Original amount (minor units).
+    /// The transaction's amount (minor units; a refund child's is positive here and negative
+    /// on the wire). Lowered only by a cancellation before the money moved; refunds leave it.
     pub amount: i64,
-    /// Effective amount after reductions and refunds.
+    /// Effective amount after reductions and refunds (what `checkStatus` reports).
     pub remaining: i64,
     /// Currency.
     pub currency: String,
@@ -149,8 +151,12 @@ pub struct Ptx {
     pub reduced_once: bool,
     /// merchantRef.
     pub order_id: Option<String>,
-    /// transactionRef.
+    /// transactionRef (the model's `description`).
     pub purpose: Option<String>,
+    /// `accrual`: the payment is flagged as an accrual (until revoked).
+    pub accrual: bool,
+    /// Captured through `/capture` (an invoice's delivery reported, an authorisation taken).
+    pub captured: bool,
 }
 
 /// All secuconnect objects.
@@ -172,7 +178,14 @@ pub struct State {
     pub merchant_refs: HashMap<String, u32>,
     /// Last trans_id.
     pub next_trans_id: u64,
+    /// Payment containers (PCT_) as the API returns them.
+    pub containers: HashMap<String, Value>,
+    /// Container ids in creation order.
+    pub container_order: Vec<String>,
 }
+
+/// The sandbox merchant (`general.merchants`).
+pub const MERCHANT_ID: &str = "MRC_SANDBOX00000000000000000000001";
 
 /// A secuconnect product error `{status, error, error_details, error_user, code, supportId}`.
 pub fn product_error(status: u16, error: &str, details: &str, code: i64) -> Reply {
@@ -251,9 +264,18 @@ pub fn handle(app: &Arc<App>, route: Route, req: &ApiRequest) -> Reply {
                 );
             }
             match route {
-                Route::PtxGet | Route::PtxCheckStatus | Route::PtxCancel => {
-                    payment_transactions::handle(app, route, req)
-                }
+                Route::PtxGet
+                | Route::PtxCheckStatus
+                | Route::PtxCancel
+                | Route::PtxList
+                | Route::PtxCapture
+                | Route::PtxRevokeAccrual
+                | Route::PtxOldFormat => payment_transactions::handle(app, route, req),
+                Route::PctCreate
+                | Route::PctGet
+                | Route::PctList
+                | Route::PctDelete
+                | Route::ContractPaymentMethods => payment_containers::handle(app, route, req),
                 _ => smart_transactions::handle(app, route, req),
             }
         }

@@ -214,16 +214,30 @@ fn check_urls(m: &Map<String, Value>, errs: &mut Vec<String>) {
     }
 }
 
+/// What the sandbox contract offers (`GET /Payment/Contracts/{id}/paymentMethods`), and so
+/// the methods `payment_links` has a link for.
+pub const CONTRACT_PAYMENT_METHODS: &[&str] = &[
+    "creditcard",
+    "debit",
+    "invoice",
+    "prepaid",
+    "paypal",
+    "sofort",
+];
+
+/// `payment_links` (the SDK's `SmartTransactionsPaymentLinks`): `general` and one per method
+/// of the contract.
 fn links(app: &App, id: &str) -> Value {
     let base = format!("{}/checkout/{id}", app.base_url);
-    json!({
-        "creditcard": format!("{base}?payment-method=creditcard"),
-        "debit": format!("{base}?payment-method=debit"),
-        "invoice": format!("{base}?payment-method=invoice"),
-        "prepaid": format!("{base}?payment-method=prepaid"),
-        "paypal": format!("{base}?payment-method=paypal"),
-        "general": base,
-    })
+    let mut links = Map::new();
+    for method in CONTRACT_PAYMENT_METHODS {
+        links.insert(
+            (*method).into(),
+            format!("{base}?payment-method={method}").into(),
+        );
+    }
+    links.insert("general".into(), base.into());
+    Value::Object(links)
 }
 
 fn create(app: &Arc<App>, req: &ApiRequest) -> Reply {
@@ -287,7 +301,7 @@ fn create(app: &Arc<App>, req: &ApiRequest) -> Reply {
     obj.insert("status".into(), "created".into());
     obj.insert(
         "merchant".into(),
-        json!({"object": "general.merchants", "id": "MRC_SANDBOX00000000000000000000001", "companyname": "paywire Sandbox Shop"}),
+        json!({"object": "general.merchants", "id": super::MERCHANT_ID, "companyname": "paywire Sandbox Shop"}),
     );
     obj.insert(
         "contract".into(),
@@ -310,6 +324,8 @@ fn create(app: &Arc<App>, req: &ApiRequest) -> Reply {
     );
     obj.insert("intent".into(), intent.into());
     obj.insert("payment_links".into(), links(app, &id));
+    // The model lists the payments; a Smart Transaction without one has an empty list.
+    obj.insert("transactions".into(), json!([]));
     obj.insert(
         "checkout_links".into(),
         json!({"url_checkout": format!("{}/checkout/{id}", app.base_url)}),
@@ -348,7 +364,8 @@ fn update(app: &Arc<App>, req: &ApiRequest) -> Reply {
     let Some(stx) = st.stx.get_mut(req.param(0)) else {
         return not_found(req.param(0));
     };
-    if stx.status() != "created" {
+    // Changes are possible until the payment is started: after create and after prepare.
+    if !["created", "approved"].contains(&stx.status()) {
         return bad_request(&format!(
             "smart transaction is {}; it can only be updated before the payment starts",
             stx.status()
@@ -457,11 +474,51 @@ fn value_text(v: &Value) -> Vec<String> {
     }
 }
 
-type Term = (bool, String, String);
+/// What a term matches: a glob, or a range `[a TO b]` (inclusive) / `{a TO b}` (exclusive),
+/// `*` for an open end, as in the guides' `created:[2026-01-01 TO *]`.
+#[derive(Debug, Clone, PartialEq)]
+enum Pattern {
+    Glob(String),
+    Range {
+        low: Option<String>,
+        high: Option<String>,
+        inclusive: bool,
+    },
+}
+
+type Term = (bool, String, Pattern);
+
+fn parse_pattern(value: &str) -> Result<Pattern, String> {
+    let value = value.trim();
+    let inclusive = value.starts_with('[');
+    if !(inclusive || value.starts_with('{')) {
+        if value.contains(['[', ']', '{', '}']) {
+            return Err(format!("q: {value:?} is not a value or a range [a TO b]"));
+        }
+        return Ok(Pattern::Glob(value.trim_matches('"').to_string()));
+    }
+    let close = if inclusive { ']' } else { '}' };
+    let inner = value
+        .strip_prefix(['[', '{'])
+        .and_then(|v| v.strip_suffix(close))
+        .ok_or_else(|| format!("q: range {value:?} must end with {close}"))?;
+    let (low, high) = inner
+        .split_once(" TO ")
+        .ok_or_else(|| format!("q: range {value:?} must be [low TO high]"))?;
+    let end = |v: &str| {
+        let v = v.trim().trim_matches('"');
+        (v != "*").then(|| v.to_string())
+    };
+    Ok(Pattern::Range {
+        low: end(low),
+        high: end(high),
+        inclusive,
+    })
+}
 
 fn parse_query(q: &str) -> Result<Vec<Vec<Term>>, String> {
-    if q.contains('(') || q.contains(')') || q.contains('[') || q.contains('{') {
-        return Err("q: grouping and range queries are not supported by the sandbox".into());
+    if q.contains('(') || q.contains(')') {
+        return Err("q: grouping is not supported by the sandbox".into());
     }
     let mut groups = Vec::new();
     for group in q.split(" OR ") {
@@ -479,14 +536,58 @@ fn parse_query(q: &str) -> Result<Vec<Vec<Term>>, String> {
             let Some((field, value)) = t.split_once(':') else {
                 return Err(format!("q: term {t:?} is not field:value"));
             };
-            let value = value.trim().trim_matches('"').to_string();
-            terms.push((negate, field.trim().to_string(), value));
+            terms.push((negate, field.trim().to_string(), parse_pattern(value)?));
         }
         if !terms.is_empty() {
             groups.push(terms);
         }
     }
     Ok(groups)
+}
+
+/// Orders two values of a field: as numbers when both are, else as text (ISO dates and
+/// times order correctly as text; a date bound compares with a timestamp by its prefix).
+fn order_values(a: &str, b: &str) -> Ordering {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+        _ => {
+            let n = a.len().min(b.len());
+            match a[..floor_char(a, n)].cmp(&b[..floor_char(b, n)]) {
+                Ordering::Equal => Ordering::Equal,
+                other => other,
+            }
+        }
+    }
+}
+
+fn floor_char(s: &str, mut n: usize) -> usize {
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    n
+}
+
+fn pattern_hit(pattern: &Pattern, text: &str) -> bool {
+    match pattern {
+        Pattern::Glob(g) => glob(g, text),
+        Pattern::Range {
+            low,
+            high,
+            inclusive,
+        } => {
+            let above = low.as_deref().is_none_or(|l| match order_values(text, l) {
+                Ordering::Greater => true,
+                Ordering::Equal => *inclusive,
+                Ordering::Less => false,
+            });
+            let below = high.as_deref().is_none_or(|h| match order_values(text, h) {
+                Ordering::Less => true,
+                Ordering::Equal => *inclusive,
+                Ordering::Greater => false,
+            });
+            above && below
+        }
+    }
 }
 
 fn matches(obj: &Value, groups: &[Vec<Term>]) -> bool {
@@ -497,7 +598,7 @@ fn matches(obj: &Value, groups: &[Vec<Term>]) -> bool {
                     .map(value_text)
                     .unwrap_or_default()
                     .iter()
-                    .any(|t| glob(pattern, t));
+                    .any(|t| pattern_hit(pattern, t));
                 hit != *neg
             })
         })
@@ -517,6 +618,20 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
 }
 
 fn list(app: &Arc<App>, req: &ApiRequest) -> Reply {
+    let st = lock(&app.secu);
+    let items: Vec<Value> = st
+        .stx_order
+        .iter()
+        .filter_map(|id| st.stx.get(id))
+        .map(|s| s.obj.clone())
+        .collect();
+    drop(st);
+    list_reply(req, items)
+}
+
+/// A list answer `{count, data}` over `items` (in creation order), with the API's `count`,
+/// `offset`, `q` and `sort` parameters.
+pub(crate) fn list_reply(req: &ApiRequest, items: Vec<Value>) -> Reply {
     let q = req.query_pairs();
     let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let count = match get("count") {
@@ -553,14 +668,7 @@ fn list(app: &Arc<App>, req: &ApiRequest) -> Reply {
             sort.push((field.trim().to_string(), desc));
         }
     }
-    let st = lock(&app.secu);
-    let mut items: Vec<&Value> = st
-        .stx_order
-        .iter()
-        .filter_map(|id| st.stx.get(id))
-        .map(|s| &s.obj)
-        .filter(|o| matches(o, &groups))
-        .collect();
+    let mut items: Vec<&Value> = items.iter().filter(|o| matches(o, &groups)).collect();
     if !sort.is_empty() {
         items.sort_by(|a, b| {
             for (field, desc) in &sort {
@@ -604,6 +712,9 @@ fn new_ptx(st: &mut super::State, stx: &Stx, method: &str, status: u8, now: Date
         reduced_once: false,
         order_id: stx.str_at("merchantRef"),
         purpose: stx.str_at("transactionRef"),
+        // Invoice payments are receivables until paid (`accrual`; see revokeAccrual).
+        accrual: method == "invoice",
+        captured: false,
     }
 }
 
@@ -619,7 +730,7 @@ fn attach(stx: &mut Stx, ptx: &Ptx, container: Option<Value>) {
         if let Some(c) = container {
             m.insert("container".into(), c);
         }
-        if ptx.payment_method == "prepaid" {
+        if ["prepaid", "invoice"].contains(&ptx.payment_method.as_str()) {
             m.insert(
                 "payment_instructions".into(),
                 json!({
@@ -680,6 +791,65 @@ fn container_for(method: &str, body: &Map<String, Value>) -> Result<Option<Value
     }
 }
 
+/// Resolves the container of a prepare or start against the stored ones: an existing
+/// container by id must exist and fit the method; an inline one (and the card container a
+/// card payment creates) is stored, so `GET /Payment/Containers/{id}` finds it.
+fn resolve_container(
+    st: &mut super::State,
+    method: &str,
+    body: &Map<String, Value>,
+    container: Option<Value>,
+    now: DateTime<Utc>,
+) -> Result<Option<Value>, Reply> {
+    let Some(mut c) = container else {
+        return Ok(None);
+    };
+    let id = c
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let by_id = body
+        .get("container")
+        .and_then(|c| c.get("id"))
+        .and_then(Value::as_str)
+        .is_some();
+    if by_id {
+        let Some(stored) = st.containers.get(&id) else {
+            return Err(not_found(&id));
+        };
+        let kind = stored.get("type").and_then(Value::as_str).unwrap_or("");
+        let fits = match method {
+            "debit" => kind == "bank_account",
+            "creditcard" => kind == "credit_card",
+            _ => true,
+        };
+        if !fits {
+            return Err(bad_request(&format!(
+                "container.id: a {kind} container cannot pay by {method}"
+            )));
+        }
+        c["type"] = kind.into();
+    } else {
+        let kind = c
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let private = body
+            .get("container")
+            .and_then(|c| c.get("private"))
+            .and_then(Value::as_object);
+        let customer = body
+            .get("customer")
+            .and_then(|c| c.get("id"))
+            .and_then(Value::as_str);
+        let obj = super::payment_containers::container_json(&id, &kind, private, customer, now);
+        super::payment_containers::store(st, obj);
+    }
+    Ok(Some(c))
+}
+
 fn push_url(stx: &Stx) -> Option<String> {
     stx.str_at("application_context.return_urls.url_push")
 }
@@ -711,12 +881,22 @@ fn prepare(app: &Arc<App>, req: &ApiRequest) -> Reply {
             stx.status()
         ));
     }
+    let container = match resolve_container(&mut st, method, &body, container, now) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
     let auto = stx
         .obj
         .pointer("/payment_context/auto_capture")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let (ptx_status, stx_status) = if method == "prepaid" {
+    // PayPal needs the payer: the payment waits (status 0, the Smart Transaction stays
+    // `created`) until they finish the external step at `iframe_url`; `start` before that is
+    // refused. Card payments are authorised at once (as with a stored card).
+    let external = method == "paypal";
+    let (ptx_status, stx_status) = if external {
+        (0, "created")
+    } else if method == "prepaid" {
         (10, "pending")
     } else if auto {
         (1, stx.paid_status())
@@ -728,6 +908,16 @@ fn prepare(app: &Arc<App>, req: &ApiRequest) -> Reply {
     let mut stx = stx;
     attach(&mut stx, &ptx, container);
     stx.set_status(stx_status, now);
+    if external && let Value::Object(m) = &mut stx.obj {
+        m.insert(
+            "iframe_url".into(),
+            format!(
+                "{}/checkout/{}?payment-method={method}",
+                app.base_url, stx.id
+            )
+            .into(),
+        );
+    }
     let out = stx.obj.clone();
     let url = push_url(&stx);
     st.ptx.insert(ptx_id.clone(), ptx);
@@ -768,6 +958,13 @@ fn start(app: &Arc<App>, req: &ApiRequest) -> Reply {
             pid
         }
         "created" => {
+            if let Some(pid) = &stx.ptx
+                && st.ptx.get(pid).is_some_and(|p| p.status == 0)
+            {
+                return bad_request(
+                    "the payer has not finished the external authorisation yet (iframe_url)",
+                );
+            }
             if method.is_empty() {
                 return bad_request("payment method required: /start/{payment_method}");
             }
@@ -779,6 +976,10 @@ fn start(app: &Arc<App>, req: &ApiRequest) -> Reply {
             let container = match container_for(method, &body) {
                 Ok(c) => c,
                 Err(e) => return bad_request(&e),
+            };
+            let container = match resolve_container(&mut st, method, &body, container, now) {
+                Ok(c) => c,
+                Err(r) => return r,
             };
             let (ps, ss) = if method == "prepaid" {
                 (10, "pending")
@@ -932,6 +1133,19 @@ fn set_delivery(app: &Arc<App>, req: &ApiRequest) -> Reply {
 
 /// Complete a checkout as the payer: `success` or `failure`.
 pub fn complete(app: &Arc<App>, id: &str, outcome: &str) -> Result<Value, SandboxError> {
+    complete_with(app, id, outcome, None)
+}
+
+/// Complete a checkout as the payer with the payment method the page was opened for (the
+/// `payment_links` entry; `None`: the prepared one, else credit card). Prepayment leaves the
+/// payment pending with the bank data to transfer to (`payment_instructions`) until the
+/// transfer arrives (a second `success`); the other methods are paid at once.
+pub fn complete_with(
+    app: &Arc<App>,
+    id: &str,
+    outcome: &str,
+    method: Option<&str>,
+) -> Result<Value, SandboxError> {
     let now = app.clock.now();
     let mut st = lock(&app.secu);
     let mut stx = st
@@ -945,21 +1159,66 @@ pub fn complete(app: &Arc<App>, id: &str, outcome: &str) -> Result<Value, Sandbo
             "smart transaction {id} is {status}"
         )));
     }
-    let ptx_id = match stx.ptx.clone() {
-        Some(p) => p,
+    if let Some(m) = method
+        && !CONTRACT_PAYMENT_METHODS.contains(&m)
+    {
+        return Err(SandboxError::InvalidState(format!(
+            "payment method {m:?} is not offered by the contract"
+        )));
+    }
+    let (ptx_id, fresh) = match stx.ptx.clone() {
+        Some(p) => (p, false),
         None => {
-            let method = stx
-                .str_at("payment_method")
+            let method = method
+                .map(str::to_string)
+                .or_else(|| stx.str_at("payment_method"))
                 .unwrap_or_else(|| "creditcard".into());
             let ptx = new_ptx(&mut st, &stx, &method, 2, now);
-            let container = container_for("creditcard", &Map::new()).ok().flatten();
+            let container = match method.as_str() {
+                "creditcard" => container_for("creditcard", &Map::new()).ok().flatten(),
+                "debit" => Some(
+                    json!({"type": "bank_account", "object": "payment.containers", "id": crate::ids::secu_id("PCT")}),
+                ),
+                _ => None,
+            };
+            if let Some(c) = &container {
+                let kind = c.get("type").and_then(Value::as_str).unwrap_or("");
+                let cid = c.get("id").and_then(Value::as_str).unwrap_or("");
+                let obj = super::payment_containers::container_json(cid, kind, None, None, now);
+                super::payment_containers::store(&mut st, obj);
+            }
             attach(&mut stx, &ptx, container);
             let pid = ptx.id.clone();
             st.ptx.insert(pid.clone(), ptx);
-            pid
+            (pid, true)
         }
     };
-    if outcome == "success" {
+    let prepaid = st
+        .ptx
+        .get(&ptx_id)
+        .is_some_and(|p| p.payment_method == "prepaid");
+    // A prepared payment waiting for the payer's external step (PayPal).
+    let external = st.ptx.get(&ptx_id).is_some_and(|p| p.status == 0);
+    let auto = stx
+        .obj
+        .pointer("/payment_context/auto_capture")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if outcome == "success" && external && !auto {
+        // Authorised by the payer; the merchant's `start` captures.
+        if let Some(p) = st.ptx.get_mut(&ptx_id) {
+            p.status = 2;
+            p.updated = now;
+        }
+        stx.set_status("approved", now);
+    } else if outcome == "success" && prepaid && fresh {
+        // The payer chose prepayment: nothing is paid until the transfer arrives.
+        if let Some(p) = st.ptx.get_mut(&ptx_id) {
+            p.status = 10;
+            p.updated = now;
+        }
+        stx.set_status("pending", now);
+    } else if outcome == "success" {
         if let Some(p) = st.ptx.get_mut(&ptx_id) {
             p.status = 1;
             p.updated = now;
@@ -995,6 +1254,23 @@ mod tests {
         let g = parse_query("status:created OR NOT merchantRef:x*").unwrap();
         assert!(matches(&obj, &g));
         assert!(parse_query("(a:b)").is_err());
+        let g = parse_query("created:[2026-01-01 TO *]").unwrap();
+        assert!(matches(
+            &json!({"created": "2026-01-02T10:00:00+01:00"}),
+            &g
+        ));
+        assert!(matches(
+            &json!({"created": "2026-01-01T00:00:00+01:00"}),
+            &g
+        ));
+        assert!(!matches(
+            &json!({"created": "2025-12-31T23:59:59+01:00"}),
+            &g
+        ));
+        let g = parse_query("basket_info.sum:{100 TO 500}").unwrap();
+        assert!(matches(&json!({"basket_info": {"sum": 300}}), &g));
+        assert!(!matches(&json!({"basket_info": {"sum": 500}}), &g));
+        assert!(parse_query("created:[2026-01-01 TO").is_err());
     }
 
     #[test]

@@ -1243,9 +1243,21 @@ public protocol BlockingSecuconnectClientProtocol: AnyObject, Sendable {
     func cancelSmartTransaction(input: SecuconnectCancelSmartTransactionInput) throws  -> SmartTransaction
     
     /**
+     * Captures an authorised payment or (invoice) reports its delivery; never sent again once
+     * it may have arrived (settle with `get_payment_transaction`).
+     */
+    func capturePaymentTransaction(input: SecuconnectCapturePaymentTransactionInput) throws  -> PaymentTransaction
+    
+    /**
      * Reads a payment's current status and remaining amount.
      */
     func checkPaymentStatus(input: SecuconnectCheckPaymentStatusInput) throws  -> PaymentStatus
+    
+    /**
+     * Creates a bank account container (SEPA mandate) to pay with later; never sent again once
+     * it may have arrived (settle with `list_payment_containers`).
+     */
+    func createPaymentContainer(input: SecuconnectCreatePaymentContainerInput) throws  -> PaymentContainer
     
     /**
      * Creates a Smart Transaction (a checkout for one payment); never sent again once it may
@@ -1255,9 +1267,24 @@ public protocol BlockingSecuconnectClientProtocol: AnyObject, Sendable {
     func createSmartTransaction(input: SecuconnectCreateSmartTransactionInput) throws  -> SmartTransaction
     
     /**
+     * Deletes a payment container; never sent again once it may have arrived.
+     */
+    func deletePaymentContainer(input: SecuconnectDeletePaymentContainerInput) throws  -> [PaymentContainer]
+    
+    /**
      * Reads the payment transactions a push names (the push itself is never trusted).
      */
     func fetchPushPaymentTransactions(input: SecuconnectFetchPushPaymentTransactionsInput) throws  -> [PaymentTransaction]
+    
+    /**
+     * Reads a payment container (`PCT_…`).
+     */
+    func getPaymentContainer(input: SecuconnectGetPaymentContainerInput) throws  -> PaymentContainer
+    
+    /**
+     * The payment methods a contract offers (the client's contract by default).
+     */
+    func getPaymentMethods(input: SecuconnectGetPaymentMethodsInput) throws  -> [String]
     
     /**
      * Reads a payment transaction (`PCI_…`).
@@ -1270,9 +1297,30 @@ public protocol BlockingSecuconnectClientProtocol: AnyObject, Sendable {
     func getSmartTransaction(input: SecuconnectGetSmartTransactionInput) throws  -> SmartTransaction
     
     /**
+     * One page of payment containers (offset paging).
+     */
+    func listPaymentContainers(input: SecuconnectListPaymentContainersInput) throws  -> [PaymentContainer]
+    
+    /**
+     * One page of payment transactions, filtered by `query` (offset paging).
+     */
+    func listPaymentTransactions(input: SecuconnectListPaymentTransactionsInput) throws  -> [PaymentTransaction]
+    
+    /**
      * Prepares the payment with one method (custom checkout).
      */
     func prepareSmartTransaction(input: SecuconnectPrepareSmartTransactionInput) throws  -> SmartTransaction
+    
+    /**
+     * Refunds a payment in full or by `amount`; answers the refund transaction and what is left.
+     */
+    func refundPaymentTransaction(input: SecuconnectRefundPaymentTransactionInput) throws  -> PaymentRefund
+    
+    /**
+     * Revokes a payment's accrual booking; a lost answer is settled by the payment's
+     * `accrual` flag.
+     */
+    func revokeAccrual(input: SecuconnectRevokeAccrualInput) throws  -> PaymentTransaction
     
     /**
      * Marks the goods shipped or collected (obligatory for invoice payments).
@@ -1430,6 +1478,20 @@ open func cancelSmartTransaction(input: SecuconnectCancelSmartTransactionInput)t
 }
     
     /**
+     * Captures an authorised payment or (invoice) reports its delivery; never sent again once
+     * it may have arrived (settle with `get_payment_transaction`).
+     */
+open func capturePaymentTransaction(input: SecuconnectCapturePaymentTransactionInput)throws  -> PaymentTransaction  {
+    return try  FfiConverterTypePaymentTransaction_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_capture_payment_transaction(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSecuconnectCapturePaymentTransactionInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Reads a payment's current status and remaining amount.
      */
 open func checkPaymentStatus(input: SecuconnectCheckPaymentStatusInput)throws  -> PaymentStatus  {
@@ -1438,6 +1500,20 @@ open func checkPaymentStatus(input: SecuconnectCheckPaymentStatusInput)throws  -
     uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_check_payment_status(
             self.uniffiCloneHandle(),
         FfiConverterTypeSecuconnectCheckPaymentStatusInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a bank account container (SEPA mandate) to pay with later; never sent again once
+     * it may have arrived (settle with `list_payment_containers`).
+     */
+open func createPaymentContainer(input: SecuconnectCreatePaymentContainerInput)throws  -> PaymentContainer  {
+    return try  FfiConverterTypePaymentContainer_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_create_payment_container(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSecuconnectCreatePaymentContainerInput_lower(input),uniffiCallStatus
     )
 })
 }
@@ -1458,6 +1534,19 @@ open func createSmartTransaction(input: SecuconnectCreateSmartTransactionInput)t
 }
     
     /**
+     * Deletes a payment container; never sent again once it may have arrived.
+     */
+open func deletePaymentContainer(input: SecuconnectDeletePaymentContainerInput)throws  -> [PaymentContainer]  {
+    return try  FfiConverterSequenceTypePaymentContainer.lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_delete_payment_container(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSecuconnectDeletePaymentContainerInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Reads the payment transactions a push names (the push itself is never trusted).
      */
 open func fetchPushPaymentTransactions(input: SecuconnectFetchPushPaymentTransactionsInput)throws  -> [PaymentTransaction]  {
@@ -1466,6 +1555,32 @@ open func fetchPushPaymentTransactions(input: SecuconnectFetchPushPaymentTransac
     uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_fetch_push_payment_transactions(
             self.uniffiCloneHandle(),
         FfiConverterTypeSecuconnectFetchPushPaymentTransactionsInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reads a payment container (`PCT_…`).
+     */
+open func getPaymentContainer(input: SecuconnectGetPaymentContainerInput)throws  -> PaymentContainer  {
+    return try  FfiConverterTypePaymentContainer_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_get_payment_container(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSecuconnectGetPaymentContainerInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The payment methods a contract offers (the client's contract by default).
+     */
+open func getPaymentMethods(input: SecuconnectGetPaymentMethodsInput)throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_get_payment_methods(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSecuconnectGetPaymentMethodsInput_lower(input),uniffiCallStatus
     )
 })
 }
@@ -1497,6 +1612,32 @@ open func getSmartTransaction(input: SecuconnectGetSmartTransactionInput)throws 
 }
     
     /**
+     * One page of payment containers (offset paging).
+     */
+open func listPaymentContainers(input: SecuconnectListPaymentContainersInput)throws  -> [PaymentContainer]  {
+    return try  FfiConverterSequenceTypePaymentContainer.lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_list_payment_containers(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSecuconnectListPaymentContainersInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One page of payment transactions, filtered by `query` (offset paging).
+     */
+open func listPaymentTransactions(input: SecuconnectListPaymentTransactionsInput)throws  -> [PaymentTransaction]  {
+    return try  FfiConverterSequenceTypePaymentTransaction.lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_list_payment_transactions(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSecuconnectListPaymentTransactionsInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Prepares the payment with one method (custom checkout).
      */
 open func prepareSmartTransaction(input: SecuconnectPrepareSmartTransactionInput)throws  -> SmartTransaction  {
@@ -1505,6 +1646,33 @@ open func prepareSmartTransaction(input: SecuconnectPrepareSmartTransactionInput
     uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_prepare_smart_transaction(
             self.uniffiCloneHandle(),
         FfiConverterTypeSecuconnectPrepareSmartTransactionInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Refunds a payment in full or by `amount`; answers the refund transaction and what is left.
+     */
+open func refundPaymentTransaction(input: SecuconnectRefundPaymentTransactionInput)throws  -> PaymentRefund  {
+    return try  FfiConverterTypePaymentRefund_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_refund_payment_transaction(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSecuconnectRefundPaymentTransactionInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Revokes a payment's accrual booking; a lost answer is settled by the payment's
+     * `accrual` flag.
+     */
+open func revokeAccrual(input: SecuconnectRevokeAccrualInput)throws  -> PaymentTransaction  {
+    return try  FfiConverterTypePaymentTransaction_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsecuconnectclient_revoke_accrual(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSecuconnectRevokeAccrualInput_lower(input),uniffiCallStatus
     )
 })
 }
@@ -3731,9 +3899,21 @@ public protocol SecuconnectClientProtocol: AnyObject, Sendable {
     func cancelSmartTransaction(input: SecuconnectCancelSmartTransactionInput) async throws  -> SmartTransaction
     
     /**
+     * Captures an authorised payment or (invoice) reports its delivery; never sent again once
+     * it may have arrived (settle with `get_payment_transaction`).
+     */
+    func capturePaymentTransaction(input: SecuconnectCapturePaymentTransactionInput) async throws  -> PaymentTransaction
+    
+    /**
      * Reads a payment's current status and remaining amount.
      */
     func checkPaymentStatus(input: SecuconnectCheckPaymentStatusInput) async throws  -> PaymentStatus
+    
+    /**
+     * Creates a bank account container (SEPA mandate) to pay with later; never sent again once
+     * it may have arrived (settle with `list_payment_containers`).
+     */
+    func createPaymentContainer(input: SecuconnectCreatePaymentContainerInput) async throws  -> PaymentContainer
     
     /**
      * Creates a Smart Transaction (a checkout for one payment); never sent again once it may
@@ -3743,9 +3923,24 @@ public protocol SecuconnectClientProtocol: AnyObject, Sendable {
     func createSmartTransaction(input: SecuconnectCreateSmartTransactionInput) async throws  -> SmartTransaction
     
     /**
+     * Deletes a payment container; never sent again once it may have arrived.
+     */
+    func deletePaymentContainer(input: SecuconnectDeletePaymentContainerInput) async throws  -> [PaymentContainer]
+    
+    /**
      * Reads the payment transactions a push names (the push itself is never trusted).
      */
     func fetchPushPaymentTransactions(input: SecuconnectFetchPushPaymentTransactionsInput) async throws  -> [PaymentTransaction]
+    
+    /**
+     * Reads a payment container (`PCT_…`).
+     */
+    func getPaymentContainer(input: SecuconnectGetPaymentContainerInput) async throws  -> PaymentContainer
+    
+    /**
+     * The payment methods a contract offers (the client's contract by default).
+     */
+    func getPaymentMethods(input: SecuconnectGetPaymentMethodsInput) async throws  -> [String]
     
     /**
      * Reads a payment transaction (`PCI_…`).
@@ -3758,9 +3953,30 @@ public protocol SecuconnectClientProtocol: AnyObject, Sendable {
     func getSmartTransaction(input: SecuconnectGetSmartTransactionInput) async throws  -> SmartTransaction
     
     /**
+     * One page of payment containers (offset paging).
+     */
+    func listPaymentContainers(input: SecuconnectListPaymentContainersInput) async throws  -> [PaymentContainer]
+    
+    /**
+     * One page of payment transactions, filtered by `query` (offset paging).
+     */
+    func listPaymentTransactions(input: SecuconnectListPaymentTransactionsInput) async throws  -> [PaymentTransaction]
+    
+    /**
      * Prepares the payment with one method (custom checkout).
      */
     func prepareSmartTransaction(input: SecuconnectPrepareSmartTransactionInput) async throws  -> SmartTransaction
+    
+    /**
+     * Refunds a payment in full or by `amount`; answers the refund transaction and what is left.
+     */
+    func refundPaymentTransaction(input: SecuconnectRefundPaymentTransactionInput) async throws  -> PaymentRefund
+    
+    /**
+     * Revokes a payment's accrual booking; a lost answer is settled by the payment's
+     * `accrual` flag.
+     */
+    func revokeAccrual(input: SecuconnectRevokeAccrualInput) async throws  -> PaymentTransaction
     
     /**
      * Marks the goods shipped or collected (obligatory for invoice payments).
@@ -3876,7 +4092,7 @@ open class SecuconnectClient: SecuconnectClientProtocol, @unchecked Sendable, Cu
         return try! rustCall { uniffi_paywire_ffi_fn_clone_secuconnectclient(self.handle, $0) }
     }
     /**
-     * `environment` is `"testing"` (default) or `"live"`; `base_url` overrides it.
+     * `environment` is `"testing"` (default), `"showcase"` or `"live"`; `base_url` overrides it.
      */
 public convenience init(clientId: String, clientSecret: String, environment: String? = nil, contractId: String? = nil, baseUrl: String? = nil, timeout: Double? = nil, maxRetries: Int32? = nil, proxy: String? = nil, caCertificates: String? = nil, tokenStore: String? = nil, customTokenStore: TokenStore? = nil)throws  {
     let handle =
@@ -3981,6 +4197,26 @@ open func cancelSmartTransaction(input: SecuconnectCancelSmartTransactionInput)a
 }
     
     /**
+     * Captures an authorised payment or (invoice) reports its delivery; never sent again once
+     * it may have arrived (settle with `get_payment_transaction`).
+     */
+open func capturePaymentTransaction(input: SecuconnectCapturePaymentTransactionInput)async throws  -> PaymentTransaction  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_secuconnectclient_capture_payment_transaction(
+                        self.uniffiCloneHandle(),FfiConverterTypeSecuconnectCapturePaymentTransactionInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePaymentTransaction_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
      * Reads a payment's current status and remaining amount.
      */
 open func checkPaymentStatus(input: SecuconnectCheckPaymentStatusInput)async throws  -> PaymentStatus  {
@@ -3995,6 +4231,26 @@ open func checkPaymentStatus(input: SecuconnectCheckPaymentStatusInput)async thr
             completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypePaymentStatus_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * Creates a bank account container (SEPA mandate) to pay with later; never sent again once
+     * it may have arrived (settle with `list_payment_containers`).
+     */
+open func createPaymentContainer(input: SecuconnectCreatePaymentContainerInput)async throws  -> PaymentContainer  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_secuconnectclient_create_payment_container(
+                        self.uniffiCloneHandle(),FfiConverterTypeSecuconnectCreatePaymentContainerInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePaymentContainer_lift,
             errorHandler: FfiConverterTypePaywireError_lift
         )
 }
@@ -4021,6 +4277,25 @@ open func createSmartTransaction(input: SecuconnectCreateSmartTransactionInput)a
 }
     
     /**
+     * Deletes a payment container; never sent again once it may have arrived.
+     */
+open func deletePaymentContainer(input: SecuconnectDeletePaymentContainerInput)async throws  -> [PaymentContainer]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_secuconnectclient_delete_payment_container(
+                        self.uniffiCloneHandle(),FfiConverterTypeSecuconnectDeletePaymentContainerInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypePaymentContainer.lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
      * Reads the payment transactions a push names (the push itself is never trusted).
      */
 open func fetchPushPaymentTransactions(input: SecuconnectFetchPushPaymentTransactionsInput)async throws  -> [PaymentTransaction]  {
@@ -4035,6 +4310,44 @@ open func fetchPushPaymentTransactions(input: SecuconnectFetchPushPaymentTransac
             completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypePaymentTransaction.lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * Reads a payment container (`PCT_…`).
+     */
+open func getPaymentContainer(input: SecuconnectGetPaymentContainerInput)async throws  -> PaymentContainer  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_secuconnectclient_get_payment_container(
+                        self.uniffiCloneHandle(),FfiConverterTypeSecuconnectGetPaymentContainerInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePaymentContainer_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * The payment methods a contract offers (the client's contract by default).
+     */
+open func getPaymentMethods(input: SecuconnectGetPaymentMethodsInput)async throws  -> [String]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_secuconnectclient_get_payment_methods(
+                        self.uniffiCloneHandle(),FfiConverterTypeSecuconnectGetPaymentMethodsInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceString.lift,
             errorHandler: FfiConverterTypePaywireError_lift
         )
 }
@@ -4078,6 +4391,44 @@ open func getSmartTransaction(input: SecuconnectGetSmartTransactionInput)async t
 }
     
     /**
+     * One page of payment containers (offset paging).
+     */
+open func listPaymentContainers(input: SecuconnectListPaymentContainersInput)async throws  -> [PaymentContainer]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_secuconnectclient_list_payment_containers(
+                        self.uniffiCloneHandle(),FfiConverterTypeSecuconnectListPaymentContainersInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypePaymentContainer.lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * One page of payment transactions, filtered by `query` (offset paging).
+     */
+open func listPaymentTransactions(input: SecuconnectListPaymentTransactionsInput)async throws  -> [PaymentTransaction]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_secuconnectclient_list_payment_transactions(
+                        self.uniffiCloneHandle(),FfiConverterTypeSecuconnectListPaymentTransactionsInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypePaymentTransaction.lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
      * Prepares the payment with one method (custom checkout).
      */
 open func prepareSmartTransaction(input: SecuconnectPrepareSmartTransactionInput)async throws  -> SmartTransaction  {
@@ -4092,6 +4443,45 @@ open func prepareSmartTransaction(input: SecuconnectPrepareSmartTransactionInput
             completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSmartTransaction_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * Refunds a payment in full or by `amount`; answers the refund transaction and what is left.
+     */
+open func refundPaymentTransaction(input: SecuconnectRefundPaymentTransactionInput)async throws  -> PaymentRefund  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_secuconnectclient_refund_payment_transaction(
+                        self.uniffiCloneHandle(),FfiConverterTypeSecuconnectRefundPaymentTransactionInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePaymentRefund_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * Revokes a payment's accrual booking; a lost answer is settled by the payment's
+     * `accrual` flag.
+     */
+open func revokeAccrual(input: SecuconnectRevokeAccrualInput)async throws  -> PaymentTransaction  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_secuconnectclient_revoke_accrual(
+                        self.uniffiCloneHandle(),FfiConverterTypeSecuconnectRevokeAccrualInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePaymentTransaction_lift,
             errorHandler: FfiConverterTypePaywireError_lift
         )
 }
@@ -6945,6 +7335,104 @@ public func FfiConverterTypeOrderItem_lower(_ value: OrderItem) -> RustBuffer {
 }
 
 
+/**
+ * A link between payment transactions (the SDK's `ParentObj`): an entry of `parents` (on a
+ * refund, the payment it refunds) or of `related_transactions` (on a payment, its refunds).
+ */
+public struct ParentObj: Equatable, Hashable {
+    /**
+     * `payment.transactions`
+     */
+    public var object: String?
+    /**
+     * `PCI_…`
+     */
+    public var id: String
+    public var transId: Int64?
+    /**
+     * The kind of link (19 for a refund in the guides).
+     */
+    public var refTypeId: Int64?
+    public var refTypeRaw: String?
+    /**
+     * `parent` or `child`, seen from the transaction that lists it.
+     */
+    public var hierarchy: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `payment.transactions`
+         */object: String?, 
+        /**
+         * `PCI_…`
+         */id: String, transId: Int64?, 
+        /**
+         * The kind of link (19 for a refund in the guides).
+         */refTypeId: Int64?, refTypeRaw: String?, 
+        /**
+         * `parent` or `child`, seen from the transaction that lists it.
+         */hierarchy: String?) {
+        self.object = object
+        self.id = id
+        self.transId = transId
+        self.refTypeId = refTypeId
+        self.refTypeRaw = refTypeRaw
+        self.hierarchy = hierarchy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ParentObj: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeParentObj: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ParentObj {
+        return
+            try ParentObj(
+                object: FfiConverterOptionString.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf), 
+                transId: FfiConverterOptionInt64.read(from: &buf), 
+                refTypeId: FfiConverterOptionInt64.read(from: &buf), 
+                refTypeRaw: FfiConverterOptionString.read(from: &buf), 
+                hierarchy: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ParentObj, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.object, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionInt64.write(value.transId, into: &buf)
+        FfiConverterOptionInt64.write(value.refTypeId, into: &buf)
+        FfiConverterOptionString.write(value.refTypeRaw, into: &buf)
+        FfiConverterOptionString.write(value.hierarchy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParentObj_lift(_ buf: RustBuffer) throws -> ParentObj {
+    return try FfiConverterTypeParentObj.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeParentObj_lower(_ value: ParentObj) -> RustBuffer {
+    return FfiConverterTypeParentObj.lower(value)
+}
+
+
 public struct PayPalAccount: Equatable, Hashable {
     public var payerId: String?
     public var email: String?
@@ -7143,6 +7631,195 @@ public func FfiConverterTypePayment_lift(_ buf: RustBuffer) throws -> Payment {
 #endif
 public func FfiConverterTypePayment_lower(_ value: Payment) -> RustBuffer {
     return FfiConverterTypePayment.lower(value)
+}
+
+
+/**
+ * A Payment Container (`PCT_...`, the SDK's `PaymentContainersProductModel`). The account
+ * data is the container's `public` part (what the API shows of it).
+ */
+public struct PaymentContainer: Equatable, Hashable {
+    public var id: String
+    /**
+     * `bank_account`, `credit_card`, ... (the wire's `type`).
+     */
+    public var containerType: String?
+    public var created: String?
+    public var updated: String?
+    /**
+     * `PCU_...`
+     */
+    public var customerId: String?
+    public var owner: String?
+    public var iban: String?
+    public var bic: String?
+    public var bankname: String?
+    public var mandate: PaymentContainerMandate?
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(id: String, 
+        /**
+         * `bank_account`, `credit_card`, ... (the wire's `type`).
+         */containerType: String?, created: String?, updated: String?, 
+        /**
+         * `PCU_...`
+         */customerId: String?, owner: String?, iban: String?, bic: String?, bankname: String?, mandate: PaymentContainerMandate?, raw: String) {
+        self.id = id
+        self.containerType = containerType
+        self.created = created
+        self.updated = updated
+        self.customerId = customerId
+        self.owner = owner
+        self.iban = iban
+        self.bic = bic
+        self.bankname = bankname
+        self.mandate = mandate
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PaymentContainer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePaymentContainer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PaymentContainer {
+        return
+            try PaymentContainer(
+                id: FfiConverterString.read(from: &buf), 
+                containerType: FfiConverterOptionString.read(from: &buf), 
+                created: FfiConverterOptionString.read(from: &buf), 
+                updated: FfiConverterOptionString.read(from: &buf), 
+                customerId: FfiConverterOptionString.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                iban: FfiConverterOptionString.read(from: &buf), 
+                bic: FfiConverterOptionString.read(from: &buf), 
+                bankname: FfiConverterOptionString.read(from: &buf), 
+                mandate: FfiConverterOptionTypePaymentContainerMandate.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PaymentContainer, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.containerType, into: &buf)
+        FfiConverterOptionString.write(value.created, into: &buf)
+        FfiConverterOptionString.write(value.updated, into: &buf)
+        FfiConverterOptionString.write(value.customerId, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterOptionString.write(value.iban, into: &buf)
+        FfiConverterOptionString.write(value.bic, into: &buf)
+        FfiConverterOptionString.write(value.bankname, into: &buf)
+        FfiConverterOptionTypePaymentContainerMandate.write(value.mandate, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentContainer_lift(_ buf: RustBuffer) throws -> PaymentContainer {
+    return try FfiConverterTypePaymentContainer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentContainer_lower(_ value: PaymentContainer) -> RustBuffer {
+    return FfiConverterTypePaymentContainer.lower(value)
+}
+
+
+/**
+ * The SEPA mandate of a bank account container (the SDK's `PaymentContainerMandate`).
+ */
+public struct PaymentContainerMandate: Equatable, Hashable {
+    public var sepaMandateId: String?
+    public var iban: String?
+    public var bic: String?
+    /**
+     * The mandate's type (the wire's `type`).
+     */
+    public var mandateType: String?
+    public var status: String?
+    public var identification: String?
+    public var creditorId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(sepaMandateId: String?, iban: String?, bic: String?, 
+        /**
+         * The mandate's type (the wire's `type`).
+         */mandateType: String?, status: String?, identification: String?, creditorId: String?) {
+        self.sepaMandateId = sepaMandateId
+        self.iban = iban
+        self.bic = bic
+        self.mandateType = mandateType
+        self.status = status
+        self.identification = identification
+        self.creditorId = creditorId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PaymentContainerMandate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePaymentContainerMandate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PaymentContainerMandate {
+        return
+            try PaymentContainerMandate(
+                sepaMandateId: FfiConverterOptionString.read(from: &buf), 
+                iban: FfiConverterOptionString.read(from: &buf), 
+                bic: FfiConverterOptionString.read(from: &buf), 
+                mandateType: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                identification: FfiConverterOptionString.read(from: &buf), 
+                creditorId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PaymentContainerMandate, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.sepaMandateId, into: &buf)
+        FfiConverterOptionString.write(value.iban, into: &buf)
+        FfiConverterOptionString.write(value.bic, into: &buf)
+        FfiConverterOptionString.write(value.mandateType, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.identification, into: &buf)
+        FfiConverterOptionString.write(value.creditorId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentContainerMandate_lift(_ buf: RustBuffer) throws -> PaymentContainerMandate {
+    return try FfiConverterTypePaymentContainerMandate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentContainerMandate_lower(_ value: PaymentContainerMandate) -> RustBuffer {
+    return FfiConverterTypePaymentContainerMandate.lower(value)
 }
 
 
@@ -7613,6 +8290,89 @@ public func FfiConverterTypePaymentPageSession_lower(_ value: PaymentPageSession
 
 
 /**
+ * The answer to `refund_payment_transaction`: the payment as it is now, the refund
+ * transaction the refund created (none when it only lowered or voided a payment whose
+ * money had not moved yet) and what is left of the payment (`checkStatus`).
+ */
+public struct PaymentRefund: Equatable, Hashable {
+    public var payment: PaymentTransaction
+    /**
+     * The new refund transaction (a child of `payment`, `hierarchy` `child`).
+     */
+    public var refund: PaymentTransaction?
+    /**
+     * The amount still in effect after this refund (zero when nothing is left).
+     */
+    public var remaining: Money?
+    public var statusSimple: Int64?
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(payment: PaymentTransaction, 
+        /**
+         * The new refund transaction (a child of `payment`, `hierarchy` `child`).
+         */refund: PaymentTransaction?, 
+        /**
+         * The amount still in effect after this refund (zero when nothing is left).
+         */remaining: Money?, statusSimple: Int64?, raw: String) {
+        self.payment = payment
+        self.refund = refund
+        self.remaining = remaining
+        self.statusSimple = statusSimple
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PaymentRefund: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePaymentRefund: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PaymentRefund {
+        return
+            try PaymentRefund(
+                payment: FfiConverterTypePaymentTransaction.read(from: &buf), 
+                refund: FfiConverterOptionTypePaymentTransaction.read(from: &buf), 
+                remaining: FfiConverterOptionTypeMoney.read(from: &buf), 
+                statusSimple: FfiConverterOptionInt64.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PaymentRefund, into buf: inout [UInt8]) {
+        FfiConverterTypePaymentTransaction.write(value.payment, into: &buf)
+        FfiConverterOptionTypePaymentTransaction.write(value.refund, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.remaining, into: &buf)
+        FfiConverterOptionInt64.write(value.statusSimple, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentRefund_lift(_ buf: RustBuffer) throws -> PaymentRefund {
+    return try FfiConverterTypePaymentRefund.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentRefund_lower(_ value: PaymentRefund) -> RustBuffer {
+    return FfiConverterTypePaymentRefund.lower(value)
+}
+
+
+/**
  * The status of a payment transaction.
  */
 public struct PaymentStatus: Equatable, Hashable {
@@ -7686,17 +8446,52 @@ public func FfiConverterTypePaymentStatus_lower(_ value: PaymentStatus) -> RustB
 
 
 /**
- * A payment transaction (`PAY_…`).
+ * A Payment Transaction (`PCI_…`, the SDK's `PaymentTransactionsProductModel`).
+ *
+ * `status` is the detailed status (e.g. 25 "Vorkasse wartend"); `status_simple` (from
+ * `details`) the simple one: 1 accepted, 2 authorised, 3 denied, 4 issue, 5 void, 6 issue
+ * resolved, 7 refund, 9 paid, 10 pending, 11/12 subscription approved/declined, 13 on
+ * hold, 14 waiting for shipment, 15/16 container authorised/denied. `amount` is the
+ * transaction's own: refunds leave it unchanged (what is left is `check_payment_status`'s
+ * amount); a refund transaction's is negative on the wire (`signed_amount`).
  */
 public struct PaymentTransaction: Equatable, Hashable {
     public var id: String
     public var transId: String?
     public var transactionHash: String?
+    /**
+     * The provider's detailed status code, as text.
+     */
     public var status: String?
     public var statusText: String?
     public var statusSimple: Int64?
     public var statusSimpleText: String?
+    /**
+     * The amount, never negative (a refund's as a positive amount; see `signed_amount`).
+     */
     public var amount: Money?
+    /**
+     * The amount in minor units as the API sends it: negative for a refund or reversal.
+     */
+    public var signedAmount: Int64?
+    public var currency: String?
+    /**
+     * The payment product, e.g. `Vorkasse`, `PayPal`, `Erstattung` (a refund).
+     */
+    public var product: String?
+    public var description: String?
+    /**
+     * Whether the payment is booked as an accrual (see `revoke_accrual`).
+     */
+    public var accrual: Bool?
+    /**
+     * On a refund: the payment it refunds.
+     */
+    public var parents: [ParentObj]
+    /**
+     * On a payment: its refunds.
+     */
+    public var relatedTransactions: [ParentObj]
     public var created: String?
     public var updated: String?
     public var orderId: String?
@@ -7704,7 +8499,28 @@ public struct PaymentTransaction: Equatable, Hashable {
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(id: String, transId: String?, transactionHash: String?, status: String?, statusText: String?, statusSimple: Int64?, statusSimpleText: String?, amount: Money?, created: String?, updated: String?, orderId: String?, raw: String) {
+    public init(id: String, transId: String?, transactionHash: String?, 
+        /**
+         * The provider's detailed status code, as text.
+         */status: String?, statusText: String?, statusSimple: Int64?, statusSimpleText: String?, 
+        /**
+         * The amount, never negative (a refund's as a positive amount; see `signed_amount`).
+         */amount: Money?, 
+        /**
+         * The amount in minor units as the API sends it: negative for a refund or reversal.
+         */signedAmount: Int64?, currency: String?, 
+        /**
+         * The payment product, e.g. `Vorkasse`, `PayPal`, `Erstattung` (a refund).
+         */product: String?, description: String?, 
+        /**
+         * Whether the payment is booked as an accrual (see `revoke_accrual`).
+         */accrual: Bool?, 
+        /**
+         * On a refund: the payment it refunds.
+         */parents: [ParentObj], 
+        /**
+         * On a payment: its refunds.
+         */relatedTransactions: [ParentObj], created: String?, updated: String?, orderId: String?, raw: String) {
         self.id = id
         self.transId = transId
         self.transactionHash = transactionHash
@@ -7713,6 +8529,13 @@ public struct PaymentTransaction: Equatable, Hashable {
         self.statusSimple = statusSimple
         self.statusSimpleText = statusSimpleText
         self.amount = amount
+        self.signedAmount = signedAmount
+        self.currency = currency
+        self.product = product
+        self.description = description
+        self.accrual = accrual
+        self.parents = parents
+        self.relatedTransactions = relatedTransactions
         self.created = created
         self.updated = updated
         self.orderId = orderId
@@ -7743,6 +8566,13 @@ public struct FfiConverterTypePaymentTransaction: FfiConverterRustBuffer {
                 statusSimple: FfiConverterOptionInt64.read(from: &buf), 
                 statusSimpleText: FfiConverterOptionString.read(from: &buf), 
                 amount: FfiConverterOptionTypeMoney.read(from: &buf), 
+                signedAmount: FfiConverterOptionInt64.read(from: &buf), 
+                currency: FfiConverterOptionString.read(from: &buf), 
+                product: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                accrual: FfiConverterOptionBool.read(from: &buf), 
+                parents: FfiConverterSequenceTypeParentObj.read(from: &buf), 
+                relatedTransactions: FfiConverterSequenceTypeParentObj.read(from: &buf), 
                 created: FfiConverterOptionString.read(from: &buf), 
                 updated: FfiConverterOptionString.read(from: &buf), 
                 orderId: FfiConverterOptionString.read(from: &buf), 
@@ -7759,6 +8589,13 @@ public struct FfiConverterTypePaymentTransaction: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.statusSimple, into: &buf)
         FfiConverterOptionString.write(value.statusSimpleText, into: &buf)
         FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
+        FfiConverterOptionInt64.write(value.signedAmount, into: &buf)
+        FfiConverterOptionString.write(value.currency, into: &buf)
+        FfiConverterOptionString.write(value.product, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionBool.write(value.accrual, into: &buf)
+        FfiConverterSequenceTypeParentObj.write(value.parents, into: &buf)
+        FfiConverterSequenceTypeParentObj.write(value.relatedTransactions, into: &buf)
         FfiConverterOptionString.write(value.created, into: &buf)
         FfiConverterOptionString.write(value.updated, into: &buf)
         FfiConverterOptionString.write(value.orderId, into: &buf)
@@ -10246,6 +11083,75 @@ public func FfiConverterTypeSecuconnectCancelSmartTransactionInput_lower(_ value
 
 
 /**
+ * What `secuconnect.capture_payment_transaction` takes.
+ */
+public struct SecuconnectCapturePaymentTransactionInput: Equatable, Hashable {
+    /**
+     * `PCI_…`
+     */
+    public var id: String
+    /**
+     * Less than authorised; `null` captures it all.
+     */
+    public var amount: Money?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `PCI_…`
+         */id: String, 
+        /**
+         * Less than authorised; `null` captures it all.
+         */amount: Money? = nil) {
+        self.id = id
+        self.amount = amount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SecuconnectCapturePaymentTransactionInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecuconnectCapturePaymentTransactionInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecuconnectCapturePaymentTransactionInput {
+        return
+            try SecuconnectCapturePaymentTransactionInput(
+                id: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SecuconnectCapturePaymentTransactionInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectCapturePaymentTransactionInput_lift(_ buf: RustBuffer) throws -> SecuconnectCapturePaymentTransactionInput {
+    return try FfiConverterTypeSecuconnectCapturePaymentTransactionInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectCapturePaymentTransactionInput_lower(_ value: SecuconnectCapturePaymentTransactionInput) -> RustBuffer {
+    return FfiConverterTypeSecuconnectCapturePaymentTransactionInput.lower(value)
+}
+
+
+/**
  * What `secuconnect.check_payment_status` takes.
  */
 public struct SecuconnectCheckPaymentStatusInput: Equatable, Hashable {
@@ -10394,16 +11300,86 @@ public func FfiConverterTypeSecuconnectContact_lower(_ value: SecuconnectContact
 
 
 /**
+ * What `secuconnect.create_payment_container` takes.
+ */
+public struct SecuconnectCreatePaymentContainerInput: Equatable, Hashable {
+    /**
+     * The payer's bank account (SEPA direct debit).
+     */
+    public var bankAccount: DirectDebitAccount
+    /**
+     * An existing payment customer `PCU_…`.
+     */
+    public var customerId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The payer's bank account (SEPA direct debit).
+         */bankAccount: DirectDebitAccount, 
+        /**
+         * An existing payment customer `PCU_…`.
+         */customerId: String? = nil) {
+        self.bankAccount = bankAccount
+        self.customerId = customerId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SecuconnectCreatePaymentContainerInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecuconnectCreatePaymentContainerInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecuconnectCreatePaymentContainerInput {
+        return
+            try SecuconnectCreatePaymentContainerInput(
+                bankAccount: FfiConverterTypeDirectDebitAccount.read(from: &buf), 
+                customerId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SecuconnectCreatePaymentContainerInput, into buf: inout [UInt8]) {
+        FfiConverterTypeDirectDebitAccount.write(value.bankAccount, into: &buf)
+        FfiConverterOptionString.write(value.customerId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectCreatePaymentContainerInput_lift(_ buf: RustBuffer) throws -> SecuconnectCreatePaymentContainerInput {
+    return try FfiConverterTypeSecuconnectCreatePaymentContainerInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectCreatePaymentContainerInput_lower(_ value: SecuconnectCreatePaymentContainerInput) -> RustBuffer {
+    return FfiConverterTypeSecuconnectCreatePaymentContainerInput.lower(value)
+}
+
+
+/**
  * What `secuconnect.create_smart_transaction` takes.
  */
 public struct SecuconnectCreateSmartTransactionInput: Equatable, Hashable {
     /**
-     * Sent as `basket_info` {sum in minor units, currency}. Must be more than zero and, with
-     * a basket, equal its total.
+     * Sent as `basket_info` {sum in minor units, currency}. With a basket, it must equal its
+     * total; zero is allowed (a Smart Transaction created with minimal data and completed by
+     * an update, as the guides show).
      */
     public var amount: Money
     /**
-     * `sale` (default), `authorization` or `order`.
+     * `sale` (default) or `order` (see `INTENTS`).
      */
     public var intent: String
     /**
@@ -10420,7 +11396,8 @@ public struct SecuconnectCreateSmartTransactionInput: Equatable, Hashable {
      */
     public var checkoutTemplate: String?
     /**
-     * Checkout language, two letters (`de`, `en`).
+     * Checkout language: two letters (`de`, `en`), optionally with a region as the guides
+     * write it (`de_DE`, `en-GB`).
      */
     public var language: String?
     public var returnUrls: ReturnUrls?
@@ -10450,11 +11427,12 @@ public struct SecuconnectCreateSmartTransactionInput: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Sent as `basket_info` {sum in minor units, currency}. Must be more than zero and, with
-         * a basket, equal its total.
+         * Sent as `basket_info` {sum in minor units, currency}. With a basket, it must equal its
+         * total; zero is allowed (a Smart Transaction created with minimal data and completed by
+         * an update, as the guides show).
          */amount: Money, 
         /**
-         * `sale` (default), `authorization` or `order`.
+         * `sale` (default) or `order` (see `INTENTS`).
          */intent: String = "sale", 
         /**
          * General Contract `GCR_...`; the client's default when not set.
@@ -10466,7 +11444,8 @@ public struct SecuconnectCreateSmartTransactionInput: Equatable, Hashable {
          * `COT_...` (application_context.checkout_template).
          */checkoutTemplate: String? = nil, 
         /**
-         * Checkout language, two letters (`de`, `en`).
+         * Checkout language: two letters (`de`, `en`), optionally with a region as the guides
+         * write it (`de_DE`, `en-GB`).
          */language: String? = nil, returnUrls: ReturnUrls? = nil, 
         /**
          * Capture as soon as the payment is authorised (saves the `/start` call).
@@ -10622,6 +11601,65 @@ public func FfiConverterTypeSecuconnectCustomer_lower(_ value: SecuconnectCustom
 
 
 /**
+ * What `secuconnect.delete_payment_container` takes.
+ */
+public struct SecuconnectDeletePaymentContainerInput: Equatable, Hashable {
+    /**
+     * `PCT_…`
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `PCT_…`
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SecuconnectDeletePaymentContainerInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecuconnectDeletePaymentContainerInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecuconnectDeletePaymentContainerInput {
+        return
+            try SecuconnectDeletePaymentContainerInput(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SecuconnectDeletePaymentContainerInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectDeletePaymentContainerInput_lift(_ buf: RustBuffer) throws -> SecuconnectDeletePaymentContainerInput {
+    return try FfiConverterTypeSecuconnectDeletePaymentContainerInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectDeletePaymentContainerInput_lower(_ value: SecuconnectDeletePaymentContainerInput) -> RustBuffer {
+    return FfiConverterTypeSecuconnectDeletePaymentContainerInput.lower(value)
+}
+
+
+/**
  * What `secuconnect.fetch_push_payment_transactions` takes.
  */
 public struct SecuconnectFetchPushPaymentTransactionsInput: Equatable, Hashable {
@@ -10677,6 +11715,124 @@ public func FfiConverterTypeSecuconnectFetchPushPaymentTransactionsInput_lift(_ 
 #endif
 public func FfiConverterTypeSecuconnectFetchPushPaymentTransactionsInput_lower(_ value: SecuconnectFetchPushPaymentTransactionsInput) -> RustBuffer {
     return FfiConverterTypeSecuconnectFetchPushPaymentTransactionsInput.lower(value)
+}
+
+
+/**
+ * What `secuconnect.get_payment_container` takes.
+ */
+public struct SecuconnectGetPaymentContainerInput: Equatable, Hashable {
+    /**
+     * `PCT_…`
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `PCT_…`
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SecuconnectGetPaymentContainerInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecuconnectGetPaymentContainerInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecuconnectGetPaymentContainerInput {
+        return
+            try SecuconnectGetPaymentContainerInput(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SecuconnectGetPaymentContainerInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectGetPaymentContainerInput_lift(_ buf: RustBuffer) throws -> SecuconnectGetPaymentContainerInput {
+    return try FfiConverterTypeSecuconnectGetPaymentContainerInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectGetPaymentContainerInput_lower(_ value: SecuconnectGetPaymentContainerInput) -> RustBuffer {
+    return FfiConverterTypeSecuconnectGetPaymentContainerInput.lower(value)
+}
+
+
+/**
+ * What `secuconnect.get_payment_methods` takes.
+ */
+public struct SecuconnectGetPaymentMethodsInput: Equatable, Hashable {
+    /**
+     * A General Contract `GCR_…`; `null`: the client's.
+     */
+    public var contractId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A General Contract `GCR_…`; `null`: the client's.
+         */contractId: String? = nil) {
+        self.contractId = contractId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SecuconnectGetPaymentMethodsInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecuconnectGetPaymentMethodsInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecuconnectGetPaymentMethodsInput {
+        return
+            try SecuconnectGetPaymentMethodsInput(
+                contractId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SecuconnectGetPaymentMethodsInput, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.contractId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectGetPaymentMethodsInput_lift(_ buf: RustBuffer) throws -> SecuconnectGetPaymentMethodsInput {
+    return try FfiConverterTypeSecuconnectGetPaymentMethodsInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectGetPaymentMethodsInput_lower(_ value: SecuconnectGetPaymentMethodsInput) -> RustBuffer {
+    return FfiConverterTypeSecuconnectGetPaymentMethodsInput.lower(value)
 }
 
 
@@ -10799,6 +11955,172 @@ public func FfiConverterTypeSecuconnectGetSmartTransactionInput_lower(_ value: S
 
 
 /**
+ * What `secuconnect.list_payment_containers` takes.
+ */
+public struct SecuconnectListPaymentContainersInput: Equatable, Hashable {
+    public var query: String?
+    public var sort: String?
+    /**
+     * Containers per page, 1 to 1000.
+     */
+    public var count: Int32
+    /**
+     * Zero-based position of the first one (below 10,000).
+     */
+    public var offset: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(query: String? = nil, sort: String? = nil, 
+        /**
+         * Containers per page, 1 to 1000.
+         */count: Int32 = 100, 
+        /**
+         * Zero-based position of the first one (below 10,000).
+         */offset: Int32 = 0) {
+        self.query = query
+        self.sort = sort
+        self.count = count
+        self.offset = offset
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SecuconnectListPaymentContainersInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecuconnectListPaymentContainersInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecuconnectListPaymentContainersInput {
+        return
+            try SecuconnectListPaymentContainersInput(
+                query: FfiConverterOptionString.read(from: &buf), 
+                sort: FfiConverterOptionString.read(from: &buf), 
+                count: FfiConverterInt32.read(from: &buf), 
+                offset: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SecuconnectListPaymentContainersInput, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.query, into: &buf)
+        FfiConverterOptionString.write(value.sort, into: &buf)
+        FfiConverterInt32.write(value.count, into: &buf)
+        FfiConverterInt32.write(value.offset, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectListPaymentContainersInput_lift(_ buf: RustBuffer) throws -> SecuconnectListPaymentContainersInput {
+    return try FfiConverterTypeSecuconnectListPaymentContainersInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectListPaymentContainersInput_lower(_ value: SecuconnectListPaymentContainersInput) -> RustBuffer {
+    return FfiConverterTypeSecuconnectListPaymentContainersInput.lower(value)
+}
+
+
+/**
+ * What `secuconnect.list_payment_transactions` takes.
+ */
+public struct SecuconnectListPaymentTransactionsInput: Equatable, Hashable {
+    /**
+     * Lucene-like filter as for Smart Transactions: `status:…`, `created:[2026-01-01 TO *]`.
+     */
+    public var query: String?
+    /**
+     * `field:asc|desc`, comma-separated (e.g. `created:asc`).
+     */
+    public var sort: String?
+    /**
+     * Transactions per page, 1 to 1000.
+     */
+    public var count: Int32
+    /**
+     * Zero-based position of the first one (below 10,000).
+     */
+    public var offset: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lucene-like filter as for Smart Transactions: `status:…`, `created:[2026-01-01 TO *]`.
+         */query: String? = nil, 
+        /**
+         * `field:asc|desc`, comma-separated (e.g. `created:asc`).
+         */sort: String? = nil, 
+        /**
+         * Transactions per page, 1 to 1000.
+         */count: Int32 = 100, 
+        /**
+         * Zero-based position of the first one (below 10,000).
+         */offset: Int32 = 0) {
+        self.query = query
+        self.sort = sort
+        self.count = count
+        self.offset = offset
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SecuconnectListPaymentTransactionsInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecuconnectListPaymentTransactionsInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecuconnectListPaymentTransactionsInput {
+        return
+            try SecuconnectListPaymentTransactionsInput(
+                query: FfiConverterOptionString.read(from: &buf), 
+                sort: FfiConverterOptionString.read(from: &buf), 
+                count: FfiConverterInt32.read(from: &buf), 
+                offset: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SecuconnectListPaymentTransactionsInput, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.query, into: &buf)
+        FfiConverterOptionString.write(value.sort, into: &buf)
+        FfiConverterInt32.write(value.count, into: &buf)
+        FfiConverterInt32.write(value.offset, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectListPaymentTransactionsInput_lift(_ buf: RustBuffer) throws -> SecuconnectListPaymentTransactionsInput {
+    return try FfiConverterTypeSecuconnectListPaymentTransactionsInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectListPaymentTransactionsInput_lower(_ value: SecuconnectListPaymentTransactionsInput) -> RustBuffer {
+    return FfiConverterTypeSecuconnectListPaymentTransactionsInput.lower(value)
+}
+
+
+/**
  * What `secuconnect.prepare_smart_transaction` takes.
  */
 public struct SecuconnectPrepareSmartTransactionInput: Equatable, Hashable {
@@ -10882,6 +12204,144 @@ public func FfiConverterTypeSecuconnectPrepareSmartTransactionInput_lift(_ buf: 
 #endif
 public func FfiConverterTypeSecuconnectPrepareSmartTransactionInput_lower(_ value: SecuconnectPrepareSmartTransactionInput) -> RustBuffer {
     return FfiConverterTypeSecuconnectPrepareSmartTransactionInput.lower(value)
+}
+
+
+/**
+ * What `secuconnect.refund_payment_transaction` takes.
+ */
+public struct SecuconnectRefundPaymentTransactionInput: Equatable, Hashable {
+    /**
+     * `PCI_…`
+     */
+    public var id: String
+    /**
+     * A partial refund, at most what is left; `null` refunds all that is left.
+     */
+    public var amount: Money?
+    /**
+     * Up to 100 characters.
+     */
+    public var reason: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `PCI_…`
+         */id: String, 
+        /**
+         * A partial refund, at most what is left; `null` refunds all that is left.
+         */amount: Money? = nil, 
+        /**
+         * Up to 100 characters.
+         */reason: String? = nil) {
+        self.id = id
+        self.amount = amount
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SecuconnectRefundPaymentTransactionInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecuconnectRefundPaymentTransactionInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecuconnectRefundPaymentTransactionInput {
+        return
+            try SecuconnectRefundPaymentTransactionInput(
+                id: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SecuconnectRefundPaymentTransactionInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectRefundPaymentTransactionInput_lift(_ buf: RustBuffer) throws -> SecuconnectRefundPaymentTransactionInput {
+    return try FfiConverterTypeSecuconnectRefundPaymentTransactionInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectRefundPaymentTransactionInput_lower(_ value: SecuconnectRefundPaymentTransactionInput) -> RustBuffer {
+    return FfiConverterTypeSecuconnectRefundPaymentTransactionInput.lower(value)
+}
+
+
+/**
+ * What `secuconnect.revoke_accrual` takes.
+ */
+public struct SecuconnectRevokeAccrualInput: Equatable, Hashable {
+    /**
+     * `PCI_…`
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `PCI_…`
+         */id: String) {
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SecuconnectRevokeAccrualInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecuconnectRevokeAccrualInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecuconnectRevokeAccrualInput {
+        return
+            try SecuconnectRevokeAccrualInput(
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SecuconnectRevokeAccrualInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectRevokeAccrualInput_lift(_ buf: RustBuffer) throws -> SecuconnectRevokeAccrualInput {
+    return try FfiConverterTypeSecuconnectRevokeAccrualInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecuconnectRevokeAccrualInput_lower(_ value: SecuconnectRevokeAccrualInput) -> RustBuffer {
+    return FfiConverterTypeSecuconnectRevokeAccrualInput.lower(value)
 }
 
 
@@ -13794,6 +15254,30 @@ fileprivate struct FfiConverterOptionTypePayer: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePaymentContainerMandate: FfiConverterRustBuffer {
+    typealias SwiftType = PaymentContainerMandate?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePaymentContainerMandate.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePaymentContainerMandate.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypePaymentInstructions: FfiConverterRustBuffer {
     typealias SwiftType = PaymentInstructions?
 
@@ -13810,6 +15294,30 @@ fileprivate struct FfiConverterOptionTypePaymentInstructions: FfiConverterRustBu
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypePaymentInstructions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypePaymentTransaction: FfiConverterRustBuffer {
+    typealias SwiftType = PaymentTransaction?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePaymentTransaction.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePaymentTransaction.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -14150,6 +15658,56 @@ fileprivate struct FfiConverterSequenceTypeOrderItem: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeOrderItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeParentObj: FfiConverterRustBuffer {
+    typealias SwiftType = [ParentObj]
+
+    public static func write(_ value: [ParentObj], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeParentObj.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ParentObj] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ParentObj]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeParentObj.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePaymentContainer: FfiConverterRustBuffer {
+    typealias SwiftType = [PaymentContainer]
+
+    public static func write(_ value: [PaymentContainer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePaymentContainer.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PaymentContainer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PaymentContainer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePaymentContainer.read(from: &buf))
         }
         return seq
     }
@@ -15046,28 +16604,55 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_abort_smart_transaction() != 37625) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_cancel_payment_transaction() != 13042) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_cancel_payment_transaction() != 10043) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_cancel_smart_transaction() != 57715) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_capture_payment_transaction() != 43392) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_check_payment_status() != 7822) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_create_payment_container() != 26990) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_create_smart_transaction() != 15844) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_fetch_push_payment_transactions() != 64601) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_delete_payment_container() != 35543) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_get_payment_transaction() != 60502) {
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_fetch_push_payment_transactions() != 20317) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_get_payment_container() != 25025) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_get_payment_methods() != 45488) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_get_payment_transaction() != 45585) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_get_smart_transaction() != 38818) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_list_payment_containers() != 12016) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_list_payment_transactions() != 28009) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_prepare_smart_transaction() != 29813) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_refund_payment_transaction() != 24377) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_revoke_accrual() != 23051) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsecuconnectclient_set_delivery() != 47696) {
@@ -15118,28 +16703,55 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_secuconnectclient_abort_smart_transaction() != 35279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_cancel_payment_transaction() != 38123) {
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_cancel_payment_transaction() != 43033) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_secuconnectclient_cancel_smart_transaction() != 32641) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_capture_payment_transaction() != 11081) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_secuconnectclient_check_payment_status() != 30498) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_create_payment_container() != 41844) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_secuconnectclient_create_smart_transaction() != 30638) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_fetch_push_payment_transactions() != 46563) {
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_delete_payment_container() != 19268) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_get_payment_transaction() != 18558) {
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_fetch_push_payment_transactions() != 15601) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_get_payment_container() != 22122) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_get_payment_methods() != 41024) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_get_payment_transaction() != 35105) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_secuconnectclient_get_smart_transaction() != 59017) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_list_payment_containers() != 49538) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_list_payment_transactions() != 29450) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_secuconnectclient_prepare_smart_transaction() != 54713) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_refund_payment_transaction() != 48982) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_secuconnectclient_revoke_accrual() != 59826) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_secuconnectclient_set_delivery() != 52381) {
@@ -15277,7 +16889,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_constructor_secuconnectclient_from_env() != 18969) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_paywire_ffi_checksum_constructor_secuconnectclient_new() != 4531) {
+    if (uniffi_paywire_ffi_checksum_constructor_secuconnectclient_new() != 23766) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_constructor_blockingsekurepayclient_from_env() != 10558) {

@@ -161,7 +161,7 @@ impl DeviceAuthorization {
 
 #[uniffi::export]
 impl SecuconnectClient {
-    /// `environment` is `"testing"` (default) or `"live"`; `base_url` overrides it.
+    /// `environment` is `"testing"` (default), `"showcase"` or `"live"`; `base_url` overrides it.
     #[uniffi::constructor(default(
         environment = None,
         contract_id = None,

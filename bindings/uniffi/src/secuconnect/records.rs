@@ -383,42 +383,6 @@ impl From<core::SmartTransaction> for SmartTransaction {
     }
 }
 
-/// A payment transaction (`PAY_…`).
-#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct PaymentTransaction {
-    pub id: String,
-    pub trans_id: Option<String>,
-    pub transaction_hash: Option<String>,
-    pub status: Option<String>,
-    pub status_text: Option<String>,
-    pub status_simple: Option<i64>,
-    pub status_simple_text: Option<String>,
-    pub amount: Option<Money>,
-    pub created: Option<String>,
-    pub updated: Option<String>,
-    pub order_id: Option<String>,
-    pub raw: String,
-}
-
-impl From<core::PaymentTransaction> for PaymentTransaction {
-    fn from(p: core::PaymentTransaction) -> Self {
-        PaymentTransaction {
-            id: p.id,
-            trans_id: p.trans_id,
-            transaction_hash: p.transaction_hash,
-            status: p.status,
-            status_text: p.status_text,
-            status_simple: p.status_simple,
-            status_simple_text: p.status_simple_text,
-            amount: opt_money(p.amount),
-            created: p.created,
-            updated: p.updated,
-            order_id: p.order_id,
-            raw: p.raw.to_string(),
-        }
-    }
-}
-
 /// The status of a payment transaction.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct PaymentStatus {

@@ -85,6 +85,7 @@ class OperationsParityTest {
         Long::class -> 0L
         Boolean::class -> false
         Money::class -> Money(1, "CHF")
+        DirectDebitAccount::class -> DirectDebitAccount("x", "x")
         List::class -> emptyList<Any>()
         else -> fail("no placeholder for required ${p.name}: ${p.type}")
     }
