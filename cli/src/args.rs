@@ -234,6 +234,9 @@ pub struct SandboxArgs {
     /// Seed of the generated reporting data.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// MiB of seeded report rows kept encoded between report calls (0: encode every page).
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    pub report_cache_mib: usize,
 }
 
 #[derive(Debug, Subcommand)]

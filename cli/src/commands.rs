@@ -309,6 +309,7 @@ fn config(settings: &Settings, command: &ConfigCommand, json: bool) -> CliResult
 fn sandbox(args: &SandboxArgs, json: bool) -> CliResult<()> {
     let mut options = paywire_sandbox::SandboxOptions {
         port: args.port,
+        report_cache_bytes: args.report_cache_mib.saturating_mul(1 << 20),
         ..paywire_sandbox::SandboxOptions::default()
     };
     if let Some(n) = args.reporting_per_day {

@@ -79,6 +79,11 @@ pub struct SandboxOptions {
     /// a request that timed out on the client still executes, as at a provider that keeps
     /// working. Also the `finish_abandoned_requests` config field.
     pub finish_abandoned_requests: bool,
+    /// Bytes of seeded report rows kept encoded between report calls (default 0: each page is
+    /// encoded when asked for). A standalone sandbox serving exports sets it (`paywire
+    /// sandbox`: 256 MiB) so later pages and repeated exports are copies of bytes; an
+    /// embedded one keeps its host process's memory flat.
+    pub report_cache_bytes: usize,
 }
 
 impl Default for SandboxOptions {
@@ -91,6 +96,7 @@ impl Default for SandboxOptions {
             seed: 0x005e_ed0f_5afe_0a7e,
             request_id_replay: true,
             finish_abandoned_requests: false,
+            report_cache_bytes: 0,
         }
     }
 }

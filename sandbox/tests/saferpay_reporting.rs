@@ -272,3 +272,37 @@ async fn sandbox_transactions_appear_in_the_report() {
     .await;
     assert!(v["TotalTransactions"].as_u64().unwrap() > 200);
 }
+
+#[tokio::test]
+async fn pages_from_encoded_days_equal_pages_encoded_on_demand() {
+    let options = SandboxOptions {
+        reporting_per_day: 300,
+        reporting_days: 5,
+        ..Default::default()
+    };
+    let plain = start_with(options.clone());
+    let cached = start_with(SandboxOptions {
+        report_cache_bytes: 16 << 20,
+        ..options
+    });
+    let c = client();
+    let (start, end) = (day(&plain, 4), day(&plain, 1));
+    for query in [
+        format!("StartDate={start}&EndDate={end}&PageSize=250&PageNumber=2"),
+        format!("StartDate={start}&EndDate={end}&TransactionState=FAILED&PageSize=40"),
+        format!("StartDate={start}&EndDate={end}&TerminalId=17757532&PageNumber=3&PageSize=50"),
+        format!("StartDate={start}T06:30&EndDate={end}T12:15&TransactionState=PENDING"),
+    ] {
+        let (_, expected) = page(&c, &plain, &query).await;
+        // Twice: the first encodes the days, the second serves them as bytes.
+        for _ in 0..2 {
+            let (status, got) = page(&c, &cached, &query).await;
+            assert_eq!(status, 200, "{got}");
+            assert_eq!(got, expected, "{query}");
+        }
+        assert!(
+            !expected["Transactions"].as_array().unwrap().is_empty(),
+            "{query}"
+        );
+    }
+}

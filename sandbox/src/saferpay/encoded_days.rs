@@ -1,13 +1,10 @@
 //! Seeded report rows encoded once, then served as bytes: a day's rows for one filter (state,
 //! terminal) are deterministic, so the first page that touches the day encodes all of them and
 //! every later page (the next page of an export, the same export run again) copies bytes.
-//! Bounded: the oldest days are dropped beyond [`BUDGET`] bytes.
+//! Bounded: the oldest days are dropped beyond the sandbox's `report_cache_bytes`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-
-/// At most this many encoded bytes are kept (about 30 days of 10,000 rows).
-const BUDGET: usize = 256 << 20;
 
 /// What a day's rows depend on besides the day: the seed, the rows per day (the spacing of
 /// their times), and the filter.
@@ -60,15 +57,15 @@ impl EncodedDays {
         self.days.get(key).cloned()
     }
 
-    /// Keeps `day` under `key`, dropping the oldest days beyond the budget.
-    pub fn insert(&mut self, key: DayKey, day: Arc<EncodedDay>) {
+    /// Keeps `day` under `key`, dropping the oldest days beyond `budget` bytes.
+    pub fn insert(&mut self, key: DayKey, day: Arc<EncodedDay>, budget: usize) {
         if self.days.contains_key(&key) {
             return;
         }
         self.bytes += day.size();
         self.days.insert(key, day);
         self.order.push_back(key);
-        while self.bytes > BUDGET && self.order.len() > 1 {
+        while self.bytes > budget && !self.order.is_empty() {
             let Some(old) = self.order.pop_front() else {
                 break;
             };

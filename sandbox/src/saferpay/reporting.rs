@@ -721,7 +721,7 @@ fn encoded_day(
         });
     }
     let day = Arc::new(day);
-    lock(&app.report_days).insert(key, Arc::clone(&day));
+    lock(&app.report_days).insert(key, Arc::clone(&day), app.options.report_cache_bytes);
     day
 }
 
@@ -899,6 +899,24 @@ pub fn report(app: &Arc<App>, ctx: &Mgmt) -> Reply {
                 let _ = serde_json::to_writer(&mut body, &reals[b.reals[r].1].row);
                 rows += 1;
                 r += 1;
+            } else if app.options.report_cache_bytes == 0 {
+                let j = index.kth(b.a + s);
+                let k = (j % L as u64) as usize;
+                if rows > 0 {
+                    body.push(b',');
+                }
+                let record = seeded_record(
+                    app.options.seed,
+                    b.day,
+                    j,
+                    pat.state[k],
+                    pat.term[k],
+                    seeded.time(b.day, j),
+                );
+                // Writing into a Vec cannot fail; the record has only string keys.
+                let _ = serde_json::to_writer(&mut body, &record);
+                rows += 1;
+                s += 1;
             } else {
                 let encoded = match &day_rows {
                     Some(encoded) => Arc::clone(encoded),
@@ -937,6 +955,7 @@ mod tests {
         let options = crate::SandboxOptions {
             seed: 7,
             reporting_per_day: 500,
+            report_cache_bytes: 64 << 20,
             ..Default::default()
         };
         let app = App::new("http://127.0.0.1:1".into(), options, rt.handle().clone());
