@@ -10,8 +10,12 @@
 //! effect (`docs/exactly-once.md`).
 
 mod account;
+mod alias;
 #[cfg(test)]
 mod contract_tests;
+mod direct;
+#[cfg(test)]
+mod direct_tests;
 mod error;
 mod fields;
 mod json_api;
@@ -34,6 +38,14 @@ use base64::Engine as _;
 
 pub use account::{
     Feature, License, PaymentMethodInfo, PaymentPageConfiguration, Terminal, WalletInfo,
+};
+pub use alias::{
+    Alias, AliasSession, AssertAliasInsert, CloseBatch, DeleteAlias, InquireAlias, InsertAlias,
+    InsertAliasDirect, UpdateAlias,
+};
+pub use direct::{
+    AuthorizeDirect, AuthorizeReferenced, AuthorizeTransaction, CardInput, InitializeTransaction,
+    PaymentMeansInput, RedirectNotifyUrls, RefundDirect, TransactionSession,
 };
 pub use json_api::ClientInfo;
 pub use models::{Address, BillingAddressForm, Order, OrderItem, Payer};

@@ -57,7 +57,7 @@ impl RegisterAlias {
         }
     }
 
-    fn to_wire(&self, prefix: &str) -> Result<Value, Error> {
+    pub(crate) fn to_wire(&self, prefix: &str) -> Result<Value, Error> {
         let f = |name: &str| format!("{prefix}.{name}");
         validate::one_of(&f("id_generator"), &self.id_generator, ID_GENERATORS)?;
         let mut map = Map::new();
