@@ -302,6 +302,8 @@ crate::operation_input! {
         pub payment_methods: Vec<PaymentMethod> = [],
         /// A payment page configuration (`Id[1..20]`).
         pub config_set: Option<String> = null,
+        /// Your stylesheet for Saferpay's pages (https, at most 2000 characters).
+        pub css_url: Option<String> = null,
         pub terminal_id: Option<String> = null,
     }
 }
@@ -356,6 +358,8 @@ crate::operation_input! {
         pub order_id: String,
         /// 1 to 1000 characters.
         pub description: String,
+        /// Text on the payer's statement; 1 to 50 characters.
+        pub payer_note: Option<String> = null,
         pub terminal_id: Option<String> = null,
     }
 }
@@ -370,6 +374,8 @@ crate::operation_input! {
         pub payment_means: PaymentMeansInput,
         /// 1 to 1000 characters.
         pub description: Option<String> = null,
+        /// Text on the payer's statement; 1 to 50 characters.
+        pub payer_note: Option<String> = null,
         pub terminal_id: Option<String> = null,
     }
 }
@@ -484,6 +490,10 @@ impl InitializeTransaction {
             validate::id("config_set", config_set, 1, 20)?;
             body.insert("ConfigSet".into(), json!(config_set));
         }
+        if let Some(css_url) = &self.css_url {
+            validate::url("css_url", css_url, true, MAX_URL)?;
+            body.insert("Styling".into(), json!({"CssUrl": css_url}));
+        }
         Ok(body)
     }
 }
@@ -543,7 +553,7 @@ impl AuthorizeReferenced {
             amount: &self.amount,
             order_id: &self.order_id,
             description: &self.description,
-            payer_note: None,
+            payer_note: self.payer_note.as_deref(),
             pre_auth: false,
             allow_partial_authorization: false,
             recurring: false,
@@ -571,6 +581,10 @@ impl RefundDirect {
         if let Some(description) = &self.description {
             validate::length("description", description, 1, 1000)?;
             refund.insert("Description".into(), json!(description));
+        }
+        if let Some(note) = &self.payer_note {
+            validate::length("payer_note", note, 1, 50)?;
+            refund.insert("PayerNote".into(), json!(note));
         }
         let mut body = Map::new();
         body.insert("TerminalId".into(), json!(terminal_id));
