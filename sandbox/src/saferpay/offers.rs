@@ -495,6 +495,8 @@ pub fn pay(app: &Arc<App>, offer_id: &str, outcome: &str) -> Result<Value, Sandb
         tx_id: None,
         offer_id: Some(offer_id.to_string()),
         pre_auth: offer.pre_auth,
+        register_alias: None,
+        registered_alias: None,
     };
     let config = app.config().clone();
     let mut notify_url = None;

@@ -472,6 +472,7 @@ fn refund(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
         masked: parent.masked.clone(),
         approval: format!("{:06}", fastrand::u32(0..1_000_000)),
         pre_auth: false,
+        referenceable: false,
     };
     let out = json!({"Transaction": tx_json(&tx), "PaymentMeans": payment_means_json(&tx)});
     st.txs.insert(id.clone(), tx);
