@@ -551,11 +551,13 @@ macro_rules! operation_table {
     };
     (@paging single) => { $crate::operation::Paging::Single };
     (@paging pages ($page_size:expr)) => { $crate::operation::Paging::Pages { page_size: $page_size } };
+    // Each arm is boxed: unoptimised builds give every arm of the dispatch its own stack
+    // slots, so a long table would otherwise overflow the caller's stack.
     (@call single, $input:ident, $client:ident, $value:ident) => {
-        $crate::operation::call_json::<$input>($client, $value).await
+        Box::pin($crate::operation::call_json::<$input>($client, $value)).await
     };
     (@call pages, $input:ident, $client:ident, $value:ident) => {
-        $crate::operation::call_json_paged::<$input>($client, $value).await
+        Box::pin($crate::operation::call_json_paged::<$input>($client, $value)).await
     };
 }
 

@@ -279,6 +279,8 @@ fn new_payment(
         tx.brand = card.brand;
         tx.masked = card.masked.clone();
         tx.referenceable = referenceable;
+        // Only Transaction/Initialize (and the payment page) run 3-D Secure.
+        tx.three_ds = false;
     }
     if kind == TxKind::Payment {
         count_authorization(app, st, &id);
@@ -566,6 +568,9 @@ fn authorize(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
         s.referenceable,
         ctx.now,
     );
+    if let Some(tx) = st.txs.get_mut(&id) {
+        tx.three_ds = true;
+    }
     if let Some(sess) = st.tx_sessions.get_mut(token) {
         sess.state = TxSessionState::Authorized;
         sess.tx_id = Some(id.clone());

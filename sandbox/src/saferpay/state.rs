@@ -369,6 +369,8 @@ pub struct Tx {
     pub pre_auth: bool,
     /// An initial recurring or installment payment: AuthorizeReferenced may refer to it.
     pub referenceable: bool,
+    /// Authorized with 3-D Secure (the liability shifted); false for AuthorizeDirect.
+    pub three_ds: bool,
 }
 
 /// A declined payment attempt (reported with TransactionState=FAILED).
@@ -476,6 +478,7 @@ impl State {
             approval: format!("{:06}", fastrand::u32(0..1_000_000)),
             pre_auth,
             referenceable: false,
+            three_ds: true,
         };
         self.txs.insert(id.clone(), tx);
         id

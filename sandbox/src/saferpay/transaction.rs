@@ -473,6 +473,7 @@ fn refund(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
         approval: format!("{:06}", fastrand::u32(0..1_000_000)),
         pre_auth: false,
         referenceable: false,
+        three_ds: false,
     };
     let out = json!({"Transaction": tx_json(&tx), "PaymentMeans": payment_means_json(&tx)});
     st.txs.insert(id.clone(), tx);
@@ -495,7 +496,14 @@ fn inquire(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
     if tx.kind == TxKind::Payment
         && let Value::Object(m) = &mut out
     {
-        m.insert("Liability".into(), liability_json());
+        if tx.three_ds {
+            m.insert("Liability".into(), liability_json());
+        } else {
+            m.insert(
+                "Liability".into(),
+                json!({"LiabilityShift": false, "LiableEntity": "MERCHANT", "InPsd2Scope": "YES"}),
+            );
+        }
     }
     Ok(out)
 }
