@@ -506,10 +506,6 @@ export interface InitializePaymentPageInput {
    */
   preAuth?: boolean | null
   /**
-   * @default false
-   */
-  allowPartialAuthorization?: boolean | null
-  /**
    * Text on the payer's statement; 1 to 50 characters (about 10–12 survive in practice).
    *
    * @default null

@@ -341,11 +341,6 @@ const ROWS = [
         "default": "false"
       },
       {
-        "name": "allowPartialAuthorization",
-        "param": "allow_partial_authorization",
-        "default": "false"
-      },
-      {
         "name": "payerNote",
         "param": "payer_note",
         "default": "null"

@@ -348,3 +348,59 @@ async fn alias_insert_form_and_payment_page_registration() {
     let (s, v) = json_api(&c, &sb, "Alias/Inquire", json!({"AliasId": alias})).await;
     assert_eq!(s, 200, "{v}");
 }
+
+/// The containers as the spec has them, on every request that carries them: TaxRate is a
+/// string, only the billing address has a VatNumber (and only its form VATNUMBER), and any
+/// well-formed LanguageCode is accepted.
+#[tokio::test]
+async fn spec_shapes_of_order_addresses_and_language() {
+    let sb = start();
+    let c = client();
+    let page = |extra: Value| {
+        let mut body = json!({
+            "TerminalId": SAFERPAY_TERMINAL_ID,
+            "Payment": {"Amount": {"Value": "100", "CurrencyCode": "CHF"}, "OrderId": "spec-1", "Description": "d"},
+            "ReturnUrl": {"Url": "http://127.0.0.1:9/r"},
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    for (extra, ok) in [
+        (
+            json!({"Order": {"Items": [{"Name": "Coffee", "TaxRate": "770"}]}}),
+            true,
+        ),
+        (
+            json!({"Order": {"Items": [{"Name": "Coffee", "TaxRate": 770}]}}),
+            false,
+        ),
+        (
+            json!({"Order": {"Items": [{"Name": "Coffee", "TaxRate": "100000"}]}}),
+            false,
+        ),
+        (json!({"Payer": {"LanguageCode": "fr-CH"}}), true),
+        (json!({"Payer": {"LanguageCode": "en-GB"}}), true),
+        (json!({"Payer": {"LanguageCode": "fr_CH"}}), false),
+        (
+            json!({"Payer": {"BillingAddress": {"VatNumber": "CHE-1"}}}),
+            true,
+        ),
+        (
+            json!({"Payer": {"DeliveryAddress": {"VatNumber": "CHE-1"}}}),
+            false,
+        ),
+        (
+            json!({"BillingAddressForm": {"AddressSource": "SAFERPAY", "MandatoryFields": ["VATNUMBER"]}}),
+            true,
+        ),
+        (
+            json!({"DeliveryAddressForm": {"AddressSource": "SAFERPAY", "MandatoryFields": ["VATNUMBER"]}}),
+            false,
+        ),
+    ] {
+        let (s, v) = json_api(&c, &sb, "PaymentPage/Initialize", page(extra.clone())).await;
+        assert_eq!(s == 200, ok, "{extra}: {v}");
+    }
+}

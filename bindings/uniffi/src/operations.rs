@@ -235,8 +235,6 @@ pub struct SaferpayInitializePaymentPageInput {
     /// Pre-authorization: a longer-lived reservation.
     #[uniffi(default = false)]
     pub pre_auth: bool,
-    #[uniffi(default = false)]
-    pub allow_partial_authorization: bool,
     /// Text on the payer's statement; 1 to 50 characters (about 10–12 survive in practice).
     #[uniffi(default = None)]
     pub payer_note: Option<String>,
@@ -285,7 +283,6 @@ impl ops::Params for SaferpayInitializePaymentPageInput {
         params.insert("condition".to_owned(), ops::param("condition", &self.condition)?);
         params.insert("config_set".to_owned(), ops::param("config_set", &self.config_set)?);
         params.insert("pre_auth".to_owned(), ops::param("pre_auth", &self.pre_auth)?);
-        params.insert("allow_partial_authorization".to_owned(), ops::param("allow_partial_authorization", &self.allow_partial_authorization)?);
         params.insert("payer_note".to_owned(), ops::param("payer_note", &self.payer_note)?);
         params.insert("mandate_id".to_owned(), ops::param("mandate_id", &self.mandate_id)?);
         params.insert("recurring_initial".to_owned(), ops::param("recurring_initial", &self.recurring_initial)?);

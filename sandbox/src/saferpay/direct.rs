@@ -389,6 +389,7 @@ fn initialize(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
         }
     }
     super::offers::validate_payer(&mut v, body, "Payer");
+    super::offers::validate_order(&mut v, body);
     if !v.ok() {
         return Err(v.into_error());
     }
@@ -601,6 +602,7 @@ fn authorize_direct(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
     );
     let register_req = parse_register_alias(&mut v, body, "RegisterAlias", false);
     super::offers::validate_payer(&mut v, body, "Payer");
+    super::offers::validate_order(&mut v, body);
     let mut st = lock(&app.saferpay);
     let means = parse_means(
         &mut v,

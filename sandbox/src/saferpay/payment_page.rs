@@ -165,6 +165,9 @@ pub fn initialize(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
         ]),
     );
     super::offers::validate_payer(&mut v, body, "Payer");
+    super::offers::validate_order(&mut v, body);
+    super::offers::validate_address_form(&mut v, body, "BillingAddressForm");
+    super::offers::validate_address_form(&mut v, body, "DeliveryAddressForm");
     let register_alias = super::alias::parse_register_alias(&mut v, body, "RegisterAlias", false);
     if !v.ok() {
         return Err(v.into_error());
