@@ -110,7 +110,7 @@ pub(crate) fn luhn_valid(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A verification code: `Numeric[3..4]`. The message never shows the value.

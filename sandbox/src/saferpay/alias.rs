@@ -139,7 +139,7 @@ pub fn luhn(number: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// A card for a payer who entered one on a sandbox page.
