@@ -586,6 +586,12 @@ export interface CaptureInput {
    * @default null
    */
   amount?: Money | null
+  /**
+   * Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
+   *
+   * @default null
+   */
+  pendingNotification?: Record<string, unknown> | null
 }
 
 /**
@@ -645,6 +651,12 @@ export interface RefundInput {
    * @default false
    */
   restrictRefundAmountToCapturedAmount?: boolean | null
+  /**
+   * Whom to tell when a `PENDING` refund settles.
+   *
+   * @default null
+   */
+  pendingNotification?: Record<string, unknown> | null
 }
 
 /**

@@ -423,6 +423,11 @@ const ROWS = [
         "name": "amount",
         "param": "amount",
         "default": "null"
+      },
+      {
+        "name": "pendingNotification",
+        "param": "pending_notification",
+        "default": "null"
       }
     ]
   },
@@ -515,6 +520,11 @@ const ROWS = [
         "name": "restrictRefundAmountToCapturedAmount",
         "param": "restrict_refund_amount_to_captured_amount",
         "default": "false"
+      },
+      {
+        "name": "pendingNotification",
+        "param": "pending_notification",
+        "default": "null"
       }
     ]
   },

@@ -138,10 +138,11 @@ macro_rules! saferpay_operations {
                 ///
                 /// Parameters:
                 /// - ``amount``: Less than the authorized amount captures part of it; `null` captures all.
+                /// - ``pending_notification``: Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
                 capture(paywire::saferpay::CaptureRequest) single
-                    [transaction_id, amount=None]
-                    "($self, transaction_id, amount=None)"
-                    (transaction_id: Json, amount: Json);
+                    [transaction_id, amount=None, *, pending_notification=None]
+                    "($self, transaction_id, amount=None, *, pending_notification=None)"
+                    (transaction_id: Json, amount: Json, pending_notification: Json);
                 /// Captures one part of a transaction (one part at a time per transaction).
                 /// Never sent again once it may have arrived (the spec documents no answer to a repeated
                 /// `OrderPartId`): a lost answer ends `outcome_unknown`.
@@ -168,10 +169,11 @@ macro_rules! saferpay_operations {
                 /// - ``capture_id``: The `CaptureId` of the capture to refund.
                 /// - ``payer_note``: Shown on the payer's statement where supported; at most 50 characters.
                 /// - ``restrict_refund_amount_to_captured_amount``: Reject the refund if the sum of refunds would exceed the captured amount (without it, Saferpay lets refunds exceed the original payment).
+                /// - ``pending_notification``: Whom to tell when a `PENDING` refund settles.
                 refund(paywire::saferpay::Refund) single
-                    [capture_id, amount, order_id=None, *, description=None, payer_note=None, restrict_refund_amount_to_captured_amount=None]
-                    "($self, capture_id, amount, order_id=None, *, description=None, payer_note=None, restrict_refund_amount_to_captured_amount=False)"
-                    (capture_id: Json, amount: Json, order_id: Json, description: Json, payer_note: Json, restrict_refund_amount_to_captured_amount: Json);
+                    [capture_id, amount, order_id=None, *, description=None, payer_note=None, restrict_refund_amount_to_captured_amount=None, pending_notification=None]
+                    "($self, capture_id, amount, order_id=None, *, description=None, payer_note=None, restrict_refund_amount_to_captured_amount=False, pending_notification=None)"
+                    (capture_id: Json, amount: Json, order_id: Json, description: Json, payer_note: Json, restrict_refund_amount_to_captured_amount: Json, pending_notification: Json);
                 /// Reads a transaction by its id.
                 inquire(paywire::saferpay::InquireRequest) single
                     [transaction_id]

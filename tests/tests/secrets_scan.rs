@@ -56,12 +56,11 @@ async fn no_secret_reaches_logs_errors_results_or_debug_output() {
     fn card_numbers(value: &serde_json::Value, out: &mut Vec<String>) {
         match value {
             serde_json::Value::Object(map) => {
-                if let Some(number) = map
-                    .get("card")
+                let card = map.get("card");
+                let number = card
                     .and_then(|c| c.get("number"))
-                    .and_then(|n| n.as_str())
-                    .filter(|n| n.len() >= 8)
-                {
+                    .or(card.filter(|c| c.is_string()));
+                if let Some(number) = number.and_then(|n| n.as_str()).filter(|n| n.len() >= 8) {
                     out.push(number.to_owned());
                 }
                 map.values().for_each(|v| card_numbers(v, out));

@@ -332,6 +332,9 @@ pub struct SaferpayCaptureInput {
     /// Less than the authorized amount captures part of it; `null` captures all.
     #[uniffi(default = None)]
     pub amount: Option<crate::Money>,
+    /// Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
+    #[uniffi(default = None)]
+    pub pending_notification: Option<String>,
 }
 
 impl ops::Params for SaferpayCaptureInput {
@@ -339,6 +342,7 @@ impl ops::Params for SaferpayCaptureInput {
         let mut params = Map::new();
         params.insert("transaction_id".to_owned(), ops::param("transaction_id", &self.transaction_id)?);
         params.insert("amount".to_owned(), ops::param("amount", &self.amount)?);
+        params.insert("pending_notification".to_owned(), ops::opt_json_text("pending_notification", self.pending_notification.as_deref())?);
         Ok(params)
     }
 }
@@ -409,6 +413,9 @@ pub struct SaferpayRefundInput {
     /// Saferpay lets refunds exceed the original payment).
     #[uniffi(default = false)]
     pub restrict_refund_amount_to_captured_amount: bool,
+    /// Whom to tell when a `PENDING` refund settles.
+    #[uniffi(default = None)]
+    pub pending_notification: Option<String>,
 }
 
 impl ops::Params for SaferpayRefundInput {
@@ -420,6 +427,7 @@ impl ops::Params for SaferpayRefundInput {
         params.insert("description".to_owned(), ops::param("description", &self.description)?);
         params.insert("payer_note".to_owned(), ops::param("payer_note", &self.payer_note)?);
         params.insert("restrict_refund_amount_to_captured_amount".to_owned(), ops::param("restrict_refund_amount_to_captured_amount", &self.restrict_refund_amount_to_captured_amount)?);
+        params.insert("pending_notification".to_owned(), ops::opt_json_text("pending_notification", self.pending_notification.as_deref())?);
         Ok(params)
     }
 }

@@ -399,6 +399,35 @@ fn doc_text(doc: &str) -> String {
         .to_owned()
 }
 
+/// `invalid type: string "x", expected …` → `invalid type: string, expected …` (also for
+/// `invalid value` and integers/floats quoted with backticks).
+fn drop_quoted_value(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        let Some(start) = message.find(prefix) else {
+            continue;
+        };
+        let rest = &message[start + prefix.len()..];
+        let Some(space) = rest.find(' ') else {
+            continue;
+        };
+        let after_kind = &rest[space..];
+        let Some(comma) = after_kind.find(", expected") else {
+            continue;
+        };
+        let quoted = after_kind[..comma].trim();
+        if quoted.starts_with('"') || quoted.starts_with('`') {
+            return format!(
+                "{}{}{}{}",
+                &message[..start],
+                prefix,
+                &rest[..space],
+                &after_kind[comma..]
+            );
+        }
+    }
+    message.to_owned()
+}
+
 fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -410,8 +439,11 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// serde's messages name Rust types ("expected u32"); say what the caller can act on.
+/// serde's messages name Rust types ("expected u32"); say what the caller can act on. They
+/// also quote the value they refused (`invalid type: string "4111…"`), which may be a card
+/// number or a code given in the wrong place: the value is dropped, the kind kept.
 fn clean_serde_message(message: &str) -> String {
+    let message = drop_quoted_value(message);
     let message = message
         .replace(
             "expected u32",

@@ -64,6 +64,7 @@ crate::operation_input! {
     /// What `insert_alias_direct` takes.
     pub struct InsertAliasDirect {
         /// Card data (PCI-certified merchants only).
+        #[serde(deserialize_with = "crate::input::map_only")]
         pub payment_means: PaymentMeansInput,
         /// Without it the alias id is generated here (`MANUAL`, `pw-al-…`), which lets a lost
         /// answer be settled; with `RANDOM` a lost answer ends `outcome_unknown`.

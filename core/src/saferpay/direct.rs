@@ -77,7 +77,7 @@ pub struct PaymentMeansInput {
     /// The CVC for `alias_id`, 3 or 4 digits.
     #[serde(default)]
     pub verification_code: Option<Secret>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::input::opt_map_only")]
     pub card: Option<CardInput>,
 }
 
@@ -285,6 +285,7 @@ crate::operation_input! {
         pub return_url: String,
         /// A Fields token, an alias or card data; without it the payer enters the card on
         /// Saferpay's page (`redirect_url`).
+        #[serde(deserialize_with = "crate::input::opt_map_only")]
         pub payment_means: Option<PaymentMeansInput> = null,
         pub payer: Option<Payer> = null,
         /// Pre-authorization instead of a final authorization.
@@ -330,6 +331,7 @@ crate::operation_input! {
         /// 1 to 1000 characters.
         pub description: String,
         /// A stored alias, a Fields token or card data.
+        #[serde(deserialize_with = "crate::input::map_only")]
         pub payment_means: PaymentMeansInput,
         /// `MERCHANT` (a merchant-initiated payment, the default) or `PAYER`.
         pub initiator: String = "MERCHANT",
@@ -371,6 +373,7 @@ crate::operation_input! {
         /// `Id[1..80]`, unique per refund: a lost answer is settled by it.
         pub order_id: String,
         /// An alias or card data (Fields tokens are not accepted by RefundDirect).
+        #[serde(deserialize_with = "crate::input::map_only")]
         pub payment_means: PaymentMeansInput,
         /// 1 to 1000 characters.
         pub description: Option<String> = null,

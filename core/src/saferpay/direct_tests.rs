@@ -284,6 +284,32 @@ async fn card_data_is_checked_before_sending_and_never_shown() {
     .await
     .unwrap_err();
     assert_eq!(err.field(), Some("payment_means.alias_id"));
+    // A number in the wrong place or of the wrong type: serde's message would quote it.
+    for means in [
+        json!({"card": CARD}),
+        json!({"card": {"number": 9010004150000009u64, "exp_month": 1, "exp_year": 2030}}),
+        json!({"alias_id": CARD, "verification_code": 987}),
+    ] {
+        let err = call(&script, "authorize_direct", base(means.clone()))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Validation, "{means}");
+        let shown = format!("{err} {err:?}");
+        assert!(
+            !shown.contains("9010004150000009") && !shown.contains("987"),
+            "{shown}"
+        );
+    }
+    // A list is not an object: serde would otherwise fill the fields by position.
+    for (means, field) in [
+        (json!(["tok-1"]), "payment_means"),
+        (json!({"card": [CARD, 12, 2030]}), "payment_means.card"),
+    ] {
+        let err = call(&script, "authorize_direct", base(means.clone()))
+            .await
+            .unwrap_err();
+        assert_eq!(err.field(), Some(field), "{means}: {err}");
+    }
     // The input's own Debug never shows the number or the code.
     let input: super::AuthorizeDirect =
         crate::operation::decode_input(card(json!({"verification_code": "987"}))).unwrap();

@@ -73,8 +73,8 @@ pub use reporting::{
 pub use transaction::{
     BankAccount, Cancellation, Capture, CaptureStatus, Card, Liability, LiableEntity,
     MultipartCapture, MultipartCaptureType, PayPalAccount, Payment, PaymentMeans, PaymentMethod,
-    Refund, RefundStatus, RegistrationResult, ThreeDs, Transaction, TransactionStatus,
-    TransactionType, Wallet,
+    PendingNotification, Refund, RefundStatus, RegistrationResult, ThreeDs, Transaction,
+    TransactionStatus, TransactionType, Wallet,
 };
 
 use crate::config::{self, ClientOptions, RequestOptions};

@@ -94,6 +94,8 @@ crate::operation_input! {
         pub transaction_id: String,
         /// Less than the authorized amount captures part of it; `null` captures all.
         pub amount: Option<Money> = null,
+        /// Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
+        pub pending_notification: Option<PendingNotification> = null,
     }
 }
 
@@ -194,7 +196,7 @@ crate::operation_table! {
         |c, i| c.payment_outcome(&i.token);
     /// Captures an authorized transaction, in full or in part; never twice.
     capture(CaptureRequest) -> Capture, KeyedWrite, single,
-        |c, i| c.capture(&i.transaction_id, i.amount);
+        |c, i| c.capture_with(&i.transaction_id, i.amount, i.pending_notification);
     /// Captures one part of a transaction (one part at a time per transaction).
     /// Never sent again once it may have arrived (the spec documents no answer to a repeated
     /// `OrderPartId`): a lost answer ends `outcome_unknown`.

@@ -143,3 +143,64 @@ fn no_credits_is_not_a_decline() {
     let kind = super::error::kind_for_error_name("NO_CREDITS_AVAILABLE", 402);
     assert_eq!(kind, crate::error::ErrorKind::Permission);
 }
+
+/// Capture and Refund carry `PendingNotification` (NotifyUrl, MerchantEmails).
+#[tokio::test]
+async fn capture_and_refund_carry_a_pending_notification() {
+    use crate::http::scripted::{Scripted, Step};
+    let script = Scripted::new(vec![
+        Step::json(200, r#"{"CaptureId":"c1","Status":"PENDING","Date":"d"}"#),
+        Step::json(
+            200,
+            r#"{"Transaction":{"Type":"REFUND","Status":"PENDING","Id":"R1","Amount":{"Value":"100","CurrencyCode":"CHF"}}}"#,
+        ),
+    ]);
+    let client = super::json_api::tests::client(&script);
+    let pending = json!({"notify_url": "https://shop.example/pending", "merchant_emails": ["a@shop.example"]});
+    let out = Box::pin(super::operations::call_json(
+        &client,
+        "capture",
+        json!({"transaction_id": "T1", "pending_notification": pending}),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(out["status"], "PENDING");
+    let body: serde_json::Value =
+        serde_json::from_slice(script.requests()[0].body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body["PendingNotification"],
+        json!({"NotifyUrl": "https://shop.example/pending", "MerchantEmails": ["a@shop.example"]})
+    );
+    Box::pin(super::operations::call_json(
+        &client,
+        "refund",
+        json!({"capture_id": "c1", "amount": {"minor": 100, "currency": "CHF"},
+               "pending_notification": {"notify_url": "https://shop.example/pending"}}),
+    ))
+    .await
+    .unwrap();
+    let body: serde_json::Value =
+        serde_json::from_slice(script.requests()[1].body.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        body["PendingNotification"],
+        json!({"NotifyUrl": "https://shop.example/pending"})
+    );
+    let err = Box::pin(super::operations::call_json(
+        &client,
+        "capture",
+        json!({"transaction_id": "T1", "pending_notification": {"notify_url": "nope"}}),
+    ))
+    .await
+    .unwrap_err();
+    assert_eq!(err.field(), Some("pending_notification.notify_url"));
+    let many: Vec<String> = (0..11).map(|i| format!("m{i}@shop.example")).collect();
+    let err = Box::pin(super::operations::call_json(
+        &client,
+        "capture",
+        json!({"transaction_id": "T1", "pending_notification": {"merchant_emails": many}}),
+    ))
+    .await
+    .unwrap_err();
+    assert_eq!(err.field(), Some("pending_notification.merchant_emails"));
+    assert_eq!(script.requests().len(), 2);
+}

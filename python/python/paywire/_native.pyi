@@ -15,6 +15,7 @@ from paywire.types import (
     BasketItemDict,
     PayerDict,
     PaymentMeansDict,
+    PendingNotificationDict,
     RedirectNotifyUrlsDict,
     ReturnUrlsDict,
     RegisterAliasDict,
@@ -66,6 +67,9 @@ __all__ = [
     "Cancellation",
     "CaptureStatus",
     "RefundStatus",
+    "TransactionSession",
+    "AliasSession",
+    "Alias",
     "PaymentLink",
     "SekurePayOrder",
     "SekurePayClient",
@@ -658,7 +662,13 @@ class SaferpayClient:
         """Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back."""
     def payment_outcome(self, token: str) -> Payment:
         """Assert, safe to call from both the return URL and the notify URL at once: one Assert per token, every caller gets the same answer."""
-    def capture(self, transaction_id: str, amount: Optional[Money] = None) -> Capture:
+    def capture(
+        self,
+        transaction_id: str,
+        amount: Optional[Money] = None,
+        *,
+        pending_notification: Optional[PendingNotificationDict] = None,
+    ) -> Capture:
         """Captures an authorized transaction, in full or in part; never twice."""
     def multipart_capture(
         self,
@@ -681,6 +691,7 @@ class SaferpayClient:
         description: Optional[str] = None,
         payer_note: Optional[str] = None,
         restrict_refund_amount_to_captured_amount: bool = False,
+        pending_notification: Optional[PendingNotificationDict] = None,
     ) -> Payment:
         """Refunds a capture, in full or in part; a lost answer is settled by its `order_id`."""
     def inquire(self, transaction_id: str) -> Payment:
@@ -920,7 +931,13 @@ class AsyncSaferpayClient:
         """Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back."""
     async def payment_outcome(self, token: str) -> Payment:
         """Assert, safe to call from both the return URL and the notify URL at once: one Assert per token, every caller gets the same answer."""
-    async def capture(self, transaction_id: str, amount: Optional[Money] = None) -> Capture:
+    async def capture(
+        self,
+        transaction_id: str,
+        amount: Optional[Money] = None,
+        *,
+        pending_notification: Optional[PendingNotificationDict] = None,
+    ) -> Capture:
         """Captures an authorized transaction, in full or in part; never twice."""
     async def multipart_capture(
         self,
@@ -943,6 +960,7 @@ class AsyncSaferpayClient:
         description: Optional[str] = None,
         payer_note: Optional[str] = None,
         restrict_refund_amount_to_captured_amount: bool = False,
+        pending_notification: Optional[PendingNotificationDict] = None,
     ) -> Payment:
         """Refunds a capture, in full or in part; a lost answer is settled by its `order_id`."""
     async def inquire(self, transaction_id: str) -> Payment:

@@ -16,6 +16,7 @@ __all__ = [
     "CardDict",
     "PaymentMeansDict",
     "RedirectNotifyUrlsDict",
+    "PendingNotificationDict",
     "AddressDict",
     "PayerDict",
     "BillingAddressFormDict",
@@ -135,6 +136,13 @@ class RedirectNotifyUrlsDict(TypedDict):
 
     success: str
     fail: str
+
+
+class PendingNotificationDict(TypedDict, total=False):
+    """Whom Saferpay tells when a ``PENDING`` capture or refund settles."""
+
+    notify_url: str
+    merchant_emails: List[str]
 
 
 class _SekurePayItemRequired(TypedDict):

@@ -25,11 +25,18 @@ pub(super) fn reference_body(transaction_id: &str) -> Result<Map<String, Value>,
 pub(crate) fn capture_body(
     transaction_id: &str,
     amount: Option<&Money>,
+    pending: Option<&PendingNotification>,
 ) -> Result<Map<String, Value>, Error> {
     let mut body = reference_body(transaction_id)?;
     if let Some(amount) = amount {
         require_positive("amount", amount)?;
         body.insert("Amount".into(), amount_to_wire(amount));
+    }
+    if let Some(pending) = pending {
+        body.insert(
+            "PendingNotification".into(),
+            pending.to_wire("pending_notification")?,
+        );
     }
     Ok(body)
 }
