@@ -416,7 +416,7 @@ SAFERPAY_TRANSACTIONS = [
     init("amount", amount={"minor": 0, "currency": "CHF"}),
     init("payment_means.card.number", payment_means={"card": dict(CARD, number="4111111111111113")}),
     init("payment_means", payment_means={}),
-    init("register_alias", register_alias={"id_generator": "RANDOM"}),
+    init("payment_means.alias_id", payment_means={"alias_id": "a b"}),
     # authorize_transaction
     ("saferpay", "authorize_transaction", {"token": ""}, "token"),
     ("saferpay", "authorize_transaction", {"token": "t" * 51}, "token"),
