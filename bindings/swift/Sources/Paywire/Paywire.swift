@@ -9756,15 +9756,23 @@ public struct SaferpayCaptureInput: Equatable, Hashable {
      * Less than the authorized amount captures part of it; `null` captures all.
      */
     public var amount: Money?
+    /**
+     * Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
+     */
+    public var pendingNotification: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(transactionId: String, 
         /**
          * Less than the authorized amount captures part of it; `null` captures all.
-         */amount: Money? = nil) {
+         */amount: Money? = nil, 
+        /**
+         * Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
+         */pendingNotification: String? = nil) {
         self.transactionId = transactionId
         self.amount = amount
+        self.pendingNotification = pendingNotification
     }
 
     
@@ -9784,13 +9792,15 @@ public struct FfiConverterTypeSaferpayCaptureInput: FfiConverterRustBuffer {
         return
             try SaferpayCaptureInput(
                 transactionId: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterOptionTypeMoney.read(from: &buf)
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
+                pendingNotification: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: SaferpayCaptureInput, into buf: inout [UInt8]) {
         FfiConverterString.write(value.transactionId, into: &buf)
         FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.pendingNotification, into: &buf)
     }
 }
 
@@ -11410,6 +11420,10 @@ public struct SaferpayRefundInput: Equatable, Hashable {
      * Saferpay lets refunds exceed the original payment).
      */
     public var restrictRefundAmountToCapturedAmount: Bool
+    /**
+     * Whom to tell when a `PENDING` refund settles.
+     */
+    public var pendingNotification: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -11423,13 +11437,17 @@ public struct SaferpayRefundInput: Equatable, Hashable {
         /**
          * Reject the refund if the sum of refunds would exceed the captured amount (without it,
          * Saferpay lets refunds exceed the original payment).
-         */restrictRefundAmountToCapturedAmount: Bool = false) {
+         */restrictRefundAmountToCapturedAmount: Bool = false, 
+        /**
+         * Whom to tell when a `PENDING` refund settles.
+         */pendingNotification: String? = nil) {
         self.captureId = captureId
         self.amount = amount
         self.orderId = orderId
         self.description = description
         self.payerNote = payerNote
         self.restrictRefundAmountToCapturedAmount = restrictRefundAmountToCapturedAmount
+        self.pendingNotification = pendingNotification
     }
 
     
@@ -11453,7 +11471,8 @@ public struct FfiConverterTypeSaferpayRefundInput: FfiConverterRustBuffer {
                 orderId: FfiConverterOptionString.read(from: &buf), 
                 description: FfiConverterOptionString.read(from: &buf), 
                 payerNote: FfiConverterOptionString.read(from: &buf), 
-                restrictRefundAmountToCapturedAmount: FfiConverterBool.read(from: &buf)
+                restrictRefundAmountToCapturedAmount: FfiConverterBool.read(from: &buf), 
+                pendingNotification: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -11464,6 +11483,7 @@ public struct FfiConverterTypeSaferpayRefundInput: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.description, into: &buf)
         FfiConverterOptionString.write(value.payerNote, into: &buf)
         FfiConverterBool.write(value.restrictRefundAmountToCapturedAmount, into: &buf)
+        FfiConverterOptionString.write(value.pendingNotification, into: &buf)
     }
 }
 
