@@ -157,6 +157,84 @@ export interface RefundStatus {
 }
 
 /**
+ * An initialized transaction: when `redirect_required`, send the payer to `redirect_url`
+ * (card entry or 3-D Secure), then call `authorize_transaction` with `token`.
+ */
+export interface TransactionSession {
+  /**
+   * Keep it: `authorize_transaction` needs it.
+   */
+  token: string
+  /**
+   * After this (ISO 8601) the token is refused.
+   */
+  expiration: string | null
+  /**
+   * Whether the payer must be sent to `redirect_url` before authorizing.
+   */
+  redirectRequired: boolean
+  /**
+   * The page for the payer (present when `redirect_required`).
+   */
+  redirectUrl: string | null
+  /**
+   * Whether the payer enters the means of payment on that page.
+   */
+  paymentMeansRequired: boolean | null
+  /**
+   * Whether a liability shift is possible (only when `payment_means` was given).
+   */
+  liabilityShift: boolean | null
+  /**
+   * The provider's full answer.
+   */
+  raw: Record<string, unknown>
+}
+
+/**
+ * An opened alias registration: send the payer to `redirect_url`, then call
+ * `assert_alias_insert` with `token`.
+ */
+export interface AliasSession {
+  token: string
+  /**
+   * After this (ISO 8601) the token is refused.
+   */
+  expiration: string | null
+  redirectRequired: boolean
+  /**
+   * The register form for the payer.
+   */
+  redirectUrl: string | null
+  /**
+   * The provider's full answer.
+   */
+  raw: Record<string, unknown>
+}
+
+/**
+ * A stored means of payment (Secure Card Data).
+ */
+export interface Alias {
+  /**
+   * Use it as `payment_means={"alias_id": …}`.
+   */
+  id: string
+  /**
+   * Days it is stored (1 to 1600).
+   */
+  lifetime: number | null
+  /**
+   * The card or account behind it (masked).
+   */
+  paymentMeans: N.PaymentMeans
+  /**
+   * The provider's full answer.
+   */
+  raw: Record<string, unknown>
+}
+
+/**
  * A link between payment transactions (the SDK's `ParentObj`): an entry of `parents` (on a
  * refund, the payment it refunds) or of `related_transactions` (on a payment, its refunds).
  */
@@ -565,10 +643,6 @@ export interface InitializePaymentPageInput {
    */
   preAuth?: boolean | null
   /**
-   * @default false
-   */
-  allowPartialAuthorization?: boolean | null
-  /**
    * Text on the payer's statement; 1 to 50 characters (about 10–12 survive in practice).
    *
    * @default null
@@ -649,6 +723,12 @@ export interface CaptureInput {
    * @default null
    */
   amount?: Money | null
+  /**
+   * Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
+   *
+   * @default null
+   */
+  pendingNotification?: Record<string, unknown> | null
 }
 
 /**
@@ -708,6 +788,12 @@ export interface RefundInput {
    * @default false
    */
   restrictRefundAmountToCapturedAmount?: boolean | null
+  /**
+   * Whom to tell when a `PENDING` refund settles.
+   *
+   * @default null
+   */
+  pendingNotification?: Record<string, unknown> | null
 }
 
 /**
@@ -742,6 +828,349 @@ export interface AssertRefundInput {
    * The refund's transaction id.
    */
   transactionId: string
+}
+
+/**
+ * The parameters of `initializeTransaction` (saferpay.initialize_transaction).
+ */
+export interface InitializeTransactionInput {
+  amount: Money
+  /**
+   * `Id[1..80]`; also the key Inquire finds the payment by.
+   */
+  orderId: string
+  /**
+   * 1 to 1000 characters.
+   */
+  description: string
+  /**
+   * Where the payer returns after 3-D Secure or card entry (at most 2000 characters).
+   */
+  returnUrl: string
+  /**
+   * A Fields token, an alias or card data; without it the payer enters the card on
+   * Saferpay's page (`redirect_url`).
+   *
+   * @default null
+   */
+  paymentMeans?: Record<string, unknown> | null
+  /**
+   * @default null
+   */
+  payer?: N.Payer | null
+  /**
+   * Pre-authorization instead of a final authorization.
+   *
+   * @default false
+   */
+  preAuth?: boolean | null
+  /**
+   * Accept an authorization of less than `amount` (prevents DCC).
+   *
+   * @default false
+   */
+  allowPartialAuthorization?: boolean | null
+  /**
+   * First payment of a recurring series: later `authorize_referenced` calls refer to it.
+   *
+   * @default false
+   */
+  recurring?: boolean | null
+  /**
+   * First payment of an installment plan (excludes `recurring`).
+   *
+   * @default false
+   */
+  installment?: boolean | null
+  /**
+   * Called (GET) when the payer completed or failed the redirect steps.
+   *
+   * @default null
+   */
+  redirectNotifyUrls?: Record<string, unknown> | null
+  /**
+   * Restricts the card entry form: AMEX, BANCONTACT, DINERS, DIRECTDEBIT, JCB, MAESTRO,
+   * MASTERCARD, VISA.
+   *
+   * @default []
+   */
+  paymentMethods?: Array<string> | null
+  /**
+   * A payment page configuration (`Id[1..20]`).
+   *
+   * @default null
+   */
+  configSet?: string | null
+  /**
+   * Your stylesheet for Saferpay's pages (https, at most 2000 characters).
+   *
+   * @default null
+   */
+  cssUrl?: string | null
+  /**
+   * @default null
+   */
+  terminalId?: string | null
+}
+
+/**
+ * The parameters of `authorizeTransaction` (saferpay.authorize_transaction).
+ */
+export interface AuthorizeTransactionInput {
+  /**
+   * The token `initialize_transaction` returned (`Id[1..50]`).
+   */
+  token: string
+  /**
+   * `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or
+   * `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
+   *
+   * @default null
+   */
+  condition?: string | null
+  /**
+   * Save the card as an alias; the answer's `registration_result` has its id.
+   *
+   * @default null
+   */
+  registerAlias?: Record<string, unknown> | null
+}
+
+/**
+ * The parameters of `authorizeDirect` (saferpay.authorize_direct).
+ */
+export interface AuthorizeDirectInput {
+  amount: Money
+  /**
+   * `Id[1..80]`, unique per authorization: a lost answer is settled by it.
+   */
+  orderId: string
+  /**
+   * 1 to 1000 characters.
+   */
+  description: string
+  /**
+   * A stored alias, a Fields token or card data.
+   */
+  paymentMeans: Record<string, unknown>
+  /**
+   * `MERCHANT` (a merchant-initiated payment, the default) or `PAYER`.
+   *
+   * @default "MERCHANT"
+   */
+  initiator?: string | null
+  /**
+   * Save the card as an alias (`registration_result`).
+   *
+   * @default null
+   */
+  registerAlias?: Record<string, unknown> | null
+  /**
+   * @default false
+   */
+  preAuth?: boolean | null
+  /**
+   * Accept an authorization of less than `amount`.
+   *
+   * @default false
+   */
+  allowPartialAuthorization?: boolean | null
+  /**
+   * First payment of a recurring series.
+   *
+   * @default false
+   */
+  recurring?: boolean | null
+  /**
+   * First payment of an installment plan (excludes `recurring`).
+   *
+   * @default false
+   */
+  installment?: boolean | null
+  /**
+   * Text on the payer's statement; 1 to 50 characters.
+   *
+   * @default null
+   */
+  payerNote?: string | null
+  /**
+   * @default null
+   */
+  terminalId?: string | null
+}
+
+/**
+ * The parameters of `authorizeReferenced` (saferpay.authorize_referenced).
+ */
+export interface AuthorizeReferencedInput {
+  /**
+   * The initial recurring or installment payment.
+   */
+  transactionId: string
+  amount: Money
+  /**
+   * `Id[1..80]`, unique per authorization: a lost answer is settled by it.
+   */
+  orderId: string
+  /**
+   * 1 to 1000 characters.
+   */
+  description: string
+  /**
+   * Text on the payer's statement; 1 to 50 characters.
+   *
+   * @default null
+   */
+  payerNote?: string | null
+  /**
+   * @default null
+   */
+  terminalId?: string | null
+}
+
+/**
+ * The parameters of `refundDirect` (saferpay.refund_direct).
+ */
+export interface RefundDirectInput {
+  amount: Money
+  /**
+   * `Id[1..80]`, unique per refund: a lost answer is settled by it.
+   */
+  orderId: string
+  /**
+   * An alias or card data (Fields tokens are not accepted by RefundDirect).
+   */
+  paymentMeans: Record<string, unknown>
+  /**
+   * 1 to 1000 characters.
+   *
+   * @default null
+   */
+  description?: string | null
+  /**
+   * Text on the payer's statement; 1 to 50 characters.
+   *
+   * @default null
+   */
+  payerNote?: string | null
+  /**
+   * @default null
+   */
+  terminalId?: string | null
+}
+
+/**
+ * The parameters of `insertAlias` (saferpay.insert_alias).
+ */
+export interface InsertAliasInput {
+  /**
+   * Where the payer returns from the register form (at most 2000 characters).
+   */
+  returnUrl: string
+  /**
+   * How the alias id is made; Saferpay picks one (`RANDOM`) when not given.
+   *
+   * @default null
+   */
+  registerAlias?: Record<string, unknown> | null
+  /**
+   * `CARD`, `BANK_ACCOUNT`, `POSTFINANCEPAY`, `TWINT` or `PAYPAL` (the spec's `Type`).
+   *
+   * @default "CARD"
+   */
+  paymentMeansType?: string | null
+  /**
+   * Restricts the form: AMEX, DINERS, DIRECTDEBIT, JCB, MAESTRO, MASTERCARD, VISA.
+   *
+   * @default []
+   */
+  paymentMethods?: Array<string> | null
+  /**
+   * The form's language (`de`, `fr-CH` …).
+   *
+   * @default null
+   */
+  languageCode?: string | null
+  /**
+   * Called (GET) when the registration is done.
+   *
+   * @default null
+   */
+  notifyUrl?: string | null
+}
+
+/**
+ * The parameters of `assertAliasInsert` (saferpay.assert_alias_insert).
+ */
+export interface AssertAliasInsertInput {
+  /**
+   * The token `insert_alias` returned.
+   */
+  token: string
+}
+
+/**
+ * The parameters of `insertAliasDirect` (saferpay.insert_alias_direct).
+ */
+export interface InsertAliasDirectInput {
+  /**
+   * Card data (PCI-certified merchants only).
+   */
+  paymentMeans: Record<string, unknown>
+  /**
+   * Without it the alias id is generated here (`MANUAL`, `pw-al-…`), which lets a lost
+   * answer be settled; with `RANDOM` a lost answer ends `outcome_unknown`.
+   *
+   * @default null
+   */
+  registerAlias?: Record<string, unknown> | null
+}
+
+/**
+ * The parameters of `updateAlias` (saferpay.update_alias).
+ */
+export interface UpdateAliasInput {
+  aliasId: string
+  /**
+   * The card's new expiry month, 1 to 12.
+   */
+  expMonth: number
+  /**
+   * The card's new expiry year, 2000 to 9999.
+   */
+  expYear: number
+  /**
+   * Days, 1 to 1600.
+   *
+   * @default null
+   */
+  lifetime?: number | null
+}
+
+/**
+ * The parameters of `inquireAlias` (saferpay.inquire_alias).
+ */
+export interface InquireAliasInput {
+  aliasId: string
+}
+
+/**
+ * The parameters of `deleteAlias` (saferpay.delete_alias).
+ */
+export interface DeleteAliasInput {
+  aliasId: string
+}
+
+/**
+ * The parameters of `closeBatch` (saferpay.close_batch).
+ */
+export interface CloseBatchInput {
+  /**
+   * Defaults to the client's terminal.
+   *
+   * @default null
+   */
+  terminalId?: string | null
 }
 
 /**
@@ -1320,6 +1749,63 @@ export interface SaferpayClientOperations {
    * Settles a pending refund.
    */
   assertRefund(input: AssertRefundInput & CallOptions): Promise<RefundStatus>
+  /**
+   * Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card
+   * entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`.
+   * Repeating it is harmless: a session whose answer was lost is known to no payer.
+   */
+  initializeTransaction(input: InitializeTransactionInput & CallOptions): Promise<TransactionSession>
+  /**
+   * Authorizes an initialized transaction once the payer is back (Transaction/Authorize).
+   * A token authorizes once: a repeat after a lost answer cannot double the payment, and
+   * ends `outcome_unknown` (settle with `inquire_by_order_id`).
+   */
+  authorizeTransaction(input: AuthorizeTransactionInput & CallOptions): Promise<N.Payment>
+  /**
+   * Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or
+   * card data; no 3-D Secure. A lost answer is settled by its `order_id`.
+   */
+  authorizeDirect(input: AuthorizeDirectInput & CallOptions): Promise<N.Payment>
+  /**
+   * A follow-up of an initial recurring or installment payment
+   * (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`.
+   */
+  authorizeReferenced(input: AuthorizeReferencedInput & CallOptions): Promise<N.Payment>
+  /**
+   * Refunds to an alias or card without a previous transaction (Transaction/RefundDirect);
+   * the `REFUND` must then be captured. A lost answer is settled by its `order_id`.
+   */
+  refundDirect(input: RefundDirectInput & CallOptions): Promise<N.Payment>
+  /**
+   * Opens the hosted form that registers a card as an alias (Alias/Insert).
+   * Repeating it is harmless, like a payment page.
+   */
+  insertAlias(input: InsertAliasInput & CallOptions): Promise<AliasSession>
+  /**
+   * The alias the payer registered on the form (Alias/AssertInsert).
+   */
+  assertAliasInsert(input: AssertAliasInsertInput & CallOptions): Promise<Alias>
+  /**
+   * Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the
+   * default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`.
+   */
+  insertAliasDirect(input: InsertAliasDirectInput & CallOptions): Promise<Alias>
+  /**
+   * Changes an alias' card expiry and lifetime (Alias/Update).
+   */
+  updateAlias(input: UpdateAliasInput & CallOptions): Promise<Alias>
+  /**
+   * An alias' current details (Alias/Inquire).
+   */
+  inquireAlias(input: InquireAliasInput & CallOptions): Promise<Alias>
+  /**
+   * Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete).
+   */
+  deleteAlias(input: DeleteAliasInput & CallOptions): Promise<void>
+  /**
+   * Closes the terminal's batch (Batch/Close), where the automatic closure is off.
+   */
+  closeBatch(input?: CloseBatchInput & CallOptions): Promise<void>
 }
 
 /** The operations of `SecuconnectClient` (merged into the class). */

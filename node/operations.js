@@ -150,6 +150,87 @@ const saferpay = (invoke, page) => ({
   assertRefund(input) {
     return invoke(this, 'assert_refund', input)
   },
+  /**
+   * Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card
+   * entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`.
+   * Repeating it is harmless: a session whose answer was lost is known to no payer.
+   */
+  initializeTransaction(input) {
+    return invoke(this, 'initialize_transaction', input)
+  },
+  /**
+   * Authorizes an initialized transaction once the payer is back (Transaction/Authorize).
+   * A token authorizes once: a repeat after a lost answer cannot double the payment, and
+   * ends `outcome_unknown` (settle with `inquire_by_order_id`).
+   */
+  authorizeTransaction(input) {
+    return invoke(this, 'authorize_transaction', input)
+  },
+  /**
+   * Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or
+   * card data; no 3-D Secure. A lost answer is settled by its `order_id`.
+   */
+  authorizeDirect(input) {
+    return invoke(this, 'authorize_direct', input)
+  },
+  /**
+   * A follow-up of an initial recurring or installment payment
+   * (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`.
+   */
+  authorizeReferenced(input) {
+    return invoke(this, 'authorize_referenced', input)
+  },
+  /**
+   * Refunds to an alias or card without a previous transaction (Transaction/RefundDirect);
+   * the `REFUND` must then be captured. A lost answer is settled by its `order_id`.
+   */
+  refundDirect(input) {
+    return invoke(this, 'refund_direct', input)
+  },
+  /**
+   * Opens the hosted form that registers a card as an alias (Alias/Insert).
+   * Repeating it is harmless, like a payment page.
+   */
+  insertAlias(input) {
+    return invoke(this, 'insert_alias', input)
+  },
+  /**
+   * The alias the payer registered on the form (Alias/AssertInsert).
+   */
+  assertAliasInsert(input) {
+    return invoke(this, 'assert_alias_insert', input)
+  },
+  /**
+   * Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the
+   * default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`.
+   */
+  insertAliasDirect(input) {
+    return invoke(this, 'insert_alias_direct', input)
+  },
+  /**
+   * Changes an alias' card expiry and lifetime (Alias/Update).
+   */
+  updateAlias(input) {
+    return invoke(this, 'update_alias', input)
+  },
+  /**
+   * An alias' current details (Alias/Inquire).
+   */
+  inquireAlias(input) {
+    return invoke(this, 'inquire_alias', input)
+  },
+  /**
+   * Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete).
+   */
+  deleteAlias(input) {
+    return invoke(this, 'delete_alias', input, true)
+  },
+  /**
+   * Closes the terminal's batch (Batch/Close), where the automatic closure is off.
+   */
+  closeBatch(input) {
+    return invoke(this, 'close_batch', input, true)
+  },
 })
 
 /** The methods of `SecuconnectClient`. */
@@ -328,18 +409,30 @@ const OPERATIONS = Object.freeze([
   { provider: 'saferpay', operation: 'create_fields_access_token', method: 'createFieldsAccessToken', pageSize: null, params: [{ name: 'description', param: 'description', default: undefined, freeForm: false }, { name: 'sourceUrls', param: 'source_urls', default: undefined, freeForm: false }, { name: 'terminalId', param: 'terminal_id', default: null, freeForm: false }] },
   { provider: 'saferpay', operation: 'delete_fields_access_token', method: 'deleteFieldsAccessToken', pageSize: null, params: [{ name: 'accessToken', param: 'access_token', default: undefined, freeForm: false }, { name: 'terminalId', param: 'terminal_id', default: null, freeForm: false }] },
   { provider: 'saferpay', operation: 'transactions', method: 'transactions', pageSize: 2000, params: [{ name: 'start', param: 'start', default: undefined, freeForm: false }, { name: 'end', param: 'end', default: undefined, freeForm: false }, { name: 'state', param: 'state', default: "SUCCESSFUL", freeForm: false }, { name: 'terminalId', param: 'terminal_id', default: null, freeForm: false }, { name: 'pageSize', param: 'page_size', default: 2000, freeForm: false }] },
-  { provider: 'saferpay', operation: 'initialize_payment_page', method: 'initializePaymentPage', pageSize: null, params: [{ name: 'amount', param: 'amount', default: undefined, freeForm: false }, { name: 'orderId', param: 'order_id', default: undefined, freeForm: false }, { name: 'description', param: 'description', default: undefined, freeForm: false }, { name: 'returnUrl', param: 'return_url', default: undefined, freeForm: false }, { name: 'successNotifyUrl', param: 'success_notify_url', default: null, freeForm: false }, { name: 'failNotifyUrl', param: 'fail_notify_url', default: null, freeForm: false }, { name: 'merchantEmails', param: 'merchant_emails', default: [], freeForm: false }, { name: 'payerEmail', param: 'payer_email', default: null, freeForm: false }, { name: 'payerDccReceiptEmail', param: 'payer_dcc_receipt_email', default: null, freeForm: false }, { name: 'paymentMethods', param: 'payment_methods', default: [], freeForm: false }, { name: 'wallets', param: 'wallets', default: [], freeForm: false }, { name: 'payer', param: 'payer', default: null, freeForm: false }, { name: 'billingAddressForm', param: 'billing_address_form', default: null, freeForm: false }, { name: 'deliveryAddressForm', param: 'delivery_address_form', default: null, freeForm: false }, { name: 'registerAlias', param: 'register_alias', default: null, freeForm: false }, { name: 'order', param: 'order', default: null, freeForm: false }, { name: 'condition', param: 'condition', default: null, freeForm: false }, { name: 'configSet', param: 'config_set', default: null, freeForm: false }, { name: 'preAuth', param: 'pre_auth', default: false, freeForm: false }, { name: 'allowPartialAuthorization', param: 'allow_partial_authorization', default: false, freeForm: false }, { name: 'payerNote', param: 'payer_note', default: null, freeForm: false }, { name: 'mandateId', param: 'mandate_id', default: null, freeForm: false }, { name: 'recurringInitial', param: 'recurring_initial', default: false, freeForm: false }, { name: 'installmentInitial', param: 'installment_initial', default: false, freeForm: false }, { name: 'authenticationExemption', param: 'authentication_exemption', default: null, freeForm: false }, { name: 'forceThreeDsChallenge', param: 'force_three_ds_challenge', default: false, freeForm: false }, { name: 'cardHolderName', param: 'card_holder_name', default: null, freeForm: false }, { name: 'terminalId', param: 'terminal_id', default: null, freeForm: false }] },
+  { provider: 'saferpay', operation: 'initialize_payment_page', method: 'initializePaymentPage', pageSize: null, params: [{ name: 'amount', param: 'amount', default: undefined, freeForm: false }, { name: 'orderId', param: 'order_id', default: undefined, freeForm: false }, { name: 'description', param: 'description', default: undefined, freeForm: false }, { name: 'returnUrl', param: 'return_url', default: undefined, freeForm: false }, { name: 'successNotifyUrl', param: 'success_notify_url', default: null, freeForm: false }, { name: 'failNotifyUrl', param: 'fail_notify_url', default: null, freeForm: false }, { name: 'merchantEmails', param: 'merchant_emails', default: [], freeForm: false }, { name: 'payerEmail', param: 'payer_email', default: null, freeForm: false }, { name: 'payerDccReceiptEmail', param: 'payer_dcc_receipt_email', default: null, freeForm: false }, { name: 'paymentMethods', param: 'payment_methods', default: [], freeForm: false }, { name: 'wallets', param: 'wallets', default: [], freeForm: false }, { name: 'payer', param: 'payer', default: null, freeForm: false }, { name: 'billingAddressForm', param: 'billing_address_form', default: null, freeForm: false }, { name: 'deliveryAddressForm', param: 'delivery_address_form', default: null, freeForm: false }, { name: 'registerAlias', param: 'register_alias', default: null, freeForm: false }, { name: 'order', param: 'order', default: null, freeForm: false }, { name: 'condition', param: 'condition', default: null, freeForm: false }, { name: 'configSet', param: 'config_set', default: null, freeForm: false }, { name: 'preAuth', param: 'pre_auth', default: false, freeForm: false }, { name: 'payerNote', param: 'payer_note', default: null, freeForm: false }, { name: 'mandateId', param: 'mandate_id', default: null, freeForm: false }, { name: 'recurringInitial', param: 'recurring_initial', default: false, freeForm: false }, { name: 'installmentInitial', param: 'installment_initial', default: false, freeForm: false }, { name: 'authenticationExemption', param: 'authentication_exemption', default: null, freeForm: false }, { name: 'forceThreeDsChallenge', param: 'force_three_ds_challenge', default: false, freeForm: false }, { name: 'cardHolderName', param: 'card_holder_name', default: null, freeForm: false }, { name: 'terminalId', param: 'terminal_id', default: null, freeForm: false }] },
   { provider: 'saferpay', operation: 'assert_payment_page', method: 'assertPaymentPage', pageSize: null, params: [{ name: 'token', param: 'token', default: undefined, freeForm: false }] },
   { provider: 'saferpay', operation: 'payment_outcome', method: 'paymentOutcome', pageSize: null, params: [{ name: 'token', param: 'token', default: undefined, freeForm: false }] },
-  { provider: 'saferpay', operation: 'capture', method: 'capture', pageSize: null, params: [{ name: 'transactionId', param: 'transaction_id', default: undefined, freeForm: false }, { name: 'amount', param: 'amount', default: null, freeForm: false }] },
+  { provider: 'saferpay', operation: 'capture', method: 'capture', pageSize: null, params: [{ name: 'transactionId', param: 'transaction_id', default: undefined, freeForm: false }, { name: 'amount', param: 'amount', default: null, freeForm: false }, { name: 'pendingNotification', param: 'pending_notification', default: null, freeForm: false }] },
   { provider: 'saferpay', operation: 'multipart_capture', method: 'multipartCapture', pageSize: null, params: [{ name: 'transactionId', param: 'transaction_id', default: undefined, freeForm: false }, { name: 'amount', param: 'amount', default: undefined, freeForm: false }, { name: 'captureType', param: 'capture_type', default: undefined, freeForm: false }, { name: 'orderPartId', param: 'order_part_id', default: undefined, freeForm: false }] },
   { provider: 'saferpay', operation: 'multipart_finalize', method: 'multipartFinalize', pageSize: null, params: [{ name: 'transactionId', param: 'transaction_id', default: undefined, freeForm: false }] },
   { provider: 'saferpay', operation: 'cancel', method: 'cancel', pageSize: null, params: [{ name: 'transactionId', param: 'transaction_id', default: undefined, freeForm: false }] },
-  { provider: 'saferpay', operation: 'refund', method: 'refund', pageSize: null, params: [{ name: 'captureId', param: 'capture_id', default: undefined, freeForm: false }, { name: 'amount', param: 'amount', default: undefined, freeForm: false }, { name: 'orderId', param: 'order_id', default: null, freeForm: false }, { name: 'description', param: 'description', default: null, freeForm: false }, { name: 'payerNote', param: 'payer_note', default: null, freeForm: false }, { name: 'restrictRefundAmountToCapturedAmount', param: 'restrict_refund_amount_to_captured_amount', default: false, freeForm: false }] },
+  { provider: 'saferpay', operation: 'refund', method: 'refund', pageSize: null, params: [{ name: 'captureId', param: 'capture_id', default: undefined, freeForm: false }, { name: 'amount', param: 'amount', default: undefined, freeForm: false }, { name: 'orderId', param: 'order_id', default: null, freeForm: false }, { name: 'description', param: 'description', default: null, freeForm: false }, { name: 'payerNote', param: 'payer_note', default: null, freeForm: false }, { name: 'restrictRefundAmountToCapturedAmount', param: 'restrict_refund_amount_to_captured_amount', default: false, freeForm: false }, { name: 'pendingNotification', param: 'pending_notification', default: null, freeForm: false }] },
   { provider: 'saferpay', operation: 'inquire', method: 'inquire', pageSize: null, params: [{ name: 'transactionId', param: 'transaction_id', default: undefined, freeForm: false }] },
   { provider: 'saferpay', operation: 'inquire_by_order_id', method: 'inquireByOrderId', pageSize: null, params: [{ name: 'orderId', param: 'order_id', default: undefined, freeForm: false }] },
   { provider: 'saferpay', operation: 'assert_capture', method: 'assertCapture', pageSize: null, params: [{ name: 'captureId', param: 'capture_id', default: undefined, freeForm: false }] },
   { provider: 'saferpay', operation: 'assert_refund', method: 'assertRefund', pageSize: null, params: [{ name: 'transactionId', param: 'transaction_id', default: undefined, freeForm: false }] },
+  { provider: 'saferpay', operation: 'initialize_transaction', method: 'initializeTransaction', pageSize: null, params: [{ name: 'amount', param: 'amount', default: undefined, freeForm: false }, { name: 'orderId', param: 'order_id', default: undefined, freeForm: false }, { name: 'description', param: 'description', default: undefined, freeForm: false }, { name: 'returnUrl', param: 'return_url', default: undefined, freeForm: false }, { name: 'paymentMeans', param: 'payment_means', default: null, freeForm: false }, { name: 'payer', param: 'payer', default: null, freeForm: false }, { name: 'preAuth', param: 'pre_auth', default: false, freeForm: false }, { name: 'allowPartialAuthorization', param: 'allow_partial_authorization', default: false, freeForm: false }, { name: 'recurring', param: 'recurring', default: false, freeForm: false }, { name: 'installment', param: 'installment', default: false, freeForm: false }, { name: 'redirectNotifyUrls', param: 'redirect_notify_urls', default: null, freeForm: false }, { name: 'paymentMethods', param: 'payment_methods', default: [], freeForm: false }, { name: 'configSet', param: 'config_set', default: null, freeForm: false }, { name: 'cssUrl', param: 'css_url', default: null, freeForm: false }, { name: 'terminalId', param: 'terminal_id', default: null, freeForm: false }] },
+  { provider: 'saferpay', operation: 'authorize_transaction', method: 'authorizeTransaction', pageSize: null, params: [{ name: 'token', param: 'token', default: undefined, freeForm: false }, { name: 'condition', param: 'condition', default: null, freeForm: false }, { name: 'registerAlias', param: 'register_alias', default: null, freeForm: false }] },
+  { provider: 'saferpay', operation: 'authorize_direct', method: 'authorizeDirect', pageSize: null, params: [{ name: 'amount', param: 'amount', default: undefined, freeForm: false }, { name: 'orderId', param: 'order_id', default: undefined, freeForm: false }, { name: 'description', param: 'description', default: undefined, freeForm: false }, { name: 'paymentMeans', param: 'payment_means', default: undefined, freeForm: false }, { name: 'initiator', param: 'initiator', default: "MERCHANT", freeForm: false }, { name: 'registerAlias', param: 'register_alias', default: null, freeForm: false }, { name: 'preAuth', param: 'pre_auth', default: false, freeForm: false }, { name: 'allowPartialAuthorization', param: 'allow_partial_authorization', default: false, freeForm: false }, { name: 'recurring', param: 'recurring', default: false, freeForm: false }, { name: 'installment', param: 'installment', default: false, freeForm: false }, { name: 'payerNote', param: 'payer_note', default: null, freeForm: false }, { name: 'terminalId', param: 'terminal_id', default: null, freeForm: false }] },
+  { provider: 'saferpay', operation: 'authorize_referenced', method: 'authorizeReferenced', pageSize: null, params: [{ name: 'transactionId', param: 'transaction_id', default: undefined, freeForm: false }, { name: 'amount', param: 'amount', default: undefined, freeForm: false }, { name: 'orderId', param: 'order_id', default: undefined, freeForm: false }, { name: 'description', param: 'description', default: undefined, freeForm: false }, { name: 'payerNote', param: 'payer_note', default: null, freeForm: false }, { name: 'terminalId', param: 'terminal_id', default: null, freeForm: false }] },
+  { provider: 'saferpay', operation: 'refund_direct', method: 'refundDirect', pageSize: null, params: [{ name: 'amount', param: 'amount', default: undefined, freeForm: false }, { name: 'orderId', param: 'order_id', default: undefined, freeForm: false }, { name: 'paymentMeans', param: 'payment_means', default: undefined, freeForm: false }, { name: 'description', param: 'description', default: null, freeForm: false }, { name: 'payerNote', param: 'payer_note', default: null, freeForm: false }, { name: 'terminalId', param: 'terminal_id', default: null, freeForm: false }] },
+  { provider: 'saferpay', operation: 'insert_alias', method: 'insertAlias', pageSize: null, params: [{ name: 'returnUrl', param: 'return_url', default: undefined, freeForm: false }, { name: 'registerAlias', param: 'register_alias', default: null, freeForm: false }, { name: 'paymentMeansType', param: 'payment_means_type', default: "CARD", freeForm: false }, { name: 'paymentMethods', param: 'payment_methods', default: [], freeForm: false }, { name: 'languageCode', param: 'language_code', default: null, freeForm: false }, { name: 'notifyUrl', param: 'notify_url', default: null, freeForm: false }] },
+  { provider: 'saferpay', operation: 'assert_alias_insert', method: 'assertAliasInsert', pageSize: null, params: [{ name: 'token', param: 'token', default: undefined, freeForm: false }] },
+  { provider: 'saferpay', operation: 'insert_alias_direct', method: 'insertAliasDirect', pageSize: null, params: [{ name: 'paymentMeans', param: 'payment_means', default: undefined, freeForm: false }, { name: 'registerAlias', param: 'register_alias', default: null, freeForm: false }] },
+  { provider: 'saferpay', operation: 'update_alias', method: 'updateAlias', pageSize: null, params: [{ name: 'aliasId', param: 'alias_id', default: undefined, freeForm: false }, { name: 'expMonth', param: 'exp_month', default: undefined, freeForm: false }, { name: 'expYear', param: 'exp_year', default: undefined, freeForm: false }, { name: 'lifetime', param: 'lifetime', default: null, freeForm: false }] },
+  { provider: 'saferpay', operation: 'inquire_alias', method: 'inquireAlias', pageSize: null, params: [{ name: 'aliasId', param: 'alias_id', default: undefined, freeForm: false }] },
+  { provider: 'saferpay', operation: 'delete_alias', method: 'deleteAlias', pageSize: null, params: [{ name: 'aliasId', param: 'alias_id', default: undefined, freeForm: false }] },
+  { provider: 'saferpay', operation: 'close_batch', method: 'closeBatch', pageSize: null, params: [{ name: 'terminalId', param: 'terminal_id', default: null, freeForm: false }] },
   { provider: 'secuconnect', operation: 'create_smart_transaction', method: 'createSmartTransaction', pageSize: null, params: [{ name: 'amount', param: 'amount', default: undefined, freeForm: false }, { name: 'intent', param: 'intent', default: "sale", freeForm: false }, { name: 'contractId', param: 'contract_id', default: null, freeForm: false }, { name: 'customer', param: 'customer', default: null, freeForm: false }, { name: 'basket', param: 'basket', default: null, freeForm: false }, { name: 'checkoutTemplate', param: 'checkout_template', default: null, freeForm: false }, { name: 'language', param: 'language', default: null, freeForm: false }, { name: 'returnUrls', param: 'return_urls', default: null, freeForm: false }, { name: 'autoCapture', param: 'auto_capture', default: null, freeForm: false }, { name: 'merchantRef', param: 'merchant_ref', default: null, freeForm: false }, { name: 'transactionRef', param: 'transaction_ref', default: null, freeForm: false }, { name: 'isDemo', param: 'is_demo', default: false, freeForm: false }, { name: 'extra', param: 'extra', default: {}, freeForm: true }] },
   { provider: 'secuconnect', operation: 'get_smart_transaction', method: 'getSmartTransaction', pageSize: null, params: [{ name: 'id', param: 'id', default: undefined, freeForm: false }] },
   { provider: 'secuconnect', operation: 'update_smart_transaction', method: 'updateSmartTransaction', pageSize: null, params: [{ name: 'id', param: 'id', default: undefined, freeForm: false }, { name: 'amount', param: 'amount', default: null, freeForm: false }, { name: 'basket', param: 'basket', default: null, freeForm: false }, { name: 'customer', param: 'customer', default: null, freeForm: false }, { name: 'merchantRef', param: 'merchant_ref', default: null, freeForm: false }, { name: 'transactionRef', param: 'transaction_ref', default: null, freeForm: false }, { name: 'autoCapture', param: 'auto_capture', default: null, freeForm: false }, { name: 'extra', param: 'extra', default: {}, freeForm: true }] },

@@ -111,6 +111,76 @@ impl Fixtures {
         (token, order, transaction)
     }
 
+    const CARD: &'static str =
+        r#"{"card": {"number": "9010004150000009", "exp_month": 12, "exp_year": 2099}}"#;
+
+    /// A stored alias (Alias/InsertDirect).
+    fn alias(&self) -> String {
+        let alias = self.ok(&[
+            "saferpay",
+            "insert-alias-direct",
+            "--payment-means",
+            Self::CARD,
+        ]);
+        Self::str_of(&alias, "/id")
+    }
+
+    /// An initial recurring payment, which AuthorizeReferenced may refer to.
+    fn recurring(&self) -> String {
+        let means = json!({"alias_id": self.alias()}).to_string();
+        let payment = self.ok(&[
+            "saferpay",
+            "authorize-direct",
+            "--amount",
+            "5.00",
+            "--currency",
+            "CHF",
+            "--order-id",
+            &self.unique("initial"),
+            "--description",
+            "paywire cli test",
+            "--payment-means",
+            &means,
+            "--recurring",
+            "true",
+        ]);
+        Self::str_of(&payment, "/transaction/id")
+    }
+
+    /// A Transaction/Initialize token whose 3-D Secure the payer completed.
+    fn ready_transaction(&self) -> String {
+        let session = self.ok(&[
+            "saferpay",
+            "initialize-transaction",
+            "--amount",
+            "5.00",
+            "--currency",
+            "CHF",
+            "--order-id",
+            &self.unique("ti"),
+            "--description",
+            "paywire cli test",
+            "--return-url",
+            "https://shop.example/return",
+        ]);
+        let token = Self::str_of(&session, "/token");
+        self.sandbox.pay_payment_page(&token, "success").unwrap();
+        token
+    }
+
+    /// An Alias/Insert token whose register form the payer completed.
+    fn registered(&self) -> String {
+        let session = self.ok(&[
+            "saferpay",
+            "insert-alias",
+            "--return-url",
+            "https://shop.example/return",
+        ]);
+        let token = Self::str_of(&session, "/token");
+        self.sandbox.pay_payment_page(&token, "success").unwrap();
+        token
+    }
+
     fn authorized(&self) -> String {
         self.paid_page().2
     }
@@ -293,6 +363,13 @@ impl Fixtures {
         match (row.provider, row.name, param.name) {
             ("saferpay", "multipart_finalize", "transaction_id") => self.partly_captured(),
             ("saferpay", "assert_refund", "transaction_id") => self.refunded(),
+            ("saferpay", "authorize_referenced", "transaction_id") => self.recurring(),
+            ("saferpay", "authorize_transaction", "token") => self.ready_transaction(),
+            ("saferpay", "assert_alias_insert", "token") => self.registered(),
+            ("saferpay", "insert_alias_direct", "payment_means") => Self::CARD.into(),
+            ("saferpay", _, "payment_means") => json!({"alias_id": self.alias()}).to_string(),
+            ("saferpay", _, "alias_id") => self.alias(),
+            ("saferpay", "update_alias", "exp_year") => "2040".into(),
             ("saferpay", _, "transaction_id") => self.authorized(),
             ("saferpay", _, "capture_id") => self.captured().1,
             ("saferpay", _, "offer_id") => self.offer(),

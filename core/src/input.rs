@@ -1,6 +1,7 @@
 //! Input containers from plain JSON (snake_case keys), for bindings that receive dicts or
 //! objects: a wrong key or type becomes a validation error naming the exact field path.
 
+use serde::Deserialize as _;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -23,6 +24,42 @@ pub(crate) fn de_error<E: serde::de::Error>(error: Error) -> E {
 /// Takes the error kept by [`de_error`], if any (and clears it).
 pub(crate) fn take_nested_error() -> Option<Error> {
     NESTED_ERROR.with(|slot| slot.borrow_mut().take())
+}
+
+/// serde `deserialize_with` for containers that must arrive as objects: serde would also fill
+/// a struct from a list, by position (`["tok"]` as the first field), which for a means of
+/// payment would send a value the caller never named.
+pub(crate) fn map_only<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    struct Objects<T>(std::marker::PhantomData<T>);
+    impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Objects<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    deserializer.deserialize_map(Objects(std::marker::PhantomData))
+}
+
+/// [`map_only`] for an optional container (`null` is `None`).
+pub(crate) fn opt_map_only<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    struct Object<T>(T);
+    impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Object<T> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            map_only(deserializer).map(Object)
+        }
+    }
+    Option::<Object<T>>::deserialize(deserializer).map(|o| o.map(|Object(value)| value))
 }
 
 /// Decodes `value` as a `T` (e.g. a `Payer` from a Python dict), naming `field` and the path

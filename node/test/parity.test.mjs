@@ -341,11 +341,6 @@ const ROWS = [
         "default": "false"
       },
       {
-        "name": "allowPartialAuthorization",
-        "param": "allow_partial_authorization",
-        "default": "false"
-      },
-      {
         "name": "payerNote",
         "param": "payer_note",
         "default": "null"
@@ -427,6 +422,11 @@ const ROWS = [
       {
         "name": "amount",
         "param": "amount",
+        "default": "null"
+      },
+      {
+        "name": "pendingNotification",
+        "param": "pending_notification",
         "default": "null"
       }
     ]
@@ -520,6 +520,11 @@ const ROWS = [
         "name": "restrictRefundAmountToCapturedAmount",
         "param": "restrict_refund_amount_to_captured_amount",
         "default": "false"
+      },
+      {
+        "name": "pendingNotification",
+        "param": "pending_notification",
+        "default": "null"
       }
     ]
   },
@@ -572,6 +577,392 @@ const ROWS = [
         "name": "transactionId",
         "param": "transaction_id",
         "default": null
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "initialize_transaction",
+    "method": "initializeTransaction",
+    "paged": false,
+    "params": [
+      {
+        "name": "amount",
+        "param": "amount",
+        "default": null
+      },
+      {
+        "name": "orderId",
+        "param": "order_id",
+        "default": null
+      },
+      {
+        "name": "description",
+        "param": "description",
+        "default": null
+      },
+      {
+        "name": "returnUrl",
+        "param": "return_url",
+        "default": null
+      },
+      {
+        "name": "paymentMeans",
+        "param": "payment_means",
+        "default": "null"
+      },
+      {
+        "name": "payer",
+        "param": "payer",
+        "default": "null"
+      },
+      {
+        "name": "preAuth",
+        "param": "pre_auth",
+        "default": "false"
+      },
+      {
+        "name": "allowPartialAuthorization",
+        "param": "allow_partial_authorization",
+        "default": "false"
+      },
+      {
+        "name": "recurring",
+        "param": "recurring",
+        "default": "false"
+      },
+      {
+        "name": "installment",
+        "param": "installment",
+        "default": "false"
+      },
+      {
+        "name": "redirectNotifyUrls",
+        "param": "redirect_notify_urls",
+        "default": "null"
+      },
+      {
+        "name": "paymentMethods",
+        "param": "payment_methods",
+        "default": "[]"
+      },
+      {
+        "name": "configSet",
+        "param": "config_set",
+        "default": "null"
+      },
+      {
+        "name": "cssUrl",
+        "param": "css_url",
+        "default": "null"
+      },
+      {
+        "name": "terminalId",
+        "param": "terminal_id",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "authorize_transaction",
+    "method": "authorizeTransaction",
+    "paged": false,
+    "params": [
+      {
+        "name": "token",
+        "param": "token",
+        "default": null
+      },
+      {
+        "name": "condition",
+        "param": "condition",
+        "default": "null"
+      },
+      {
+        "name": "registerAlias",
+        "param": "register_alias",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "authorize_direct",
+    "method": "authorizeDirect",
+    "paged": false,
+    "params": [
+      {
+        "name": "amount",
+        "param": "amount",
+        "default": null
+      },
+      {
+        "name": "orderId",
+        "param": "order_id",
+        "default": null
+      },
+      {
+        "name": "description",
+        "param": "description",
+        "default": null
+      },
+      {
+        "name": "paymentMeans",
+        "param": "payment_means",
+        "default": null
+      },
+      {
+        "name": "initiator",
+        "param": "initiator",
+        "default": "\"MERCHANT\""
+      },
+      {
+        "name": "registerAlias",
+        "param": "register_alias",
+        "default": "null"
+      },
+      {
+        "name": "preAuth",
+        "param": "pre_auth",
+        "default": "false"
+      },
+      {
+        "name": "allowPartialAuthorization",
+        "param": "allow_partial_authorization",
+        "default": "false"
+      },
+      {
+        "name": "recurring",
+        "param": "recurring",
+        "default": "false"
+      },
+      {
+        "name": "installment",
+        "param": "installment",
+        "default": "false"
+      },
+      {
+        "name": "payerNote",
+        "param": "payer_note",
+        "default": "null"
+      },
+      {
+        "name": "terminalId",
+        "param": "terminal_id",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "authorize_referenced",
+    "method": "authorizeReferenced",
+    "paged": false,
+    "params": [
+      {
+        "name": "transactionId",
+        "param": "transaction_id",
+        "default": null
+      },
+      {
+        "name": "amount",
+        "param": "amount",
+        "default": null
+      },
+      {
+        "name": "orderId",
+        "param": "order_id",
+        "default": null
+      },
+      {
+        "name": "description",
+        "param": "description",
+        "default": null
+      },
+      {
+        "name": "payerNote",
+        "param": "payer_note",
+        "default": "null"
+      },
+      {
+        "name": "terminalId",
+        "param": "terminal_id",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "refund_direct",
+    "method": "refundDirect",
+    "paged": false,
+    "params": [
+      {
+        "name": "amount",
+        "param": "amount",
+        "default": null
+      },
+      {
+        "name": "orderId",
+        "param": "order_id",
+        "default": null
+      },
+      {
+        "name": "paymentMeans",
+        "param": "payment_means",
+        "default": null
+      },
+      {
+        "name": "description",
+        "param": "description",
+        "default": "null"
+      },
+      {
+        "name": "payerNote",
+        "param": "payer_note",
+        "default": "null"
+      },
+      {
+        "name": "terminalId",
+        "param": "terminal_id",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "insert_alias",
+    "method": "insertAlias",
+    "paged": false,
+    "params": [
+      {
+        "name": "returnUrl",
+        "param": "return_url",
+        "default": null
+      },
+      {
+        "name": "registerAlias",
+        "param": "register_alias",
+        "default": "null"
+      },
+      {
+        "name": "paymentMeansType",
+        "param": "payment_means_type",
+        "default": "\"CARD\""
+      },
+      {
+        "name": "paymentMethods",
+        "param": "payment_methods",
+        "default": "[]"
+      },
+      {
+        "name": "languageCode",
+        "param": "language_code",
+        "default": "null"
+      },
+      {
+        "name": "notifyUrl",
+        "param": "notify_url",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "assert_alias_insert",
+    "method": "assertAliasInsert",
+    "paged": false,
+    "params": [
+      {
+        "name": "token",
+        "param": "token",
+        "default": null
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "insert_alias_direct",
+    "method": "insertAliasDirect",
+    "paged": false,
+    "params": [
+      {
+        "name": "paymentMeans",
+        "param": "payment_means",
+        "default": null
+      },
+      {
+        "name": "registerAlias",
+        "param": "register_alias",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "update_alias",
+    "method": "updateAlias",
+    "paged": false,
+    "params": [
+      {
+        "name": "aliasId",
+        "param": "alias_id",
+        "default": null
+      },
+      {
+        "name": "expMonth",
+        "param": "exp_month",
+        "default": null
+      },
+      {
+        "name": "expYear",
+        "param": "exp_year",
+        "default": null
+      },
+      {
+        "name": "lifetime",
+        "param": "lifetime",
+        "default": "null"
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "inquire_alias",
+    "method": "inquireAlias",
+    "paged": false,
+    "params": [
+      {
+        "name": "aliasId",
+        "param": "alias_id",
+        "default": null
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "delete_alias",
+    "method": "deleteAlias",
+    "paged": false,
+    "params": [
+      {
+        "name": "aliasId",
+        "param": "alias_id",
+        "default": null
+      }
+    ]
+  },
+  {
+    "provider": "saferpay",
+    "operation": "close_batch",
+    "method": "closeBatch",
+    "paged": false,
+    "params": [
+      {
+        "name": "terminalId",
+        "param": "terminal_id",
+        "default": "null"
       }
     ]
   },

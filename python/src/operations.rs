@@ -114,9 +114,9 @@ macro_rules! saferpay_operations {
                 /// - ``card_holder_name``: Card holder name field: `NONE` or `MANDATORY`.
                 /// - ``terminal_id``: Defaults to the client's terminal.
                 initialize_payment_page(paywire::saferpay::InitializePaymentPage) single
-                    [amount, order_id, description, return_url, success_notify_url=None, *, fail_notify_url=None, merchant_emails=None, payer_email=None, payer_dcc_receipt_email=None, payment_methods=None, wallets=None, payer=None, billing_address_form=None, delivery_address_form=None, register_alias=None, order=None, condition=None, config_set=None, pre_auth=None, allow_partial_authorization=None, payer_note=None, mandate_id=None, recurring_initial=None, installment_initial=None, authentication_exemption=None, force_three_ds_challenge=None, card_holder_name=None, terminal_id=None]
-                    "($self, amount, order_id, description, return_url, success_notify_url=None, *, fail_notify_url=None, merchant_emails=None, payer_email=None, payer_dcc_receipt_email=None, payment_methods=None, wallets=None, payer=None, billing_address_form=None, delivery_address_form=None, register_alias=None, order=None, condition=None, config_set=None, pre_auth=False, allow_partial_authorization=False, payer_note=None, mandate_id=None, recurring_initial=False, installment_initial=False, authentication_exemption=None, force_three_ds_challenge=False, card_holder_name=None, terminal_id=None)"
-                    (amount: Json, order_id: Json, description: Json, return_url: Json, success_notify_url: Json, fail_notify_url: Json, merchant_emails: Json, payer_email: Json, payer_dcc_receipt_email: Json, payment_methods: Json, wallets: Json, payer: Json, billing_address_form: Json, delivery_address_form: Json, register_alias: Json, order: Json, condition: Json, config_set: Json, pre_auth: Json, allow_partial_authorization: Json, payer_note: Json, mandate_id: Json, recurring_initial: Json, installment_initial: Json, authentication_exemption: Json, force_three_ds_challenge: Json, card_holder_name: Json, terminal_id: Json);
+                    [amount, order_id, description, return_url, success_notify_url=None, *, fail_notify_url=None, merchant_emails=None, payer_email=None, payer_dcc_receipt_email=None, payment_methods=None, wallets=None, payer=None, billing_address_form=None, delivery_address_form=None, register_alias=None, order=None, condition=None, config_set=None, pre_auth=None, payer_note=None, mandate_id=None, recurring_initial=None, installment_initial=None, authentication_exemption=None, force_three_ds_challenge=None, card_holder_name=None, terminal_id=None]
+                    "($self, amount, order_id, description, return_url, success_notify_url=None, *, fail_notify_url=None, merchant_emails=None, payer_email=None, payer_dcc_receipt_email=None, payment_methods=None, wallets=None, payer=None, billing_address_form=None, delivery_address_form=None, register_alias=None, order=None, condition=None, config_set=None, pre_auth=False, payer_note=None, mandate_id=None, recurring_initial=False, installment_initial=False, authentication_exemption=None, force_three_ds_challenge=False, card_holder_name=None, terminal_id=None)"
+                    (amount: Json, order_id: Json, description: Json, return_url: Json, success_notify_url: Json, fail_notify_url: Json, merchant_emails: Json, payer_email: Json, payer_dcc_receipt_email: Json, payment_methods: Json, wallets: Json, payer: Json, billing_address_form: Json, delivery_address_form: Json, register_alias: Json, order: Json, condition: Json, config_set: Json, pre_auth: Json, payer_note: Json, mandate_id: Json, recurring_initial: Json, installment_initial: Json, authentication_exemption: Json, force_three_ds_challenge: Json, card_holder_name: Json, terminal_id: Json);
                 /// Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back.
                 ///
                 /// Parameters:
@@ -138,10 +138,11 @@ macro_rules! saferpay_operations {
                 ///
                 /// Parameters:
                 /// - ``amount``: Less than the authorized amount captures part of it; `null` captures all.
+                /// - ``pending_notification``: Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
                 capture(paywire::saferpay::CaptureRequest) single
-                    [transaction_id, amount=None]
-                    "($self, transaction_id, amount=None)"
-                    (transaction_id: Json, amount: Json);
+                    [transaction_id, amount=None, *, pending_notification=None]
+                    "($self, transaction_id, amount=None, *, pending_notification=None)"
+                    (transaction_id: Json, amount: Json, pending_notification: Json);
                 /// Captures one part of a transaction (one part at a time per transaction).
                 /// Never sent again once it may have arrived (the spec documents no answer to a repeated
                 /// `OrderPartId`): a lost answer ends `outcome_unknown`.
@@ -168,10 +169,11 @@ macro_rules! saferpay_operations {
                 /// - ``capture_id``: The `CaptureId` of the capture to refund.
                 /// - ``payer_note``: Shown on the payer's statement where supported; at most 50 characters.
                 /// - ``restrict_refund_amount_to_captured_amount``: Reject the refund if the sum of refunds would exceed the captured amount (without it, Saferpay lets refunds exceed the original payment).
+                /// - ``pending_notification``: Whom to tell when a `PENDING` refund settles.
                 refund(paywire::saferpay::Refund) single
-                    [capture_id, amount, order_id=None, *, description=None, payer_note=None, restrict_refund_amount_to_captured_amount=None]
-                    "($self, capture_id, amount, order_id=None, *, description=None, payer_note=None, restrict_refund_amount_to_captured_amount=False)"
-                    (capture_id: Json, amount: Json, order_id: Json, description: Json, payer_note: Json, restrict_refund_amount_to_captured_amount: Json);
+                    [capture_id, amount, order_id=None, *, description=None, payer_note=None, restrict_refund_amount_to_captured_amount=None, pending_notification=None]
+                    "($self, capture_id, amount, order_id=None, *, description=None, payer_note=None, restrict_refund_amount_to_captured_amount=False, pending_notification=None)"
+                    (capture_id: Json, amount: Json, order_id: Json, description: Json, payer_note: Json, restrict_refund_amount_to_captured_amount: Json, pending_notification: Json);
                 /// Reads a transaction by its id.
                 inquire(paywire::saferpay::InquireRequest) single
                     [transaction_id]
@@ -198,6 +200,140 @@ macro_rules! saferpay_operations {
                     [transaction_id]
                     "($self, transaction_id)"
                     (transaction_id: Json);
+                /// Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card
+                /// entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`.
+                /// Repeating it is harmless: a session whose answer was lost is known to no payer.
+                ///
+                /// Parameters:
+                /// - ``order_id``: `Id[1..80]`; also the key Inquire finds the payment by.
+                /// - ``description``: 1 to 1000 characters.
+                /// - ``return_url``: Where the payer returns after 3-D Secure or card entry (at most 2000 characters).
+                /// - ``payment_means``: A Fields token, an alias or card data; without it the payer enters the card on Saferpay's page (`redirect_url`).
+                /// - ``pre_auth``: Pre-authorization instead of a final authorization.
+                /// - ``allow_partial_authorization``: Accept an authorization of less than `amount` (prevents DCC).
+                /// - ``recurring``: First payment of a recurring series: later `authorize_referenced` calls refer to it.
+                /// - ``installment``: First payment of an installment plan (excludes `recurring`).
+                /// - ``redirect_notify_urls``: Called (GET) when the payer completed or failed the redirect steps.
+                /// - ``payment_methods``: Restricts the card entry form: AMEX, BANCONTACT, DINERS, DIRECTDEBIT, JCB, MAESTRO, MASTERCARD, VISA.
+                /// - ``config_set``: A payment page configuration (`Id[1..20]`).
+                /// - ``css_url``: Your stylesheet for Saferpay's pages (https, at most 2000 characters).
+                initialize_transaction(paywire::saferpay::InitializeTransaction) single
+                    [amount, order_id, description, return_url, payment_means=None, *, payer=None, pre_auth=None, allow_partial_authorization=None, recurring=None, installment=None, redirect_notify_urls=None, payment_methods=None, config_set=None, css_url=None, terminal_id=None]
+                    "($self, amount, order_id, description, return_url, payment_means=None, *, payer=None, pre_auth=False, allow_partial_authorization=False, recurring=False, installment=False, redirect_notify_urls=None, payment_methods=None, config_set=None, css_url=None, terminal_id=None)"
+                    (amount: Json, order_id: Json, description: Json, return_url: Json, payment_means: Json, payer: Json, pre_auth: Json, allow_partial_authorization: Json, recurring: Json, installment: Json, redirect_notify_urls: Json, payment_methods: Json, config_set: Json, css_url: Json, terminal_id: Json);
+                /// Authorizes an initialized transaction once the payer is back (Transaction/Authorize).
+                /// A token authorizes once: a repeat after a lost answer cannot double the payment, and
+                /// ends `outcome_unknown` (settle with `inquire_by_order_id`).
+                ///
+                /// Parameters:
+                /// - ``token``: The token `initialize_transaction` returned (`Id[1..50]`).
+                /// - ``condition``: `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
+                /// - ``register_alias``: Save the card as an alias; the answer's `registration_result` has its id.
+                authorize_transaction(paywire::saferpay::AuthorizeTransaction) single
+                    [token, condition=None, *, register_alias=None]
+                    "($self, token, condition=None, *, register_alias=None)"
+                    (token: Json, condition: Json, register_alias: Json);
+                /// Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or
+                /// card data; no 3-D Secure. A lost answer is settled by its `order_id`.
+                ///
+                /// Parameters:
+                /// - ``order_id``: `Id[1..80]`, unique per authorization: a lost answer is settled by it.
+                /// - ``description``: 1 to 1000 characters.
+                /// - ``payment_means``: A stored alias, a Fields token or card data.
+                /// - ``initiator``: `MERCHANT` (a merchant-initiated payment, the default) or `PAYER`.
+                /// - ``register_alias``: Save the card as an alias (`registration_result`).
+                /// - ``allow_partial_authorization``: Accept an authorization of less than `amount`.
+                /// - ``recurring``: First payment of a recurring series.
+                /// - ``installment``: First payment of an installment plan (excludes `recurring`).
+                /// - ``payer_note``: Text on the payer's statement; 1 to 50 characters.
+                authorize_direct(paywire::saferpay::AuthorizeDirect) single
+                    [amount, order_id, description, payment_means, initiator=None, *, register_alias=None, pre_auth=None, allow_partial_authorization=None, recurring=None, installment=None, payer_note=None, terminal_id=None]
+                    "($self, amount, order_id, description, payment_means, initiator=\"MERCHANT\", *, register_alias=None, pre_auth=False, allow_partial_authorization=False, recurring=False, installment=False, payer_note=None, terminal_id=None)"
+                    (amount: Json, order_id: Json, description: Json, payment_means: Json, initiator: Json, register_alias: Json, pre_auth: Json, allow_partial_authorization: Json, recurring: Json, installment: Json, payer_note: Json, terminal_id: Json);
+                /// A follow-up of an initial recurring or installment payment
+                /// (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`.
+                ///
+                /// Parameters:
+                /// - ``transaction_id``: The initial recurring or installment payment.
+                /// - ``order_id``: `Id[1..80]`, unique per authorization: a lost answer is settled by it.
+                /// - ``description``: 1 to 1000 characters.
+                /// - ``payer_note``: Text on the payer's statement; 1 to 50 characters.
+                authorize_referenced(paywire::saferpay::AuthorizeReferenced) single
+                    [transaction_id, amount, order_id, description, payer_note=None, *, terminal_id=None]
+                    "($self, transaction_id, amount, order_id, description, payer_note=None, *, terminal_id=None)"
+                    (transaction_id: Json, amount: Json, order_id: Json, description: Json, payer_note: Json, terminal_id: Json);
+                /// Refunds to an alias or card without a previous transaction (Transaction/RefundDirect);
+                /// the `REFUND` must then be captured. A lost answer is settled by its `order_id`.
+                ///
+                /// Parameters:
+                /// - ``order_id``: `Id[1..80]`, unique per refund: a lost answer is settled by it.
+                /// - ``payment_means``: An alias or card data (Fields tokens are not accepted by RefundDirect).
+                /// - ``description``: 1 to 1000 characters.
+                /// - ``payer_note``: Text on the payer's statement; 1 to 50 characters.
+                refund_direct(paywire::saferpay::RefundDirect) single
+                    [amount, order_id, payment_means, description=None, *, payer_note=None, terminal_id=None]
+                    "($self, amount, order_id, payment_means, description=None, *, payer_note=None, terminal_id=None)"
+                    (amount: Json, order_id: Json, payment_means: Json, description: Json, payer_note: Json, terminal_id: Json);
+                /// Opens the hosted form that registers a card as an alias (Alias/Insert).
+                /// Repeating it is harmless, like a payment page.
+                ///
+                /// Parameters:
+                /// - ``return_url``: Where the payer returns from the register form (at most 2000 characters).
+                /// - ``register_alias``: How the alias id is made; Saferpay picks one (`RANDOM`) when not given.
+                /// - ``payment_means_type``: `CARD`, `BANK_ACCOUNT`, `POSTFINANCEPAY`, `TWINT` or `PAYPAL` (the spec's `Type`).
+                /// - ``payment_methods``: Restricts the form: AMEX, DINERS, DIRECTDEBIT, JCB, MAESTRO, MASTERCARD, VISA.
+                /// - ``language_code``: The form's language (`de`, `fr-CH` …).
+                /// - ``notify_url``: Called (GET) when the registration is done.
+                insert_alias(paywire::saferpay::InsertAlias) single
+                    [return_url, register_alias=None, *, payment_means_type=None, payment_methods=None, language_code=None, notify_url=None]
+                    "($self, return_url, register_alias=None, *, payment_means_type=\"CARD\", payment_methods=None, language_code=None, notify_url=None)"
+                    (return_url: Json, register_alias: Json, payment_means_type: Json, payment_methods: Json, language_code: Json, notify_url: Json);
+                /// The alias the payer registered on the form (Alias/AssertInsert).
+                ///
+                /// Parameters:
+                /// - ``token``: The token `insert_alias` returned.
+                assert_alias_insert(paywire::saferpay::AssertAliasInsert) single
+                    [token]
+                    "($self, token)"
+                    (token: Json);
+                /// Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the
+                /// default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`.
+                ///
+                /// Parameters:
+                /// - ``payment_means``: Card data (PCI-certified merchants only).
+                /// - ``register_alias``: Without it the alias id is generated here (`MANUAL`, `pw-al-…`), which lets a lost answer be settled; with `RANDOM` a lost answer ends `outcome_unknown`.
+                insert_alias_direct(paywire::saferpay::InsertAliasDirect) single
+                    [payment_means, register_alias=None]
+                    "($self, payment_means, register_alias=None)"
+                    (payment_means: Json, register_alias: Json);
+                /// Changes an alias' card expiry and lifetime (Alias/Update).
+                ///
+                /// Parameters:
+                /// - ``exp_month``: The card's new expiry month, 1 to 12.
+                /// - ``exp_year``: The card's new expiry year, 2000 to 9999.
+                /// - ``lifetime``: Days, 1 to 1600.
+                update_alias(paywire::saferpay::UpdateAlias) single
+                    [alias_id, exp_month, exp_year, lifetime=None]
+                    "($self, alias_id, exp_month, exp_year, lifetime=None)"
+                    (alias_id: Json, exp_month: Json, exp_year: Json, lifetime: Json);
+                /// An alias' current details (Alias/Inquire).
+                inquire_alias(paywire::saferpay::InquireAlias) single
+                    [alias_id]
+                    "($self, alias_id)"
+                    (alias_id: Json);
+                /// Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete).
+                delete_alias(paywire::saferpay::DeleteAlias) single
+                    [alias_id]
+                    "($self, alias_id)"
+                    (alias_id: Json);
+                /// Closes the terminal's batch (Batch/Close), where the automatic closure is off.
+                ///
+                /// Parameters:
+                /// - ``terminal_id``: Defaults to the client's terminal.
+                close_batch(paywire::saferpay::CloseBatch) single
+                    [terminal_id=None]
+                    "($self, terminal_id=None)"
+                    (terminal_id: Json);
             }
         }
     };

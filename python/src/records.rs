@@ -7,6 +7,7 @@ pub mod saferpay {
     #[allow(unused_imports)]
     use crate::money::Money;
     use crate::record::record;
+    use crate::saferpay::PaymentMeans;
     use pyo3::prelude::*;
 
     record! {
@@ -107,6 +108,59 @@ pub mod saferpay {
         repr [transaction_id, status, date, order_id];
     }
 
+    record! {
+        /// An initialized transaction: when `redirect_required`, send the payer to `redirect_url`
+        /// (card entry or 3-D Secure), then call `authorize_transaction` with `token`.
+        pub struct TransactionSession("TransactionSession") wraps paywire::saferpay::TransactionSession;
+        fields {
+            /// Keep it: `authorize_transaction` needs it.
+            token: String = |v| v.token.clone();
+            /// After this (ISO 8601) the token is refused.
+            expiration: Option<String> = |v| v.expiration.clone();
+            /// Whether the payer must be sent to `redirect_url` before authorizing.
+            redirect_required: bool = |v| v.redirect_required;
+            /// The page for the payer (present when `redirect_required`).
+            redirect_url: Option<String> = |v| v.redirect_url.clone();
+            /// Whether the payer enters the means of payment on that page.
+            payment_means_required: Option<bool> = |v| v.payment_means_required;
+            /// Whether a liability shift is possible (only when `payment_means` was given).
+            liability_shift: Option<bool> = |v| v.liability_shift;
+        }
+        raw = |v| &v.raw;
+        repr [token, expiration, redirect_required, redirect_url, payment_means_required, liability_shift];
+    }
+
+    record! {
+        /// An opened alias registration: send the payer to `redirect_url`, then call
+        /// `assert_alias_insert` with `token`.
+        pub struct AliasSession("AliasSession") wraps paywire::saferpay::AliasSession;
+        fields {
+            token: String = |v| v.token.clone();
+            /// After this (ISO 8601) the token is refused.
+            expiration: Option<String> = |v| v.expiration.clone();
+            redirect_required: bool = |v| v.redirect_required;
+            /// The register form for the payer.
+            redirect_url: Option<String> = |v| v.redirect_url.clone();
+        }
+        raw = |v| &v.raw;
+        repr [token, expiration, redirect_required, redirect_url];
+    }
+
+    record! {
+        /// A stored means of payment (Secure Card Data).
+        pub struct Alias("Alias") wraps paywire::saferpay::Alias;
+        fields {
+            /// Use it as `payment_means={"alias_id": …}`.
+            id: String = |v| v.id.clone();
+            /// Days it is stored (1 to 1600).
+            lifetime: Option<i64> = |v| v.lifetime;
+            /// The card or account behind it (masked).
+            payment_means: PaymentMeans = |v| PaymentMeans(v.payment_means.clone());
+        }
+        raw = |v| &v.raw;
+        repr [id, lifetime, payment_means];
+    }
+
     /// Adds this provider's generated result classes to the module.
     pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_class::<Offer>()?;
@@ -115,6 +169,9 @@ pub mod saferpay {
         m.add_class::<Cancellation>()?;
         m.add_class::<CaptureStatus>()?;
         m.add_class::<RefundStatus>()?;
+        m.add_class::<TransactionSession>()?;
+        m.add_class::<AliasSession>()?;
+        m.add_class::<Alias>()?;
         Ok(())
     }
 }

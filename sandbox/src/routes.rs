@@ -50,10 +50,26 @@ routes! {
     TransactionInquire => "saferpay.transaction.inquire",
     TransactionAssertCapture => "saferpay.transaction.assert_capture",
     TransactionAssertRefund => "saferpay.transaction.assert_refund",
+    TransactionInitialize => "saferpay.transaction.initialize",
+    TransactionAuthorize => "saferpay.transaction.authorize",
+    TransactionAuthorizeDirect => "saferpay.transaction.authorize_direct",
+    TransactionAuthorizeReferenced => "saferpay.transaction.authorize_referenced",
+    TransactionRefundDirect => "saferpay.transaction.refund_direct",
+    AliasInsert => "saferpay.alias.insert",
+    AliasAssertInsert => "saferpay.alias.assert_insert",
+    AliasInsertDirect => "saferpay.alias.insert_direct",
+    AliasUpdate => "saferpay.alias.update",
+    AliasInquire => "saferpay.alias.inquire",
+    AliasDelete => "saferpay.alias.delete",
+    BatchClose => "saferpay.batch.close",
     OfferPage => "saferpay.pages.offer",
     OfferPageSubmit => "saferpay.pages.offer_submit",
     PaymentPagePage => "saferpay.pages.payment_page",
     PaymentPageSubmit => "saferpay.pages.payment_page_submit",
+    TransactionPage => "saferpay.pages.transaction",
+    TransactionPageSubmit => "saferpay.pages.transaction_submit",
+    AliasPage => "saferpay.pages.alias",
+    AliasPageSubmit => "saferpay.pages.alias_submit",
     OauthToken => "secuconnect.oauth.token",
     DevicePage => "secuconnect.device.page",
     DeviceSubmit => "secuconnect.device.submit",
@@ -132,7 +148,19 @@ impl Route {
             | TransactionRefund
             | TransactionInquire
             | TransactionAssertCapture
-            | TransactionAssertRefund => Provider::SaferpayJson,
+            | TransactionAssertRefund
+            | TransactionInitialize
+            | TransactionAuthorize
+            | TransactionAuthorizeDirect
+            | TransactionAuthorizeReferenced
+            | TransactionRefundDirect
+            | AliasInsert
+            | AliasAssertInsert
+            | AliasInsertDirect
+            | AliasUpdate
+            | AliasInquire
+            | AliasDelete
+            | BatchClose => Provider::SaferpayJson,
             OauthToken => Provider::SecuconnectOauth,
             StxCreate
             | StxGet
@@ -156,8 +184,18 @@ impl Route {
             | PctDelete
             | ContractPaymentMethods => Provider::Secuconnect,
             OrdersCreate | OrdersGet => Provider::SekurePay,
-            OfferPage | OfferPageSubmit | PaymentPagePage | PaymentPageSubmit | DevicePage
-            | DeviceSubmit | CheckoutPage | CheckoutSubmit => Provider::Page,
+            OfferPage
+            | OfferPageSubmit
+            | PaymentPagePage
+            | PaymentPageSubmit
+            | TransactionPage
+            | TransactionPageSubmit
+            | AliasPage
+            | AliasPageSubmit
+            | DevicePage
+            | DeviceSubmit
+            | CheckoutPage
+            | CheckoutSubmit => Provider::Page,
         }
     }
 
@@ -310,8 +348,23 @@ fn match_route(method: &Method, segs: &[&str]) -> Option<(Route, Vec<String>)> {
             "Inquire" => m(TransactionInquire, &[]),
             "AssertCapture" => m(TransactionAssertCapture, &[]),
             "AssertRefund" => m(TransactionAssertRefund, &[]),
+            "Initialize" => m(TransactionInitialize, &[]),
+            "Authorize" => m(TransactionAuthorize, &[]),
+            "AuthorizeDirect" => m(TransactionAuthorizeDirect, &[]),
+            "AuthorizeReferenced" => m(TransactionAuthorizeReferenced, &[]),
+            "RefundDirect" => m(TransactionRefundDirect, &[]),
             _ => None,
         },
+        ["api", "Payment", "v1", "Alias", op] if post => match *op {
+            "Insert" => m(AliasInsert, &[]),
+            "AssertInsert" => m(AliasAssertInsert, &[]),
+            "InsertDirect" => m(AliasInsertDirect, &[]),
+            "Update" => m(AliasUpdate, &[]),
+            "Inquire" => m(AliasInquire, &[]),
+            "Delete" => m(AliasDelete, &[]),
+            _ => None,
+        },
+        ["api", "Payment", "v1", "Batch", "Close"] if post => m(BatchClose, &[]),
         // Saferpay payer pages
         ["SecurePayGate", "Payment", cid, tid, oid] if get => m(OfferPage, &[cid, tid, oid]),
         ["SecurePayGate", "Payment", cid, tid, oid] if post => m(OfferPageSubmit, &[cid, tid, oid]),
@@ -319,6 +372,12 @@ fn match_route(method: &Method, segs: &[&str]) -> Option<(Route, Vec<String>)> {
         ["vt2", "api", "PaymentPage", cid, tid, tok] if post => {
             m(PaymentPageSubmit, &[cid, tid, tok])
         }
+        ["vt2", "api", "Transaction", cid, tid, tok] if get => m(TransactionPage, &[cid, tid, tok]),
+        ["vt2", "api", "Transaction", cid, tid, tok] if post => {
+            m(TransactionPageSubmit, &[cid, tid, tok])
+        }
+        ["vt2", "api", "Alias", cid, tok] if get => m(AliasPage, &[cid, tok]),
+        ["vt2", "api", "Alias", cid, tok] if post => m(AliasPageSubmit, &[cid, tok]),
         // secuconnect
         ["oauth", "token"] if post => m(OauthToken, &[]),
         ["device"] if get => m(DevicePage, &[]),

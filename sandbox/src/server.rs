@@ -155,7 +155,11 @@ fn handle(app: &Arc<App>, route: Route, req: &ApiRequest) -> Reply {
             Route::OfferPage
             | Route::OfferPageSubmit
             | Route::PaymentPagePage
-            | Route::PaymentPageSubmit => saferpay::pages::handle(app, route, req),
+            | Route::PaymentPageSubmit
+            | Route::TransactionPage
+            | Route::TransactionPageSubmit
+            | Route::AliasPage
+            | Route::AliasPageSubmit => saferpay::pages::handle(app, route, req),
             _ => secuconnect::handle(app, route, req),
         },
     }

@@ -300,3 +300,140 @@ async fn unkeyed_offer_and_multipart_capture_are_never_sent_twice() {
     );
     no_effect_twice(&sandbox);
 }
+
+/// Reconcilable: AuthorizeDirect, AuthorizeReferenced and RefundDirect carry the caller's
+/// order id; an ambiguous failure is settled by Inquire with it, so each moves money once. A
+/// Transaction/Authorize whose answer was lost spends its token, so its repeat cannot
+/// authorize twice either (it ends `outcome_unknown`, settled by the order id).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconcilable_direct_authorizations_and_refunds_happen_once() {
+    let sandbox = sandbox();
+    let c = saferpay_client(&sandbox);
+    let alias = c
+        .insert_alias_direct(saferpay::InsertAliasDirect {
+            payment_means: saferpay::PaymentMeansInput::card(saferpay::CardInput {
+                number: "9010004150000009".into(),
+                exp_month: 12,
+                exp_year: 2099,
+                verification_code: None,
+                holder_name: None,
+            }),
+            register_alias: None,
+        })
+        .await
+        .unwrap();
+    let direct = |order_id: String, recurring: bool| saferpay::AuthorizeDirect {
+        amount: chf(700),
+        order_id,
+        description: "exactly once".into(),
+        payment_means: saferpay::PaymentMeansInput::alias(alias.id.clone()),
+        initiator: "MERCHANT".into(),
+        register_alias: None,
+        pre_auth: false,
+        allow_partial_authorization: false,
+        recurring,
+        installment: false,
+        payer_note: None,
+        terminal_id: None,
+    };
+    for (n, mode) in ["drop_after_commit", "malformed_json", "error_500"]
+        .iter()
+        .enumerate()
+    {
+        fault(&sandbox, "saferpay.transaction.authorize_direct", mode);
+        let payment = c
+            .authorize_direct(direct(format!("ad-{mode}"), true))
+            .await
+            .unwrap();
+        assert_eq!(
+            payment.transaction.order_id.as_deref(),
+            Some(&*format!("ad-{mode}"))
+        );
+        assert_eq!(effect(&sandbox, "authorizations"), n as u64 + 1, "{mode}");
+    }
+    let initial = c
+        .inquire_by_order_id("ad-drop_after_commit")
+        .await
+        .unwrap()
+        .transaction
+        .id;
+    fault(
+        &sandbox,
+        "saferpay.transaction.authorize_referenced",
+        "drop_after_commit",
+    );
+    c.authorize_referenced(saferpay::AuthorizeReferenced {
+        transaction_id: initial,
+        amount: chf(700),
+        order_id: "ar-1".into(),
+        description: "month 2".into(),
+        payer_note: None,
+        terminal_id: None,
+    })
+    .await
+    .unwrap();
+    assert_eq!(effect(&sandbox, "authorizations"), 4);
+    let refunds = effect(&sandbox, "refunds");
+    for mode in ["drop_after_commit", "non_json"] {
+        fault(&sandbox, "saferpay.transaction.refund_direct", mode);
+        let refund = c
+            .refund_direct(saferpay::RefundDirect {
+                amount: chf(300),
+                order_id: format!("rd-{mode}"),
+                payment_means: saferpay::PaymentMeansInput::alias(alias.id.clone()),
+                description: None,
+                payer_note: None,
+                terminal_id: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            refund.transaction.transaction_type,
+            saferpay::TransactionType::Refund
+        );
+    }
+    assert_eq!(effect(&sandbox, "refunds"), refunds + 2);
+
+    // Transaction/Authorize: the answer is lost after the commit; the repeat finds the token
+    // spent, and the payment exists once.
+    let session = c
+        .initialize_transaction(saferpay::InitializeTransaction {
+            amount: chf(900),
+            order_id: "ti-once".into(),
+            description: "3-D Secure".into(),
+            return_url: "https://shop.example/back".into(),
+            payment_means: None,
+            payer: None,
+            pre_auth: false,
+            allow_partial_authorization: false,
+            recurring: false,
+            installment: false,
+            redirect_notify_urls: None,
+            payment_methods: Vec::new(),
+            config_set: None,
+            css_url: None,
+            terminal_id: None,
+        })
+        .await
+        .unwrap();
+    sandbox.pay_payment_page(&session.token, "success").unwrap();
+    fault(
+        &sandbox,
+        "saferpay.transaction.authorize",
+        "drop_after_commit",
+    );
+    let err = c
+        .authorize_transaction(saferpay::AuthorizeTransaction {
+            token: session.token.clone(),
+            condition: None,
+            register_alias: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err:?}");
+    assert!(err.settle_with().unwrap().contains("inquire_by_order_id"));
+    let found = c.inquire_by_order_id("ti-once").await.unwrap();
+    assert_eq!(found.transaction.amount, chf(900));
+    assert_eq!(effect(&sandbox, "authorizations"), 5);
+    no_effect_twice(&sandbox);
+}

@@ -50,6 +50,30 @@ async fn no_secret_reaches_logs_errors_results_or_debug_output() {
 
     scenario::start_transcript();
     let all = scenario::load_all(&paywire_tests::scenario_dir());
+    // Card numbers the scenarios send (valid or not) are secrets too: collect every
+    // `card.number` of every call. (Verification codes are 3 or 4 digits, too short to scan
+    // for without false hits; core tests check they never show.)
+    fn card_numbers(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let card = map.get("card");
+                let number = card
+                    .and_then(|c| c.get("number"))
+                    .or(card.filter(|c| c.is_string()));
+                if let Some(number) = number.and_then(|n| n.as_str()).filter(|n| n.len() >= 8) {
+                    out.push(number.to_owned());
+                }
+                map.values().for_each(|v| card_numbers(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| card_numbers(v, out)),
+            _ => {}
+        }
+    }
+    let before = secrets.len();
+    for (_, s) in &all {
+        card_numbers(s, &mut secrets);
+    }
+    assert!(secrets.len() > before, "the scenarios send card numbers");
     let mut failures = Vec::new();
     for (name, s) in &all {
         if let Err(e) = scenario::run(&sandbox, &clients, s).await {

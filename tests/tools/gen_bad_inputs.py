@@ -76,7 +76,7 @@ SAFERPAY_MANAGEMENT = [
     offer("condition", condition="SOMETIMES"),
     offer("condition", condition="none"),
     # payer
-    payer("payer.language_code", language_code="xx"),
+    payer("payer.language_code", language_code="fr_CH"),
     payer("payer.language_code", language_code="english"),
     payer("payer.language_code", language_code="DE"),
     payer("payer.ip_address", ip_address="999.1.1.1"),
@@ -173,7 +173,9 @@ SAFERPAY_PAYMENTS = [
     pp("payment_methods[0]", payment_methods=["BITCOIN"]),
     pp("payment_methods[1]", payment_methods=["VISA", "MONOPOLY_MONEY"]),
     pp("wallets[0]", wallets=["SAMSUNGPAY"]),
-    pp("payer.language_code", payer={"language_code": "xx"}),
+    pp("payer.language_code", payer={"language_code": "e"}),
+    pp("payer.delivery_address.vat_number", payer={"delivery_address": {"vat_number": "CHE-1"}}),
+    pp("delivery_address_form.mandatory_fields[0]", delivery_address_form={"address_source": "SAFERPAY", "mandatory_fields": ["VATNUMBER"]}),
     pp("payer.id", payer={"id": "pay er"}),
     pp("payer.billing_address.email", payer={"billing_address": {"email": "nope"}}),
     pp("payer.delivery_address.country_code", payer={"delivery_address": {"country_code": "CHE"}}),
@@ -330,12 +332,165 @@ PAYMENT_LINKS = [
     ("secuconnect", "cancel_payment_link", {"id": ""}, "id"),
 ]
 
+
+CARD = {"number": "9010004150000009", "exp_month": 12, "exp_year": 2099}
+AD = {"amount": {"minor": 1500, "currency": "CHF"}, "order_id": "${unique}", "description": "ok",
+      "payment_means": {"alias_id": "alias-1"}}
+TI = {"amount": {"minor": 1500, "currency": "CHF"}, "order_id": "${unique}", "description": "ok",
+      "return_url": "https://shop.example/back"}
+
+
+def direct(field, **overrides):
+    args = dict(AD)
+    for key, value in overrides.items():
+        if value is DROP:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return ("saferpay", "authorize_direct", args, field)
+
+
+def card(field, **card_fields):
+    c = dict(CARD)
+    for key, value in card_fields.items():
+        if value is DROP:
+            c.pop(key, None)
+        else:
+            c[key] = value
+    return direct("payment_means.card." + field if field else "payment_means.card", payment_means={"card": c})
+
+
+def init(field, **overrides):
+    args = dict(TI)
+    for key, value in overrides.items():
+        if value is DROP:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return ("saferpay", "initialize_transaction", args, field)
+
+
+SAFERPAY_TRANSACTIONS = [
+    # card data
+    card("number", number="9010004150000008"),
+    card("number", number="4111111111111112"),
+    card("number", number="9010 0041 5000 0009"),
+    card("number", number="9010-0041-5000-0009"),
+    card("number", number="12345678"),
+    card("number", number="90100041500000090000"),
+    card("number", number=""),
+    card("number", number="4111x11111111111"),
+    card("exp_month", exp_month=0),
+    card("exp_month", exp_month=13),
+    card("exp_month", exp_month=-1),
+    card("exp_year", exp_year=1999),
+    card("exp_year", exp_year=10000),
+    card("exp_year", exp_year="2030"),
+    card("verification_code", verification_code="12"),
+    card("verification_code", verification_code="12345"),
+    card("verification_code", verification_code="12a"),
+    card("holder_name", holder_name=""),
+    card("holder_name", holder_name="h" * 51),
+    card("", number=DROP),
+    card("", exp_month=DROP),
+    card("cvv", cvv="123"),
+    # payment means as a whole
+    direct("payment_means", payment_means={}),
+    direct("payment_means", payment_means={"alias_id": "a-1", "card": CARD}),
+    direct("payment_means", payment_means={"alias_id": "a-1", "saferpay_fields_token": "t-1"}),
+    direct("payment_means.verification_code", payment_means={"saferpay_fields_token": "t-1", "verification_code": "123"}),
+    direct("payment_means.verification_code", payment_means={"card": CARD, "verification_code": "123"}),
+    direct("payment_means.verification_code", payment_means={"alias_id": "a-1", "verification_code": "12"}),
+    direct("payment_means.alias_id", payment_means={"alias_id": "a 1"}),
+    direct("payment_means.alias_id", payment_means={"alias_id": "a" * 41}),
+    direct("payment_means.saferpay_fields_token", payment_means={"saferpay_fields_token": "t/1"}),
+    direct("payment_means.iban", payment_means={"iban": "CH93"}),
+    direct("payment_means", payment_means="alias-1"),
+    direct("payment_means", payment_means=["alias-1"]),
+    direct("payment_means.card", payment_means={"card": "9010004150000009"}),
+    direct("payment_means.alias_id", payment_means={"alias_id": ""}),
+    # authorize_direct
+    direct("amount", amount={"minor": 0, "currency": "CHF"}),
+    direct("order_id", order_id="a b"),
+    direct("order_id", order_id="o" * 81),
+    direct("description", description=""),
+    direct("description", description="d" * 1001),
+    direct("initiator", initiator="BANK"),
+    direct("payer_note", payer_note="n" * 51),
+    direct("installment", recurring=True, installment=True),
+    direct("register_alias.id_generator", register_alias={"id_generator": "SEQUENTIAL"}),
+    direct("register_alias.id", register_alias={"id_generator": "MANUAL"}),
+    direct("register_alias.lifetime", register_alias={"id_generator": "RANDOM", "lifetime": 1601}),
+    direct("terminal_id", terminal_id="1234"),
+    # initialize_transaction
+    init("return_url", return_url="/relative"),
+    init("return_url", return_url="ftp://shop.example/back"),
+    init("return_url", return_url="https://shop.example/" + "x" * 2000),
+    init("redirect_notify_urls.success", redirect_notify_urls={"success": "nope", "fail": "https://shop.example/f"}),
+    init("redirect_notify_urls.fail", redirect_notify_urls={"success": "https://shop.example/s", "fail": "mailto:a@b.ch"}),
+    init("payment_methods[0]", payment_methods=["TWINT"]),
+    init("payment_methods[1]", payment_methods=["VISA", "PAYPAL"]),
+    init("config_set", config_set="c" * 21),
+    init("css_url", css_url="http://shop.example/s.css"),
+    init("payer.language_code", payer={"language_code": "klingon"}),
+    init("installment", recurring=True, installment=True),
+    init("amount", amount={"minor": 0, "currency": "CHF"}),
+    init("payment_means.card.number", payment_means={"card": dict(CARD, number="4111111111111113")}),
+    init("payment_means", payment_means={}),
+    init("payment_means.alias_id", payment_means={"alias_id": "a b"}),
+    # authorize_transaction
+    ("saferpay", "authorize_transaction", {"token": ""}, "token"),
+    ("saferpay", "authorize_transaction", {"token": "t" * 51}, "token"),
+    ("saferpay", "authorize_transaction", {"token": "tok", "condition": "ALWAYS"}, "condition"),
+    # authorize_referenced
+    ("saferpay", "authorize_referenced", {"transaction_id": "T-1", "amount": {"minor": 100, "currency": "CHF"},
+                                          "order_id": "o-1", "description": "d"}, "transaction_id"),
+    ("saferpay", "authorize_referenced", {"transaction_id": "T1", "amount": {"minor": 0, "currency": "CHF"},
+                                          "order_id": "o-1", "description": "d"}, "amount"),
+    # refund_direct
+    ("saferpay", "refund_direct", {"amount": {"minor": 100, "currency": "CHF"}, "order_id": "r-1",
+                                   "payment_means": {"saferpay_fields_token": "tok"}}, "payment_means.saferpay_fields_token"),
+    ("saferpay", "refund_direct", {"amount": {"minor": 100, "currency": "CHF"}, "order_id": "r-1",
+                                   "payment_means": {"card": dict(CARD, exp_month=14)}}, "payment_means.card.exp_month"),
+    ("saferpay", "refund_direct", {"amount": {"minor": 100, "currency": "CHF"}, "order_id": "r 1",
+                                   "payment_means": {"alias_id": "a-1"}}, "order_id"),
+    ("saferpay", "refund_direct", {"amount": {"minor": 100, "currency": "CHF"}, "order_id": "r-1",
+                                   "payment_means": {"alias_id": "a-1"}, "description": ""}, "description"),
+    # the alias store
+    ("saferpay", "insert_alias", {"return_url": "relative"}, "return_url"),
+    ("saferpay", "insert_alias", {"return_url": "https://shop.example/c", "payment_means_type": "CASH"}, "payment_means_type"),
+    ("saferpay", "insert_alias", {"return_url": "https://shop.example/c", "payment_methods": ["TWINT"]}, "payment_methods[0]"),
+    ("saferpay", "insert_alias", {"return_url": "https://shop.example/c", "language_code": "german"}, "language_code"),
+    ("saferpay", "insert_alias", {"return_url": "https://shop.example/c", "language_code": "DE-ch"}, "language_code"),
+    ("saferpay", "insert_alias", {"return_url": "https://shop.example/c", "notify_url": "notify"}, "notify_url"),
+    ("saferpay", "insert_alias", {"return_url": "https://shop.example/c", "register_alias": {"id_generator": "RANDOM", "id": "x"}}, "register_alias.id"),
+    ("saferpay", "assert_alias_insert", {"token": ""}, "token"),
+    ("saferpay", "insert_alias_direct", {"payment_means": {"alias_id": "a-1"}}, "payment_means.alias_id"),
+    ("saferpay", "insert_alias_direct", {"payment_means": {"saferpay_fields_token": "t-1"}}, "payment_means.saferpay_fields_token"),
+    ("saferpay", "insert_alias_direct", {"payment_means": {"card": dict(CARD, number="9010004150000001")}}, "payment_means.card.number"),
+    ("saferpay", "insert_alias_direct", {"payment_means": {"card": dict(CARD, verification_code="1")}}, "payment_means.card.verification_code"),
+    ("saferpay", "insert_alias_direct", {"payment_means": {"card": CARD}, "register_alias": {"id_generator": "MANUAL", "id": "a b"}}, "register_alias.id"),
+    ("saferpay", "update_alias", {"alias_id": "a-1", "exp_month": 13, "exp_year": 2030}, "exp_month"),
+    ("saferpay", "update_alias", {"alias_id": "a-1", "exp_month": 1, "exp_year": 1990}, "exp_year"),
+    ("saferpay", "update_alias", {"alias_id": "a-1", "exp_month": 1, "exp_year": 2030, "lifetime": 0}, "lifetime"),
+    ("saferpay", "update_alias", {"alias_id": "a 1", "exp_month": 1, "exp_year": 2030}, "alias_id"),
+    ("saferpay", "inquire_alias", {"alias_id": ""}, "alias_id"),
+    ("saferpay", "inquire_alias", {"alias_id": "a" * 41}, "alias_id"),
+    ("saferpay", "delete_alias", {"alias_id": "a/1"}, "alias_id"),
+    ("saferpay", "close_batch", {"terminal_id": "1234567"}, "terminal_id"),
+    ("saferpay", "close_batch", {"terminal_id": "1234567a"}, "terminal_id"),
+]
+
 CORPORA = {
     "bad_input_saferpay_management.json": (
         "saferpay management bad input",
         SAFERPAY_MANAGEMENT,
     ),
     "bad_input_saferpay_payments.json": ("saferpay payment page and transaction bad input", SAFERPAY_PAYMENTS),
+    "bad_input_saferpay_transactions.json": (
+        "saferpay transaction interface and alias store bad input (card data included)",
+        SAFERPAY_TRANSACTIONS,
+    ),
     "bad_input_secuconnect.json": ("secuconnect bad input", SECUCONNECT),
     "bad_input_sekurepay.json": ("sekurepay bad input", SEKUREPAY),
     "bad_input_payment_links.json": ("payment link bad input", PAYMENT_LINKS),

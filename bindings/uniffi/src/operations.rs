@@ -235,8 +235,6 @@ pub struct SaferpayInitializePaymentPageInput {
     /// Pre-authorization: a longer-lived reservation.
     #[uniffi(default = false)]
     pub pre_auth: bool,
-    #[uniffi(default = false)]
-    pub allow_partial_authorization: bool,
     /// Text on the payer's statement; 1 to 50 characters (about 10–12 survive in practice).
     #[uniffi(default = None)]
     pub payer_note: Option<String>,
@@ -285,7 +283,6 @@ impl ops::Params for SaferpayInitializePaymentPageInput {
         params.insert("condition".to_owned(), ops::param("condition", &self.condition)?);
         params.insert("config_set".to_owned(), ops::param("config_set", &self.config_set)?);
         params.insert("pre_auth".to_owned(), ops::param("pre_auth", &self.pre_auth)?);
-        params.insert("allow_partial_authorization".to_owned(), ops::param("allow_partial_authorization", &self.allow_partial_authorization)?);
         params.insert("payer_note".to_owned(), ops::param("payer_note", &self.payer_note)?);
         params.insert("mandate_id".to_owned(), ops::param("mandate_id", &self.mandate_id)?);
         params.insert("recurring_initial".to_owned(), ops::param("recurring_initial", &self.recurring_initial)?);
@@ -335,6 +332,9 @@ pub struct SaferpayCaptureInput {
     /// Less than the authorized amount captures part of it; `null` captures all.
     #[uniffi(default = None)]
     pub amount: Option<crate::Money>,
+    /// Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
+    #[uniffi(default = None)]
+    pub pending_notification: Option<String>,
 }
 
 impl ops::Params for SaferpayCaptureInput {
@@ -342,6 +342,7 @@ impl ops::Params for SaferpayCaptureInput {
         let mut params = Map::new();
         params.insert("transaction_id".to_owned(), ops::param("transaction_id", &self.transaction_id)?);
         params.insert("amount".to_owned(), ops::param("amount", &self.amount)?);
+        params.insert("pending_notification".to_owned(), ops::opt_json_text("pending_notification", self.pending_notification.as_deref())?);
         Ok(params)
     }
 }
@@ -412,6 +413,9 @@ pub struct SaferpayRefundInput {
     /// Saferpay lets refunds exceed the original payment).
     #[uniffi(default = false)]
     pub restrict_refund_amount_to_captured_amount: bool,
+    /// Whom to tell when a `PENDING` refund settles.
+    #[uniffi(default = None)]
+    pub pending_notification: Option<String>,
 }
 
 impl ops::Params for SaferpayRefundInput {
@@ -423,6 +427,7 @@ impl ops::Params for SaferpayRefundInput {
         params.insert("description".to_owned(), ops::param("description", &self.description)?);
         params.insert("payer_note".to_owned(), ops::param("payer_note", &self.payer_note)?);
         params.insert("restrict_refund_amount_to_captured_amount".to_owned(), ops::param("restrict_refund_amount_to_captured_amount", &self.restrict_refund_amount_to_captured_amount)?);
+        params.insert("pending_notification".to_owned(), ops::opt_json_text("pending_notification", self.pending_notification.as_deref())?);
         Ok(params)
     }
 }
@@ -481,6 +486,349 @@ impl ops::Params for SaferpayAssertRefundInput {
     fn into_params(self) -> Result<Map<String, Value>> {
         let mut params = Map::new();
         params.insert("transaction_id".to_owned(), ops::param("transaction_id", &self.transaction_id)?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.initialize_transaction` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayInitializeTransactionInput {
+    pub amount: crate::Money,
+    /// `Id[1..80]`; also the key Inquire finds the payment by.
+    pub order_id: String,
+    /// 1 to 1000 characters.
+    pub description: String,
+    /// Where the payer returns after 3-D Secure or card entry (at most 2000 characters).
+    pub return_url: String,
+    /// A Fields token, an alias or card data; without it the payer enters the card on
+    /// Saferpay's page (`redirect_url`).
+    #[uniffi(default = None)]
+    pub payment_means: Option<String>,
+    #[uniffi(default = None)]
+    pub payer: Option<crate::saferpay::records::Payer>,
+    /// Pre-authorization instead of a final authorization.
+    #[uniffi(default = false)]
+    pub pre_auth: bool,
+    /// Accept an authorization of less than `amount` (prevents DCC).
+    #[uniffi(default = false)]
+    pub allow_partial_authorization: bool,
+    /// First payment of a recurring series: later `authorize_referenced` calls refer to it.
+    #[uniffi(default = false)]
+    pub recurring: bool,
+    /// First payment of an installment plan (excludes `recurring`).
+    #[uniffi(default = false)]
+    pub installment: bool,
+    /// Called (GET) when the payer completed or failed the redirect steps.
+    #[uniffi(default = None)]
+    pub redirect_notify_urls: Option<String>,
+    /// Restricts the card entry form: AMEX, BANCONTACT, DINERS, DIRECTDEBIT, JCB, MAESTRO,
+    /// MASTERCARD, VISA.
+    #[uniffi(default = [])]
+    pub payment_methods: Vec<String>,
+    /// A payment page configuration (`Id[1..20]`).
+    #[uniffi(default = None)]
+    pub config_set: Option<String>,
+    /// Your stylesheet for Saferpay's pages (https, at most 2000 characters).
+    #[uniffi(default = None)]
+    pub css_url: Option<String>,
+    #[uniffi(default = None)]
+    pub terminal_id: Option<String>,
+}
+
+impl ops::Params for SaferpayInitializeTransactionInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("amount".to_owned(), ops::param("amount", &self.amount)?);
+        params.insert("order_id".to_owned(), ops::param("order_id", &self.order_id)?);
+        params.insert("description".to_owned(), ops::param("description", &self.description)?);
+        params.insert("return_url".to_owned(), ops::param("return_url", &self.return_url)?);
+        params.insert("payment_means".to_owned(), ops::opt_json_text("payment_means", self.payment_means.as_deref())?);
+        params.insert("payer".to_owned(), ops::param("payer", &self.payer)?);
+        params.insert("pre_auth".to_owned(), ops::param("pre_auth", &self.pre_auth)?);
+        params.insert("allow_partial_authorization".to_owned(), ops::param("allow_partial_authorization", &self.allow_partial_authorization)?);
+        params.insert("recurring".to_owned(), ops::param("recurring", &self.recurring)?);
+        params.insert("installment".to_owned(), ops::param("installment", &self.installment)?);
+        params.insert("redirect_notify_urls".to_owned(), ops::opt_json_text("redirect_notify_urls", self.redirect_notify_urls.as_deref())?);
+        params.insert("payment_methods".to_owned(), ops::param("payment_methods", &self.payment_methods)?);
+        params.insert("config_set".to_owned(), ops::param("config_set", &self.config_set)?);
+        params.insert("css_url".to_owned(), ops::param("css_url", &self.css_url)?);
+        params.insert("terminal_id".to_owned(), ops::param("terminal_id", &self.terminal_id)?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.authorize_transaction` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayAuthorizeTransactionInput {
+    /// The token `initialize_transaction` returned (`Id[1..50]`).
+    pub token: String,
+    /// `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or
+    /// `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
+    #[uniffi(default = None)]
+    pub condition: Option<String>,
+    /// Save the card as an alias; the answer's `registration_result` has its id.
+    #[uniffi(default = None)]
+    pub register_alias: Option<String>,
+}
+
+impl ops::Params for SaferpayAuthorizeTransactionInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("token".to_owned(), ops::param("token", &self.token)?);
+        params.insert("condition".to_owned(), ops::param("condition", &self.condition)?);
+        params.insert("register_alias".to_owned(), ops::opt_json_text("register_alias", self.register_alias.as_deref())?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.authorize_direct` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayAuthorizeDirectInput {
+    pub amount: crate::Money,
+    /// `Id[1..80]`, unique per authorization: a lost answer is settled by it.
+    pub order_id: String,
+    /// 1 to 1000 characters.
+    pub description: String,
+    /// A stored alias, a Fields token or card data.
+    pub payment_means: String,
+    /// `MERCHANT` (a merchant-initiated payment, the default) or `PAYER`.
+    #[uniffi(default = "MERCHANT")]
+    pub initiator: String,
+    /// Save the card as an alias (`registration_result`).
+    #[uniffi(default = None)]
+    pub register_alias: Option<String>,
+    #[uniffi(default = false)]
+    pub pre_auth: bool,
+    /// Accept an authorization of less than `amount`.
+    #[uniffi(default = false)]
+    pub allow_partial_authorization: bool,
+    /// First payment of a recurring series.
+    #[uniffi(default = false)]
+    pub recurring: bool,
+    /// First payment of an installment plan (excludes `recurring`).
+    #[uniffi(default = false)]
+    pub installment: bool,
+    /// Text on the payer's statement; 1 to 50 characters.
+    #[uniffi(default = None)]
+    pub payer_note: Option<String>,
+    #[uniffi(default = None)]
+    pub terminal_id: Option<String>,
+}
+
+impl ops::Params for SaferpayAuthorizeDirectInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("amount".to_owned(), ops::param("amount", &self.amount)?);
+        params.insert("order_id".to_owned(), ops::param("order_id", &self.order_id)?);
+        params.insert("description".to_owned(), ops::param("description", &self.description)?);
+        params.insert("payment_means".to_owned(), ops::json_text("payment_means", &self.payment_means)?);
+        params.insert("initiator".to_owned(), ops::param("initiator", &self.initiator)?);
+        params.insert("register_alias".to_owned(), ops::opt_json_text("register_alias", self.register_alias.as_deref())?);
+        params.insert("pre_auth".to_owned(), ops::param("pre_auth", &self.pre_auth)?);
+        params.insert("allow_partial_authorization".to_owned(), ops::param("allow_partial_authorization", &self.allow_partial_authorization)?);
+        params.insert("recurring".to_owned(), ops::param("recurring", &self.recurring)?);
+        params.insert("installment".to_owned(), ops::param("installment", &self.installment)?);
+        params.insert("payer_note".to_owned(), ops::param("payer_note", &self.payer_note)?);
+        params.insert("terminal_id".to_owned(), ops::param("terminal_id", &self.terminal_id)?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.authorize_referenced` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayAuthorizeReferencedInput {
+    /// The initial recurring or installment payment.
+    pub transaction_id: String,
+    pub amount: crate::Money,
+    /// `Id[1..80]`, unique per authorization: a lost answer is settled by it.
+    pub order_id: String,
+    /// 1 to 1000 characters.
+    pub description: String,
+    /// Text on the payer's statement; 1 to 50 characters.
+    #[uniffi(default = None)]
+    pub payer_note: Option<String>,
+    #[uniffi(default = None)]
+    pub terminal_id: Option<String>,
+}
+
+impl ops::Params for SaferpayAuthorizeReferencedInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("transaction_id".to_owned(), ops::param("transaction_id", &self.transaction_id)?);
+        params.insert("amount".to_owned(), ops::param("amount", &self.amount)?);
+        params.insert("order_id".to_owned(), ops::param("order_id", &self.order_id)?);
+        params.insert("description".to_owned(), ops::param("description", &self.description)?);
+        params.insert("payer_note".to_owned(), ops::param("payer_note", &self.payer_note)?);
+        params.insert("terminal_id".to_owned(), ops::param("terminal_id", &self.terminal_id)?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.refund_direct` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayRefundDirectInput {
+    pub amount: crate::Money,
+    /// `Id[1..80]`, unique per refund: a lost answer is settled by it.
+    pub order_id: String,
+    /// An alias or card data (Fields tokens are not accepted by RefundDirect).
+    pub payment_means: String,
+    /// 1 to 1000 characters.
+    #[uniffi(default = None)]
+    pub description: Option<String>,
+    /// Text on the payer's statement; 1 to 50 characters.
+    #[uniffi(default = None)]
+    pub payer_note: Option<String>,
+    #[uniffi(default = None)]
+    pub terminal_id: Option<String>,
+}
+
+impl ops::Params for SaferpayRefundDirectInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("amount".to_owned(), ops::param("amount", &self.amount)?);
+        params.insert("order_id".to_owned(), ops::param("order_id", &self.order_id)?);
+        params.insert("payment_means".to_owned(), ops::json_text("payment_means", &self.payment_means)?);
+        params.insert("description".to_owned(), ops::param("description", &self.description)?);
+        params.insert("payer_note".to_owned(), ops::param("payer_note", &self.payer_note)?);
+        params.insert("terminal_id".to_owned(), ops::param("terminal_id", &self.terminal_id)?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.insert_alias` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayInsertAliasInput {
+    /// Where the payer returns from the register form (at most 2000 characters).
+    pub return_url: String,
+    /// How the alias id is made; Saferpay picks one (`RANDOM`) when not given.
+    #[uniffi(default = None)]
+    pub register_alias: Option<String>,
+    /// `CARD`, `BANK_ACCOUNT`, `POSTFINANCEPAY`, `TWINT` or `PAYPAL` (the spec's `Type`).
+    #[uniffi(default = "CARD")]
+    pub payment_means_type: String,
+    /// Restricts the form: AMEX, DINERS, DIRECTDEBIT, JCB, MAESTRO, MASTERCARD, VISA.
+    #[uniffi(default = [])]
+    pub payment_methods: Vec<String>,
+    /// The form's language (`de`, `fr-CH` …).
+    #[uniffi(default = None)]
+    pub language_code: Option<String>,
+    /// Called (GET) when the registration is done.
+    #[uniffi(default = None)]
+    pub notify_url: Option<String>,
+}
+
+impl ops::Params for SaferpayInsertAliasInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("return_url".to_owned(), ops::param("return_url", &self.return_url)?);
+        params.insert("register_alias".to_owned(), ops::opt_json_text("register_alias", self.register_alias.as_deref())?);
+        params.insert("payment_means_type".to_owned(), ops::param("payment_means_type", &self.payment_means_type)?);
+        params.insert("payment_methods".to_owned(), ops::param("payment_methods", &self.payment_methods)?);
+        params.insert("language_code".to_owned(), ops::param("language_code", &self.language_code)?);
+        params.insert("notify_url".to_owned(), ops::param("notify_url", &self.notify_url)?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.assert_alias_insert` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayAssertAliasInsertInput {
+    /// The token `insert_alias` returned.
+    pub token: String,
+}
+
+impl ops::Params for SaferpayAssertAliasInsertInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("token".to_owned(), ops::param("token", &self.token)?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.insert_alias_direct` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayInsertAliasDirectInput {
+    /// Card data (PCI-certified merchants only).
+    pub payment_means: String,
+    /// Without it the alias id is generated here (`MANUAL`, `pw-al-…`), which lets a lost
+    /// answer be settled; with `RANDOM` a lost answer ends `outcome_unknown`.
+    #[uniffi(default = None)]
+    pub register_alias: Option<String>,
+}
+
+impl ops::Params for SaferpayInsertAliasDirectInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("payment_means".to_owned(), ops::json_text("payment_means", &self.payment_means)?);
+        params.insert("register_alias".to_owned(), ops::opt_json_text("register_alias", self.register_alias.as_deref())?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.update_alias` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayUpdateAliasInput {
+    pub alias_id: String,
+    /// The card's new expiry month, 1 to 12.
+    pub exp_month: i32,
+    /// The card's new expiry year, 2000 to 9999.
+    pub exp_year: i32,
+    /// Days, 1 to 1600.
+    #[uniffi(default = None)]
+    pub lifetime: Option<i32>,
+}
+
+impl ops::Params for SaferpayUpdateAliasInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("alias_id".to_owned(), ops::param("alias_id", &self.alias_id)?);
+        params.insert("exp_month".to_owned(), ops::param("exp_month", &self.exp_month)?);
+        params.insert("exp_year".to_owned(), ops::param("exp_year", &self.exp_year)?);
+        params.insert("lifetime".to_owned(), ops::param("lifetime", &self.lifetime)?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.inquire_alias` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayInquireAliasInput {
+    pub alias_id: String,
+}
+
+impl ops::Params for SaferpayInquireAliasInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("alias_id".to_owned(), ops::param("alias_id", &self.alias_id)?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.delete_alias` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayDeleteAliasInput {
+    pub alias_id: String,
+}
+
+impl ops::Params for SaferpayDeleteAliasInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("alias_id".to_owned(), ops::param("alias_id", &self.alias_id)?);
+        Ok(params)
+    }
+}
+
+/// What `saferpay.close_batch` takes.
+#[derive(uniffi::Record)]
+pub struct SaferpayCloseBatchInput {
+    /// Defaults to the client's terminal.
+    #[uniffi(default = None)]
+    pub terminal_id: Option<String>,
+}
+
+impl ops::Params for SaferpayCloseBatchInput {
+    fn into_params(self) -> Result<Map<String, Value>> {
+        let mut params = Map::new();
+        params.insert("terminal_id".to_owned(), ops::param("terminal_id", &self.terminal_id)?);
         Ok(params)
     }
 }
@@ -627,6 +975,85 @@ impl SaferpayClient {
         let output = ops::call::<paywire::saferpay::AssertRefund>(&self.client, input).await?;
         Ok(output.into())
     }
+
+    /// Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card
+    /// entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`.
+    /// Repeating it is harmless: a session whose answer was lost is known to no payer.
+    pub async fn initialize_transaction(&self, input: SaferpayInitializeTransactionInput) -> Result<crate::records::TransactionSession> {
+        let output = ops::call::<paywire::saferpay::InitializeTransaction>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// Authorizes an initialized transaction once the payer is back (Transaction/Authorize).
+    /// A token authorizes once: a repeat after a lost answer cannot double the payment, and
+    /// ends `outcome_unknown` (settle with `inquire_by_order_id`).
+    pub async fn authorize_transaction(&self, input: SaferpayAuthorizeTransactionInput) -> Result<crate::saferpay::payments::Payment> {
+        let output = ops::call::<paywire::saferpay::AuthorizeTransaction>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or
+    /// card data; no 3-D Secure. A lost answer is settled by its `order_id`.
+    pub async fn authorize_direct(&self, input: SaferpayAuthorizeDirectInput) -> Result<crate::saferpay::payments::Payment> {
+        let output = ops::call::<paywire::saferpay::AuthorizeDirect>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// A follow-up of an initial recurring or installment payment
+    /// (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`.
+    pub async fn authorize_referenced(&self, input: SaferpayAuthorizeReferencedInput) -> Result<crate::saferpay::payments::Payment> {
+        let output = ops::call::<paywire::saferpay::AuthorizeReferenced>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// Refunds to an alias or card without a previous transaction (Transaction/RefundDirect);
+    /// the `REFUND` must then be captured. A lost answer is settled by its `order_id`.
+    pub async fn refund_direct(&self, input: SaferpayRefundDirectInput) -> Result<crate::saferpay::payments::Payment> {
+        let output = ops::call::<paywire::saferpay::RefundDirect>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// Opens the hosted form that registers a card as an alias (Alias/Insert).
+    /// Repeating it is harmless, like a payment page.
+    pub async fn insert_alias(&self, input: SaferpayInsertAliasInput) -> Result<crate::records::AliasSession> {
+        let output = ops::call::<paywire::saferpay::InsertAlias>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// The alias the payer registered on the form (Alias/AssertInsert).
+    pub async fn assert_alias_insert(&self, input: SaferpayAssertAliasInsertInput) -> Result<crate::records::Alias> {
+        let output = ops::call::<paywire::saferpay::AssertAliasInsert>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the
+    /// default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`.
+    pub async fn insert_alias_direct(&self, input: SaferpayInsertAliasDirectInput) -> Result<crate::records::Alias> {
+        let output = ops::call::<paywire::saferpay::InsertAliasDirect>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// Changes an alias' card expiry and lifetime (Alias/Update).
+    pub async fn update_alias(&self, input: SaferpayUpdateAliasInput) -> Result<crate::records::Alias> {
+        let output = ops::call::<paywire::saferpay::UpdateAlias>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// An alias' current details (Alias/Inquire).
+    pub async fn inquire_alias(&self, input: SaferpayInquireAliasInput) -> Result<crate::records::Alias> {
+        let output = ops::call::<paywire::saferpay::InquireAlias>(&self.client, input).await?;
+        Ok(output.into())
+    }
+
+    /// Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete).
+    pub async fn delete_alias(&self, input: SaferpayDeleteAliasInput) -> Result<()> {
+        ops::call::<paywire::saferpay::DeleteAlias>(&self.client, input).await
+    }
+
+    /// Closes the terminal's batch (Batch/Close), where the automatic closure is off.
+    pub async fn close_batch(&self, input: SaferpayCloseBatchInput) -> Result<()> {
+        ops::call::<paywire::saferpay::CloseBatch>(&self.client, input).await
+    }
 }
 
 #[uniffi::export]
@@ -770,6 +1197,85 @@ impl BlockingSaferpayClient {
     pub fn assert_refund(&self, input: SaferpayAssertRefundInput) -> Result<crate::records::RefundStatus> {
         let output = ops::call_blocking::<paywire::saferpay::AssertRefund>(self.client.async_client(), input)?;
         Ok(output.into())
+    }
+
+    /// Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card
+    /// entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`.
+    /// Repeating it is harmless: a session whose answer was lost is known to no payer.
+    pub fn initialize_transaction(&self, input: SaferpayInitializeTransactionInput) -> Result<crate::records::TransactionSession> {
+        let output = ops::call_blocking::<paywire::saferpay::InitializeTransaction>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// Authorizes an initialized transaction once the payer is back (Transaction/Authorize).
+    /// A token authorizes once: a repeat after a lost answer cannot double the payment, and
+    /// ends `outcome_unknown` (settle with `inquire_by_order_id`).
+    pub fn authorize_transaction(&self, input: SaferpayAuthorizeTransactionInput) -> Result<crate::saferpay::payments::Payment> {
+        let output = ops::call_blocking::<paywire::saferpay::AuthorizeTransaction>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or
+    /// card data; no 3-D Secure. A lost answer is settled by its `order_id`.
+    pub fn authorize_direct(&self, input: SaferpayAuthorizeDirectInput) -> Result<crate::saferpay::payments::Payment> {
+        let output = ops::call_blocking::<paywire::saferpay::AuthorizeDirect>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// A follow-up of an initial recurring or installment payment
+    /// (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`.
+    pub fn authorize_referenced(&self, input: SaferpayAuthorizeReferencedInput) -> Result<crate::saferpay::payments::Payment> {
+        let output = ops::call_blocking::<paywire::saferpay::AuthorizeReferenced>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// Refunds to an alias or card without a previous transaction (Transaction/RefundDirect);
+    /// the `REFUND` must then be captured. A lost answer is settled by its `order_id`.
+    pub fn refund_direct(&self, input: SaferpayRefundDirectInput) -> Result<crate::saferpay::payments::Payment> {
+        let output = ops::call_blocking::<paywire::saferpay::RefundDirect>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// Opens the hosted form that registers a card as an alias (Alias/Insert).
+    /// Repeating it is harmless, like a payment page.
+    pub fn insert_alias(&self, input: SaferpayInsertAliasInput) -> Result<crate::records::AliasSession> {
+        let output = ops::call_blocking::<paywire::saferpay::InsertAlias>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// The alias the payer registered on the form (Alias/AssertInsert).
+    pub fn assert_alias_insert(&self, input: SaferpayAssertAliasInsertInput) -> Result<crate::records::Alias> {
+        let output = ops::call_blocking::<paywire::saferpay::AssertAliasInsert>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the
+    /// default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`.
+    pub fn insert_alias_direct(&self, input: SaferpayInsertAliasDirectInput) -> Result<crate::records::Alias> {
+        let output = ops::call_blocking::<paywire::saferpay::InsertAliasDirect>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// Changes an alias' card expiry and lifetime (Alias/Update).
+    pub fn update_alias(&self, input: SaferpayUpdateAliasInput) -> Result<crate::records::Alias> {
+        let output = ops::call_blocking::<paywire::saferpay::UpdateAlias>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// An alias' current details (Alias/Inquire).
+    pub fn inquire_alias(&self, input: SaferpayInquireAliasInput) -> Result<crate::records::Alias> {
+        let output = ops::call_blocking::<paywire::saferpay::InquireAlias>(self.client.async_client(), input)?;
+        Ok(output.into())
+    }
+
+    /// Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete).
+    pub fn delete_alias(&self, input: SaferpayDeleteAliasInput) -> Result<()> {
+        ops::call_blocking::<paywire::saferpay::DeleteAlias>(self.client.async_client(), input)
+    }
+
+    /// Closes the terminal's batch (Batch/Close), where the automatic closure is off.
+    pub fn close_batch(&self, input: SaferpayCloseBatchInput) -> Result<()> {
+        ops::call_blocking::<paywire::saferpay::CloseBatch>(self.client.async_client(), input)
     }
 }
 

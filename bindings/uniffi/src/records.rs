@@ -165,6 +165,90 @@ impl From<paywire::saferpay::RefundStatus> for RefundStatus {
     }
 }
 
+/// An initialized transaction: when `redirect_required`, send the payer to `redirect_url`
+/// (card entry or 3-D Secure), then call `authorize_transaction` with `token`.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct TransactionSession {
+    /// Keep it: `authorize_transaction` needs it.
+    pub token: String,
+    /// After this (ISO 8601) the token is refused.
+    pub expiration: Option<String>,
+    /// Whether the payer must be sent to `redirect_url` before authorizing.
+    pub redirect_required: bool,
+    /// The page for the payer (present when `redirect_required`).
+    pub redirect_url: Option<String>,
+    /// Whether the payer enters the means of payment on that page.
+    pub payment_means_required: Option<bool>,
+    /// Whether a liability shift is possible (only when `payment_means` was given).
+    pub liability_shift: Option<bool>,
+    /// The provider's full answer.
+    pub raw: String,
+}
+
+impl From<paywire::saferpay::TransactionSession> for TransactionSession {
+    fn from(v: paywire::saferpay::TransactionSession) -> Self {
+        TransactionSession {
+            token: v.token,
+            expiration: v.expiration,
+            redirect_required: v.redirect_required,
+            redirect_url: v.redirect_url,
+            payment_means_required: v.payment_means_required,
+            liability_shift: v.liability_shift,
+            raw: v.raw.to_string(),
+        }
+    }
+}
+
+/// An opened alias registration: send the payer to `redirect_url`, then call
+/// `assert_alias_insert` with `token`.
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct AliasSession {
+    pub token: String,
+    /// After this (ISO 8601) the token is refused.
+    pub expiration: Option<String>,
+    pub redirect_required: bool,
+    /// The register form for the payer.
+    pub redirect_url: Option<String>,
+    /// The provider's full answer.
+    pub raw: String,
+}
+
+impl From<paywire::saferpay::AliasSession> for AliasSession {
+    fn from(v: paywire::saferpay::AliasSession) -> Self {
+        AliasSession {
+            token: v.token,
+            expiration: v.expiration,
+            redirect_required: v.redirect_required,
+            redirect_url: v.redirect_url,
+            raw: v.raw.to_string(),
+        }
+    }
+}
+
+/// A stored means of payment (Secure Card Data).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct Alias {
+    /// Use it as `payment_means={"alias_id": …}`.
+    pub id: String,
+    /// Days it is stored (1 to 1600).
+    pub lifetime: Option<i64>,
+    /// The card or account behind it (masked).
+    pub payment_means: crate::saferpay::payments::PaymentMeans,
+    /// The provider's full answer.
+    pub raw: String,
+}
+
+impl From<paywire::saferpay::Alias> for Alias {
+    fn from(v: paywire::saferpay::Alias) -> Self {
+        Alias {
+            id: v.id,
+            lifetime: v.lifetime,
+            payment_means: v.payment_means.into(),
+            raw: v.raw.to_string(),
+        }
+    }
+}
+
 /// A link between payment transactions (the SDK's `ParentObj`): an entry of `parents` (on a
 /// refund, the payment it refunds) or of `related_transactions` (on a payment, its refunds).
 #[derive(Clone, Debug, PartialEq, uniffi::Record)]

@@ -427,6 +427,10 @@ fn record_field(record: &RecordInfo, field: &FieldInfo) -> (String, String) {
             "String" => Some(("String".into(), "same")),
             "bool" | "u32" | "u64" | "i32" | "i64" | "f64" => Some((name.to_owned(), "same")),
             "Money" => Some(("crate::Money".into(), "into")),
+            // The hand-written record of `saferpay/payments.rs`.
+            "PaymentMeans" if record.provider == "saferpay" => {
+                Some(("crate::saferpay::payments::PaymentMeans".into(), "into"))
+            }
             _ if OPEN_ENUMS.contains(&name) => Some(("String".into(), "enum")),
             _ => nested(name).map(|path| (path, "into")),
         }

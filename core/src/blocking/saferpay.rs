@@ -7,6 +7,11 @@ use crate::saferpay::{
 
 use crate::money::Money;
 use crate::saferpay::{
+    Alias, AliasSession, AuthorizeDirect, AuthorizeReferenced, AuthorizeTransaction,
+    InitializeTransaction, InsertAlias, InsertAliasDirect, RefundDirect, TransactionSession,
+    UpdateAlias,
+};
+use crate::saferpay::{
     Cancellation, Capture, CaptureStatus, InitializePaymentPage, MultipartCapture, Payment,
     PaymentPageSession, Refund, RefundStatus,
 };
@@ -178,6 +183,70 @@ impl SaferpayClient {
     pub fn assert_refund(&self, transaction_id: &str) -> Result<RefundStatus, Error> {
         let (c, id) = (self.client.clone(), transaction_id.to_owned());
         block_on(async move { c.assert_refund(&id).await })
+    }
+
+    pub fn initialize_transaction(
+        &self,
+        request: InitializeTransaction,
+    ) -> Result<TransactionSession, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.initialize_transaction(request).await })
+    }
+
+    pub fn authorize_transaction(&self, request: AuthorizeTransaction) -> Result<Payment, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.authorize_transaction(request).await })
+    }
+
+    pub fn authorize_direct(&self, request: AuthorizeDirect) -> Result<Payment, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.authorize_direct(request).await })
+    }
+
+    pub fn authorize_referenced(&self, request: AuthorizeReferenced) -> Result<Payment, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.authorize_referenced(request).await })
+    }
+
+    /// Creates a REFUND transaction to capture, like [`refund`](Self::refund).
+    pub fn refund_direct(&self, request: RefundDirect) -> Result<Payment, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.refund_direct(request).await })
+    }
+
+    pub fn insert_alias(&self, request: InsertAlias) -> Result<AliasSession, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.insert_alias(request).await })
+    }
+
+    pub fn assert_alias_insert(&self, token: &str) -> Result<Alias, Error> {
+        let (c, token) = (self.client.clone(), token.to_owned());
+        block_on(async move { c.assert_alias_insert(&token).await })
+    }
+
+    pub fn insert_alias_direct(&self, request: InsertAliasDirect) -> Result<Alias, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.insert_alias_direct(request).await })
+    }
+
+    pub fn update_alias(&self, request: UpdateAlias) -> Result<Alias, Error> {
+        let c = self.client.clone();
+        block_on(async move { c.update_alias(request).await })
+    }
+
+    pub fn inquire_alias(&self, alias_id: &str) -> Result<Alias, Error> {
+        let (c, id) = (self.client.clone(), alias_id.to_owned());
+        block_on(async move { c.inquire_alias(&id).await })
+    }
+
+    pub fn delete_alias(&self, alias_id: &str) -> Result<(), Error> {
+        let (c, id) = (self.client.clone(), alias_id.to_owned());
+        block_on(async move { c.delete_alias(&id).await })
+    }
+
+    pub fn close_batch(&self, terminal_id: Option<&str>) -> Result<(), Error> {
+        let (c, t) = (self.client.clone(), terminal_id.map(str::to_owned));
+        block_on(async move { c.close_batch(t.as_deref()).await })
     }
 }
 

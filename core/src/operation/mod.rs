@@ -410,6 +410,35 @@ fn doc_text(doc: &str) -> String {
         .to_owned()
 }
 
+/// `invalid type: string "x", expected …` → `invalid type: string, expected …` (also for
+/// `invalid value` and integers/floats quoted with backticks).
+fn drop_quoted_value(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        let Some(start) = message.find(prefix) else {
+            continue;
+        };
+        let rest = &message[start + prefix.len()..];
+        let Some(space) = rest.find(' ') else {
+            continue;
+        };
+        let after_kind = &rest[space..];
+        let Some(comma) = after_kind.find(", expected") else {
+            continue;
+        };
+        let quoted = after_kind[..comma].trim();
+        if quoted.starts_with('"') || quoted.starts_with('`') {
+            return format!(
+                "{}{}{}{}",
+                &message[..start],
+                prefix,
+                &rest[..space],
+                &after_kind[comma..]
+            );
+        }
+    }
+    message.to_owned()
+}
+
 fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -421,8 +450,11 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// serde's messages name Rust types ("expected u32"); say what the caller can act on.
+/// serde's messages name Rust types ("expected u32"); say what the caller can act on. They
+/// also quote the value they refused (`invalid type: string "4111…"`), which may be a card
+/// number or a code given in the wrong place: the value is dropped, the kind kept.
 fn clean_serde_message(message: &str) -> String {
+    let message = drop_quoted_value(message);
     let message = message
         .replace(
             "expected u32",
@@ -562,11 +594,13 @@ macro_rules! operation_table {
     };
     (@paging single) => { $crate::operation::Paging::Single };
     (@paging pages ($page_size:expr)) => { $crate::operation::Paging::Pages { page_size: $page_size } };
+    // Each arm is boxed: unoptimised builds give every arm of the dispatch its own stack
+    // slots, so a long table would otherwise overflow the caller's stack.
     (@call single, $input:ident, $client:ident, $value:ident) => {
-        $crate::operation::call_json::<$input>($client, $value).await
+        Box::pin($crate::operation::call_json::<$input>($client, $value)).await
     };
     (@call pages, $input:ident, $client:ident, $value:ident) => {
-        $crate::operation::call_json_paged::<$input>($client, $value).await
+        Box::pin($crate::operation::call_json_paged::<$input>($client, $value)).await
     };
 }
 

@@ -312,6 +312,300 @@ async fn transaction_assert_refund_matches_the_example() {
     assert_header(&body);
 }
 
+/// A fixture with the changes a test documents (see `spec/fixtures/README.md`).
+fn patched(name: &str, patch: impl FnOnce(&mut Value)) -> Value {
+    let mut value = fixture(name);
+    patch(&mut value);
+    value
+}
+
+/// The examples' card number `912345678901234` fails the Luhn check, which paywire runs
+/// before sending; the tests use this valid one in its place.
+const LUHN_CARD: &str = "912345678901238";
+
+#[test]
+fn the_substitute_card_number_is_valid_and_the_examples_is_not() {
+    assert!(super::direct::luhn_valid(LUHN_CARD));
+    assert!(!super::direct::luhn_valid("912345678901234"));
+}
+
+fn example_card() -> super::CardInput {
+    super::CardInput {
+        number: LUHN_CARD.into(),
+        exp_month: 9,
+        exp_year: 2015,
+        verification_code: Some("123".into()),
+        holder_name: Some("Max Mustermann".into()),
+    }
+}
+
+#[tokio::test]
+async fn transaction_initialize_matches_the_example() {
+    let (client, script) = client_answering("transaction_initialize.response.json");
+    let request: super::InitializeTransaction = crate::operation::decode_input(serde_json::json!({
+        "amount": {"minor": 100, "currency": "CHF"},
+        "order_id": "order-4711",
+        "description": "Two coffees",
+        "return_url": "https://shop.example/pay",
+        "payer": {"language_code": "en"},
+        "css_url": "https://shop.example/saferpay.css",
+    }))
+    .unwrap();
+    let session = client.initialize_transaction(request).await.unwrap();
+    assert_eq!(session.token, "234uhfh78234hlasdfh8234e");
+    assert!(session.redirect_required);
+    assert_eq!(session.liability_shift, Some(true));
+    assert_eq!(session.payment_means_required, Some(true));
+    assert_eq!(
+        session.redirect_url.as_deref(),
+        Some("https://www.saferpay.com/vt2/Api/...")
+    );
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Transaction/Initialize");
+    // paywire always sends the order id and the description (the example has neither).
+    let expected = patched("transaction_initialize.request.json", |v| {
+        v["Payment"]["OrderId"] = "order-4711".into();
+        v["Payment"]["Description"] = "Two coffees".into();
+    });
+    assert_same_shape(&expected, &body, "$");
+    assert_header(&body);
+}
+
+#[tokio::test]
+async fn transaction_authorize_matches_the_example() {
+    let (client, script) = client_answering("transaction_authorize.response.json");
+    let payment = client
+        .authorize_transaction(super::AuthorizeTransaction {
+            token: "sdu5ymxx210y2dz1ggig2ey0o".into(),
+            condition: None,
+            register_alias: None,
+        })
+        .await
+        .unwrap();
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Transaction/Authorize");
+    assert_same_shape(&fixture("transaction_authorize.request.json"), &body, "$");
+    assert_header(&body);
+    assert_eq!(payment.transaction.id, "MUOGAWA9pKr6rAv5dUKIbAjrCGYA");
+    assert!(payment.liability_shifted());
+    assert_eq!(
+        payment
+            .liability
+            .as_ref()
+            .unwrap()
+            .three_ds
+            .as_ref()
+            .unwrap()
+            .version
+            .as_deref(),
+        Some("2")
+    );
+}
+
+#[tokio::test]
+async fn transaction_authorize_direct_matches_the_example() {
+    let (client, script) = client_answering("transaction_authorize_direct.response.json");
+    let payment = client
+        .authorize_direct(super::AuthorizeDirect {
+            amount: chf(100),
+            order_id: "order-4711".into(),
+            description: "Test123".into(),
+            payment_means: super::PaymentMeansInput::card(example_card()),
+            initiator: "MERCHANT".into(),
+            register_alias: None,
+            pre_auth: false,
+            allow_partial_authorization: false,
+            recurring: false,
+            installment: false,
+            payer_note: Some("Order123_Testshop".into()),
+            terminal_id: None,
+        })
+        .await
+        .unwrap();
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Transaction/AuthorizeDirect");
+    // paywire sends the order id (its key for a lost answer) and the initiator explicitly.
+    let expected = patched("transaction_authorize_direct.request.json", |v| {
+        v["Payment"]["OrderId"] = "order-4711".into();
+        v["Initiator"] = "MERCHANT".into();
+        v["PaymentMeans"]["Card"]["Number"] = LUHN_CARD.into();
+    });
+    assert_same_shape(&expected, &body, "$");
+    assert_header(&body);
+    assert_eq!(payment.transaction.id, "723n4MAjMdhjSAhAKEUdA8jtl9jb");
+    assert_eq!(
+        payment
+            .payment_means
+            .card
+            .as_ref()
+            .unwrap()
+            .funding_source
+            .as_deref(),
+        Some("CREDIT")
+    );
+    assert!(!payment.liability_shifted());
+}
+
+#[tokio::test]
+async fn transaction_authorize_referenced_matches_the_example() {
+    let (client, script) = client_answering("transaction_authorize_referenced.response.json");
+    let payment = client
+        .authorize_referenced(super::AuthorizeReferenced {
+            transaction_id: "723n4MAjMdhjSAhAKEUdA8jtl9jb".into(),
+            amount: chf(100),
+            order_id: "order-4711-2".into(),
+            description: "Test123".into(),
+            payer_note: Some("Order123_Testshop".into()),
+            terminal_id: None,
+        })
+        .await
+        .unwrap();
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Transaction/AuthorizeReferenced");
+    let expected = patched("transaction_authorize_referenced.request.json", |v| {
+        v["Payment"]["OrderId"] = "order-4711-2".into();
+    });
+    assert_same_shape(&expected, &body, "$");
+    assert_header(&body);
+    assert_eq!(payment.transaction.status, TransactionStatus::Authorized);
+}
+
+#[tokio::test]
+async fn transaction_refund_direct_matches_the_example() {
+    let (client, script) = client_answering("transaction_refund_direct.response.json");
+    let payment = client
+        .refund_direct(super::RefundDirect {
+            amount: chf(100),
+            order_id: "refund-4711".into(),
+            payment_means: super::PaymentMeansInput::alias("alias35nfd9mkzfw0x57iwx"),
+            description: None,
+            payer_note: None,
+            terminal_id: None,
+        })
+        .await
+        .unwrap();
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Transaction/RefundDirect");
+    let expected = patched("transaction_refund_direct.request.json", |v| {
+        v["Refund"]["OrderId"] = "refund-4711".into();
+    });
+    assert_same_shape(&expected, &body, "$");
+    assert_header(&body);
+    assert_eq!(
+        payment.transaction.transaction_type,
+        TransactionType::Refund
+    );
+}
+
+#[tokio::test]
+async fn alias_insert_and_assert_match_the_examples() {
+    let (client, script) = client_answering("alias_insert.response.json");
+    let request: super::InsertAlias = crate::operation::decode_input(serde_json::json!({
+        "return_url": "https://shop.example/card",
+        "register_alias": {"id_generator": "RANDOM"},
+    }))
+    .unwrap();
+    let session = client.insert_alias(request).await.unwrap();
+    assert_eq!(session.token, "234uhfh78234hlasdfh8234e");
+    assert!(session.redirect_required);
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Alias/Insert");
+    assert_same_shape(&fixture("alias_insert.request.json"), &body, "$");
+    assert_header(&body);
+
+    let (client, script) = client_answering("alias_assert_insert.response.json");
+    let alias = client
+        .assert_alias_insert("234uhfh78234hlasdfh8234e")
+        .await
+        .unwrap();
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Alias/AssertInsert");
+    assert_same_shape(&fixture("alias_assert_insert.request.json"), &body, "$");
+    assert_eq!(alias.id, "alias35nfd9mkzfw0x57iwx");
+    assert_eq!(alias.lifetime, Some(1000));
+    assert_eq!(
+        alias.payment_means.payment_method,
+        Some(PaymentMethod::Visa)
+    );
+    assert_eq!(alias.raw, fixture("alias_assert_insert.response.json"));
+}
+
+#[tokio::test]
+async fn alias_insert_direct_matches_the_example() {
+    let (client, script) = client_answering("alias_insert_direct.response.json");
+    let alias = client
+        .insert_alias_direct(super::InsertAliasDirect {
+            payment_means: super::PaymentMeansInput::card(example_card()),
+            register_alias: Some(super::RegisterAlias::random()),
+        })
+        .await
+        .unwrap();
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Alias/InsertDirect");
+    let expected = patched("alias_insert_direct.request.json", |v| {
+        v["PaymentMeans"]["Card"]["Number"] = LUHN_CARD.into();
+    });
+    assert_same_shape(&expected, &body, "$");
+    assert_header(&body);
+    assert_eq!(alias.id, "alias35nfd9mkzfw0x57iwx");
+}
+
+#[tokio::test]
+async fn alias_update_inquire_delete_and_batch_close_match_the_examples() {
+    let (client, script) = client_answering("alias_update.response.json");
+    let alias = client
+        .update_alias(super::UpdateAlias {
+            alias_id: "alias35nfd9mkzfw0x57iwx".into(),
+            exp_month: 9,
+            exp_year: 2029,
+            lifetime: Some(1000),
+        })
+        .await
+        .unwrap();
+    assert_eq!(alias.lifetime, Some(1000));
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Alias/Update");
+    // The example names the container `AliasUpdate`, its table and the container dictionary
+    // `UpdateAlias`; and it has placeholder strings where the spec types integers.
+    let expected = patched("alias_update.request.json", |v| {
+        let map = v.as_object_mut().unwrap();
+        map.remove("AliasUpdate");
+        map.insert(
+            "UpdateAlias".into(),
+            serde_json::json!({"Id": "alias35nfd9mkzfw0x57iwx", "Lifetime": 1000}),
+        );
+        v["UpdatePaymentMeans"]["Card"] = serde_json::json!({"ExpMonth": 9, "ExpYear": 2029});
+    });
+    assert_same_shape(&expected, &body, "$");
+    assert_header(&body);
+
+    let (client, script) = client_answering("alias_inquire.response.json");
+    let alias = client
+        .inquire_alias("alias35nfd9mkzfw0x57iwx")
+        .await
+        .unwrap();
+    assert_eq!(alias.id, "alias35nfd9mkzfw0x57iwx");
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Alias/Inquire");
+    assert_same_shape(&fixture("alias_inquire.request.json"), &body, "$");
+
+    let (client, script) = client_answering("alias_delete.response.json");
+    client
+        .delete_alias("alias35nfd9mkzfw0x57iwx")
+        .await
+        .unwrap();
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Alias/Delete");
+    assert_same_shape(&fixture("alias_delete.request.json"), &body, "$");
+
+    let (client, script) = client_answering("batch_close.response.json");
+    client.close_batch(None).await.unwrap();
+    let (path, body) = sent(&script);
+    assert_eq!(path, "/api/Payment/v1/Batch/Close");
+    assert_same_shape(&fixture("batch_close.request.json"), &body, "$");
+    assert_eq!(body["TerminalId"], "17654321");
+}
+
 /// Every JSON API response example in the fixture folder has a decoder here, so a fixture
 /// added later cannot go untested.
 #[test]
@@ -324,8 +618,7 @@ fn every_json_api_response_fixture_decodes() {
         .collect();
     entries.sort();
     for name in entries {
-        let json_api = (name.starts_with("payment_page_") || name.starts_with("transaction_"))
-            && name.ends_with(".response.json");
+        let json_api = is_json_api(&name) && name.ends_with(".response.json");
         if !json_api || management.contains(&name.as_str()) {
             continue;
         }
@@ -339,12 +632,29 @@ fn every_json_api_response_fixture_decodes() {
             "transaction_cancel.response.json" => cancellation_from_wire(raw).map(|_| ()),
             "transaction_assert_capture.response.json" => capture_status_from_wire(raw).map(|_| ()),
             "transaction_assert_refund.response.json" => refund_status_from_wire(raw).map(|_| ()),
+            "transaction_initialize.response.json" => {
+                super::direct::transaction_session_from_wire(raw).map(|_| ())
+            }
+            "transaction_authorize.response.json"
+            | "transaction_authorize_direct.response.json"
+            | "transaction_authorize_referenced.response.json"
+            | "transaction_refund_direct.response.json" => payment_from_wire(raw).map(|_| ()),
+            "alias_insert.response.json" => super::alias::alias_session_from_wire(raw).map(|_| ()),
+            "alias_assert_insert.response.json"
+            | "alias_insert_direct.response.json"
+            | "alias_update.response.json"
+            | "alias_inquire.response.json" => super::alias::alias_from_wire(raw).map(|_| ()),
+            // Only a ResponseHeader.
+            "alias_delete.response.json" | "batch_close.response.json" => {
+                assert_eq!(raw.as_object().map(|m| m.len()), Some(1));
+                Ok(())
+            }
             other => panic!("no decoder for the JSON API fixture {other}"),
         };
         decoded.unwrap_or_else(|e| panic!("{name}: {e}"));
         seen += 1;
     }
-    assert_eq!(seen, 8);
+    assert_eq!(seen, 20);
 }
 
 /// Every JSON API request example has a test above that builds the same request.
@@ -359,12 +669,22 @@ fn every_json_api_request_fixture_is_covered() {
         "transaction_capture.request.json",
         "transaction_inquire.request.json",
         "transaction_refund.request.json",
+        "transaction_initialize.request.json",
+        "transaction_authorize.request.json",
+        "transaction_authorize_direct.request.json",
+        "transaction_authorize_referenced.request.json",
+        "transaction_refund_direct.request.json",
+        "alias_insert.request.json",
+        "alias_assert_insert.request.json",
+        "alias_insert_direct.request.json",
+        "alias_update.request.json",
+        "alias_inquire.request.json",
+        "alias_delete.request.json",
+        "batch_close.request.json",
     ];
     for entry in std::fs::read_dir(DIR).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        if (name.starts_with("payment_page_") || name.starts_with("transaction_"))
-            && name.ends_with(".request.json")
-        {
+        if is_json_api(&name) && name.ends_with(".request.json") {
             assert!(
                 covered.contains(&name.as_str()),
                 "{name} has no contract test"
@@ -373,6 +693,12 @@ fn every_json_api_request_fixture_is_covered() {
             assert!(fixture(&name).get("RequestHeader").is_some(), "{name}");
         }
     }
+}
+
+fn is_json_api(name: &str) -> bool {
+    ["payment_page_", "transaction_", "alias_", "batch_"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
 }
 
 /// The comparison itself must catch a missing or extra field.

@@ -47,7 +47,9 @@ struct ResponseHeader {
 pub(crate) fn kind_for_error_name(name: &str, status: u16) -> ErrorKind {
     match name {
         "AUTHENTICATION_FAILED" => ErrorKind::Authentication,
-        "PERMISSION_DENIED" => ErrorKind::Permission,
+        // "No more credits available for this account. Solution: Buy more transaction
+        // credits": the merchant's account, not the payer's card.
+        "PERMISSION_DENIED" | "NO_CREDITS_AVAILABLE" => ErrorKind::Permission,
         "TRANSACTION_NOT_FOUND" | "TOKEN_INVALID" => ErrorKind::NotFound,
         "TRANSACTION_ALREADY_CAPTURED"
         | "TRANSACTION_IN_WRONG_STATE"
@@ -63,7 +65,6 @@ pub(crate) fn kind_for_error_name(name: &str, status: u16) -> ErrorKind {
         | "CARD_CVC_INVALID"
         | "CARD_CVC_REQUIRED"
         | "CONDITION_NOT_SATISFIED"
-        | "NO_CREDITS_AVAILABLE"
         | "PAYER_AUTHENTICATION_REQUIRED"
         | "PAYMENTMEANS_INVALID"
         | "PAYMENTMEANS_NOT_SUPPORTED"
@@ -268,7 +269,7 @@ mod tests {
             ("GENERAL_DECLINED", Declined),
             ("INTERNAL_ERROR", Api),
             ("NO_CONTRACT", Declined),
-            ("NO_CREDITS_AVAILABLE", Declined),
+            ("NO_CREDITS_AVAILABLE", Permission),
             ("PAYER_AUTHENTICATION_REQUIRED", Declined),
             ("PAYMENTMEANS_INVALID", Declined),
             ("PAYMENTMEANS_NOT_SUPPORTED", Declined),

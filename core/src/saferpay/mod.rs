@@ -10,8 +10,12 @@
 //! effect (`docs/exactly-once.md`).
 
 mod account;
+mod alias;
 #[cfg(test)]
 mod contract_tests;
+mod direct;
+#[cfg(test)]
+mod direct_tests;
 mod error;
 mod fields;
 mod json_api;
@@ -24,6 +28,8 @@ pub mod operations;
 mod parquet_export;
 mod payment_page;
 mod reporting;
+#[cfg(test)]
+mod spec_fix_tests;
 mod transaction;
 
 use std::fmt;
@@ -34,6 +40,14 @@ use base64::Engine as _;
 
 pub use account::{
     Feature, License, PaymentMethodInfo, PaymentPageConfiguration, Terminal, WalletInfo,
+};
+pub use alias::{
+    Alias, AliasSession, AssertAliasInsert, CloseBatch, DeleteAlias, InquireAlias, InsertAlias,
+    InsertAliasDirect, UpdateAlias,
+};
+pub use direct::{
+    AuthorizeDirect, AuthorizeReferenced, AuthorizeTransaction, CardInput, InitializeTransaction,
+    PaymentMeansInput, RedirectNotifyUrls, RefundDirect, TransactionSession,
 };
 pub use json_api::ClientInfo;
 pub use models::{Address, BillingAddressForm, Order, OrderItem, Payer};
@@ -59,8 +73,8 @@ pub use reporting::{
 pub use transaction::{
     BankAccount, Cancellation, Capture, CaptureStatus, Card, Liability, LiableEntity,
     MultipartCapture, MultipartCaptureType, PayPalAccount, Payment, PaymentMeans, PaymentMethod,
-    Refund, RefundStatus, RegistrationResult, ThreeDs, Transaction, TransactionStatus,
-    TransactionType, Wallet,
+    PendingNotification, Refund, RefundStatus, RegistrationResult, ThreeDs, Transaction,
+    TransactionStatus, TransactionType, Wallet,
 };
 
 use crate::config::{self, ClientOptions, RequestOptions};
@@ -255,18 +269,29 @@ impl ClientBuilder {
     }
 }
 
+/// The oldest version the spec's changelog lists (`Changelog.md` runs from 1.4 to 1.53).
+const OLDEST_SPEC_MINOR: u32 = 4;
+
+/// Accepts only the versions the spec lists: 1.4 to [`DEFAULT_SPEC_VERSION`].
 fn check_spec_version(version: &str) -> Result<(), Error> {
-    let ok = matches!(version.split_once('.'), Some((major, minor))
-        if !major.is_empty() && !minor.is_empty()
-            && major.bytes().all(|b| b.is_ascii_digit())
-            && minor.bytes().all(|b| b.is_ascii_digit()));
-    if !ok {
-        return Err(Error::validation(
+    let newest = DEFAULT_SPEC_VERSION
+        .split_once('.')
+        .and_then(|(_, minor)| minor.parse::<u32>().ok())
+        .unwrap_or(0);
+    let minor = version
+        .strip_prefix("1.")
+        .filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()) && !m.starts_with('0'))
+        .and_then(|m| m.parse::<u32>().ok());
+    match minor {
+        Some(minor) if (OLDEST_SPEC_MINOR..=newest).contains(&minor) => Ok(()),
+        _ => Err(Error::validation(
             "spec_version",
-            format!("must look like \"1.53\" (got {version:?})"),
-        ));
+            format!(
+                "must be a version the spec lists, 1.{OLDEST_SPEC_MINOR} to {DEFAULT_SPEC_VERSION} \
+                 (got {version:?})"
+            ),
+        )),
     }
-    Ok(())
 }
 
 /// Numeric comparison of spec versions ("1.9" < "1.48").

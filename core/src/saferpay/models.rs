@@ -52,12 +52,6 @@ pub(crate) fn opt_money(amount: Option<&WireAmount>) -> Result<Option<Money>, Er
     amount.map(WireAmount::to_money).transpose()
 }
 
-/// Languages Saferpay's pages support.
-const LANGUAGES: &[&str] = &[
-    "bg", "cs", "da", "de", "de-CH", "el", "en", "es", "et", "fi", "fr", "hr", "hu", "is", "it",
-    "ja", "lt", "lv", "nl", "nn", "pl", "pt", "ro", "ru", "sk", "sl", "sv", "tr", "uk", "zh",
-];
-
 const GENDERS: &[&str] = &["MALE", "FEMALE", "DIVERSE", "COMPANY"];
 
 /// A postal address (billing or delivery). Every field is optional.
@@ -81,7 +75,8 @@ pub struct Address {
 }
 
 impl Address {
-    pub(crate) fn to_wire(&self, prefix: &str) -> Result<Value, Error> {
+    /// `billing`: only the billing address (`RequestBillingAddress`) has a `VatNumber`.
+    pub(crate) fn to_wire(&self, prefix: &str, billing: bool) -> Result<Value, Error> {
         let mut map = Map::new();
         let f = |name: &str| format!("{prefix}.{name}");
         for (name, key, value) in [
@@ -120,6 +115,12 @@ impl Address {
             map.insert("DateOfBirth".into(), json!(dob));
         }
         if let Some(vat) = &self.vat_number {
+            if !billing {
+                return Err(Error::validation(
+                    &f("vat_number"),
+                    "is not a field of the delivery address (only the billing address has one)",
+                ));
+            }
             validate::length(&f("vat_number"), vat, 1, 25)?;
             map.insert("VatNumber".into(), json!(vat));
         }
@@ -165,7 +166,9 @@ impl Payer {
             map.insert("Id".into(), json!(id));
         }
         if let Some(language) = &self.language_code {
-            validate::one_of(&f("language_code"), language, LANGUAGES)?;
+            // "If the submitted value has a valid format, but the language is unsupported,
+            // then the default language is used": any well-formed code is accepted.
+            super::alias::language_code(&f("language_code"), language)?;
             map.insert("LanguageCode".into(), json!(language));
         }
         if let Some(ip) = &self.ip_address {
@@ -181,7 +184,7 @@ impl Payer {
         if let Some(address) = &self.billing_address {
             map.insert(
                 "BillingAddress".into(),
-                address.to_wire(&f("billing_address"))?,
+                address.to_wire(&f("billing_address"), true)?,
             );
         }
         if let Some(address) = &self.delivery_address {
@@ -193,7 +196,7 @@ impl Payer {
             }
             map.insert(
                 "DeliveryAddress".into(),
-                address.to_wire(&f("delivery_address"))?,
+                address.to_wire(&f("delivery_address"), false)?,
             );
         }
         Ok(Value::Object(map))
@@ -229,7 +232,8 @@ pub struct BillingAddressForm {
 }
 
 impl BillingAddressForm {
-    pub(crate) fn to_wire(&self, prefix: &str) -> Result<Value, Error> {
+    /// `delivery`: the delivery form's `MandatoryFields` have no `VATNUMBER`.
+    pub(crate) fn to_wire(&self, prefix: &str, delivery: bool) -> Result<Value, Error> {
         validate::one_of(
             &format!("{prefix}.address_source"),
             &self.address_source,
@@ -239,11 +243,14 @@ impl BillingAddressForm {
         map.insert("AddressSource".into(), json!(self.address_source));
         if !self.mandatory_fields.is_empty() {
             for (i, field) in self.mandatory_fields.iter().enumerate() {
-                validate::one_of(
-                    &format!("{prefix}.mandatory_fields[{i}]"),
-                    field,
-                    MANDATORY_FIELDS,
-                )?;
+                let name = format!("{prefix}.mandatory_fields[{i}]");
+                validate::one_of(&name, field, MANDATORY_FIELDS)?;
+                if delivery && field == "VATNUMBER" {
+                    return Err(Error::validation(
+                        &name,
+                        "VATNUMBER is a billing address field, not a delivery address one",
+                    ));
+                }
             }
             map.insert("MandatoryFields".into(), json!(self.mandatory_fields));
         }
@@ -359,7 +366,8 @@ impl OrderItem {
                     "must be 0 to 99999 (hundredths of a percent)",
                 ));
             }
-            map.insert("TaxRate".into(), json!(rate));
+            // The spec types it a string ("Valid values are 0-99999").
+            map.insert("TaxRate".into(), json!(rate.to_string()));
         }
         for (name, key, value) in [
             ("product_url", "ProductUrl", &self.product_url),

@@ -125,7 +125,7 @@ impl CreateOffer {
         if let Some(form) = &self.billing_address_form {
             body.insert(
                 "BillingAddressForm".into(),
-                form.to_wire("billing_address_form")?,
+                form.to_wire("billing_address_form", false)?,
             );
         }
         if let Some(condition) = &self.condition {

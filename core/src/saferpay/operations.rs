@@ -94,6 +94,8 @@ crate::operation_input! {
         pub transaction_id: String,
         /// Less than the authorized amount captures part of it; `null` captures all.
         pub amount: Option<Money> = null,
+        /// Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
+        pub pending_notification: Option<PendingNotification> = null,
     }
 }
 
@@ -194,7 +196,7 @@ crate::operation_table! {
         |c, i| c.payment_outcome(&i.token);
     /// Captures an authorized transaction, in full or in part; never twice.
     capture(CaptureRequest) -> Capture, KeyedWrite, single,
-        |c, i| c.capture(&i.transaction_id, i.amount);
+        |c, i| c.capture_with(&i.transaction_id, i.amount, i.pending_notification);
     /// Captures one part of a transaction (one part at a time per transaction).
     /// Never sent again once it may have arrived (the spec documents no answer to a repeated
     /// `OrderPartId`): a lost answer ends `outcome_unknown`.
@@ -221,6 +223,51 @@ crate::operation_table! {
     /// Settles a pending refund.
     assert_refund(AssertRefund) -> RefundStatus, Read, single,
         |c, i| c.assert_refund(&i.transaction_id);
+    /// Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card
+    /// entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`.
+    /// Repeating it is harmless: a session whose answer was lost is known to no payer.
+    initialize_transaction(InitializeTransaction) -> TransactionSession, KeyedWrite, single,
+        |c, i| c.initialize_transaction(i);
+    /// Authorizes an initialized transaction once the payer is back (Transaction/Authorize).
+    /// A token authorizes once: a repeat after a lost answer cannot double the payment, and
+    /// ends `outcome_unknown` (settle with `inquire_by_order_id`).
+    authorize_transaction(AuthorizeTransaction) -> Payment, KeyedWrite, single,
+        |c, i| c.authorize_transaction(i);
+    /// Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or
+    /// card data; no 3-D Secure. A lost answer is settled by its `order_id`.
+    authorize_direct(AuthorizeDirect) -> Payment, KeyedWrite, single,
+        |c, i| c.authorize_direct(i);
+    /// A follow-up of an initial recurring or installment payment
+    /// (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`.
+    authorize_referenced(AuthorizeReferenced) -> Payment, KeyedWrite, single,
+        |c, i| c.authorize_referenced(i);
+    /// Refunds to an alias or card without a previous transaction (Transaction/RefundDirect);
+    /// the `REFUND` must then be captured. A lost answer is settled by its `order_id`.
+    refund_direct(RefundDirect) -> Payment, KeyedWrite, single,
+        |c, i| c.refund_direct(i);
+    /// Opens the hosted form that registers a card as an alias (Alias/Insert).
+    /// Repeating it is harmless, like a payment page.
+    insert_alias(InsertAlias) -> AliasSession, KeyedWrite, single,
+        |c, i| c.insert_alias(i);
+    /// The alias the payer registered on the form (Alias/AssertInsert).
+    assert_alias_insert(AssertAliasInsert) -> Alias, Read, single,
+        |c, i| c.assert_alias_insert(&i.token);
+    /// Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the
+    /// default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`.
+    insert_alias_direct(InsertAliasDirect) -> Alias, KeyedWrite, single,
+        |c, i| c.insert_alias_direct(i);
+    /// Changes an alias' card expiry and lifetime (Alias/Update).
+    update_alias(UpdateAlias) -> Alias, KeyedWrite, single,
+        |c, i| c.update_alias(i);
+    /// An alias' current details (Alias/Inquire).
+    inquire_alias(InquireAlias) -> Alias, Read, single,
+        |c, i| c.inquire_alias(&i.alias_id);
+    /// Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete).
+    delete_alias(DeleteAlias) -> (), KeyedWrite, single,
+        |c, i| c.delete_alias(&i.alias_id);
+    /// Closes the terminal's batch (Batch/Close), where the automatic closure is off.
+    close_batch(CloseBatch) -> (), KeyedWrite, single,
+        |c, i| c.close_batch(i.terminal_id.as_deref());
 }
 
 /// The output records whose binding types are generated (see `operation::record`); a result
@@ -234,5 +281,8 @@ pub fn records() -> Vec<crate::operation::record::RecordInfo> {
         Cancellation::info("saferpay"),
         CaptureStatus::info("saferpay"),
         RefundStatus::info("saferpay"),
+        TransactionSession::info("saferpay"),
+        AliasSession::info("saferpay"),
+        Alias::info("saferpay"),
     ]
 }

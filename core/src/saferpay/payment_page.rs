@@ -57,7 +57,7 @@ impl RegisterAlias {
         }
     }
 
-    fn to_wire(&self, prefix: &str) -> Result<Value, Error> {
+    pub(crate) fn to_wire(&self, prefix: &str) -> Result<Value, Error> {
         let f = |name: &str| format!("{prefix}.{name}");
         validate::one_of(&f("id_generator"), &self.id_generator, ID_GENERATORS)?;
         let mut map = Map::new();
@@ -125,7 +125,6 @@ crate::operation_input! {
         pub config_set: Option<String> = null,
         /// Pre-authorization: a longer-lived reservation.
         pub pre_auth: bool = false,
-        pub allow_partial_authorization: bool = false,
         /// Text on the payer's statement; 1 to 50 characters (about 10–12 survive in practice).
         pub payer_note: Option<String> = null,
         /// German ELV only; `Id[1..35]`.
@@ -172,7 +171,6 @@ impl InitializePaymentPage {
             condition: None,
             config_set: None,
             pre_auth: false,
-            allow_partial_authorization: false,
             payer_note: None,
             mandate_id: None,
             recurring_initial: false,
@@ -204,9 +202,6 @@ impl InitializePaymentPage {
         let mut options = Map::new();
         if self.pre_auth {
             options.insert("PreAuth".into(), json!(true));
-        }
-        if self.allow_partial_authorization {
-            options.insert("AllowPartialAuthorization".into(), json!(true));
         }
         if !options.is_empty() {
             payment.insert("Options".into(), Value::Object(options));
@@ -326,13 +321,13 @@ impl InitializePaymentPage {
         if let Some(form) = &self.billing_address_form {
             body.insert(
                 "BillingAddressForm".into(),
-                form.to_wire("billing_address_form")?,
+                form.to_wire("billing_address_form", false)?,
             );
         }
         if let Some(form) = &self.delivery_address_form {
             body.insert(
                 "DeliveryAddressForm".into(),
-                form.to_wire("delivery_address_form")?,
+                form.to_wire("delivery_address_form", true)?,
             );
         }
         if let Some(mode) = &self.card_holder_name {
@@ -560,7 +555,7 @@ mod tests {
                 "payer.language_code",
                 Box::new(|r| {
                     r.payer = Some(Payer {
-                        language_code: Some("xx".into()),
+                        language_code: Some("fr_CH".into()),
                         ..Payer::default()
                     })
                 }),

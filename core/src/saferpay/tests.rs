@@ -159,7 +159,7 @@ fn offer_limits_are_checked_before_sending() {
         (
             CreateOffer {
                 payer: Some(Payer {
-                    language_code: Some("xx".into()),
+                    language_code: Some("fr_CH".into()),
                     ..Payer::default()
                 }),
                 ..ok.clone()

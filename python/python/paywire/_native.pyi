@@ -14,6 +14,9 @@ from paywire.types import (
     OrderDict,
     BasketItemDict,
     PayerDict,
+    PaymentMeansDict,
+    PendingNotificationDict,
+    RedirectNotifyUrlsDict,
     ReturnUrlsDict,
     RegisterAliasDict,
     SekurePayItemDict,
@@ -68,6 +71,9 @@ __all__ = [
     "Cancellation",
     "CaptureStatus",
     "RefundStatus",
+    "TransactionSession",
+    "AliasSession",
+    "Alias",
     "PaymentLink",
     "SekurePayOrder",
     "SekurePayClient",
@@ -196,6 +202,50 @@ class RefundStatus:
     def date(self) -> Optional[str]: ...
     @property
     def order_id(self) -> Optional[str]: ...
+    @property
+    def raw(self) -> Dict[str, Any]: ...
+
+@final
+class TransactionSession:
+    """An initialized transaction: when `redirect_required`, send the payer to `redirect_url` (card entry or 3-D Secure), then call `authorize_transaction` with `token`."""
+    @property
+    def token(self) -> str: ...
+    @property
+    def expiration(self) -> Optional[str]: ...
+    @property
+    def redirect_required(self) -> bool: ...
+    @property
+    def redirect_url(self) -> Optional[str]: ...
+    @property
+    def payment_means_required(self) -> Optional[bool]: ...
+    @property
+    def liability_shift(self) -> Optional[bool]: ...
+    @property
+    def raw(self) -> Dict[str, Any]: ...
+
+@final
+class AliasSession:
+    """An opened alias registration: send the payer to `redirect_url`, then call `assert_alias_insert` with `token`."""
+    @property
+    def token(self) -> str: ...
+    @property
+    def expiration(self) -> Optional[str]: ...
+    @property
+    def redirect_required(self) -> bool: ...
+    @property
+    def redirect_url(self) -> Optional[str]: ...
+    @property
+    def raw(self) -> Dict[str, Any]: ...
+
+@final
+class Alias:
+    """A stored means of payment (Secure Card Data)."""
+    @property
+    def id(self) -> str: ...
+    @property
+    def lifetime(self) -> Optional[int]: ...
+    @property
+    def payment_means(self) -> PaymentMeans: ...
     @property
     def raw(self) -> Dict[str, Any]: ...
 
@@ -718,7 +768,6 @@ class SaferpayClient:
         condition: Optional[str] = None,
         config_set: Optional[str] = None,
         pre_auth: bool = False,
-        allow_partial_authorization: bool = False,
         payer_note: Optional[str] = None,
         mandate_id: Optional[str] = None,
         recurring_initial: bool = False,
@@ -733,7 +782,13 @@ class SaferpayClient:
         """Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back."""
     def payment_outcome(self, token: str) -> Payment:
         """Assert, safe to call from both the return URL and the notify URL at once: one Assert per token, every caller gets the same answer."""
-    def capture(self, transaction_id: str, amount: Optional[Money] = None) -> Capture:
+    def capture(
+        self,
+        transaction_id: str,
+        amount: Optional[Money] = None,
+        *,
+        pending_notification: Optional[PendingNotificationDict] = None,
+    ) -> Capture:
         """Captures an authorized transaction, in full or in part; never twice."""
     def multipart_capture(
         self,
@@ -756,6 +811,7 @@ class SaferpayClient:
         description: Optional[str] = None,
         payer_note: Optional[str] = None,
         restrict_refund_amount_to_captured_amount: bool = False,
+        pending_notification: Optional[PendingNotificationDict] = None,
     ) -> Payment:
         """Refunds a capture, in full or in part; a lost answer is settled by its `order_id`."""
     def inquire(self, transaction_id: str) -> Payment:
@@ -766,6 +822,106 @@ class SaferpayClient:
         """Settles a pending capture (e.g. PayPal, paydirekt)."""
     def assert_refund(self, transaction_id: str) -> RefundStatus:
         """Settles a pending refund."""
+    def initialize_transaction(
+        self,
+        amount: Money,
+        order_id: str,
+        description: str,
+        return_url: str,
+        payment_means: Optional[PaymentMeansDict] = None,
+        *,
+        payer: Optional[PayerDict] = None,
+        pre_auth: bool = False,
+        allow_partial_authorization: bool = False,
+        recurring: bool = False,
+        installment: bool = False,
+        redirect_notify_urls: Optional[RedirectNotifyUrlsDict] = None,
+        payment_methods: Optional[Sequence[str]] = None,
+        config_set: Optional[str] = None,
+        css_url: Optional[str] = None,
+        terminal_id: Optional[str] = None,
+    ) -> TransactionSession:
+        """Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`. Repeating it is harmless: a session whose answer was lost is known to no payer."""
+    def authorize_transaction(
+        self,
+        token: str,
+        condition: Optional[str] = None,
+        *,
+        register_alias: Optional[RegisterAliasDict] = None,
+    ) -> Payment:
+        """Authorizes an initialized transaction once the payer is back (Transaction/Authorize). A token authorizes once: a repeat after a lost answer cannot double the payment, and ends `outcome_unknown` (settle with `inquire_by_order_id`)."""
+    def authorize_direct(
+        self,
+        amount: Money,
+        order_id: str,
+        description: str,
+        payment_means: PaymentMeansDict,
+        initiator: str = "MERCHANT",
+        *,
+        register_alias: Optional[RegisterAliasDict] = None,
+        pre_auth: bool = False,
+        allow_partial_authorization: bool = False,
+        recurring: bool = False,
+        installment: bool = False,
+        payer_note: Optional[str] = None,
+        terminal_id: Optional[str] = None,
+    ) -> Payment:
+        """Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or card data; no 3-D Secure. A lost answer is settled by its `order_id`."""
+    def authorize_referenced(
+        self,
+        transaction_id: str,
+        amount: Money,
+        order_id: str,
+        description: str,
+        payer_note: Optional[str] = None,
+        *,
+        terminal_id: Optional[str] = None,
+    ) -> Payment:
+        """A follow-up of an initial recurring or installment payment (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`."""
+    def refund_direct(
+        self,
+        amount: Money,
+        order_id: str,
+        payment_means: PaymentMeansDict,
+        description: Optional[str] = None,
+        *,
+        payer_note: Optional[str] = None,
+        terminal_id: Optional[str] = None,
+    ) -> Payment:
+        """Refunds to an alias or card without a previous transaction (Transaction/RefundDirect); the `REFUND` must then be captured. A lost answer is settled by its `order_id`."""
+    def insert_alias(
+        self,
+        return_url: str,
+        register_alias: Optional[RegisterAliasDict] = None,
+        *,
+        payment_means_type: str = "CARD",
+        payment_methods: Optional[Sequence[str]] = None,
+        language_code: Optional[str] = None,
+        notify_url: Optional[str] = None,
+    ) -> AliasSession:
+        """Opens the hosted form that registers a card as an alias (Alias/Insert). Repeating it is harmless, like a payment page."""
+    def assert_alias_insert(self, token: str) -> Alias:
+        """The alias the payer registered on the form (Alias/AssertInsert)."""
+    def insert_alias_direct(
+        self,
+        payment_means: PaymentMeansDict,
+        register_alias: Optional[RegisterAliasDict] = None,
+    ) -> Alias:
+        """Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`."""
+    def update_alias(
+        self,
+        alias_id: str,
+        exp_month: int,
+        exp_year: int,
+        lifetime: Optional[int] = None,
+    ) -> Alias:
+        """Changes an alias' card expiry and lifetime (Alias/Update)."""
+    def inquire_alias(self, alias_id: str) -> Alias:
+        """An alias' current details (Alias/Inquire)."""
+    def delete_alias(self, alias_id: str) -> None:
+        """Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete)."""
+    def close_batch(self, terminal_id: Optional[str] = None) -> None:
+        """Closes the terminal's batch (Batch/Close), where the automatic closure is off."""
     # -- end of generated operations --
     def create_payment_link(
         self, amount: Money, order_id: str, description: str, expires_at: Optional[_Timestamp] = None
@@ -881,7 +1037,6 @@ class AsyncSaferpayClient:
         condition: Optional[str] = None,
         config_set: Optional[str] = None,
         pre_auth: bool = False,
-        allow_partial_authorization: bool = False,
         payer_note: Optional[str] = None,
         mandate_id: Optional[str] = None,
         recurring_initial: bool = False,
@@ -896,7 +1051,13 @@ class AsyncSaferpayClient:
         """Reads a payment page's outcome (PaymentPage/Assert); call it once the payer is back."""
     async def payment_outcome(self, token: str) -> Payment:
         """Assert, safe to call from both the return URL and the notify URL at once: one Assert per token, every caller gets the same answer."""
-    async def capture(self, transaction_id: str, amount: Optional[Money] = None) -> Capture:
+    async def capture(
+        self,
+        transaction_id: str,
+        amount: Optional[Money] = None,
+        *,
+        pending_notification: Optional[PendingNotificationDict] = None,
+    ) -> Capture:
         """Captures an authorized transaction, in full or in part; never twice."""
     async def multipart_capture(
         self,
@@ -919,6 +1080,7 @@ class AsyncSaferpayClient:
         description: Optional[str] = None,
         payer_note: Optional[str] = None,
         restrict_refund_amount_to_captured_amount: bool = False,
+        pending_notification: Optional[PendingNotificationDict] = None,
     ) -> Payment:
         """Refunds a capture, in full or in part; a lost answer is settled by its `order_id`."""
     async def inquire(self, transaction_id: str) -> Payment:
@@ -929,6 +1091,106 @@ class AsyncSaferpayClient:
         """Settles a pending capture (e.g. PayPal, paydirekt)."""
     async def assert_refund(self, transaction_id: str) -> RefundStatus:
         """Settles a pending refund."""
+    async def initialize_transaction(
+        self,
+        amount: Money,
+        order_id: str,
+        description: str,
+        return_url: str,
+        payment_means: Optional[PaymentMeansDict] = None,
+        *,
+        payer: Optional[PayerDict] = None,
+        pre_auth: bool = False,
+        allow_partial_authorization: bool = False,
+        recurring: bool = False,
+        installment: bool = False,
+        redirect_notify_urls: Optional[RedirectNotifyUrlsDict] = None,
+        payment_methods: Optional[Sequence[str]] = None,
+        config_set: Optional[str] = None,
+        css_url: Optional[str] = None,
+        terminal_id: Optional[str] = None,
+    ) -> TransactionSession:
+        """Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`. Repeating it is harmless: a session whose answer was lost is known to no payer."""
+    async def authorize_transaction(
+        self,
+        token: str,
+        condition: Optional[str] = None,
+        *,
+        register_alias: Optional[RegisterAliasDict] = None,
+    ) -> Payment:
+        """Authorizes an initialized transaction once the payer is back (Transaction/Authorize). A token authorizes once: a repeat after a lost answer cannot double the payment, and ends `outcome_unknown` (settle with `inquire_by_order_id`)."""
+    async def authorize_direct(
+        self,
+        amount: Money,
+        order_id: str,
+        description: str,
+        payment_means: PaymentMeansDict,
+        initiator: str = "MERCHANT",
+        *,
+        register_alias: Optional[RegisterAliasDict] = None,
+        pre_auth: bool = False,
+        allow_partial_authorization: bool = False,
+        recurring: bool = False,
+        installment: bool = False,
+        payer_note: Optional[str] = None,
+        terminal_id: Optional[str] = None,
+    ) -> Payment:
+        """Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or card data; no 3-D Secure. A lost answer is settled by its `order_id`."""
+    async def authorize_referenced(
+        self,
+        transaction_id: str,
+        amount: Money,
+        order_id: str,
+        description: str,
+        payer_note: Optional[str] = None,
+        *,
+        terminal_id: Optional[str] = None,
+    ) -> Payment:
+        """A follow-up of an initial recurring or installment payment (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`."""
+    async def refund_direct(
+        self,
+        amount: Money,
+        order_id: str,
+        payment_means: PaymentMeansDict,
+        description: Optional[str] = None,
+        *,
+        payer_note: Optional[str] = None,
+        terminal_id: Optional[str] = None,
+    ) -> Payment:
+        """Refunds to an alias or card without a previous transaction (Transaction/RefundDirect); the `REFUND` must then be captured. A lost answer is settled by its `order_id`."""
+    async def insert_alias(
+        self,
+        return_url: str,
+        register_alias: Optional[RegisterAliasDict] = None,
+        *,
+        payment_means_type: str = "CARD",
+        payment_methods: Optional[Sequence[str]] = None,
+        language_code: Optional[str] = None,
+        notify_url: Optional[str] = None,
+    ) -> AliasSession:
+        """Opens the hosted form that registers a card as an alias (Alias/Insert). Repeating it is harmless, like a payment page."""
+    async def assert_alias_insert(self, token: str) -> Alias:
+        """The alias the payer registered on the form (Alias/AssertInsert)."""
+    async def insert_alias_direct(
+        self,
+        payment_means: PaymentMeansDict,
+        register_alias: Optional[RegisterAliasDict] = None,
+    ) -> Alias:
+        """Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`."""
+    async def update_alias(
+        self,
+        alias_id: str,
+        exp_month: int,
+        exp_year: int,
+        lifetime: Optional[int] = None,
+    ) -> Alias:
+        """Changes an alias' card expiry and lifetime (Alias/Update)."""
+    async def inquire_alias(self, alias_id: str) -> Alias:
+        """An alias' current details (Alias/Inquire)."""
+    async def delete_alias(self, alias_id: str) -> None:
+        """Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete)."""
+    async def close_batch(self, terminal_id: Optional[str] = None) -> None:
+        """Closes the terminal's batch (Batch/Close), where the automatic closure is off."""
     # -- end of generated operations --
     async def create_payment_link(
         self, amount: Money, order_id: str, description: str, expires_at: Optional[_Timestamp] = None

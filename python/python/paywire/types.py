@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from ._native import Money
 
 __all__ = [
+    "CardDict",
+    "PaymentMeansDict",
+    "RedirectNotifyUrlsDict",
+    "PendingNotificationDict",
     "AddressDict",
     "PayerDict",
     "BillingAddressFormDict",
@@ -101,6 +105,44 @@ class RegisterAliasDict(_RegisterAliasRequired, total=False):
 
     id: str
     lifetime: int
+
+
+class _CardRequired(TypedDict):
+    number: str
+    exp_month: int
+    exp_year: int
+
+
+class CardDict(_CardRequired, total=False):
+    """Card data (PCI-certified merchants only); ``number`` and ``verification_code`` are
+    secrets paywire never shows."""
+
+    verification_code: str
+    holder_name: str
+
+
+class PaymentMeansDict(TypedDict, total=False):
+    """Exactly one of ``saferpay_fields_token``, ``alias_id`` (with its ``verification_code``)
+    or ``card``."""
+
+    saferpay_fields_token: str
+    alias_id: str
+    verification_code: str
+    card: CardDict
+
+
+class RedirectNotifyUrlsDict(TypedDict):
+    """Called (GET) when the payer completed or failed the redirect steps."""
+
+    success: str
+    fail: str
+
+
+class PendingNotificationDict(TypedDict, total=False):
+    """Whom Saferpay tells when a ``PENDING`` capture or refund settles."""
+
+    notify_url: str
+    merchant_emails: List[str]
 
 
 class _SekurePayItemRequired(TypedDict):

@@ -309,6 +309,18 @@ pub(super) fn json_api(app: &Arc<App>, route: Route, req: &ApiRequest) -> Reply 
         let r = match route {
             Route::PaymentPageInitialize => payment_page::initialize(app, &ctx),
             Route::PaymentPageAssert => payment_page::assert(app, &ctx),
+            Route::TransactionInitialize
+            | Route::TransactionAuthorize
+            | Route::TransactionAuthorizeDirect
+            | Route::TransactionAuthorizeReferenced
+            | Route::TransactionRefundDirect => direct::handle(app, route, &ctx),
+            Route::AliasInsert
+            | Route::AliasAssertInsert
+            | Route::AliasInsertDirect
+            | Route::AliasUpdate
+            | Route::AliasInquire
+            | Route::AliasDelete
+            | Route::BatchClose => alias::handle(app, route, &ctx),
             _ => transaction::handle(app, route, &ctx),
         };
         match r {

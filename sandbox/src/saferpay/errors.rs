@@ -75,6 +75,16 @@ impl SpError {
         SpError::business("TRANSACTION_IN_WRONG_STATE", "Invalid action").detail(detail)
     }
 
+    /// The error name (`ErrorName`).
+    pub fn name(&self) -> &'static str {
+        self.0.name
+    }
+
+    /// The message (`ErrorMessage`).
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
     /// Add a detail line.
     pub fn detail(mut self, d: impl Into<String>) -> SpError {
         self.0.details.push(d.into());

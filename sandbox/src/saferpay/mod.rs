@@ -1,6 +1,8 @@
 //! Saferpay: Management API (`/api/rest/...`), JSON API (`/api/Payment/v1/...`) and payer pages.
 
 pub mod account;
+pub mod alias;
+pub mod direct;
 pub mod offers;
 pub mod pages;
 pub mod payment_page;

@@ -28,6 +28,54 @@ pub fn language_ok(s: &str) -> bool {
 }
 
 /// Validate a Payer / SpgPayer object (all fields optional).
+/// The `Order` container (`Payment_Models_Data_Order`, `RestApi_Models_Data_Order`), the
+/// same wherever a request carries one.
+pub fn validate_order(v: &mut V, body: &Value) {
+    if let Some(order) = v.obj(body, "", "Order", false) {
+        let order = Value::Object(order.clone());
+        match order.get("Items") {
+            Some(Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    let p = format!("Order.Items[{i}]");
+                    v.string(
+                        item,
+                        &p,
+                        "Type",
+                        false,
+                        Rule::Enum(&[
+                            "DIGITAL",
+                            "PHYSICAL",
+                            "SERVICE",
+                            "GIFTCARD",
+                            "DISCOUNT",
+                            "SHIPPINGFEE",
+                            "SALESTAX",
+                            "SURCHARGE",
+                        ]),
+                    );
+                    for f in ["Id", "VariantId", "CategoryName"] {
+                        v.string(item, &p, f, false, Rule::Utf8(1, 100));
+                    }
+                    for f in ["Name", "Description"] {
+                        v.string(item, &p, f, false, Rule::Utf8(1, 200));
+                    }
+                    v.integer(item, &p, "Quantity", false);
+                    for f in ["UnitPrice", "DiscountAmount", "TaxAmount"] {
+                        v.string(item, &p, f, false, Rule::Numeric(1, 18));
+                    }
+                    // A string: "Valid values are 0-99999" (hundredths of a percent).
+                    v.string(item, &p, "TaxRate", false, Rule::Numeric(1, 5));
+                    for f in ["ProductUrl", "ImageUrl"] {
+                        v.string(item, &p, f, false, Rule::Url(2000));
+                    }
+                }
+            }
+            None | Some(Value::Null) => v.missing("Order", "Items"),
+            Some(_) => v.invalid("Order", "Items", "must be an array"),
+        }
+    }
+}
+
 pub fn validate_payer(v: &mut V, body: &Value, key: &str) {
     let Some(payer) = v.obj(body, "", key, false) else {
         return;
@@ -97,8 +145,62 @@ pub fn validate_payer(v: &mut V, body: &Value, key: &str) {
         {
             v.invalid(&p, "DateOfBirth", "must be YYYY-MM-DD");
         }
-        v.string(&addr, &p, "VatNumber", false, Rule::Utf8(1, 25));
+        // Only the billing address (`RequestBillingAddress`) has a VatNumber.
+        if addr_key == "BillingAddress" {
+            v.string(&addr, &p, "VatNumber", false, Rule::Utf8(1, 25));
+        } else if addr.get("VatNumber").is_some() {
+            v.invalid(&p, "VatNumber", "is not a field of the delivery address");
+        }
     }
+}
+
+/// A `BillingAddressForm` or `DeliveryAddressForm`; only the billing form's MandatoryFields
+/// include VATNUMBER.
+pub fn validate_address_form(v: &mut V, body: &Value, key: &str) {
+    const BILLING: &[&str] = &[
+        "CITY",
+        "COMPANY",
+        "VATNUMBER",
+        "COUNTRY",
+        "EMAIL",
+        "FIRSTNAME",
+        "LASTNAME",
+        "PHONE",
+        "SALUTATION",
+        "STATE",
+        "STREET",
+        "ZIP",
+    ];
+    const DELIVERY: &[&str] = &[
+        "CITY",
+        "COMPANY",
+        "COUNTRY",
+        "EMAIL",
+        "FIRSTNAME",
+        "LASTNAME",
+        "PHONE",
+        "SALUTATION",
+        "STATE",
+        "STREET",
+        "ZIP",
+    ];
+    let Some(f) = v.obj(body, "", key, false) else {
+        return;
+    };
+    let f = Value::Object(f.clone());
+    v.string(
+        &f,
+        key,
+        "AddressSource",
+        true,
+        Rule::Enum(&["NONE", "SAFERPAY", "PREFER_PAYMENTMETHOD"]),
+    );
+    let fields = if key == "DeliveryAddressForm" {
+        DELIVERY
+    } else {
+        BILLING
+    };
+    v.string_array(&f, key, "MandatoryFields", false, Rule::Enum(fields));
 }
 
 fn strict_offset_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
@@ -261,36 +363,7 @@ pub fn create(app: &Arc<App>, ctx: &Mgmt) -> Reply {
         }
         None => None,
     };
-    if let Some(f) = v.obj(&body, "", "BillingAddressForm", false) {
-        let f = Value::Object(f.clone());
-        v.string(
-            &f,
-            "BillingAddressForm",
-            "AddressSource",
-            true,
-            Rule::Enum(&["NONE", "SAFERPAY", "PREFER_PAYMENTMETHOD"]),
-        );
-        v.string_array(
-            &f,
-            "BillingAddressForm",
-            "MandatoryFields",
-            false,
-            Rule::Enum(&[
-                "CITY",
-                "COMPANY",
-                "VATNUMBER",
-                "COUNTRY",
-                "EMAIL",
-                "FIRSTNAME",
-                "LASTNAME",
-                "PHONE",
-                "SALUTATION",
-                "STATE",
-                "STREET",
-                "ZIP",
-            ]),
-        );
-    }
+    validate_address_form(&mut v, &body, "BillingAddressForm");
     if let Some(ra) = v.obj(&body, "", "RegisterAlias", false) {
         let ra = Value::Object(ra.clone());
         v.string(
@@ -301,56 +374,7 @@ pub fn create(app: &Arc<App>, ctx: &Mgmt) -> Reply {
             Rule::Enum(&["RANDOM"]),
         );
     }
-    if let Some(order) = v.obj(&body, "", "Order", false) {
-        let order = Value::Object(order.clone());
-        match order.get("Items") {
-            Some(Value::Array(items)) => {
-                for (i, item) in items.iter().enumerate() {
-                    let p = format!("Order.Items[{i}]");
-                    v.string(
-                        item,
-                        &p,
-                        "Type",
-                        false,
-                        Rule::Enum(&[
-                            "DIGITAL",
-                            "PHYSICAL",
-                            "SERVICE",
-                            "GIFTCARD",
-                            "DISCOUNT",
-                            "SHIPPINGFEE",
-                            "SALESTAX",
-                            "SURCHARGE",
-                        ]),
-                    );
-                    for f in ["Id", "VariantId", "CategoryName"] {
-                        v.string(item, &p, f, false, Rule::Utf8(1, 100));
-                    }
-                    for f in ["Name", "Description"] {
-                        v.string(item, &p, f, false, Rule::Utf8(1, 200));
-                    }
-                    v.integer(item, &p, "Quantity", false);
-                    for f in ["UnitPrice", "DiscountAmount", "TaxAmount"] {
-                        v.string(item, &p, f, false, Rule::Numeric(1, 18));
-                    }
-                    if let Some(r) = v.integer(item, &p, "TaxRate", false)
-                        && !(0..=99999).contains(&r)
-                    {
-                        v.invalid(
-                            &p,
-                            "TaxRate",
-                            "must be 0 to 99999 (hundredths of a percent)",
-                        );
-                    }
-                    for f in ["ProductUrl", "ImageUrl"] {
-                        v.string(item, &p, f, false, Rule::Url(2000));
-                    }
-                }
-            }
-            None | Some(Value::Null) => v.missing("Order", "Items"),
-            Some(_) => v.invalid("Order", "Items", "must be an array"),
-        }
-    }
+    validate_order(&mut v, &body);
     if !v.ok() {
         return v.into_error().reply(None);
     }
@@ -495,6 +519,8 @@ pub fn pay(app: &Arc<App>, offer_id: &str, outcome: &str) -> Result<Value, Sandb
         tx_id: None,
         offer_id: Some(offer_id.to_string()),
         pre_auth: offer.pre_auth,
+        register_alias: None,
+        registered_alias: None,
     };
     let config = app.config().clone();
     let mut notify_url = None;

@@ -1,6 +1,6 @@
 //! Payer pages: the Secure PayGate offer page and the payment page (real HTML, no JavaScript).
 
-use super::{SessionState, offers, payment_page};
+use super::{SessionState, TxSessionState, alias, direct, offers, payment_page};
 use crate::credentials::SAFERPAY_CUSTOMER_ID;
 use crate::currency;
 use crate::reply::{ApiRequest, Reply, html_escape, parse_urlencoded};
@@ -74,6 +74,10 @@ pub fn handle(app: &Arc<App>, route: Route, req: &ApiRequest) -> Reply {
         Route::OfferPageSubmit => offer_submit(app, req),
         Route::PaymentPagePage => pp_page(app, req),
         Route::PaymentPageSubmit => pp_submit(app, req),
+        Route::TransactionPage => tx_page(app, req),
+        Route::TransactionPageSubmit => tx_submit(app, req),
+        Route::AliasPage => alias_page(app, req),
+        Route::AliasPageSubmit => alias_submit(app, req),
         _ => not_found("no such page"),
     }
 }
@@ -202,6 +206,101 @@ fn pp_submit(app: &Arc<App>, req: &ApiRequest) -> Reply {
             Some(u) => Reply::redirect(&u),
             None => not_found("no return URL"),
         },
+        Err(e) => not_found(&e.to_string()),
+    }
+}
+
+/// The Transaction/Initialize page: card entry (when the request had no means of payment) and
+/// the 3-D Secure challenge. It works once, like the payment page.
+fn tx_page(app: &Arc<App>, req: &ApiRequest) -> Reply {
+    let (cid, tid, token) = (req.param(0), req.param(1), req.param(2));
+    let now = app.clock.now();
+    let mut st = lock(&app.saferpay);
+    let Some(s) = st
+        .tx_sessions
+        .get_mut(token)
+        .filter(|s| cid == SAFERPAY_CUSTOMER_ID && s.terminal_id == tid)
+    else {
+        return not_found("This page does not exist.");
+    };
+    if s.state != TxSessionState::Open || now >= s.expires {
+        return Reply::redirect(&s.return_url);
+    }
+    s.visited = true;
+    let entry = if s.card.is_none() {
+        "<p id=\"card-entry\">Card: a sandbox test card is entered for you.</p>"
+    } else {
+        ""
+    };
+    let body = format!(
+        "<h1>3-D Secure</h1><p class=\"muted\">Order <span id=\"order-id\">{order}</span></p>\
+         <p class=\"amount\" id=\"amount\">{amount} {cur}</p>{entry}\
+         <p>Confirm the payment with your bank.</p>{buttons}",
+        order = html_escape(s.order_id.as_deref().unwrap_or("")),
+        amount = currency::major(s.amount, s.currency),
+        cur = s.currency.code,
+        buttons = buttons(&req.path, "fail"),
+    );
+    Reply::html(200, page("3-D Secure — paywire sandbox", &body))
+}
+
+fn tx_submit(app: &Arc<App>, req: &ApiRequest) -> Reply {
+    let token = req.param(2).to_string();
+    let outcome = match outcome_of(req).unwrap_or_default().as_str() {
+        "success" => "success",
+        "failure" | "decline" => "decline",
+        "abort" => "abort",
+        _ => {
+            return Reply::html(
+                400,
+                page(
+                    "Bad request",
+                    "<p id=\"message\">outcome must be success, failure or abort</p>",
+                ),
+            );
+        }
+    };
+    let return_url = match lock(&app.saferpay).tx_sessions.get(&token) {
+        Some(s) => s.return_url.clone(),
+        None => return not_found("This page does not exist."),
+    };
+    match direct::pay(app, &token, outcome) {
+        Ok(_) | Err(crate::error::SandboxError::InvalidState(_)) => Reply::redirect(&return_url),
+        Err(e) => not_found(&e.to_string()),
+    }
+}
+
+/// The Alias/Insert register form.
+fn alias_page(app: &Arc<App>, req: &ApiRequest) -> Reply {
+    let (cid, token) = (req.param(0), req.param(1));
+    let now = app.clock.now();
+    let st = lock(&app.saferpay);
+    let Some(s) = st
+        .alias_sessions
+        .get(token)
+        .filter(|_| cid == SAFERPAY_CUSTOMER_ID)
+    else {
+        return not_found("This page does not exist.");
+    };
+    if s.outcome.is_some() || now >= s.expires {
+        return Reply::redirect(&s.return_url);
+    }
+    let body = format!(
+        "<h1>Register a card</h1><p id=\"card-entry\">A sandbox test card is entered for you.</p>{}",
+        buttons(&req.path, "fail"),
+    );
+    Reply::html(200, page("Register a card — paywire sandbox", &body))
+}
+
+fn alias_submit(app: &Arc<App>, req: &ApiRequest) -> Reply {
+    let token = req.param(1).to_string();
+    let outcome = outcome_of(req).unwrap_or_default();
+    let return_url = match lock(&app.saferpay).alias_sessions.get(&token) {
+        Some(s) => s.return_url.clone(),
+        None => return not_found("This page does not exist."),
+    };
+    match alias::pay(app, &token, &outcome) {
+        Ok(_) | Err(crate::error::SandboxError::InvalidState(_)) => Reply::redirect(&return_url),
         Err(e) => not_found(&e.to_string()),
     }
 }

@@ -165,25 +165,10 @@ pub fn initialize(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
         ]),
     );
     super::offers::validate_payer(&mut v, body, "Payer");
-    if let Some(ra) = v.obj(body, "", "RegisterAlias", false) {
-        let ra = Value::Object(ra.clone());
-        let g = v.string(
-            &ra,
-            "RegisterAlias",
-            "IdGenerator",
-            true,
-            Rule::Enum(&["MANUAL", "RANDOM", "RANDOM_UNIQUE"]),
-        );
-        let id = v.string(&ra, "RegisterAlias", "Id", false, Rule::Id(1, 40));
-        if g == Some("MANUAL") && id.is_none() {
-            v.missing("RegisterAlias", "Id");
-        }
-        if let Some(l) = v.integer(&ra, "RegisterAlias", "Lifetime", false)
-            && !(1..=1600).contains(&l)
-        {
-            v.invalid("RegisterAlias", "Lifetime", "must be 1 to 1600 days");
-        }
-    }
+    super::offers::validate_order(&mut v, body);
+    super::offers::validate_address_form(&mut v, body, "BillingAddressForm");
+    super::offers::validate_address_form(&mut v, body, "DeliveryAddressForm");
+    let register_alias = super::alias::parse_register_alias(&mut v, body, "RegisterAlias", false);
     if !v.ok() {
         return Err(v.into_error());
     }
@@ -244,6 +229,8 @@ pub fn initialize(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
             tx_id: None,
             offer_id: None,
             pre_auth,
+            register_alias,
+            registered_alias: None,
         },
     );
     inc(&app.stats.effects.payment_pages_initialized);
@@ -315,20 +302,38 @@ pub fn assert(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
                 .and_then(|id| st.txs.get(id))
                 .ok_or_else(SpError::not_found)?;
             inc(&app.stats.effects.asserts);
-            Ok(json!({
+            let mut out = json!({
                 "Transaction": tx_json(tx),
                 "PaymentMeans": payment_means_json(tx),
                 "Payer": {"IpAddress": "127.0.0.1", "IpLocation": "CH"},
                 "Liability": liability_json(),
-            }))
+            });
+            if s.register_alias.is_some() {
+                let outcome = s
+                    .registered_alias
+                    .clone()
+                    .ok_or_else(|| SpError::business("ALIAS_INVALID", "Alias already used"));
+                out["RegistrationResult"] = super::alias::registration_result_json(&st, &outcome);
+            }
+            Ok(out)
         }
     }
 }
 
-/// Complete a session as the payer: `success`, `decline` or `abort`.
+/// Complete a payer page by its token as the payer: `success`, `decline` or `abort`. The token
+/// may be a payment page's, a Transaction/Initialize session's (3-D Secure) or an Alias/Insert
+/// session's (the register form).
 pub fn pay(app: &Arc<App>, token: &str, outcome: &str) -> Result<Value, SandboxError> {
     let now = app.clock.now();
     let mut st = lock(&app.saferpay);
+    if st.tx_sessions.contains_key(token) {
+        drop(st);
+        return super::direct::pay(app, token, outcome);
+    }
+    if st.alias_sessions.contains_key(token) {
+        drop(st);
+        return super::alias::pay(app, token, outcome);
+    }
     let s = st
         .sessions
         .get(token)
@@ -358,6 +363,21 @@ pub fn pay(app: &Arc<App>, token: &str, outcome: &str) -> Result<Value, SandboxE
             );
             super::count_authorization(app, &st, &tx);
             inc(&app.stats.effects.payment_pages_paid);
+            if let Some(req) = s.register_alias.clone()
+                && let Some(t) = st.txs.get(&tx)
+            {
+                let card = super::CardData {
+                    brand: t.brand,
+                    masked: t.masked.clone(),
+                    exp_month: 9,
+                    exp_year: 2030,
+                    holder: Some("Max Mustermann".into()),
+                };
+                let alias = super::alias::register(&mut st, &req, &card, now).ok();
+                if let Some(sess) = st.sessions.get_mut(token) {
+                    sess.registered_alias = alias;
+                }
+            }
             (SessionState::Paid, Some(tx))
         }
         "decline" => {

@@ -151,6 +151,127 @@ pub struct Session {
     pub offer_id: Option<String>,
     /// PreAuth.
     pub pre_auth: bool,
+    /// RegisterAlias of the request (IdGenerator, Id, Lifetime).
+    pub register_alias: Option<AliasRequest>,
+    /// The alias registered when the payer paid.
+    pub registered_alias: Option<String>,
+}
+
+/// What a RegisterAlias container asked for.
+#[derive(Debug, Clone)]
+pub struct AliasRequest {
+    /// MANUAL, RANDOM, RANDOM_UNIQUE.
+    pub generator: String,
+    /// Id for MANUAL.
+    pub id: Option<String>,
+    /// Days (default 1096).
+    pub lifetime: i64,
+}
+
+/// The card behind a payment, an alias or a Transaction/Initialize session.
+#[derive(Debug, Clone)]
+pub struct CardData {
+    /// VISA, MASTERCARD, AMEX.
+    pub brand: &'static str,
+    /// First 6, x, last 4.
+    pub masked: String,
+    /// ExpMonth.
+    pub exp_month: i64,
+    /// ExpYear.
+    pub exp_year: i64,
+    /// HolderName.
+    pub holder: Option<String>,
+}
+
+/// A stored alias (Secure Card Data).
+#[derive(Debug, Clone)]
+pub struct StoredAlias {
+    /// Id (case-insensitive: stored lower-case).
+    pub id: String,
+    /// The card.
+    pub card: CardData,
+    /// Lifetime in days.
+    pub lifetime: i64,
+    /// Registered (or last updated) at.
+    pub created: DateTime<Utc>,
+}
+
+impl StoredAlias {
+    /// Whether the alias is past its lifetime at `now`.
+    pub fn expired(&self, now: DateTime<Utc>) -> bool {
+        now >= self.created + chrono::Duration::days(self.lifetime)
+    }
+}
+
+/// Transaction/Initialize session state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxSessionState {
+    /// Waiting for the payer (card entry / 3-D Secure).
+    Open,
+    /// The payer completed 3-D Secure: ready for Authorize.
+    Ready,
+    /// 3-D Secure failed.
+    Failed,
+    /// The payer aborted.
+    Aborted,
+    /// Authorized (the token is used).
+    Authorized,
+}
+
+/// A Transaction/Initialize session.
+#[derive(Debug, Clone)]
+pub struct TxSession {
+    /// Token.
+    pub token: String,
+    /// Terminal.
+    pub terminal_id: String,
+    /// Amount.
+    pub amount: i64,
+    /// Currency.
+    pub currency: Currency,
+    /// OrderId.
+    pub order_id: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// ReturnUrl.Url.
+    pub return_url: String,
+    /// RedirectNotifyUrls.Success / Fail.
+    pub notify: Option<(String, String)>,
+    /// The card given in PaymentMeans (None: the payer enters one).
+    pub card: Option<CardData>,
+    /// Created.
+    pub created: DateTime<Utc>,
+    /// Token expiration.
+    pub expires: DateTime<Utc>,
+    /// State.
+    pub state: TxSessionState,
+    /// The payer opened the page.
+    pub visited: bool,
+    /// PreAuth.
+    pub pre_auth: bool,
+    /// Recurring.Initial or Installment.Initial.
+    pub referenceable: bool,
+    /// The transaction once authorized.
+    pub tx_id: Option<String>,
+}
+
+/// Alias/Insert session state.
+#[derive(Debug, Clone)]
+pub struct AliasSession {
+    /// Token.
+    pub token: String,
+    /// ReturnUrl.Url.
+    pub return_url: String,
+    /// Notification.NotifyUrl.
+    pub notify_url: Option<String>,
+    /// RegisterAlias.
+    pub request: AliasRequest,
+    /// Created.
+    pub created: DateTime<Utc>,
+    /// Expiration.
+    pub expires: DateTime<Utc>,
+    /// The alias once the payer registered the card; `Some(None)` after a failure or abort.
+    pub outcome: Option<Option<String>>,
 }
 
 /// Transaction type.
@@ -246,6 +367,10 @@ pub struct Tx {
     pub approval: String,
     /// PreAuth.
     pub pre_auth: bool,
+    /// An initial recurring or installment payment: AuthorizeReferenced may refer to it.
+    pub referenceable: bool,
+    /// Authorized with 3-D Secure (the liability shifted); false for AuthorizeDirect.
+    pub three_ds: bool,
 }
 
 /// A declined payment attempt (reported with TransactionState=FAILED).
@@ -299,6 +424,12 @@ pub struct State {
     pub fields_tokens: HashMap<String, FieldsToken>,
     /// Declined attempts.
     pub failed: Vec<Failed>,
+    /// Transaction/Initialize sessions by token.
+    pub tx_sessions: HashMap<String, TxSession>,
+    /// Alias/Insert sessions by token.
+    pub alias_sessions: HashMap<String, AliasSession>,
+    /// Aliases by lower-case id.
+    pub aliases: HashMap<String, StoredAlias>,
 }
 
 impl State {
@@ -346,6 +477,8 @@ impl State {
             ),
             approval: format!("{:06}", fastrand::u32(0..1_000_000)),
             pre_auth,
+            referenceable: false,
+            three_ds: true,
         };
         self.txs.insert(id.clone(), tx);
         id

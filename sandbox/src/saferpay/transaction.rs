@@ -95,9 +95,39 @@ fn capture_id_for(tx: &Tx) -> String {
     format!("{}_c", tx.id)
 }
 
+/// `PendingNotification` (`Payment_Models_Data_PendingNotification`) on Capture and Refund.
+fn validate_pending_notification(v: &mut V, body: &Value) {
+    let Some(p) = v.obj(body, "", "PendingNotification", false) else {
+        return;
+    };
+    let p = Value::Object(p.clone());
+    v.string(
+        &p,
+        "PendingNotification",
+        "NotifyUrl",
+        false,
+        Rule::Url(2000),
+    );
+    if let Some(emails) = v.string_array(
+        &p,
+        "PendingNotification",
+        "MerchantEmails",
+        false,
+        Rule::Utf8(3, 254),
+    ) && emails.len() > 10
+    {
+        v.invalid(
+            "PendingNotification",
+            "MerchantEmails",
+            "at most 10 addresses",
+        );
+    }
+}
+
 fn capture(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
     let mut st = lock(&app.saferpay);
     let mut v = V::default();
+    validate_pending_notification(&mut v, ctx.body);
     let r = transaction_reference(&mut v, &st, ctx.body);
     let amount = v.amount(ctx.body, "", "Amount", false, false);
     if let Some(m) = v.obj(ctx.body, "", "Marketplace", false) {
@@ -322,6 +352,7 @@ fn cancel(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
 fn refund(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
     let mut st = lock(&app.saferpay);
     let mut v = V::default();
+    validate_pending_notification(&mut v, ctx.body);
     let refund = v
         .obj(ctx.body, "", "Refund", true)
         .map(|m| Value::Object(m.clone()));
@@ -472,6 +503,8 @@ fn refund(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
         masked: parent.masked.clone(),
         approval: format!("{:06}", fastrand::u32(0..1_000_000)),
         pre_auth: false,
+        referenceable: false,
+        three_ds: false,
     };
     let out = json!({"Transaction": tx_json(&tx), "PaymentMeans": payment_means_json(&tx)});
     st.txs.insert(id.clone(), tx);
@@ -494,7 +527,14 @@ fn inquire(app: &Arc<App>, ctx: &Json) -> Result<Value, SpError> {
     if tx.kind == TxKind::Payment
         && let Value::Object(m) = &mut out
     {
-        m.insert("Liability".into(), liability_json());
+        if tx.three_ds {
+            m.insert("Liability".into(), liability_json());
+        } else {
+            m.insert(
+                "Liability".into(),
+                json!({"LiabilityShift": false, "LiableEntity": "MERCHANT", "InPsd2Scope": "YES"}),
+            );
+        }
     }
     Ok(out)
 }

@@ -596,6 +596,11 @@ fileprivate struct FfiConverterString: FfiConverter {
 public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
     
     /**
+     * The alias the payer registered on the form (Alias/AssertInsert).
+     */
+    func assertAliasInsert(input: SaferpayAssertAliasInsertInput) throws  -> Alias
+    
+    /**
      * Settles a pending capture (e.g. PayPal, paydirekt).
      */
     func assertCapture(input: SaferpayAssertCaptureInput) throws  -> CaptureStatus
@@ -611,6 +616,25 @@ public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
     func assertRefund(input: SaferpayAssertRefundInput) throws  -> RefundStatus
     
     /**
+     * Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or
+     * card data; no 3-D Secure. A lost answer is settled by its `order_id`.
+     */
+    func authorizeDirect(input: SaferpayAuthorizeDirectInput) throws  -> Payment
+    
+    /**
+     * A follow-up of an initial recurring or installment payment
+     * (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`.
+     */
+    func authorizeReferenced(input: SaferpayAuthorizeReferencedInput) throws  -> Payment
+    
+    /**
+     * Authorizes an initialized transaction once the payer is back (Transaction/Authorize).
+     * A token authorizes once: a repeat after a lost answer cannot double the payment, and
+     * ends `outcome_unknown` (settle with `inquire_by_order_id`).
+     */
+    func authorizeTransaction(input: SaferpayAuthorizeTransactionInput) throws  -> Payment
+    
+    /**
      * Cancels an authorized, not yet captured transaction.
      */
     func cancel(input: SaferpayCancelInput) throws  -> Cancellation
@@ -619,6 +643,11 @@ public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
      * Captures an authorized transaction, in full or in part; never twice.
      */
     func capture(input: SaferpayCaptureInput) throws  -> Capture
+    
+    /**
+     * Closes the terminal's batch (Batch/Close), where the automatic closure is off.
+     */
+    func closeBatch(input: SaferpayCloseBatchInput) throws 
     
     /**
      * Creates an access token for Saferpay Fields on the given https pages.
@@ -632,6 +661,11 @@ public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
      * lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
      */
     func createOffer(input: SaferpayCreateOfferInput) throws  -> Offer
+    
+    /**
+     * Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete).
+     */
+    func deleteAlias(input: SaferpayDeleteAliasInput) throws 
     
     /**
      * Deletes a Fields access token.
@@ -655,14 +689,38 @@ public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
     func initializePaymentPage(input: SaferpayInitializePaymentPageInput) throws  -> PaymentPageSession
     
     /**
+     * Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card
+     * entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`.
+     * Repeating it is harmless: a session whose answer was lost is known to no payer.
+     */
+    func initializeTransaction(input: SaferpayInitializeTransactionInput) throws  -> TransactionSession
+    
+    /**
      * Reads a transaction by its id.
      */
     func inquire(input: SaferpayInquireInput) throws  -> Payment
     
     /**
+     * An alias' current details (Alias/Inquire).
+     */
+    func inquireAlias(input: SaferpayInquireAliasInput) throws  -> Alias
+    
+    /**
      * Reads a transaction by its order id.
      */
     func inquireByOrderId(input: SaferpayInquireByOrderIdInput) throws  -> Payment
+    
+    /**
+     * Opens the hosted form that registers a card as an alias (Alias/Insert).
+     * Repeating it is harmless, like a payment page.
+     */
+    func insertAlias(input: SaferpayInsertAliasInput) throws  -> AliasSession
+    
+    /**
+     * Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the
+     * default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`.
+     */
+    func insertAliasDirect(input: SaferpayInsertAliasDirectInput) throws  -> Alias
     
     /**
      * The customer's licence: package, features and payment methods.
@@ -703,6 +761,12 @@ public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
     func refund(input: SaferpayRefundInput) throws  -> Payment
     
     /**
+     * Refunds to an alias or card without a previous transaction (Transaction/RefundDirect);
+     * the `REFUND` must then be captured. A lost answer is settled by its `order_id`.
+     */
+    func refundDirect(input: SaferpayRefundDirectInput) throws  -> Payment
+    
+    /**
      * One terminal with its payment methods and wallets.
      */
     func terminal(input: SaferpayTerminalInput) throws  -> Terminal
@@ -716,6 +780,11 @@ public protocol BlockingSaferpayClientProtocol: AnyObject, Sendable {
      * Exports transactions from the reporting API, page by page (at most one call in flight).
      */
     func transactions(input: SaferpayTransactionsInput) throws  -> TransactionPager
+    
+    /**
+     * Changes an alias' card expiry and lifetime (Alias/Update).
+     */
+    func updateAlias(input: SaferpayUpdateAliasInput) throws  -> Alias
     
     /**
      * The async client sharing this one's connection pool.
@@ -818,6 +887,19 @@ public static func fromEnv()throws  -> BlockingSaferpayClient  {
 
     
     /**
+     * The alias the payer registered on the form (Alias/AssertInsert).
+     */
+open func assertAliasInsert(input: SaferpayAssertAliasInsertInput)throws  -> Alias  {
+    return try  FfiConverterTypeAlias_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_assert_alias_insert(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayAssertAliasInsertInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Settles a pending capture (e.g. PayPal, paydirekt).
      */
 open func assertCapture(input: SaferpayAssertCaptureInput)throws  -> CaptureStatus  {
@@ -857,6 +939,49 @@ open func assertRefund(input: SaferpayAssertRefundInput)throws  -> RefundStatus 
 }
     
     /**
+     * Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or
+     * card data; no 3-D Secure. A lost answer is settled by its `order_id`.
+     */
+open func authorizeDirect(input: SaferpayAuthorizeDirectInput)throws  -> Payment  {
+    return try  FfiConverterTypePayment_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_authorize_direct(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayAuthorizeDirectInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A follow-up of an initial recurring or installment payment
+     * (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`.
+     */
+open func authorizeReferenced(input: SaferpayAuthorizeReferencedInput)throws  -> Payment  {
+    return try  FfiConverterTypePayment_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_authorize_referenced(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayAuthorizeReferencedInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Authorizes an initialized transaction once the payer is back (Transaction/Authorize).
+     * A token authorizes once: a repeat after a lost answer cannot double the payment, and
+     * ends `outcome_unknown` (settle with `inquire_by_order_id`).
+     */
+open func authorizeTransaction(input: SaferpayAuthorizeTransactionInput)throws  -> Payment  {
+    return try  FfiConverterTypePayment_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_authorize_transaction(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayAuthorizeTransactionInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Cancels an authorized, not yet captured transaction.
      */
 open func cancel(input: SaferpayCancelInput)throws  -> Cancellation  {
@@ -880,6 +1005,18 @@ open func capture(input: SaferpayCaptureInput)throws  -> Capture  {
         FfiConverterTypeSaferpayCaptureInput_lower(input),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Closes the terminal's batch (Batch/Close), where the automatic closure is off.
+     */
+open func closeBatch(input: SaferpayCloseBatchInput)throws   {try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_close_batch(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayCloseBatchInput_lower(input),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -909,6 +1046,18 @@ open func createOffer(input: SaferpayCreateOfferInput)throws  -> Offer  {
         FfiConverterTypeSaferpayCreateOfferInput_lower(input),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete).
+     */
+open func deleteAlias(input: SaferpayDeleteAliasInput)throws   {try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_delete_alias(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayDeleteAliasInput_lower(input),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -963,6 +1112,21 @@ open func initializePaymentPage(input: SaferpayInitializePaymentPageInput)throws
 }
     
     /**
+     * Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card
+     * entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`.
+     * Repeating it is harmless: a session whose answer was lost is known to no payer.
+     */
+open func initializeTransaction(input: SaferpayInitializeTransactionInput)throws  -> TransactionSession  {
+    return try  FfiConverterTypeTransactionSession_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_initialize_transaction(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayInitializeTransactionInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Reads a transaction by its id.
      */
 open func inquire(input: SaferpayInquireInput)throws  -> Payment  {
@@ -976,6 +1140,19 @@ open func inquire(input: SaferpayInquireInput)throws  -> Payment  {
 }
     
     /**
+     * An alias' current details (Alias/Inquire).
+     */
+open func inquireAlias(input: SaferpayInquireAliasInput)throws  -> Alias  {
+    return try  FfiConverterTypeAlias_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_inquire_alias(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayInquireAliasInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Reads a transaction by its order id.
      */
 open func inquireByOrderId(input: SaferpayInquireByOrderIdInput)throws  -> Payment  {
@@ -984,6 +1161,34 @@ open func inquireByOrderId(input: SaferpayInquireByOrderIdInput)throws  -> Payme
     uniffi_paywire_ffi_fn_method_blockingsaferpayclient_inquire_by_order_id(
             self.uniffiCloneHandle(),
         FfiConverterTypeSaferpayInquireByOrderIdInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Opens the hosted form that registers a card as an alias (Alias/Insert).
+     * Repeating it is harmless, like a payment page.
+     */
+open func insertAlias(input: SaferpayInsertAliasInput)throws  -> AliasSession  {
+    return try  FfiConverterTypeAliasSession_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_insert_alias(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayInsertAliasInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the
+     * default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`.
+     */
+open func insertAliasDirect(input: SaferpayInsertAliasDirectInput)throws  -> Alias  {
+    return try  FfiConverterTypeAlias_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_insert_alias_direct(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayInsertAliasDirectInput_lower(input),uniffiCallStatus
     )
 })
 }
@@ -1079,6 +1284,20 @@ open func refund(input: SaferpayRefundInput)throws  -> Payment  {
 }
     
     /**
+     * Refunds to an alias or card without a previous transaction (Transaction/RefundDirect);
+     * the `REFUND` must then be captured. A lost answer is settled by its `order_id`.
+     */
+open func refundDirect(input: SaferpayRefundDirectInput)throws  -> Payment  {
+    return try  FfiConverterTypePayment_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_refund_direct(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayRefundDirectInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * One terminal with its payment methods and wallets.
      */
 open func terminal(input: SaferpayTerminalInput)throws  -> Terminal  {
@@ -1112,6 +1331,19 @@ open func transactions(input: SaferpayTransactionsInput)throws  -> TransactionPa
     uniffi_paywire_ffi_fn_method_blockingsaferpayclient_transactions(
             self.uniffiCloneHandle(),
         FfiConverterTypeSaferpayTransactionsInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Changes an alias' card expiry and lifetime (Alias/Update).
+     */
+open func updateAlias(input: SaferpayUpdateAliasInput)throws  -> Alias  {
+    return try  FfiConverterTypeAlias_lift(try rustCallWithError(FfiConverterTypePaywireError_lift) {
+        uniffiCallStatus in
+    uniffi_paywire_ffi_fn_method_blockingsaferpayclient_update_alias(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSaferpayUpdateAliasInput_lower(input),uniffiCallStatus
     )
 })
 }
@@ -2471,6 +2703,11 @@ public func FfiConverterTypeLogSink_lower(_ value: LogSink) -> UInt64 {
 public protocol SaferpayClientProtocol: AnyObject, Sendable {
     
     /**
+     * The alias the payer registered on the form (Alias/AssertInsert).
+     */
+    func assertAliasInsert(input: SaferpayAssertAliasInsertInput) async throws  -> Alias
+    
+    /**
      * Settles a pending capture (e.g. PayPal, paydirekt).
      */
     func assertCapture(input: SaferpayAssertCaptureInput) async throws  -> CaptureStatus
@@ -2486,6 +2723,25 @@ public protocol SaferpayClientProtocol: AnyObject, Sendable {
     func assertRefund(input: SaferpayAssertRefundInput) async throws  -> RefundStatus
     
     /**
+     * Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or
+     * card data; no 3-D Secure. A lost answer is settled by its `order_id`.
+     */
+    func authorizeDirect(input: SaferpayAuthorizeDirectInput) async throws  -> Payment
+    
+    /**
+     * A follow-up of an initial recurring or installment payment
+     * (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`.
+     */
+    func authorizeReferenced(input: SaferpayAuthorizeReferencedInput) async throws  -> Payment
+    
+    /**
+     * Authorizes an initialized transaction once the payer is back (Transaction/Authorize).
+     * A token authorizes once: a repeat after a lost answer cannot double the payment, and
+     * ends `outcome_unknown` (settle with `inquire_by_order_id`).
+     */
+    func authorizeTransaction(input: SaferpayAuthorizeTransactionInput) async throws  -> Payment
+    
+    /**
      * Cancels an authorized, not yet captured transaction.
      */
     func cancel(input: SaferpayCancelInput) async throws  -> Cancellation
@@ -2494,6 +2750,11 @@ public protocol SaferpayClientProtocol: AnyObject, Sendable {
      * Captures an authorized transaction, in full or in part; never twice.
      */
     func capture(input: SaferpayCaptureInput) async throws  -> Capture
+    
+    /**
+     * Closes the terminal's batch (Batch/Close), where the automatic closure is off.
+     */
+    func closeBatch(input: SaferpayCloseBatchInput) async throws 
     
     /**
      * Creates an access token for Saferpay Fields on the given https pages.
@@ -2507,6 +2768,11 @@ public protocol SaferpayClientProtocol: AnyObject, Sendable {
      * lost answer ends `outcome_unknown`, to be settled in the Saferpay Backoffice.
      */
     func createOffer(input: SaferpayCreateOfferInput) async throws  -> Offer
+    
+    /**
+     * Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete).
+     */
+    func deleteAlias(input: SaferpayDeleteAliasInput) async throws 
     
     /**
      * Deletes a Fields access token.
@@ -2530,14 +2796,38 @@ public protocol SaferpayClientProtocol: AnyObject, Sendable {
     func initializePaymentPage(input: SaferpayInitializePaymentPageInput) async throws  -> PaymentPageSession
     
     /**
+     * Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card
+     * entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`.
+     * Repeating it is harmless: a session whose answer was lost is known to no payer.
+     */
+    func initializeTransaction(input: SaferpayInitializeTransactionInput) async throws  -> TransactionSession
+    
+    /**
      * Reads a transaction by its id.
      */
     func inquire(input: SaferpayInquireInput) async throws  -> Payment
     
     /**
+     * An alias' current details (Alias/Inquire).
+     */
+    func inquireAlias(input: SaferpayInquireAliasInput) async throws  -> Alias
+    
+    /**
      * Reads a transaction by its order id.
      */
     func inquireByOrderId(input: SaferpayInquireByOrderIdInput) async throws  -> Payment
+    
+    /**
+     * Opens the hosted form that registers a card as an alias (Alias/Insert).
+     * Repeating it is harmless, like a payment page.
+     */
+    func insertAlias(input: SaferpayInsertAliasInput) async throws  -> AliasSession
+    
+    /**
+     * Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the
+     * default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`.
+     */
+    func insertAliasDirect(input: SaferpayInsertAliasDirectInput) async throws  -> Alias
     
     /**
      * The customer's licence: package, features and payment methods.
@@ -2578,6 +2868,12 @@ public protocol SaferpayClientProtocol: AnyObject, Sendable {
     func refund(input: SaferpayRefundInput) async throws  -> Payment
     
     /**
+     * Refunds to an alias or card without a previous transaction (Transaction/RefundDirect);
+     * the `REFUND` must then be captured. A lost answer is settled by its `order_id`.
+     */
+    func refundDirect(input: SaferpayRefundDirectInput) async throws  -> Payment
+    
+    /**
      * One terminal with its payment methods and wallets.
      */
     func terminal(input: SaferpayTerminalInput) async throws  -> Terminal
@@ -2591,6 +2887,11 @@ public protocol SaferpayClientProtocol: AnyObject, Sendable {
      * Exports transactions from the reporting API, page by page (at most one call in flight).
      */
     func transactions(input: SaferpayTransactionsInput) async throws  -> TransactionPager
+    
+    /**
+     * Changes an alias' card expiry and lifetime (Alias/Update).
+     */
+    func updateAlias(input: SaferpayUpdateAliasInput) async throws  -> Alias
     
     func baseUrl()  -> String
     
@@ -2716,6 +3017,25 @@ public static func fromEnv()throws  -> SaferpayClient  {
 
     
     /**
+     * The alias the payer registered on the form (Alias/AssertInsert).
+     */
+open func assertAliasInsert(input: SaferpayAssertAliasInsertInput)async throws  -> Alias  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_assert_alias_insert(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayAssertAliasInsertInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAlias_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
      * Settles a pending capture (e.g. PayPal, paydirekt).
      */
 open func assertCapture(input: SaferpayAssertCaptureInput)async throws  -> CaptureStatus  {
@@ -2773,6 +3093,67 @@ open func assertRefund(input: SaferpayAssertRefundInput)async throws  -> RefundS
 }
     
     /**
+     * Authorizes without the payer (Transaction/AuthorizeDirect): an alias, a Fields token or
+     * card data; no 3-D Secure. A lost answer is settled by its `order_id`.
+     */
+open func authorizeDirect(input: SaferpayAuthorizeDirectInput)async throws  -> Payment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_authorize_direct(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayAuthorizeDirectInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePayment_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * A follow-up of an initial recurring or installment payment
+     * (Transaction/AuthorizeReferenced); a lost answer is settled by its `order_id`.
+     */
+open func authorizeReferenced(input: SaferpayAuthorizeReferencedInput)async throws  -> Payment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_authorize_referenced(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayAuthorizeReferencedInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePayment_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * Authorizes an initialized transaction once the payer is back (Transaction/Authorize).
+     * A token authorizes once: a repeat after a lost answer cannot double the payment, and
+     * ends `outcome_unknown` (settle with `inquire_by_order_id`).
+     */
+open func authorizeTransaction(input: SaferpayAuthorizeTransactionInput)async throws  -> Payment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_authorize_transaction(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayAuthorizeTransactionInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePayment_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
      * Cancels an authorized, not yet captured transaction.
      */
 open func cancel(input: SaferpayCancelInput)async throws  -> Cancellation  {
@@ -2806,6 +3187,25 @@ open func capture(input: SaferpayCaptureInput)async throws  -> Capture  {
             completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeCapture_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * Closes the terminal's batch (Batch/Close), where the automatic closure is off.
+     */
+open func closeBatch(input: SaferpayCloseBatchInput)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_close_batch(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayCloseBatchInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_void,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_void,
+            freeFunc: ffi_paywire_ffi_rust_future_free_void,
+            liftFunc: { $0 },
             errorHandler: FfiConverterTypePaywireError_lift
         )
 }
@@ -2847,6 +3247,25 @@ open func createOffer(input: SaferpayCreateOfferInput)async throws  -> Offer  {
             completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeOffer_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * Deletes an alias; a deleted alias is not an error after a lost answer (Alias/Delete).
+     */
+open func deleteAlias(input: SaferpayDeleteAliasInput)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_delete_alias(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayDeleteAliasInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_void,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_void,
+            freeFunc: ffi_paywire_ffi_rust_future_free_void,
+            liftFunc: { $0 },
             errorHandler: FfiConverterTypePaywireError_lift
         )
 }
@@ -2929,6 +3348,27 @@ open func initializePaymentPage(input: SaferpayInitializePaymentPageInput)async 
 }
     
     /**
+     * Starts a Transaction interface payment (Transaction/Initialize): 3-D Secure, and card
+     * entry when no `payment_means` is given, on Saferpay's page; then `authorize_transaction`.
+     * Repeating it is harmless: a session whose answer was lost is known to no payer.
+     */
+open func initializeTransaction(input: SaferpayInitializeTransactionInput)async throws  -> TransactionSession  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_initialize_transaction(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayInitializeTransactionInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTransactionSession_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
      * Reads a transaction by its id.
      */
 open func inquire(input: SaferpayInquireInput)async throws  -> Payment  {
@@ -2948,6 +3388,25 @@ open func inquire(input: SaferpayInquireInput)async throws  -> Payment  {
 }
     
     /**
+     * An alias' current details (Alias/Inquire).
+     */
+open func inquireAlias(input: SaferpayInquireAliasInput)async throws  -> Alias  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_inquire_alias(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayInquireAliasInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAlias_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
      * Reads a transaction by its order id.
      */
 open func inquireByOrderId(input: SaferpayInquireByOrderIdInput)async throws  -> Payment  {
@@ -2962,6 +3421,46 @@ open func inquireByOrderId(input: SaferpayInquireByOrderIdInput)async throws  ->
             completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypePayment_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * Opens the hosted form that registers a card as an alias (Alias/Insert).
+     * Repeating it is harmless, like a payment page.
+     */
+open func insertAlias(input: SaferpayInsertAliasInput)async throws  -> AliasSession  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_insert_alias(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayInsertAliasInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAliasSession_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * Stores card data as an alias (Alias/InsertDirect). With the id chosen here (the
+     * default) a lost answer is settled by Alias/Inquire; with `RANDOM` it ends `outcome_unknown`.
+     */
+open func insertAliasDirect(input: SaferpayInsertAliasDirectInput)async throws  -> Alias  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_insert_alias_direct(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayInsertAliasDirectInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAlias_lift,
             errorHandler: FfiConverterTypePaywireError_lift
         )
 }
@@ -3103,6 +3602,26 @@ open func refund(input: SaferpayRefundInput)async throws  -> Payment  {
 }
     
     /**
+     * Refunds to an alias or card without a previous transaction (Transaction/RefundDirect);
+     * the `REFUND` must then be captured. A lost answer is settled by its `order_id`.
+     */
+open func refundDirect(input: SaferpayRefundDirectInput)async throws  -> Payment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_refund_direct(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayRefundDirectInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePayment_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
      * One terminal with its payment methods and wallets.
      */
 open func terminal(input: SaferpayTerminalInput)async throws  -> Terminal  {
@@ -3155,6 +3674,25 @@ open func transactions(input: SaferpayTransactionsInput)async throws  -> Transac
             completeFunc: ffi_paywire_ffi_rust_future_complete_u64,
             freeFunc: ffi_paywire_ffi_rust_future_free_u64,
             liftFunc: FfiConverterTypeTransactionPager_lift,
+            errorHandler: FfiConverterTypePaywireError_lift
+        )
+}
+    
+    /**
+     * Changes an alias' card expiry and lifetime (Alias/Update).
+     */
+open func updateAlias(input: SaferpayUpdateAliasInput)async throws  -> Alias  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_paywire_ffi_fn_method_saferpayclient_update_alias(
+                        self.uniffiCloneHandle(),FfiConverterTypeSaferpayUpdateAliasInput_lower(input)
+                )
+            },
+            pollFunc: ffi_paywire_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_paywire_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_paywire_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAlias_lift,
             errorHandler: FfiConverterTypePaywireError_lift
         )
 }
@@ -5915,6 +6453,183 @@ public func FfiConverterTypeAddress_lift(_ buf: RustBuffer) throws -> Address {
 #endif
 public func FfiConverterTypeAddress_lower(_ value: Address) -> RustBuffer {
     return FfiConverterTypeAddress.lower(value)
+}
+
+
+/**
+ * A stored means of payment (Secure Card Data).
+ */
+public struct Alias: Equatable, Hashable {
+    /**
+     * Use it as `payment_means={"alias_id": …}`.
+     */
+    public var id: String
+    /**
+     * Days it is stored (1 to 1600).
+     */
+    public var lifetime: Int64?
+    /**
+     * The card or account behind it (masked).
+     */
+    public var paymentMeans: PaymentMeans
+    /**
+     * The provider's full answer.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Use it as `payment_means={"alias_id": …}`.
+         */id: String, 
+        /**
+         * Days it is stored (1 to 1600).
+         */lifetime: Int64?, 
+        /**
+         * The card or account behind it (masked).
+         */paymentMeans: PaymentMeans, 
+        /**
+         * The provider's full answer.
+         */raw: String) {
+        self.id = id
+        self.lifetime = lifetime
+        self.paymentMeans = paymentMeans
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Alias: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAlias: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Alias {
+        return
+            try Alias(
+                id: FfiConverterString.read(from: &buf), 
+                lifetime: FfiConverterOptionInt64.read(from: &buf), 
+                paymentMeans: FfiConverterTypePaymentMeans.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Alias, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionInt64.write(value.lifetime, into: &buf)
+        FfiConverterTypePaymentMeans.write(value.paymentMeans, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlias_lift(_ buf: RustBuffer) throws -> Alias {
+    return try FfiConverterTypeAlias.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlias_lower(_ value: Alias) -> RustBuffer {
+    return FfiConverterTypeAlias.lower(value)
+}
+
+
+/**
+ * An opened alias registration: send the payer to `redirect_url`, then call
+ * `assert_alias_insert` with `token`.
+ */
+public struct AliasSession: Equatable, Hashable {
+    public var token: String
+    /**
+     * After this (ISO 8601) the token is refused.
+     */
+    public var expiration: String?
+    public var redirectRequired: Bool
+    /**
+     * The register form for the payer.
+     */
+    public var redirectUrl: String?
+    /**
+     * The provider's full answer.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(token: String, 
+        /**
+         * After this (ISO 8601) the token is refused.
+         */expiration: String?, redirectRequired: Bool, 
+        /**
+         * The register form for the payer.
+         */redirectUrl: String?, 
+        /**
+         * The provider's full answer.
+         */raw: String) {
+        self.token = token
+        self.expiration = expiration
+        self.redirectRequired = redirectRequired
+        self.redirectUrl = redirectUrl
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AliasSession: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAliasSession: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AliasSession {
+        return
+            try AliasSession(
+                token: FfiConverterString.read(from: &buf), 
+                expiration: FfiConverterOptionString.read(from: &buf), 
+                redirectRequired: FfiConverterBool.read(from: &buf), 
+                redirectUrl: FfiConverterOptionString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AliasSession, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.token, into: &buf)
+        FfiConverterOptionString.write(value.expiration, into: &buf)
+        FfiConverterBool.write(value.redirectRequired, into: &buf)
+        FfiConverterOptionString.write(value.redirectUrl, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAliasSession_lift(_ buf: RustBuffer) throws -> AliasSession {
+    return try FfiConverterTypeAliasSession.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAliasSession_lower(_ value: AliasSession) -> RustBuffer {
+    return FfiConverterTypeAliasSession.lower(value)
 }
 
 
@@ -9252,6 +9967,65 @@ public func FfiConverterTypeReturnUrls_lower(_ value: ReturnUrls) -> RustBuffer 
 
 
 /**
+ * What `saferpay.assert_alias_insert` takes.
+ */
+public struct SaferpayAssertAliasInsertInput: Equatable, Hashable {
+    /**
+     * The token `insert_alias` returned.
+     */
+    public var token: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The token `insert_alias` returned.
+         */token: String) {
+        self.token = token
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayAssertAliasInsertInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayAssertAliasInsertInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayAssertAliasInsertInput {
+        return
+            try SaferpayAssertAliasInsertInput(
+                token: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayAssertAliasInsertInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.token, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayAssertAliasInsertInput_lift(_ buf: RustBuffer) throws -> SaferpayAssertAliasInsertInput {
+    return try FfiConverterTypeSaferpayAssertAliasInsertInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayAssertAliasInsertInput_lower(_ value: SaferpayAssertAliasInsertInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayAssertAliasInsertInput.lower(value)
+}
+
+
+/**
  * What `saferpay.assert_capture` takes.
  */
 public struct SaferpayAssertCaptureInput: Equatable, Hashable {
@@ -9429,6 +10203,335 @@ public func FfiConverterTypeSaferpayAssertRefundInput_lower(_ value: SaferpayAss
 
 
 /**
+ * What `saferpay.authorize_direct` takes.
+ */
+public struct SaferpayAuthorizeDirectInput: Equatable, Hashable {
+    public var amount: Money
+    /**
+     * `Id[1..80]`, unique per authorization: a lost answer is settled by it.
+     */
+    public var orderId: String
+    /**
+     * 1 to 1000 characters.
+     */
+    public var description: String
+    /**
+     * A stored alias, a Fields token or card data.
+     */
+    public var paymentMeans: String
+    /**
+     * `MERCHANT` (a merchant-initiated payment, the default) or `PAYER`.
+     */
+    public var initiator: String
+    /**
+     * Save the card as an alias (`registration_result`).
+     */
+    public var registerAlias: String?
+    public var preAuth: Bool
+    /**
+     * Accept an authorization of less than `amount`.
+     */
+    public var allowPartialAuthorization: Bool
+    /**
+     * First payment of a recurring series.
+     */
+    public var recurring: Bool
+    /**
+     * First payment of an installment plan (excludes `recurring`).
+     */
+    public var installment: Bool
+    /**
+     * Text on the payer's statement; 1 to 50 characters.
+     */
+    public var payerNote: String?
+    public var terminalId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(amount: Money, 
+        /**
+         * `Id[1..80]`, unique per authorization: a lost answer is settled by it.
+         */orderId: String, 
+        /**
+         * 1 to 1000 characters.
+         */description: String, 
+        /**
+         * A stored alias, a Fields token or card data.
+         */paymentMeans: String, 
+        /**
+         * `MERCHANT` (a merchant-initiated payment, the default) or `PAYER`.
+         */initiator: String = "MERCHANT", 
+        /**
+         * Save the card as an alias (`registration_result`).
+         */registerAlias: String? = nil, preAuth: Bool = false, 
+        /**
+         * Accept an authorization of less than `amount`.
+         */allowPartialAuthorization: Bool = false, 
+        /**
+         * First payment of a recurring series.
+         */recurring: Bool = false, 
+        /**
+         * First payment of an installment plan (excludes `recurring`).
+         */installment: Bool = false, 
+        /**
+         * Text on the payer's statement; 1 to 50 characters.
+         */payerNote: String? = nil, terminalId: String? = nil) {
+        self.amount = amount
+        self.orderId = orderId
+        self.description = description
+        self.paymentMeans = paymentMeans
+        self.initiator = initiator
+        self.registerAlias = registerAlias
+        self.preAuth = preAuth
+        self.allowPartialAuthorization = allowPartialAuthorization
+        self.recurring = recurring
+        self.installment = installment
+        self.payerNote = payerNote
+        self.terminalId = terminalId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayAuthorizeDirectInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayAuthorizeDirectInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayAuthorizeDirectInput {
+        return
+            try SaferpayAuthorizeDirectInput(
+                amount: FfiConverterTypeMoney.read(from: &buf), 
+                orderId: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                paymentMeans: FfiConverterString.read(from: &buf), 
+                initiator: FfiConverterString.read(from: &buf), 
+                registerAlias: FfiConverterOptionString.read(from: &buf), 
+                preAuth: FfiConverterBool.read(from: &buf), 
+                allowPartialAuthorization: FfiConverterBool.read(from: &buf), 
+                recurring: FfiConverterBool.read(from: &buf), 
+                installment: FfiConverterBool.read(from: &buf), 
+                payerNote: FfiConverterOptionString.read(from: &buf), 
+                terminalId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayAuthorizeDirectInput, into buf: inout [UInt8]) {
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
+        FfiConverterString.write(value.orderId, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterString.write(value.paymentMeans, into: &buf)
+        FfiConverterString.write(value.initiator, into: &buf)
+        FfiConverterOptionString.write(value.registerAlias, into: &buf)
+        FfiConverterBool.write(value.preAuth, into: &buf)
+        FfiConverterBool.write(value.allowPartialAuthorization, into: &buf)
+        FfiConverterBool.write(value.recurring, into: &buf)
+        FfiConverterBool.write(value.installment, into: &buf)
+        FfiConverterOptionString.write(value.payerNote, into: &buf)
+        FfiConverterOptionString.write(value.terminalId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayAuthorizeDirectInput_lift(_ buf: RustBuffer) throws -> SaferpayAuthorizeDirectInput {
+    return try FfiConverterTypeSaferpayAuthorizeDirectInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayAuthorizeDirectInput_lower(_ value: SaferpayAuthorizeDirectInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayAuthorizeDirectInput.lower(value)
+}
+
+
+/**
+ * What `saferpay.authorize_referenced` takes.
+ */
+public struct SaferpayAuthorizeReferencedInput: Equatable, Hashable {
+    /**
+     * The initial recurring or installment payment.
+     */
+    public var transactionId: String
+    public var amount: Money
+    /**
+     * `Id[1..80]`, unique per authorization: a lost answer is settled by it.
+     */
+    public var orderId: String
+    /**
+     * 1 to 1000 characters.
+     */
+    public var description: String
+    /**
+     * Text on the payer's statement; 1 to 50 characters.
+     */
+    public var payerNote: String?
+    public var terminalId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The initial recurring or installment payment.
+         */transactionId: String, amount: Money, 
+        /**
+         * `Id[1..80]`, unique per authorization: a lost answer is settled by it.
+         */orderId: String, 
+        /**
+         * 1 to 1000 characters.
+         */description: String, 
+        /**
+         * Text on the payer's statement; 1 to 50 characters.
+         */payerNote: String? = nil, terminalId: String? = nil) {
+        self.transactionId = transactionId
+        self.amount = amount
+        self.orderId = orderId
+        self.description = description
+        self.payerNote = payerNote
+        self.terminalId = terminalId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayAuthorizeReferencedInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayAuthorizeReferencedInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayAuthorizeReferencedInput {
+        return
+            try SaferpayAuthorizeReferencedInput(
+                transactionId: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterTypeMoney.read(from: &buf), 
+                orderId: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                payerNote: FfiConverterOptionString.read(from: &buf), 
+                terminalId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayAuthorizeReferencedInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.transactionId, into: &buf)
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
+        FfiConverterString.write(value.orderId, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterOptionString.write(value.payerNote, into: &buf)
+        FfiConverterOptionString.write(value.terminalId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayAuthorizeReferencedInput_lift(_ buf: RustBuffer) throws -> SaferpayAuthorizeReferencedInput {
+    return try FfiConverterTypeSaferpayAuthorizeReferencedInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayAuthorizeReferencedInput_lower(_ value: SaferpayAuthorizeReferencedInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayAuthorizeReferencedInput.lower(value)
+}
+
+
+/**
+ * What `saferpay.authorize_transaction` takes.
+ */
+public struct SaferpayAuthorizeTransactionInput: Equatable, Hashable {
+    /**
+     * The token `initialize_transaction` returned (`Id[1..50]`).
+     */
+    public var token: String
+    /**
+     * `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or
+     * `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
+     */
+    public var condition: String?
+    /**
+     * Save the card as an alias; the answer's `registration_result` has its id.
+     */
+    public var registerAlias: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The token `initialize_transaction` returned (`Id[1..50]`).
+         */token: String, 
+        /**
+         * `NONE`, `THREE_DS_AUTHENTICATION_SUCCESSFUL_OR_ATTEMPTED` or
+         * `WITH_SUCCESSFUL_THREE_DS_CHALLENGE`.
+         */condition: String? = nil, 
+        /**
+         * Save the card as an alias; the answer's `registration_result` has its id.
+         */registerAlias: String? = nil) {
+        self.token = token
+        self.condition = condition
+        self.registerAlias = registerAlias
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayAuthorizeTransactionInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayAuthorizeTransactionInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayAuthorizeTransactionInput {
+        return
+            try SaferpayAuthorizeTransactionInput(
+                token: FfiConverterString.read(from: &buf), 
+                condition: FfiConverterOptionString.read(from: &buf), 
+                registerAlias: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayAuthorizeTransactionInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.token, into: &buf)
+        FfiConverterOptionString.write(value.condition, into: &buf)
+        FfiConverterOptionString.write(value.registerAlias, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayAuthorizeTransactionInput_lift(_ buf: RustBuffer) throws -> SaferpayAuthorizeTransactionInput {
+    return try FfiConverterTypeSaferpayAuthorizeTransactionInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayAuthorizeTransactionInput_lower(_ value: SaferpayAuthorizeTransactionInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayAuthorizeTransactionInput.lower(value)
+}
+
+
+/**
  * What `saferpay.cancel` takes.
  */
 public struct SaferpayCancelInput: Equatable, Hashable {
@@ -9490,15 +10593,23 @@ public struct SaferpayCaptureInput: Equatable, Hashable {
      * Less than the authorized amount captures part of it; `null` captures all.
      */
     public var amount: Money?
+    /**
+     * Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
+     */
+    public var pendingNotification: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(transactionId: String, 
         /**
          * Less than the authorized amount captures part of it; `null` captures all.
-         */amount: Money? = nil) {
+         */amount: Money? = nil, 
+        /**
+         * Whom to tell when a `PENDING` capture settles (PostFinance Instant Payout).
+         */pendingNotification: String? = nil) {
         self.transactionId = transactionId
         self.amount = amount
+        self.pendingNotification = pendingNotification
     }
 
     
@@ -9518,13 +10629,15 @@ public struct FfiConverterTypeSaferpayCaptureInput: FfiConverterRustBuffer {
         return
             try SaferpayCaptureInput(
                 transactionId: FfiConverterString.read(from: &buf), 
-                amount: FfiConverterOptionTypeMoney.read(from: &buf)
+                amount: FfiConverterOptionTypeMoney.read(from: &buf), 
+                pendingNotification: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: SaferpayCaptureInput, into buf: inout [UInt8]) {
         FfiConverterString.write(value.transactionId, into: &buf)
         FfiConverterOptionTypeMoney.write(value.amount, into: &buf)
+        FfiConverterOptionString.write(value.pendingNotification, into: &buf)
     }
 }
 
@@ -9541,6 +10654,65 @@ public func FfiConverterTypeSaferpayCaptureInput_lift(_ buf: RustBuffer) throws 
 #endif
 public func FfiConverterTypeSaferpayCaptureInput_lower(_ value: SaferpayCaptureInput) -> RustBuffer {
     return FfiConverterTypeSaferpayCaptureInput.lower(value)
+}
+
+
+/**
+ * What `saferpay.close_batch` takes.
+ */
+public struct SaferpayCloseBatchInput: Equatable, Hashable {
+    /**
+     * Defaults to the client's terminal.
+     */
+    public var terminalId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Defaults to the client's terminal.
+         */terminalId: String? = nil) {
+        self.terminalId = terminalId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayCloseBatchInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayCloseBatchInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayCloseBatchInput {
+        return
+            try SaferpayCloseBatchInput(
+                terminalId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayCloseBatchInput, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.terminalId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayCloseBatchInput_lift(_ buf: RustBuffer) throws -> SaferpayCloseBatchInput {
+    return try FfiConverterTypeSaferpayCloseBatchInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayCloseBatchInput_lower(_ value: SaferpayCloseBatchInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayCloseBatchInput.lower(value)
 }
 
 
@@ -9741,6 +10913,59 @@ public func FfiConverterTypeSaferpayCreateOfferInput_lift(_ buf: RustBuffer) thr
 #endif
 public func FfiConverterTypeSaferpayCreateOfferInput_lower(_ value: SaferpayCreateOfferInput) -> RustBuffer {
     return FfiConverterTypeSaferpayCreateOfferInput.lower(value)
+}
+
+
+/**
+ * What `saferpay.delete_alias` takes.
+ */
+public struct SaferpayDeleteAliasInput: Equatable, Hashable {
+    public var aliasId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(aliasId: String) {
+        self.aliasId = aliasId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayDeleteAliasInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayDeleteAliasInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayDeleteAliasInput {
+        return
+            try SaferpayDeleteAliasInput(
+                aliasId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayDeleteAliasInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.aliasId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayDeleteAliasInput_lift(_ buf: RustBuffer) throws -> SaferpayDeleteAliasInput {
+    return try FfiConverterTypeSaferpayDeleteAliasInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayDeleteAliasInput_lower(_ value: SaferpayDeleteAliasInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayDeleteAliasInput.lower(value)
 }
 
 
@@ -9988,7 +11213,6 @@ public struct SaferpayInitializePaymentPageInput: Equatable, Hashable {
      * Pre-authorization: a longer-lived reservation.
      */
     public var preAuth: Bool
-    public var allowPartialAuthorization: Bool
     /**
      * Text on the payer's statement; 1 to 50 characters (about 10–12 survive in practice).
      */
@@ -10062,7 +11286,7 @@ public struct SaferpayInitializePaymentPageInput: Equatable, Hashable {
          */configSet: String? = nil, 
         /**
          * Pre-authorization: a longer-lived reservation.
-         */preAuth: Bool = false, allowPartialAuthorization: Bool = false, 
+         */preAuth: Bool = false, 
         /**
          * Text on the payer's statement; 1 to 50 characters (about 10–12 survive in practice).
          */payerNote: String? = nil, 
@@ -10106,7 +11330,6 @@ public struct SaferpayInitializePaymentPageInput: Equatable, Hashable {
         self.condition = condition
         self.configSet = configSet
         self.preAuth = preAuth
-        self.allowPartialAuthorization = allowPartialAuthorization
         self.payerNote = payerNote
         self.mandateId = mandateId
         self.recurringInitial = recurringInitial
@@ -10152,7 +11375,6 @@ public struct FfiConverterTypeSaferpayInitializePaymentPageInput: FfiConverterRu
                 condition: FfiConverterOptionString.read(from: &buf), 
                 configSet: FfiConverterOptionString.read(from: &buf), 
                 preAuth: FfiConverterBool.read(from: &buf), 
-                allowPartialAuthorization: FfiConverterBool.read(from: &buf), 
                 payerNote: FfiConverterOptionString.read(from: &buf), 
                 mandateId: FfiConverterOptionString.read(from: &buf), 
                 recurringInitial: FfiConverterBool.read(from: &buf), 
@@ -10184,7 +11406,6 @@ public struct FfiConverterTypeSaferpayInitializePaymentPageInput: FfiConverterRu
         FfiConverterOptionString.write(value.condition, into: &buf)
         FfiConverterOptionString.write(value.configSet, into: &buf)
         FfiConverterBool.write(value.preAuth, into: &buf)
-        FfiConverterBool.write(value.allowPartialAuthorization, into: &buf)
         FfiConverterOptionString.write(value.payerNote, into: &buf)
         FfiConverterOptionString.write(value.mandateId, into: &buf)
         FfiConverterBool.write(value.recurringInitial, into: &buf)
@@ -10209,6 +11430,244 @@ public func FfiConverterTypeSaferpayInitializePaymentPageInput_lift(_ buf: RustB
 #endif
 public func FfiConverterTypeSaferpayInitializePaymentPageInput_lower(_ value: SaferpayInitializePaymentPageInput) -> RustBuffer {
     return FfiConverterTypeSaferpayInitializePaymentPageInput.lower(value)
+}
+
+
+/**
+ * What `saferpay.initialize_transaction` takes.
+ */
+public struct SaferpayInitializeTransactionInput: Equatable, Hashable {
+    public var amount: Money
+    /**
+     * `Id[1..80]`; also the key Inquire finds the payment by.
+     */
+    public var orderId: String
+    /**
+     * 1 to 1000 characters.
+     */
+    public var description: String
+    /**
+     * Where the payer returns after 3-D Secure or card entry (at most 2000 characters).
+     */
+    public var returnUrl: String
+    /**
+     * A Fields token, an alias or card data; without it the payer enters the card on
+     * Saferpay's page (`redirect_url`).
+     */
+    public var paymentMeans: String?
+    public var payer: Payer?
+    /**
+     * Pre-authorization instead of a final authorization.
+     */
+    public var preAuth: Bool
+    /**
+     * Accept an authorization of less than `amount` (prevents DCC).
+     */
+    public var allowPartialAuthorization: Bool
+    /**
+     * First payment of a recurring series: later `authorize_referenced` calls refer to it.
+     */
+    public var recurring: Bool
+    /**
+     * First payment of an installment plan (excludes `recurring`).
+     */
+    public var installment: Bool
+    /**
+     * Called (GET) when the payer completed or failed the redirect steps.
+     */
+    public var redirectNotifyUrls: String?
+    /**
+     * Restricts the card entry form: AMEX, BANCONTACT, DINERS, DIRECTDEBIT, JCB, MAESTRO,
+     * MASTERCARD, VISA.
+     */
+    public var paymentMethods: [String]
+    /**
+     * A payment page configuration (`Id[1..20]`).
+     */
+    public var configSet: String?
+    /**
+     * Your stylesheet for Saferpay's pages (https, at most 2000 characters).
+     */
+    public var cssUrl: String?
+    public var terminalId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(amount: Money, 
+        /**
+         * `Id[1..80]`; also the key Inquire finds the payment by.
+         */orderId: String, 
+        /**
+         * 1 to 1000 characters.
+         */description: String, 
+        /**
+         * Where the payer returns after 3-D Secure or card entry (at most 2000 characters).
+         */returnUrl: String, 
+        /**
+         * A Fields token, an alias or card data; without it the payer enters the card on
+         * Saferpay's page (`redirect_url`).
+         */paymentMeans: String? = nil, payer: Payer? = nil, 
+        /**
+         * Pre-authorization instead of a final authorization.
+         */preAuth: Bool = false, 
+        /**
+         * Accept an authorization of less than `amount` (prevents DCC).
+         */allowPartialAuthorization: Bool = false, 
+        /**
+         * First payment of a recurring series: later `authorize_referenced` calls refer to it.
+         */recurring: Bool = false, 
+        /**
+         * First payment of an installment plan (excludes `recurring`).
+         */installment: Bool = false, 
+        /**
+         * Called (GET) when the payer completed or failed the redirect steps.
+         */redirectNotifyUrls: String? = nil, 
+        /**
+         * Restricts the card entry form: AMEX, BANCONTACT, DINERS, DIRECTDEBIT, JCB, MAESTRO,
+         * MASTERCARD, VISA.
+         */paymentMethods: [String] = [], 
+        /**
+         * A payment page configuration (`Id[1..20]`).
+         */configSet: String? = nil, 
+        /**
+         * Your stylesheet for Saferpay's pages (https, at most 2000 characters).
+         */cssUrl: String? = nil, terminalId: String? = nil) {
+        self.amount = amount
+        self.orderId = orderId
+        self.description = description
+        self.returnUrl = returnUrl
+        self.paymentMeans = paymentMeans
+        self.payer = payer
+        self.preAuth = preAuth
+        self.allowPartialAuthorization = allowPartialAuthorization
+        self.recurring = recurring
+        self.installment = installment
+        self.redirectNotifyUrls = redirectNotifyUrls
+        self.paymentMethods = paymentMethods
+        self.configSet = configSet
+        self.cssUrl = cssUrl
+        self.terminalId = terminalId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayInitializeTransactionInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayInitializeTransactionInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayInitializeTransactionInput {
+        return
+            try SaferpayInitializeTransactionInput(
+                amount: FfiConverterTypeMoney.read(from: &buf), 
+                orderId: FfiConverterString.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf), 
+                returnUrl: FfiConverterString.read(from: &buf), 
+                paymentMeans: FfiConverterOptionString.read(from: &buf), 
+                payer: FfiConverterOptionTypePayer.read(from: &buf), 
+                preAuth: FfiConverterBool.read(from: &buf), 
+                allowPartialAuthorization: FfiConverterBool.read(from: &buf), 
+                recurring: FfiConverterBool.read(from: &buf), 
+                installment: FfiConverterBool.read(from: &buf), 
+                redirectNotifyUrls: FfiConverterOptionString.read(from: &buf), 
+                paymentMethods: FfiConverterSequenceString.read(from: &buf), 
+                configSet: FfiConverterOptionString.read(from: &buf), 
+                cssUrl: FfiConverterOptionString.read(from: &buf), 
+                terminalId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayInitializeTransactionInput, into buf: inout [UInt8]) {
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
+        FfiConverterString.write(value.orderId, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+        FfiConverterString.write(value.returnUrl, into: &buf)
+        FfiConverterOptionString.write(value.paymentMeans, into: &buf)
+        FfiConverterOptionTypePayer.write(value.payer, into: &buf)
+        FfiConverterBool.write(value.preAuth, into: &buf)
+        FfiConverterBool.write(value.allowPartialAuthorization, into: &buf)
+        FfiConverterBool.write(value.recurring, into: &buf)
+        FfiConverterBool.write(value.installment, into: &buf)
+        FfiConverterOptionString.write(value.redirectNotifyUrls, into: &buf)
+        FfiConverterSequenceString.write(value.paymentMethods, into: &buf)
+        FfiConverterOptionString.write(value.configSet, into: &buf)
+        FfiConverterOptionString.write(value.cssUrl, into: &buf)
+        FfiConverterOptionString.write(value.terminalId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayInitializeTransactionInput_lift(_ buf: RustBuffer) throws -> SaferpayInitializeTransactionInput {
+    return try FfiConverterTypeSaferpayInitializeTransactionInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayInitializeTransactionInput_lower(_ value: SaferpayInitializeTransactionInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayInitializeTransactionInput.lower(value)
+}
+
+
+/**
+ * What `saferpay.inquire_alias` takes.
+ */
+public struct SaferpayInquireAliasInput: Equatable, Hashable {
+    public var aliasId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(aliasId: String) {
+        self.aliasId = aliasId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayInquireAliasInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayInquireAliasInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayInquireAliasInput {
+        return
+            try SaferpayInquireAliasInput(
+                aliasId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayInquireAliasInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.aliasId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayInquireAliasInput_lift(_ buf: RustBuffer) throws -> SaferpayInquireAliasInput {
+    return try FfiConverterTypeSaferpayInquireAliasInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayInquireAliasInput_lower(_ value: SaferpayInquireAliasInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayInquireAliasInput.lower(value)
 }
 
 
@@ -10315,6 +11774,186 @@ public func FfiConverterTypeSaferpayInquireInput_lift(_ buf: RustBuffer) throws 
 #endif
 public func FfiConverterTypeSaferpayInquireInput_lower(_ value: SaferpayInquireInput) -> RustBuffer {
     return FfiConverterTypeSaferpayInquireInput.lower(value)
+}
+
+
+/**
+ * What `saferpay.insert_alias_direct` takes.
+ */
+public struct SaferpayInsertAliasDirectInput: Equatable, Hashable {
+    /**
+     * Card data (PCI-certified merchants only).
+     */
+    public var paymentMeans: String
+    /**
+     * Without it the alias id is generated here (`MANUAL`, `pw-al-…`), which lets a lost
+     * answer be settled; with `RANDOM` a lost answer ends `outcome_unknown`.
+     */
+    public var registerAlias: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Card data (PCI-certified merchants only).
+         */paymentMeans: String, 
+        /**
+         * Without it the alias id is generated here (`MANUAL`, `pw-al-…`), which lets a lost
+         * answer be settled; with `RANDOM` a lost answer ends `outcome_unknown`.
+         */registerAlias: String? = nil) {
+        self.paymentMeans = paymentMeans
+        self.registerAlias = registerAlias
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayInsertAliasDirectInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayInsertAliasDirectInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayInsertAliasDirectInput {
+        return
+            try SaferpayInsertAliasDirectInput(
+                paymentMeans: FfiConverterString.read(from: &buf), 
+                registerAlias: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayInsertAliasDirectInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.paymentMeans, into: &buf)
+        FfiConverterOptionString.write(value.registerAlias, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayInsertAliasDirectInput_lift(_ buf: RustBuffer) throws -> SaferpayInsertAliasDirectInput {
+    return try FfiConverterTypeSaferpayInsertAliasDirectInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayInsertAliasDirectInput_lower(_ value: SaferpayInsertAliasDirectInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayInsertAliasDirectInput.lower(value)
+}
+
+
+/**
+ * What `saferpay.insert_alias` takes.
+ */
+public struct SaferpayInsertAliasInput: Equatable, Hashable {
+    /**
+     * Where the payer returns from the register form (at most 2000 characters).
+     */
+    public var returnUrl: String
+    /**
+     * How the alias id is made; Saferpay picks one (`RANDOM`) when not given.
+     */
+    public var registerAlias: String?
+    /**
+     * `CARD`, `BANK_ACCOUNT`, `POSTFINANCEPAY`, `TWINT` or `PAYPAL` (the spec's `Type`).
+     */
+    public var paymentMeansType: String
+    /**
+     * Restricts the form: AMEX, DINERS, DIRECTDEBIT, JCB, MAESTRO, MASTERCARD, VISA.
+     */
+    public var paymentMethods: [String]
+    /**
+     * The form's language (`de`, `fr-CH` …).
+     */
+    public var languageCode: String?
+    /**
+     * Called (GET) when the registration is done.
+     */
+    public var notifyUrl: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the payer returns from the register form (at most 2000 characters).
+         */returnUrl: String, 
+        /**
+         * How the alias id is made; Saferpay picks one (`RANDOM`) when not given.
+         */registerAlias: String? = nil, 
+        /**
+         * `CARD`, `BANK_ACCOUNT`, `POSTFINANCEPAY`, `TWINT` or `PAYPAL` (the spec's `Type`).
+         */paymentMeansType: String = "CARD", 
+        /**
+         * Restricts the form: AMEX, DINERS, DIRECTDEBIT, JCB, MAESTRO, MASTERCARD, VISA.
+         */paymentMethods: [String] = [], 
+        /**
+         * The form's language (`de`, `fr-CH` …).
+         */languageCode: String? = nil, 
+        /**
+         * Called (GET) when the registration is done.
+         */notifyUrl: String? = nil) {
+        self.returnUrl = returnUrl
+        self.registerAlias = registerAlias
+        self.paymentMeansType = paymentMeansType
+        self.paymentMethods = paymentMethods
+        self.languageCode = languageCode
+        self.notifyUrl = notifyUrl
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayInsertAliasInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayInsertAliasInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayInsertAliasInput {
+        return
+            try SaferpayInsertAliasInput(
+                returnUrl: FfiConverterString.read(from: &buf), 
+                registerAlias: FfiConverterOptionString.read(from: &buf), 
+                paymentMeansType: FfiConverterString.read(from: &buf), 
+                paymentMethods: FfiConverterSequenceString.read(from: &buf), 
+                languageCode: FfiConverterOptionString.read(from: &buf), 
+                notifyUrl: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayInsertAliasInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.returnUrl, into: &buf)
+        FfiConverterOptionString.write(value.registerAlias, into: &buf)
+        FfiConverterString.write(value.paymentMeansType, into: &buf)
+        FfiConverterSequenceString.write(value.paymentMethods, into: &buf)
+        FfiConverterOptionString.write(value.languageCode, into: &buf)
+        FfiConverterOptionString.write(value.notifyUrl, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayInsertAliasInput_lift(_ buf: RustBuffer) throws -> SaferpayInsertAliasInput {
+    return try FfiConverterTypeSaferpayInsertAliasInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayInsertAliasInput_lower(_ value: SaferpayInsertAliasInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayInsertAliasInput.lower(value)
 }
 
 
@@ -10502,6 +12141,103 @@ public func FfiConverterTypeSaferpayPaymentOutcomeInput_lower(_ value: SaferpayP
 
 
 /**
+ * What `saferpay.refund_direct` takes.
+ */
+public struct SaferpayRefundDirectInput: Equatable, Hashable {
+    public var amount: Money
+    /**
+     * `Id[1..80]`, unique per refund: a lost answer is settled by it.
+     */
+    public var orderId: String
+    /**
+     * An alias or card data (Fields tokens are not accepted by RefundDirect).
+     */
+    public var paymentMeans: String
+    /**
+     * 1 to 1000 characters.
+     */
+    public var description: String?
+    /**
+     * Text on the payer's statement; 1 to 50 characters.
+     */
+    public var payerNote: String?
+    public var terminalId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(amount: Money, 
+        /**
+         * `Id[1..80]`, unique per refund: a lost answer is settled by it.
+         */orderId: String, 
+        /**
+         * An alias or card data (Fields tokens are not accepted by RefundDirect).
+         */paymentMeans: String, 
+        /**
+         * 1 to 1000 characters.
+         */description: String? = nil, 
+        /**
+         * Text on the payer's statement; 1 to 50 characters.
+         */payerNote: String? = nil, terminalId: String? = nil) {
+        self.amount = amount
+        self.orderId = orderId
+        self.paymentMeans = paymentMeans
+        self.description = description
+        self.payerNote = payerNote
+        self.terminalId = terminalId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayRefundDirectInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayRefundDirectInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayRefundDirectInput {
+        return
+            try SaferpayRefundDirectInput(
+                amount: FfiConverterTypeMoney.read(from: &buf), 
+                orderId: FfiConverterString.read(from: &buf), 
+                paymentMeans: FfiConverterString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                payerNote: FfiConverterOptionString.read(from: &buf), 
+                terminalId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayRefundDirectInput, into buf: inout [UInt8]) {
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
+        FfiConverterString.write(value.orderId, into: &buf)
+        FfiConverterString.write(value.paymentMeans, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionString.write(value.payerNote, into: &buf)
+        FfiConverterOptionString.write(value.terminalId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayRefundDirectInput_lift(_ buf: RustBuffer) throws -> SaferpayRefundDirectInput {
+    return try FfiConverterTypeSaferpayRefundDirectInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayRefundDirectInput_lower(_ value: SaferpayRefundDirectInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayRefundDirectInput.lower(value)
+}
+
+
+/**
  * What `saferpay.refund` takes.
  */
 public struct SaferpayRefundInput: Equatable, Hashable {
@@ -10521,6 +12257,10 @@ public struct SaferpayRefundInput: Equatable, Hashable {
      * Saferpay lets refunds exceed the original payment).
      */
     public var restrictRefundAmountToCapturedAmount: Bool
+    /**
+     * Whom to tell when a `PENDING` refund settles.
+     */
+    public var pendingNotification: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -10534,13 +12274,17 @@ public struct SaferpayRefundInput: Equatable, Hashable {
         /**
          * Reject the refund if the sum of refunds would exceed the captured amount (without it,
          * Saferpay lets refunds exceed the original payment).
-         */restrictRefundAmountToCapturedAmount: Bool = false) {
+         */restrictRefundAmountToCapturedAmount: Bool = false, 
+        /**
+         * Whom to tell when a `PENDING` refund settles.
+         */pendingNotification: String? = nil) {
         self.captureId = captureId
         self.amount = amount
         self.orderId = orderId
         self.description = description
         self.payerNote = payerNote
         self.restrictRefundAmountToCapturedAmount = restrictRefundAmountToCapturedAmount
+        self.pendingNotification = pendingNotification
     }
 
     
@@ -10564,7 +12308,8 @@ public struct FfiConverterTypeSaferpayRefundInput: FfiConverterRustBuffer {
                 orderId: FfiConverterOptionString.read(from: &buf), 
                 description: FfiConverterOptionString.read(from: &buf), 
                 payerNote: FfiConverterOptionString.read(from: &buf), 
-                restrictRefundAmountToCapturedAmount: FfiConverterBool.read(from: &buf)
+                restrictRefundAmountToCapturedAmount: FfiConverterBool.read(from: &buf), 
+                pendingNotification: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -10575,6 +12320,7 @@ public struct FfiConverterTypeSaferpayRefundInput: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.description, into: &buf)
         FfiConverterOptionString.write(value.payerNote, into: &buf)
         FfiConverterBool.write(value.restrictRefundAmountToCapturedAmount, into: &buf)
+        FfiConverterOptionString.write(value.pendingNotification, into: &buf)
     }
 }
 
@@ -10737,6 +12483,89 @@ public func FfiConverterTypeSaferpayTransactionsInput_lift(_ buf: RustBuffer) th
 #endif
 public func FfiConverterTypeSaferpayTransactionsInput_lower(_ value: SaferpayTransactionsInput) -> RustBuffer {
     return FfiConverterTypeSaferpayTransactionsInput.lower(value)
+}
+
+
+/**
+ * What `saferpay.update_alias` takes.
+ */
+public struct SaferpayUpdateAliasInput: Equatable, Hashable {
+    public var aliasId: String
+    /**
+     * The card's new expiry month, 1 to 12.
+     */
+    public var expMonth: Int32
+    /**
+     * The card's new expiry year, 2000 to 9999.
+     */
+    public var expYear: Int32
+    /**
+     * Days, 1 to 1600.
+     */
+    public var lifetime: Int32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(aliasId: String, 
+        /**
+         * The card's new expiry month, 1 to 12.
+         */expMonth: Int32, 
+        /**
+         * The card's new expiry year, 2000 to 9999.
+         */expYear: Int32, 
+        /**
+         * Days, 1 to 1600.
+         */lifetime: Int32? = nil) {
+        self.aliasId = aliasId
+        self.expMonth = expMonth
+        self.expYear = expYear
+        self.lifetime = lifetime
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SaferpayUpdateAliasInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaferpayUpdateAliasInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaferpayUpdateAliasInput {
+        return
+            try SaferpayUpdateAliasInput(
+                aliasId: FfiConverterString.read(from: &buf), 
+                expMonth: FfiConverterInt32.read(from: &buf), 
+                expYear: FfiConverterInt32.read(from: &buf), 
+                lifetime: FfiConverterOptionInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SaferpayUpdateAliasInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.aliasId, into: &buf)
+        FfiConverterInt32.write(value.expMonth, into: &buf)
+        FfiConverterInt32.write(value.expYear, into: &buf)
+        FfiConverterOptionInt32.write(value.lifetime, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayUpdateAliasInput_lift(_ buf: RustBuffer) throws -> SaferpayUpdateAliasInput {
+    return try FfiConverterTypeSaferpayUpdateAliasInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaferpayUpdateAliasInput_lower(_ value: SaferpayUpdateAliasInput) -> RustBuffer {
+    return FfiConverterTypeSaferpayUpdateAliasInput.lower(value)
 }
 
 
@@ -13612,6 +15441,126 @@ public func FfiConverterTypeTransaction_lower(_ value: Transaction) -> RustBuffe
 
 
 /**
+ * An initialized transaction: when `redirect_required`, send the payer to `redirect_url`
+ * (card entry or 3-D Secure), then call `authorize_transaction` with `token`.
+ */
+public struct TransactionSession: Equatable, Hashable {
+    /**
+     * Keep it: `authorize_transaction` needs it.
+     */
+    public var token: String
+    /**
+     * After this (ISO 8601) the token is refused.
+     */
+    public var expiration: String?
+    /**
+     * Whether the payer must be sent to `redirect_url` before authorizing.
+     */
+    public var redirectRequired: Bool
+    /**
+     * The page for the payer (present when `redirect_required`).
+     */
+    public var redirectUrl: String?
+    /**
+     * Whether the payer enters the means of payment on that page.
+     */
+    public var paymentMeansRequired: Bool?
+    /**
+     * Whether a liability shift is possible (only when `payment_means` was given).
+     */
+    public var liabilityShift: Bool?
+    /**
+     * The provider's full answer.
+     */
+    public var raw: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Keep it: `authorize_transaction` needs it.
+         */token: String, 
+        /**
+         * After this (ISO 8601) the token is refused.
+         */expiration: String?, 
+        /**
+         * Whether the payer must be sent to `redirect_url` before authorizing.
+         */redirectRequired: Bool, 
+        /**
+         * The page for the payer (present when `redirect_required`).
+         */redirectUrl: String?, 
+        /**
+         * Whether the payer enters the means of payment on that page.
+         */paymentMeansRequired: Bool?, 
+        /**
+         * Whether a liability shift is possible (only when `payment_means` was given).
+         */liabilityShift: Bool?, 
+        /**
+         * The provider's full answer.
+         */raw: String) {
+        self.token = token
+        self.expiration = expiration
+        self.redirectRequired = redirectRequired
+        self.redirectUrl = redirectUrl
+        self.paymentMeansRequired = paymentMeansRequired
+        self.liabilityShift = liabilityShift
+        self.raw = raw
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TransactionSession: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTransactionSession: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransactionSession {
+        return
+            try TransactionSession(
+                token: FfiConverterString.read(from: &buf), 
+                expiration: FfiConverterOptionString.read(from: &buf), 
+                redirectRequired: FfiConverterBool.read(from: &buf), 
+                redirectUrl: FfiConverterOptionString.read(from: &buf), 
+                paymentMeansRequired: FfiConverterOptionBool.read(from: &buf), 
+                liabilityShift: FfiConverterOptionBool.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TransactionSession, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.token, into: &buf)
+        FfiConverterOptionString.write(value.expiration, into: &buf)
+        FfiConverterBool.write(value.redirectRequired, into: &buf)
+        FfiConverterOptionString.write(value.redirectUrl, into: &buf)
+        FfiConverterOptionBool.write(value.paymentMeansRequired, into: &buf)
+        FfiConverterOptionBool.write(value.liabilityShift, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionSession_lift(_ buf: RustBuffer) throws -> TransactionSession {
+    return try FfiConverterTypeTransactionSession.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTransactionSession_lower(_ value: TransactionSession) -> RustBuffer {
+    return FfiConverterTypeTransactionSession.lower(value)
+}
+
+
+/**
  * A wallet a terminal accepts.
  */
 public struct WalletInfo: Equatable, Hashable {
@@ -16337,6 +18286,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_logsink_log() != 40210) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_assert_alias_insert() != 46947) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_assert_capture() != 16465) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -16346,16 +18298,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_assert_refund() != 61983) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_authorize_direct() != 62156) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_authorize_referenced() != 23950) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_authorize_transaction() != 41285) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_cancel() != 29419) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_capture() != 63421) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_close_batch() != 18040) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_create_fields_access_token() != 26692) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_create_offer() != 34748) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_delete_alias() != 64913) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_delete_fields_access_token() != 65295) {
@@ -16370,10 +18337,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_initialize_payment_page() != 8596) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_initialize_transaction() != 61433) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_inquire() != 39275) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_inquire_alias() != 42479) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_inquire_by_order_id() != 60396) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_insert_alias() != 29679) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_insert_alias_direct() != 27905) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_license() != 13409) {
@@ -16397,6 +18376,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_refund() != 61687) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_refund_direct() != 11649) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_terminal() != 19387) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -16404,6 +18386,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_transactions() != 40825) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_update_alias() != 8026) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_async_client() != 16976) {
@@ -16418,6 +18403,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_blockingsaferpayclient_get_payment_link() != 36873) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_assert_alias_insert() != 59798) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_assert_capture() != 45943) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -16427,16 +18415,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_assert_refund() != 16118) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_authorize_direct() != 60441) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_authorize_referenced() != 30224) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_authorize_transaction() != 2648) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_cancel() != 64641) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_capture() != 25194) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_close_batch() != 44722) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_create_fields_access_token() != 11644) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_create_offer() != 30530) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_delete_alias() != 61160) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_delete_fields_access_token() != 58673) {
@@ -16451,10 +18454,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_initialize_payment_page() != 9976) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_initialize_transaction() != 1802) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_inquire() != 55509) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_inquire_alias() != 37829) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_inquire_by_order_id() != 50482) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_insert_alias() != 15109) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_insert_alias_direct() != 51578) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_license() != 5339) {
@@ -16478,6 +18493,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_refund() != 779) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_refund_direct() != 35845) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_terminal() != 22068) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -16485,6 +18503,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_transactions() != 1900) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_paywire_ffi_checksum_method_saferpayclient_update_alias() != 61386) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_paywire_ffi_checksum_method_saferpayclient_base_url() != 21235) {

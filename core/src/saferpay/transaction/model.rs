@@ -237,6 +237,44 @@ crate::output_record! {
     }
 }
 
+/// `PendingNotification`: whom Saferpay tells when a capture or refund answered `PENDING`
+/// (PostFinance Instant Payout) settles. Then call `assert_capture` / `assert_refund`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PendingNotification {
+    /// Called by Saferpay once the pending action completed (http or https).
+    pub notify_url: Option<String>,
+    /// Up to 10 addresses that get a confirmation e-mail.
+    pub merchant_emails: Vec<String>,
+}
+
+impl PendingNotification {
+    pub(crate) fn to_wire(&self, prefix: &str) -> Result<Value, Error> {
+        let f = |name: &str| format!("{prefix}.{name}");
+        let mut map = Map::new();
+        if let Some(url) = &self.notify_url {
+            validate::url(&f("notify_url"), url, false, 2000)?;
+            map.insert("NotifyUrl".into(), json!(url));
+        }
+        if self.merchant_emails.len() > 10 {
+            return Err(Error::validation(
+                &f("merchant_emails"),
+                format!(
+                    "must list at most 10 addresses (got {})",
+                    self.merchant_emails.len()
+                ),
+            ));
+        }
+        for (i, email) in self.merchant_emails.iter().enumerate() {
+            validate::email(&format!("{prefix}.merchant_emails[{i}]"), email)?;
+        }
+        if !self.merchant_emails.is_empty() {
+            map.insert("MerchantEmails".into(), json!(self.merchant_emails));
+        }
+        Ok(Value::Object(map))
+    }
+}
+
 crate::operation_input! {
     /// Everything `refund` accepts. Start from [`Refund::new`] and set what you need.
     pub struct Refund {
@@ -250,6 +288,8 @@ crate::operation_input! {
         /// Reject the refund if the sum of refunds would exceed the captured amount (without it,
         /// Saferpay lets refunds exceed the original payment).
         pub restrict_refund_amount_to_captured_amount: bool = false,
+        /// Whom to tell when a `PENDING` refund settles.
+        pub pending_notification: Option<PendingNotification> = null,
     }
 }
 
@@ -262,6 +302,7 @@ impl Refund {
             description: None,
             payer_note: None,
             restrict_refund_amount_to_captured_amount: false,
+            pending_notification: None,
         }
     }
 
@@ -290,6 +331,12 @@ impl Refund {
             "CaptureReference".into(),
             capture_reference("capture_id", &self.capture_id)?,
         );
+        if let Some(pending) = &self.pending_notification {
+            body.insert(
+                "PendingNotification".into(),
+                pending.to_wire("pending_notification")?,
+            );
+        }
         Ok(body)
     }
 }

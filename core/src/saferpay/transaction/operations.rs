@@ -28,7 +28,22 @@ impl Client {
         transaction_id: &str,
         amount: Option<Money>,
     ) -> Result<Capture, Error> {
-        let body = capture_body(transaction_id, amount.as_ref())?;
+        self.capture_with(transaction_id, amount, None).await
+    }
+
+    /// [`capture`](Client::capture) with a `PendingNotification`: whom Saferpay tells when a
+    /// `PENDING` capture (PostFinance Instant Payout) settles.
+    pub async fn capture_with(
+        &self,
+        transaction_id: &str,
+        amount: Option<Money>,
+        pending_notification: Option<PendingNotification>,
+    ) -> Result<Capture, Error> {
+        let body = capture_body(
+            transaction_id,
+            amount.as_ref(),
+            pending_notification.as_ref(),
+        )?;
         let transaction_id = transaction_id.to_owned();
         self.spawn(move |client| async move {
             let call = JsonApiCall::new(

@@ -25,11 +25,18 @@ pub(super) fn reference_body(transaction_id: &str) -> Result<Map<String, Value>,
 pub(crate) fn capture_body(
     transaction_id: &str,
     amount: Option<&Money>,
+    pending: Option<&PendingNotification>,
 ) -> Result<Map<String, Value>, Error> {
     let mut body = reference_body(transaction_id)?;
     if let Some(amount) = amount {
         require_positive("amount", amount)?;
         body.insert("Amount".into(), amount_to_wire(amount));
+    }
+    if let Some(pending) = pending {
+        body.insert(
+            "PendingNotification".into(),
+            pending.to_wire("pending_notification")?,
+        );
     }
     Ok(body)
 }
@@ -328,7 +335,37 @@ pub(crate) fn payment_from_wire(raw: Value) -> Result<Payment, Error> {
         acquirer_reference: t.acquirer_reference,
         approval_code: t.approval_code,
     };
-    let payment_means = match wire.payment_means {
+    let payment_means = means_from_wire(wire.payment_means)?;
+    let liability = wire.liability.map(|l| Liability {
+        liability_shift: l.liability_shift.unwrap_or(false),
+        // Without a named entity the merchant carries the risk.
+        liable_entity: l.liable_entity.unwrap_or(LiableEntity::Merchant),
+        in_psd2_scope: l.in_psd2_scope,
+        three_ds: l.three_ds.map(|d| ThreeDs {
+            authenticated: d.authenticated,
+            xid: d.xid,
+            authentication_type: d.authentication_type,
+            version: d.version,
+        }),
+    });
+    let registration_result = wire.registration_result.map(|r| RegistrationResult {
+        success: r.success.unwrap_or(false),
+        alias_id: r.alias.as_ref().and_then(|a| a.id.clone()),
+        alias_lifetime: r.alias.and_then(|a| a.lifetime),
+        error_name: r.error.as_ref().and_then(|e| e.error_name.clone()),
+        error_message: r.error.and_then(|e| e.error_message),
+    });
+    Ok(Payment {
+        transaction,
+        payment_means,
+        liability,
+        registration_result,
+        raw,
+    })
+}
+
+fn means_from_wire(means: Option<WirePaymentMeans>) -> Result<PaymentMeans, Error> {
+    Ok(match means {
         None => PaymentMeans::default(),
         Some(m) => PaymentMeans {
             payment_method: m.brand.as_ref().and_then(|b| b.payment_method.clone()),
@@ -362,33 +399,15 @@ pub(crate) fn payment_from_wire(raw: Value) -> Result<Payment, Error> {
             }),
             wallet: m.wallet,
         },
-    };
-    let liability = wire.liability.map(|l| Liability {
-        liability_shift: l.liability_shift.unwrap_or(false),
-        // Without a named entity the merchant carries the risk.
-        liable_entity: l.liable_entity.unwrap_or(LiableEntity::Merchant),
-        in_psd2_scope: l.in_psd2_scope,
-        three_ds: l.three_ds.map(|d| ThreeDs {
-            authenticated: d.authenticated,
-            xid: d.xid,
-            authentication_type: d.authentication_type,
-            version: d.version,
-        }),
-    });
-    let registration_result = wire.registration_result.map(|r| RegistrationResult {
-        success: r.success.unwrap_or(false),
-        alias_id: r.alias.as_ref().and_then(|a| a.id.clone()),
-        alias_lifetime: r.alias.and_then(|a| a.lifetime),
-        error_name: r.error.as_ref().and_then(|e| e.error_name.clone()),
-        error_message: r.error.and_then(|e| e.error_message),
-    });
-    Ok(Payment {
-        transaction,
-        payment_means,
-        liability,
-        registration_result,
-        raw,
     })
+}
+
+/// Decodes a `PaymentMeans` container on its own (the alias answers carry one).
+pub(crate) fn payment_means_from_wire(value: Option<&Value>) -> Result<PaymentMeans, Error> {
+    match value {
+        None | Some(Value::Null) => Ok(PaymentMeans::default()),
+        Some(value) => means_from_wire(Some(typed(value)?)),
+    }
 }
 
 pub(crate) fn capture_from_wire(raw: Value) -> Result<Capture, Error> {
