@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use super::Client;
 use super::json_api::{JsonApiCall, order_reference, transaction_reference};
 use super::management::typed;
-use super::models::{Payer, amount_to_wire, require_positive};
+use super::models::{Payer, PaymentFields, amount_to_wire, require_positive};
 use super::payment_page::RegisterAlias;
 use super::transaction::{Payment, PaymentMethod, TransactionType, payment_from_wire};
 use crate::Secret;
@@ -383,60 +383,6 @@ crate::operation_input! {
     }
 }
 
-/// The common `Payment` container: amount, order id, description, options.
-struct PaymentFields<'a> {
-    amount: &'a Money,
-    order_id: &'a str,
-    description: &'a str,
-    payer_note: Option<&'a str>,
-    pre_auth: bool,
-    allow_partial_authorization: bool,
-    recurring: bool,
-    installment: bool,
-}
-
-impl PaymentFields<'_> {
-    fn to_wire(&self) -> Result<Value, Error> {
-        require_positive("amount", self.amount)?;
-        validate::id("order_id", self.order_id, 1, 80)?;
-        validate::length("description", self.description, 1, 1000)?;
-        let mut payment = Map::new();
-        payment.insert("Amount".into(), amount_to_wire(self.amount));
-        payment.insert("OrderId".into(), json!(self.order_id));
-        payment.insert("Description".into(), json!(self.description));
-        if let Some(note) = self.payer_note {
-            validate::length("payer_note", note, 1, 50)?;
-            payment.insert("PayerNote".into(), json!(note));
-        }
-        let mut options = Map::new();
-        if self.pre_auth {
-            options.insert("PreAuth".into(), json!(true));
-        }
-        if self.allow_partial_authorization {
-            options.insert("AllowPartialAuthorization".into(), json!(true));
-        }
-        if !options.is_empty() {
-            payment.insert("Options".into(), Value::Object(options));
-        }
-        match (self.recurring, self.installment) {
-            (true, true) => {
-                return Err(Error::validation(
-                    "installment",
-                    "cannot be combined with recurring",
-                ));
-            }
-            (true, false) => {
-                payment.insert("Recurring".into(), json!({"Initial": true}));
-            }
-            (false, true) => {
-                payment.insert("Installment".into(), json!({"Initial": true}));
-            }
-            (false, false) => {}
-        }
-        Ok(Value::Object(payment))
-    }
-}
-
 impl InitializeTransaction {
     pub(crate) fn to_wire(&self, terminal_id: &str) -> Result<Map<String, Value>, Error> {
         let payment = PaymentFields {
@@ -448,6 +394,8 @@ impl InitializeTransaction {
             allow_partial_authorization: self.allow_partial_authorization,
             recurring: self.recurring,
             installment: self.installment,
+            mandate_id: None,
+            series_fields: ("recurring", "installment"),
         }
         .to_wire()?;
         let mut body = Map::new();
@@ -528,6 +476,8 @@ impl AuthorizeDirect {
             allow_partial_authorization: self.allow_partial_authorization,
             recurring: self.recurring,
             installment: self.installment,
+            mandate_id: None,
+            series_fields: ("recurring", "installment"),
         }
         .to_wire()?;
         let mut body = Map::new();
@@ -561,6 +511,8 @@ impl AuthorizeReferenced {
             allow_partial_authorization: false,
             recurring: false,
             installment: false,
+            mandate_id: None,
+            series_fields: ("recurring", "installment"),
         }
         .to_wire()?;
         let mut body = Map::new();

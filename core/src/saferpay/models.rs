@@ -381,3 +381,67 @@ impl OrderItem {
         Ok(Value::Object(map))
     }
 }
+
+/// The `Payment` container every payment request sends (payment page, Transaction/Initialize,
+/// AuthorizeDirect, RefundDirect …): amount, order id, description, options, the initial
+/// payment of a series. Validated here once for all of them.
+pub(crate) struct PaymentFields<'a> {
+    pub(crate) amount: &'a Money,
+    pub(crate) order_id: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) payer_note: Option<&'a str>,
+    pub(crate) mandate_id: Option<&'a str>,
+    pub(crate) pre_auth: bool,
+    pub(crate) allow_partial_authorization: bool,
+    pub(crate) recurring: bool,
+    pub(crate) installment: bool,
+    /// The caller's names of `recurring` and `installment`, for the error when both are set.
+    pub(crate) series_fields: (&'static str, &'static str),
+}
+
+impl PaymentFields<'_> {
+    pub(crate) fn to_wire(&self) -> Result<Value, Error> {
+        require_positive("amount", self.amount)?;
+        validate::id("order_id", self.order_id, 1, 80)?;
+        validate::length("description", self.description, 1, 1000)?;
+        let mut payment = Map::new();
+        payment.insert("Amount".into(), amount_to_wire(self.amount));
+        payment.insert("OrderId".into(), json!(self.order_id));
+        payment.insert("Description".into(), json!(self.description));
+        if let Some(note) = self.payer_note {
+            validate::length("payer_note", note, 1, 50)?;
+            payment.insert("PayerNote".into(), json!(note));
+        }
+        if let Some(mandate) = self.mandate_id {
+            validate::id("mandate_id", mandate, 1, 35)?;
+            payment.insert("MandateId".into(), json!(mandate));
+        }
+        let mut options = Map::new();
+        if self.pre_auth {
+            options.insert("PreAuth".into(), json!(true));
+        }
+        if self.allow_partial_authorization {
+            options.insert("AllowPartialAuthorization".into(), json!(true));
+        }
+        if !options.is_empty() {
+            payment.insert("Options".into(), Value::Object(options));
+        }
+        let (recurring_field, installment_field) = self.series_fields;
+        match (self.recurring, self.installment) {
+            (true, true) => {
+                return Err(Error::validation(
+                    installment_field,
+                    format!("cannot be combined with {recurring_field}"),
+                ));
+            }
+            (true, false) => {
+                payment.insert("Recurring".into(), json!({"Initial": true}));
+            }
+            (false, true) => {
+                payment.insert("Installment".into(), json!({"Initial": true}));
+            }
+            (false, false) => {}
+        }
+        Ok(Value::Object(payment))
+    }
+}

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::Client;
 use super::json_api::JsonApiCall;
 use super::management::typed;
-use super::models::{BillingAddressForm, Order, Payer, amount_to_wire, require_positive};
+use super::models::{BillingAddressForm, Order, Payer, PaymentFields};
 use super::transaction::{Payment, PaymentMethod, Wallet, payment_from_wire};
 use crate::error::Error;
 use crate::http::Safety;
@@ -184,47 +184,22 @@ impl InitializePaymentPage {
 
     /// Validates every documented limit and builds the body (without `RequestHeader`).
     pub(crate) fn to_wire(&self, terminal_id: &str) -> Result<Map<String, Value>, Error> {
-        require_positive("amount", &self.amount)?;
-        validate::id("order_id", &self.order_id, 1, 80)?;
-        validate::length("description", &self.description, 1, 1000)?;
-        let mut payment = Map::new();
-        payment.insert("Amount".into(), amount_to_wire(&self.amount));
-        payment.insert("OrderId".into(), json!(self.order_id));
-        payment.insert("Description".into(), json!(self.description));
-        if let Some(note) = &self.payer_note {
-            validate::length("payer_note", note, 1, 50)?;
-            payment.insert("PayerNote".into(), json!(note));
+        let payment = PaymentFields {
+            amount: &self.amount,
+            order_id: &self.order_id,
+            description: &self.description,
+            payer_note: self.payer_note.as_deref(),
+            mandate_id: self.mandate_id.as_deref(),
+            pre_auth: self.pre_auth,
+            allow_partial_authorization: false,
+            recurring: self.recurring_initial,
+            installment: self.installment_initial,
+            series_fields: ("recurring_initial", "installment_initial"),
         }
-        if let Some(mandate) = &self.mandate_id {
-            validate::id("mandate_id", mandate, 1, 35)?;
-            payment.insert("MandateId".into(), json!(mandate));
-        }
-        let mut options = Map::new();
-        if self.pre_auth {
-            options.insert("PreAuth".into(), json!(true));
-        }
-        if !options.is_empty() {
-            payment.insert("Options".into(), Value::Object(options));
-        }
-        match (self.recurring_initial, self.installment_initial) {
-            (true, true) => {
-                return Err(Error::validation(
-                    "installment_initial",
-                    "cannot be combined with recurring_initial",
-                ));
-            }
-            (true, false) => {
-                payment.insert("Recurring".into(), json!({"Initial": true}));
-            }
-            (false, true) => {
-                payment.insert("Installment".into(), json!({"Initial": true}));
-            }
-            (false, false) => {}
-        }
-
+        .to_wire()?;
         let mut body = Map::new();
         body.insert("TerminalId".into(), json!(terminal_id));
-        body.insert("Payment".into(), Value::Object(payment));
+        body.insert("Payment".into(), payment);
 
         if !self.payment_methods.is_empty() {
             let mut methods = Vec::with_capacity(self.payment_methods.len());
